@@ -1,0 +1,13 @@
+"""matcalc: closed-form matrix derivatives by the differential-and-trace method.
+
+    >>> import matcalc
+    >>> str(matcalc.parse("x^T A x"))
+    'x^T A x'
+"""
+from .errors import (CheckError, DeclarationError, DiffError, LimitError, MatcalcError, ParseError,
+                     ShapeError)
+from .parse import parse
+
+__all__ = ["parse", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
+           "DiffError", "CheckError"]
+__version__ = "0.1.0"

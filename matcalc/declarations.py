@@ -1,0 +1,72 @@
+"""Parsing `where=` declarations: "m x n", "n x n spd", "n", "3", "scalar positive"."""
+import re
+
+from .errors import DeclarationError
+
+PROPERTIES = ("symmetric", "spd", "diagonal", "positive")
+ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
+            "properties: symmetric, spd, diagonal, positive (e.g. 'n x n spd', 'scalar positive')")
+_NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(_\{?[A-Za-z0-9]+\}?)?$")
+_DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
+
+
+class Declaration:
+    """kind is 'scalar', 'vector' or 'matrix'; dims are ints or symbol names."""
+    __slots__ = ("name", "kind", "dims", "props")
+
+    def __init__(self, name, kind, dims, props):
+        self.name, self.kind, self.dims, self.props = name, kind, dims, props
+
+
+def _dim(text, name, spec):
+    if not _DIM.match(text):
+        raise DeclarationError(f"declaration of '{name}': '{text}' is not a dimension in '{spec}'; {ACCEPTED}")
+    return int(text) if text.isdigit() else text
+
+
+def parse_declaration(name, spec):
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise DeclarationError(f"'{name}' is not a valid variable name to declare")
+    if not isinstance(spec, str):
+        raise DeclarationError(f"declaration of '{name}' must be a string, got {type(spec).__name__}; {ACCEPTED}")
+    words = spec.replace("×", " x ").replace("*", " x ").replace(",", " ").split()
+    props = []
+    while words and words[-1].lower() in PROPERTIES:
+        props.append(words.pop().lower())
+    if not words:
+        raise DeclarationError(f"declaration of '{name}' is empty or has no shape: '{spec}'; {ACCEPTED}")
+    if words == ["scalar"]:
+        kind, dims = "scalar", (1, 1)
+    elif len(words) == 1:
+        kind, dims = "vector", (_dim(words[0], name, spec), 1)
+    elif len(words) == 3 and words[1].lower() == "x":
+        kind, dims = "matrix", (_dim(words[0], name, spec), _dim(words[2], name, spec))
+    else:
+        raise DeclarationError(f"cannot read the declaration of '{name}': '{spec}'; {ACCEPTED}")
+    if 1 in dims and kind != "scalar":
+        raise DeclarationError(f"declaration of '{name}': a dimension of 1 is not allowed ('{spec}'); "
+                               "declare it 'scalar' or as a vector")
+    structural = {"symmetric", "spd", "diagonal"} & set(props)
+    if structural and (kind != "matrix" or dims[0] != dims[1]):
+        raise DeclarationError(f"declaration of '{name}': {', '.join(sorted(structural))} needs a square matrix "
+                               f"('n x n'), got '{spec}'")
+    return Declaration(name, kind, dims, frozenset(props))
+
+
+def parse_declarations(where):
+    if where is None:
+        return {}
+    if isinstance(where, (list, tuple)):
+        where = dict(_split_let(item) for item in where)
+    if not isinstance(where, dict):
+        raise DeclarationError(f"where= must be a dict of name → declaration, got {type(where).__name__}")
+    return {name: parse_declaration(name, spec) for name, spec in where.items()}
+
+
+def _split_let(item):
+    """'A: m x n' (the CLI's --let form) → ('A', 'm x n')."""
+    if not isinstance(item, str) or ":" not in item:
+        raise DeclarationError(f"cannot read declaration '{item}': write it as 'NAME: SHAPE [PROPERTIES]', "
+                               "e.g. 'A: m x n' or 'S: n x n spd'")
+    name, spec = item.split(":", 1)
+    return name.strip(), spec.strip()

@@ -1,0 +1,446 @@
+"""Immutable, hash-consed expression nodes.
+
+Every node is interned: building the same node twice gives the same object, so structural
+equality is identity and hashing is O(1). A node's children are `args`; `type(e)(*e.args) is e`.
+Shapes are computed once, at construction, by the rules in `shapes`.
+"""
+from fractions import Fraction
+from weakref import WeakValueDictionary
+
+from . import shapes as S
+
+_interned = WeakValueDictionary()
+
+
+class Expr:
+    __slots__ = ("args", "shape", "_key", "_vars", "__weakref__")
+    fields = ()
+
+    def __new__(cls, *args):
+        key = (cls, args)
+        node = _interned.get(key)
+        if node is None:
+            node = object.__new__(cls)
+            shape = cls.shape_of(*args)
+            object.__setattr__(node, "args", args)
+            object.__setattr__(node, "shape", shape)
+            object.__setattr__(node, "_key", None)
+            object.__setattr__(node, "_vars", None)
+            _interned[key] = node
+        return node
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __reduce__(self):
+        return (type(self), self.args)
+
+    def __getattr__(self, name):
+        try:
+            return self.args[type(self).fields.index(name)]
+        except ValueError:
+            raise AttributeError(name) from None
+
+    @classmethod
+    def shape_of(cls, *args):
+        raise NotImplementedError
+
+    @property
+    def children(self):
+        return tuple(a for a in self.args if isinstance(a, Expr))
+
+    @property
+    def is_scalar(self):
+        return self.shape == S.SCALAR
+
+    @property
+    def is_vector(self):
+        return self.shape[1] == 1 and self.shape[0] != 1
+
+    def rebuild(self, children):
+        """The same node over new children (in the order of `children`)."""
+        it = iter(children)
+        return type(self)(*(next(it) if isinstance(a, Expr) else a for a in self.args))
+
+    @property
+    def free(self):
+        """The set of Var and Differential leaves."""
+        if self._vars is None:
+            if isinstance(self, (Var, Differential)):
+                found = frozenset((self,))
+            else:
+                found = frozenset().union(*(c.free for c in self.children))
+            object.__setattr__(self, "_vars", found)
+        return self._vars
+
+    @property
+    def sort_key(self):
+        """A total order used to put commutative operands in canonical order."""
+        if self._key is None:
+            own = tuple(str(a) if not isinstance(a, Expr) else "" for a in self.args)
+            key = (_RANK.get(type(self), 50), own, tuple(c.sort_key for c in self.children))
+            object.__setattr__(self, "_key", key)
+        return self._key
+
+    def __str__(self):
+        from .printers.text import to_text
+        return to_text(self)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self}>"
+
+    def latex(self, **options):
+        from .printers.latex import to_latex
+        return to_latex(self, **options)
+
+    def _repr_latex_(self):
+        return f"${self.latex()}$"
+
+    @property
+    def variables(self):
+        """Name → declared or inferred type of every variable, as text."""
+        out = {}
+        for v in sorted((v for v in self.free if isinstance(v, Var)), key=lambda v: v.name):
+            out[v.name] = v.describe()
+        return out
+
+
+# ---- leaves -------------------------------------------------------------------------------
+class Var(Expr):
+    """A named variable: name, shape, and properties ('symmetric', 'spd', 'diagonal', 'positive')."""
+    __slots__ = ()
+    fields = ("name", "dims", "props")
+
+    @classmethod
+    def shape_of(cls, name, dims, props):
+        return dims
+
+    def has(self, prop):
+        return prop in self.props or (prop == "symmetric" and ("spd" in self.props or "diagonal" in self.props))
+
+    def describe(self):
+        r, c = self.shape
+        props = " ".join(sorted(self.props))
+        if self.shape == S.SCALAR:
+            base = "scalar"
+        elif c == 1:
+            base = f"vector {S.fmt_dim(r)}"
+        else:
+            base = f"matrix {S.fmt_dim(r)} x {S.fmt_dim(c)}"
+        return f"{base} {props}".strip()
+
+
+class Differential(Expr):
+    """d(var): the differential of a variable, a formal symbol of the variable's shape."""
+    __slots__ = ()
+    fields = ("var",)
+
+    @classmethod
+    def shape_of(cls, var):
+        return var.shape
+
+
+class Num(Expr):
+    """An exact rational constant (a scalar)."""
+    __slots__ = ()
+    fields = ("value",)
+
+    def __new__(cls, value):
+        return super().__new__(cls, Fraction(value))
+
+    @classmethod
+    def shape_of(cls, value):
+        return S.SCALAR
+
+
+class Identity(Expr):
+    __slots__ = ()
+    fields = ("n",)
+
+    @classmethod
+    def shape_of(cls, n):
+        return (n, n)
+
+
+class Zero(Expr):
+    __slots__ = ()
+    fields = ("dims",)
+
+    @classmethod
+    def shape_of(cls, dims):
+        return dims
+
+
+class Ones(Expr):
+    """The all-ones matrix or vector; c * Ones(shape) is how a scalar is broadcast."""
+    __slots__ = ()
+    fields = ("dims",)
+
+    @classmethod
+    def shape_of(cls, dims):
+        return dims
+
+
+class Commutation(Expr):
+    """K_{m,n}: K vec(A) = vec(A^T) for A of shape m×n."""
+    __slots__ = ()
+    fields = ("m", "n")
+
+    @classmethod
+    def shape_of(cls, m, n):
+        d = S.mul_dims(m, n)
+        return (d, d)
+
+
+# ---- sums and products ----------------------------------------------------------------------
+class Add(Expr):
+    __slots__ = ()
+
+    @classmethod
+    def shape_of(cls, *terms):
+        return S.elementwise("+", [t.shape for t in terms])
+
+    @property
+    def terms(self):
+        return self.args
+
+
+class Mul(Expr):
+    """Matrix product; factors of shape 1×1 are scalars and commute, the others chain."""
+    __slots__ = ()
+
+    @classmethod
+    def shape_of(cls, *factors):
+        return S.matmul([f.shape for f in factors])
+
+    @property
+    def factors(self):
+        return self.args
+
+
+class Hadamard(Expr):
+    """Element-wise product ⊙."""
+    __slots__ = ()
+
+    @classmethod
+    def shape_of(cls, *factors):
+        return S.elementwise("⊙", [f.shape for f in factors])
+
+    @property
+    def factors(self):
+        return self.args
+
+
+class Kron(Expr):
+    __slots__ = ()
+    fields = ("left", "right")
+
+    @classmethod
+    def shape_of(cls, left, right):
+        (a, b), (c, d) = left.shape, right.shape
+        return (S.mul_dims(a, c), S.mul_dims(b, d))
+
+
+class Pow(Expr):
+    """Element-wise power base .^ exponent (ordinary power for scalars); exponent is a scalar."""
+    __slots__ = ()
+    fields = ("base", "exponent")
+
+    @classmethod
+    def shape_of(cls, base, exponent):
+        S.scalar("the exponent of a power", exponent.shape)
+        return base.shape
+
+
+# ---- matrix operators -----------------------------------------------------------------------
+class Transpose(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        return (arg.shape[1], arg.shape[0])
+
+
+class Inverse(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        S.square("the inverse", arg.shape)
+        return arg.shape
+
+
+class MatPow(Expr):
+    """A^k for an integer k ≥ 2 (negative powers are powers of the inverse)."""
+    __slots__ = ()
+    fields = ("arg", "k")
+
+    @classmethod
+    def shape_of(cls, arg, k):
+        S.square("a matrix power", arg.shape)
+        return arg.shape
+
+
+class Trace(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        S.square("tr", arg.shape)
+        return S.SCALAR
+
+
+class Det(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        S.square("det", arg.shape)
+        return S.SCALAR
+
+
+class LogDet(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        S.square("log det", arg.shape)
+        return S.SCALAR
+
+
+class Sum(Expr):
+    """The sum of all entries."""
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        return S.SCALAR
+
+
+class DiagVec(Expr):
+    """diag(X): the diagonal of a square matrix, as a vector."""
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        n = S.square("diag", arg.shape)
+        return (n, 1)
+
+
+class DiagMat(Expr):
+    """diag(x): the diagonal matrix with x on its diagonal."""
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        n = S.vector("diag", arg.shape)
+        return (n, n)
+
+
+class Vec(Expr):
+    """Column-major vectorization."""
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        return (S.mul_dims(*arg.shape), 1)
+
+
+class Norm(Expr):
+    """p = 2: Euclidean (vector) or Frobenius (matrix); p = 1: sum of absolute values."""
+    __slots__ = ()
+    fields = ("arg", "p")
+
+    @classmethod
+    def shape_of(cls, arg, p):
+        return S.SCALAR
+
+
+class Apply(Expr):
+    """An element-wise scalar function, named by `fn` (see diff.ELEMENTWISE)."""
+    __slots__ = ()
+    fields = ("fn", "arg")
+
+    @classmethod
+    def shape_of(cls, fn, arg):
+        return arg.shape
+
+
+class Softmax(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        S.vector("softmax", arg.shape)
+        return arg.shape
+
+
+class LogSumExp(Expr):
+    __slots__ = ()
+    fields = ("arg",)
+
+    @classmethod
+    def shape_of(cls, arg):
+        S.vector("logsumexp", arg.shape)
+        return S.SCALAR
+
+
+NODE_TYPES = (Var, Differential, Num, Identity, Zero, Ones, Commutation, Add, Mul, Hadamard,
+              Kron, Pow, Transpose, Inverse, MatPow, Trace, Det, LogDet, Sum, DiagVec, DiagMat,
+              Vec, Norm, Apply, Softmax, LogSumExp)
+_RANK = {t: i for i, t in enumerate(
+    (Num, Var, Differential, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
+     Apply, Softmax, Pow, Norm, Trace, Det, LogDet, Sum, DiagVec, DiagMat, Vec, LogSumExp,
+     Hadamard, Kron, Mul, Add))}
+
+ONE = Num(1)
+
+
+# ---- light constructors shared by the parser and the engine ---------------------------------
+def product(*factors):
+    """A canonical product: one rational coefficient first, then scalar factors, then the chain.
+
+    Nested products are flattened, except a scalar-valued product inside a product that has a
+    matrix chain: (x^T y) A cannot become the chain x^T y A.
+    """
+    coef, scalars, chain = Fraction(1), [], []
+    has_chain = any(not f.is_scalar for f in factors)
+    for f in factors:
+        parts = f.factors if isinstance(f, Mul) and (not f.is_scalar or not has_chain) else (f,)
+        for p in parts:
+            if isinstance(p, Num):
+                coef *= p.value
+            elif p.is_scalar:
+                scalars.append(p)
+            else:
+                chain.append(p)
+    if coef == 0 or any(isinstance(f, Zero) for f in factors):
+        shape = S.matmul([f.shape for f in factors])
+        return Num(0) if shape == S.SCALAR else Zero(shape)
+    head = [Num(coef)] if coef != 1 or not (scalars or chain) else []
+    items = head + scalars + chain
+    return items[0] if len(items) == 1 else Mul(*items)
+
+
+def negate(e):
+    return product(Num(-1), e)
+
+
+def coefficient(e):
+    """(c, rest) with e = c * rest and c rational."""
+    if isinstance(e, Num):
+        return e.value, ONE
+    if isinstance(e, Mul) and isinstance(e.factors[0], Num):
+        rest = e.factors[1:]
+        return e.factors[0].value, rest[0] if len(rest) == 1 else Mul(*rest)
+    return Fraction(1), e

@@ -1,0 +1,884 @@
+"""Text → typed, shape-checked expression.
+
+Three steps: the Lark parser (grammar/matcalc.lark, built once) gives a syntax tree, turned into a
+small position-carrying AST; `kinds` decides for every undeclared lower-case name whether it is a
+scalar or a vector; `Builder` builds the typed nodes while unifying symbolic dimensions, and the
+result is rebuilt with every dimension resolved to a name.
+"""
+import difflib
+import re
+import unicodedata
+from contextvars import ContextVar
+from fractions import Fraction
+from pathlib import Path
+
+from . import expr as E
+from . import shapes as S
+from .declarations import parse_declarations
+from .errors import LimitError, MatcalcError, ParseError, ShapeError
+
+MAX_INPUT = 100_000   # characters
+MAX_DEPTH = 64        # nesting of brackets and bars
+MAX_EXPONENT = 300    # decimal exponent of a number literal
+
+FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
+             "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
+             "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix")
+ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
+               "relu", "sqrt", "abs", "sign", "step")
+GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+         "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma",
+         "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega")
+GREEK_NAMES = frozenset(GREEK) | frozenset(g.capitalize() for g in GREEK)
+IDENTITY_NAMES = ("I", "eye")
+_UNICODE = {"−": "-", "∗": "*", "×": "*", "⋅": "·", "⊤": "ᵀ"}
+
+_declared = ContextVar("declared", default=frozenset())
+_parser = None
+
+
+# ---- syntax --------------------------------------------------------------------------------
+class Node:
+    """An AST node: op, args, and the span [start, end) in the input."""
+    __slots__ = ("op", "args", "start", "end")
+
+    def __init__(self, op, args, start, end):
+        self.op, self.args, self.start, self.end = op, args, start, end
+
+    def __repr__(self):
+        return f"{self.op}{self.args}"
+
+
+def grammar_text():
+    here = Path(__file__).resolve().parent
+    for path in (here / "grammar" / "matcalc.lark", here.parent / "grammar" / "matcalc.lark"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise MatcalcError("the grammar file matcalc.lark is missing from the installation")
+
+
+def _lark():
+    global _parser
+    if _parser is None:
+        from lark import Lark
+        _parser = Lark(grammar_text(), parser="lalr", lexer="basic", propagate_positions=True,
+                       postlex=_PostLex(), maybe_placeholders=False)
+    return _parser
+
+
+class _PostLex:
+    """Pairs | and || into open/close tokens, splits undeclared letter runs, reads σ( as sigmoid."""
+    always_accept = ("BAR", "DBAR")
+    _OPERAND_END = {"NAME", "NUMBER", "RPAR", "RNORM", "RABS", "POSTOP", "NORMSUB", "RSQB", "RBRACE"}
+
+    def process(self, stream):
+        from lark import Token
+        declared = _declared.get()
+        stack, prev = [], None
+        tokens = list(stream)
+        for i, tok in enumerate(tokens):
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if tok.type in ("BAR", "DBAR"):
+                kind = "NORM" if tok.type == "DBAR" else "ABS"
+                closing = bool(stack) and stack[-1] == kind and prev is not None and prev.type in self._OPERAND_END
+                if closing:
+                    stack.pop()
+                else:
+                    stack.append(kind)
+                tok = Token.new_borrow_pos(("R" if closing else "L") + kind, tok.value, tok)
+                yield tok
+            elif tok.type == "NAME":
+                if tok.value == "σ" and nxt is not None and nxt.type == "LPAR":
+                    tok = Token.new_borrow_pos("FUNC", "sigmoid", tok)
+                    yield tok
+                else:
+                    parts = _split_name(tok.value, declared)
+                    if len(parts) > 2 and nxt is not None and nxt.type == "LPAR" and nxt.start_pos == tok.end_pos:
+                        raise _unknown_function(tok)
+                    offset = 0
+                    for part in parts:
+                        yield Token("NAME", part, tok.start_pos + offset, tok.line, tok.column + offset,
+                                    tok.end_line, tok.column + offset + len(part), tok.start_pos + offset + len(part))
+                        offset += len(part)
+                    tok = Token("NAME", parts[-1])
+            else:
+                yield tok
+            prev = tok
+
+
+def _split_name(name, declared):
+    """`Ax` → [A, x]: a run of letters that is not a known name is a product of single letters."""
+    if name in declared or name in GREEK_NAMES or name in IDENTITY_NAMES or len(name) == 1:
+        return [name]
+    m = re.match(r"^([A-Za-z]+)(.*)$", name)
+    if m is None or len(m.group(1)) == 1:
+        return [name]
+    letters, suffix = m.groups()
+    return list(letters[:-1]) + [letters[-1] + suffix]
+
+
+def _unknown_function(tok):
+    best = difflib.get_close_matches(tok.value, FUNCTIONS, n=1, cutoff=0.0)
+    hint = f"; did you mean '{best[0]}'?" if best else ""
+    return ParseError(f"unknown function '{tok.value}'{hint}", tok.start_pos, end=tok.end_pos)
+
+
+def _prescan(text):
+    if not isinstance(text, str):
+        raise ParseError(f"expected the expression as a string, got {type(text).__name__}")
+    if len(text) > MAX_INPUT:
+        raise LimitError(f"input is {len(text):,} characters; the limit is {MAX_INPUT:,}", 0, text)
+    if not text.strip():
+        raise ParseError("empty expression: type an expression such as 'x^T A x'", 0, text)
+    for i, ch in enumerate(text):
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+            raise ParseError(f"control or invalid character U+{ord(ch):04X} in the input", i, text)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{⟨":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LimitError(f"nesting deeper than {MAX_DEPTH} levels", i, text)
+        elif ch in ")]}⟩":
+            depth -= 1
+
+
+def syntax_tree(text):
+    """Parse text into the AST (no typing)."""
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+    _prescan(text)
+    text = "".join(_UNICODE.get(ch, ch) for ch in text)
+    try:
+        tree = _lark().parse(text)
+        return _to_ast(tree)
+    except VisitError as e:
+        if isinstance(e.orig_exc, MatcalcError):
+            raise e.orig_exc.with_text(text) from None
+        raise
+    except MatcalcError as e:
+        raise e.with_text(text) from None
+    except UnexpectedCharacters as e:
+        raise ParseError(f"unexpected character '{text[e.pos_in_stream]}'", e.pos_in_stream, text) from None
+    except UnexpectedEOF:
+        raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
+    except UnexpectedInput as e:
+        tok = getattr(e, "token", None)
+        if tok is None or tok.type == "$END":
+            raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
+        raise ParseError(_unexpected(tok), tok.start_pos, text, end=tok.end_pos) from None
+    except LarkError as e:
+        raise ParseError(f"cannot parse the expression: {e}", 0, text) from None
+    except RecursionError:
+        raise LimitError("expression nested too deeply", 0, text) from None
+
+
+def _eof_message(text):
+    opens = {"(": ")", "[": "]", "{": "}", "⟨": "⟩"}
+    stack = []
+    for ch in text:
+        if ch in opens:
+            stack.append(opens[ch])
+        elif ch in opens.values() and stack:
+            stack.pop()
+    if stack:
+        return f"unexpected end of input: missing '{stack[-1]}'"
+    if text.count("||") % 2 or text.count("‖") % 2:
+        return "unexpected end of input: a norm bar '||' is not closed"
+    if (text.count("|") - 2 * text.count("||")) % 2:
+        return "unexpected end of input: an absolute-value bar '|' is not closed"
+    return "unexpected end of input: the expression is incomplete"
+
+
+def _unexpected(tok):
+    what = {"RPAR": "')' without a matching '('", "RNORM": "norm bar", "RABS": "'|'",
+            "LNORM": "'||' here", "LABS": "'|' here"}.get(tok.type, f"'{tok.value}'")
+    if tok.type == "RPAR":
+        return f"unexpected {what}"
+    return f"unexpected {what}"
+
+
+def _to_ast(tree):
+    """Convert the Lark tree iteratively-recursively into Nodes."""
+    from lark import Token, Tree
+
+    def span(t):
+        if isinstance(t, Token):
+            return t.start_pos, t.end_pos
+        m = t.meta
+        return (m.start_pos, m.end_pos) if not m.empty else (0, 0)
+
+    def conv(t):
+        if isinstance(t, Token):
+            if t.type == "NAME":
+                return Node("name", (t.value,), t.start_pos, t.end_pos)
+            if t.type == "NUMBER":
+                return Node("num", (_number(t),), t.start_pos, t.end_pos)
+            return t
+        a, b = span(t)
+        kids = [conv(c) for c in t.children]
+        op = t.data
+        if op == "name":
+            return kids[0]
+        if op == "number":
+            return kids[0]
+        if op == "negnumber":
+            num = kids[1]
+            return Node("num", (-num.args[0],), a, b)
+        if op == "paren":
+            node = kids[0]
+            return Node("paren", (node,), a, b)
+        if op in ("sum", "elem", "prod"):
+            items = [kids[0]] + [(str(kids[i]), kids[i + 1]) for i in range(1, len(kids), 2)]
+            return Node(op, tuple(items), a, b)
+        if op == "juxt":
+            return Node("juxt", tuple(kids), a, b)
+        if op in ("neg",):
+            return Node("neg", (kids[1],), a, b)
+        if op == "power" or op == "epower":
+            base, exp = kids[0], kids[-1]
+            return Node("pow" if op == "power" else "epow", (base, exp), a, b)
+        if op == "postfix":
+            base = kids[0]
+            for tok in kids[1:]:
+                base = Node("post", (base, _postop(tok)), a, tok.end_pos)
+            return base
+        if op in ("call", "prefix_call"):
+            name = str(kids[0])
+            return Node("call", (name, tuple(kids[1:])), a, b)
+        if op == "norm":
+            sub = _normsub(kids[3]) if len(kids) > 3 else None
+            return Node("norm", (kids[1], sub), a, b)
+        if op == "abs":
+            return Node("call", ("abs", (kids[1],)), a, b)
+        if op == "inner":
+            return Node("inner", (kids[0], kids[1]), a, b)
+        if op == "literal":
+            rows = kids[0]
+            return Node("literal", (tuple(tuple(n.args[0] for n in r.children) for r in rows.children),), a, b)
+        raise ParseError(f"unsupported construct '{op}'", a, end=b)
+
+    del Tree
+    return conv(tree)
+
+
+def _number(tok):
+    text = tok.value
+    m = re.search(r"[eE]([+-]?\d+)$", text)
+    if m and abs(int(m.group(1))) > MAX_EXPONENT:
+        raise ParseError(f"number {text} is out of range (exponent limit ±{MAX_EXPONENT})", tok.start_pos,
+                         end=tok.end_pos)
+    if len(text) > 40:
+        raise ParseError(f"number literal too long ({len(text)} digits)", tok.start_pos, end=tok.end_pos)
+    return Fraction(text)
+
+
+def _postop(tok):
+    v = re.sub(r"\s", "", tok.value)
+    if v in ("'", "ᵀ") or re.fullmatch(r"\^(\{T\}|\(T\)|T)", v):
+        return "T"
+    if v == "⁻ᵀ" or re.fullmatch(r"\^(\{-T\}|\(-T\)|-T)", v):
+        return "-T"
+    if v == "⁻¹" or re.fullmatch(r"\^(\{-1\}|\(-1\)|-1)", v):
+        return "-1"
+    return int(v.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+
+
+def _normsub(tok):
+    v = re.sub(r"[\s_{}]", "", tok.value)
+    return {"fro": "F"}.get(v, v)
+
+
+# ---- kinds: scalar or vector for undeclared lower-case names -------------------------------
+def letter_kind(name):
+    """matrixcalculus.org's convention: a–g and lower-case Greek are scalars, h–z vectors."""
+    first = name[0]
+    if name in GREEK_NAMES or not ("a" <= first.lower() <= "z"):
+        return "scalar"
+    return "scalar" if first <= "g" else "vector"
+
+
+def is_matrix_name(name):
+    return name[0].isupper() and name not in ("I",)
+
+
+class _Kinds:
+    """Abstract interpretation over {S, V, R, M} and unknown groups of names (union-find)."""
+
+    def __init__(self, decls):
+        self.decls = decls
+        self.parent, self.forced = {}, set()
+        self.names = []
+
+    def find(self, g):
+        while self.parent[g] != g:
+            self.parent[g] = self.parent[self.parent[g]]
+            g = self.parent[g]
+        return g
+
+    def force(self, k):
+        if isinstance(k, tuple):
+            self.forced.add(self.find(k[1]))
+            return "V"
+        return k
+
+    def join(self, kinds):
+        groups = [k for k in kinds if isinstance(k, tuple)]
+        known = [k for k in kinds if not isinstance(k, tuple) and k is not None]
+        if any(k in ("V", "M") for k in known):
+            for g in groups:
+                self.force(g)
+            return next(k for k in known if k in ("V", "M"))
+        if groups:
+            root = self.find(groups[0][1])
+            for g in groups[1:]:
+                other = self.find(g[1])
+                if other != root:
+                    self.parent[other] = root
+                    if other in self.forced:
+                        self.forced.add(root)
+            return ("U", root)
+        return known[0] if known else None
+
+    def kind(self, n):
+        op, args = n.op, n.args
+        if op == "name":
+            name = args[0]
+            d = self.decls.get(name)
+            if d is not None:
+                return {"scalar": "S", "vector": "V", "matrix": "M"}[d.kind]
+            if name in IDENTITY_NAMES or is_matrix_name(name):
+                return "M"
+            if name not in self.parent:
+                self.parent[name] = name
+                self.names.append(name)
+            return ("U", name)
+        if op in ("num",):
+            return "S"
+        if op == "literal":
+            rows = args[0]
+            return "S" if len(rows) == 1 and len(rows[0]) == 1 else "V" if all(len(r) == 1 for r in rows) else "M"
+        if op == "paren":
+            return self.kind(args[0])
+        if op == "neg":
+            return self.kind(args[0])
+        if op == "sum":
+            return self.join([self.kind(args[0])] + [self.kind(x) for _, x in args[1:]])
+        if op == "elem":
+            kinds = [self.kind(args[0])] + [self.kind(x) for _, x in args[1:]]
+            if any(o == "⊗" for o, _ in args[1:]):
+                return "M"
+            return self.join(kinds)
+        if op in ("prod", "juxt"):
+            items = [(None, args[0])] + list(args[1:]) if op == "prod" else [(None, a) for a in args]
+            acc = self.kind(items[0][1])
+            for o, x in items[1:]:
+                k = self.kind(x)
+                if o == "/":
+                    acc = self.join([acc, k]) if k in ("V", "M") else acc
+                    continue
+                if acc in ("M", "R") and isinstance(k, tuple):
+                    k = self.force(k)
+                acc = _product_kind(acc, k)
+            return acc
+        if op in ("pow", "epow"):
+            self.kind(args[1])
+            return self.kind(args[0])
+        if op == "post":
+            k = self.kind(args[0])
+            if args[1] in ("T", "-T"):
+                k = self.force(k)
+                return {"V": "R", "R": "V"}.get(k, k)
+            return k
+        if op == "norm":
+            self.kind(args[0])
+            return "S"
+        if op == "inner":
+            self.force(self.kind(args[0]))
+            self.force(self.kind(args[1]))
+            return "S"
+        if op == "call":
+            name, cargs = args
+            kinds = [self.kind(a) for a in cargs]
+            k = kinds[0] if kinds else None
+            if name in ELEMENTWISE:
+                return k
+            if name in ("softmax",):
+                return self.force(k)
+            if name in ("logsumexp",):
+                self.force(k)
+                return "S"
+            if name == "diag":
+                k = self.force(k)
+                return "M" if k == "V" else "V" if k == "M" else None
+            if name == "vec":
+                return "V"
+            if name == "kron":
+                return "M"
+            if name == "inv":
+                return k
+            if name == "vector":
+                return "V"
+            if name == "matrix":
+                return "M"
+            return "S"
+        return None
+
+    def resolve(self):
+        """name → ('scalar' | 'vector', noted: the letter convention alone would be wrong)."""
+        out = {}
+        for name in self.names:
+            root = self.find(name)
+            if root in self.forced:
+                kind = "vector"
+            else:
+                members = [m for m in self.names if self.find(m) == root]
+                kind = "vector" if any(letter_kind(m) == "vector" for m in members) else "scalar"
+            out[name] = (kind, kind != letter_kind(name))
+        return out
+
+
+def _product_kind(a, b):
+    if a == "S" or a is None and b in ("S",):
+        return b
+    if b == "S":
+        return a
+    table = {("M", "M"): "M", ("M", "V"): "V", ("R", "M"): "R", ("R", "V"): "S", ("V", "R"): "M"}
+    return table.get((a, b))
+
+
+# ---- typed build with dimension unification ------------------------------------------------
+class _Cell:
+    """A dimension during unification: free (value None) or bound to an int, a symbol or a cell."""
+    __slots__ = ("parent", "value", "order")
+    counter = 0
+
+    def __init__(self, value=None):
+        self.parent, self.value = self, value
+        _Cell.counter += 1
+        self.order = _Cell.counter
+
+    def __repr__(self):
+        return f"?{self.order}"
+
+
+def _find(c):
+    while c.parent is not c:
+        c.parent = c.parent.parent
+        c = c.parent
+    return c
+
+
+class _Unifier:
+    def __init__(self):
+        self.symbols = {}
+        self.shown = {}
+
+    def display(self, d):
+        """A dimension for an error message: free cells get readable names as they are shown."""
+        r = self.resolve(d)
+        if isinstance(r, _Cell):
+            if r not in self.shown:
+                taken = set(self.shown.values()) | {s for s in self.symbols if isinstance(s, str)}
+                self.shown[r] = next(p for p in _VECTOR_DIMS + tuple(f"n{i}" for i in range(1, 99)) if p not in taken)
+            return self.shown[r]
+        if isinstance(r, tuple):
+            return tuple(self.display(f) for f in r)
+        return r
+
+    def symbol(self, d):
+        if isinstance(d, int):
+            return d
+        cell = self.symbols.get(d)
+        if cell is None:
+            cell = self.symbols[d] = _Cell(d)
+        return cell
+
+    def resolve(self, d):
+        if isinstance(d, _Cell):
+            root = _find(d)
+            return root.value if root.value is not None else root
+        if isinstance(d, tuple):
+            return tuple(self.resolve(f) for f in d)
+        return d
+
+    def __call__(self, a, b):
+        ra, rb = self.resolve(a), self.resolve(b)
+        if ra is rb or (not isinstance(ra, _Cell) and not isinstance(rb, _Cell) and ra == rb):
+            return True
+        if isinstance(ra, _Cell) and rb != 1:
+            if isinstance(rb, _Cell):
+                ra.parent = rb
+            else:
+                ra.value = rb
+            return True
+        if isinstance(rb, _Cell) and ra != 1:
+            rb.value = ra
+            return True
+        if isinstance(ra, tuple) and isinstance(rb, tuple) and len(ra) == len(rb):
+            return all(self(x, y) for x, y in zip(ra, rb))
+        return False
+
+
+class Builder:
+    """Build typed nodes from the AST; every shape error is reported at the offending span."""
+
+    def __init__(self, text, decls, kinds):
+        self.text, self.decls, self.kinds = text, decls, kinds
+        self.unify = _Unifier()
+        self.vars = {}
+
+    def fresh(self):
+        return _Cell()
+
+    def at(self, node, build, *args):
+        try:
+            return build(*args)
+        except ShapeError as e:
+            if e.pos is None:
+                e.pos, e.end = node.start, node.end
+            raise
+
+    def var(self, n):
+        name = n.args[0]
+        if name in IDENTITY_NAMES and name not in self.decls:
+            return E.Identity(self.fresh())
+        if name not in self.vars:
+            d = self.decls.get(name)
+            if d is not None:
+                dims, props = tuple(self.unify.symbol(x) for x in d.dims), d.props
+            else:
+                kind = "matrix" if is_matrix_name(name) else self.kinds[name][0]
+                dims = {"matrix": lambda: (self.fresh(), self.fresh()), "vector": lambda: (self.fresh(), 1),
+                        "scalar": lambda: (1, 1)}[kind]()
+                props = frozenset()
+            self.vars[name] = E.Var(name, dims, props)
+        return self.vars[name]
+
+    def broadcastable(self, n):
+        """Only number literals and names declared scalar are broadcast over vectors and matrices."""
+        while n.op in ("paren", "neg"):
+            n = n.args[0]
+        if n.op == "num":
+            return True
+        return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
+
+    def elementwise(self, nodes, exprs, opname):
+        target = next((e.shape for e in exprs if not e.is_scalar), None)
+        if target is None:
+            return exprs
+        out = []
+        for n, e in zip(nodes, exprs):
+            if e.is_scalar:
+                if not self.broadcastable(n):
+                    raise ShapeError(f"'{opname}' of a scalar and a {S.fmt_shape(target)}: only number literals "
+                                     "and names declared scalar are broadcast (write c * vector(1), or declare "
+                                     "the name 'scalar')", n.start, end=n.end)
+                e = E.product(e, E.Ones(target))
+            out.append(e)
+        return out
+
+    def build(self, n):
+        method = getattr(self, "b_" + n.op)
+        return method(n, *n.args)
+
+    def b_name(self, n, name):
+        return self.var(n)
+
+    def b_num(self, n, value):
+        return E.Num(value)
+
+    def b_paren(self, n, inner):
+        return self.build(inner)
+
+    def b_literal(self, n, rows):
+        raise ParseError("numeric matrix literals [..] are not supported yet", n.start, end=n.end)
+
+    def b_neg(self, n, inner):
+        return E.negate(self.build(inner))
+
+    def b_sum(self, n, first, *rest):
+        nodes = [first] + [x for _, x in rest]
+        exprs = [self.build(x) for x in nodes]
+        exprs = self.elementwise(nodes, exprs, "+")
+        terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
+        return self.at(n, E.Add, *terms)
+
+    def b_elem(self, n, first, *rest):
+        acc_node, acc = first, self.build(first)
+        for op, x in rest:
+            rhs = self.build(x)
+            if op == "⊗":
+                acc = self.at(n, E.Kron, acc, rhs)
+            else:
+                acc, rhs = self.elementwise([acc_node, x], [acc, rhs], op)
+                if op in ("./", "⊘"):
+                    rhs = E.Pow(rhs, E.Num(-1))
+                if op in ("./", "⊘") and acc == E.Ones(acc.shape):
+                    acc = rhs  # 1 ./ x is x.^-1
+                else:
+                    left = acc.factors if isinstance(acc, E.Hadamard) else (acc,)
+                    right = rhs.factors if isinstance(rhs, E.Hadamard) else (rhs,)
+                    acc = self.at(n, E.Hadamard, *left, *right)
+            acc_node = n
+        return acc
+
+    def b_prod(self, n, first, *rest):
+        first_e = self.build(first)
+        factors = [first_e]
+        for op, x in rest:
+            if op == "/":
+                if _const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
+                        and _leading_number(x):
+                    # 1/2 x^T A x: a quotient of two number literals is one coefficient
+                    lead, tail = _leading_number(x)
+                    factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
+                    continue
+                num = self.product(n, factors)
+                den = self.build(x)
+                if den.is_scalar:
+                    factors = [num, E.Pow(den, E.Num(-1))]
+                else:
+                    num_b, den_b = self.elementwise([first, x], [num, den], "/")
+                    factors = [self.at(n, E.Hadamard, num_b, E.Pow(den_b, E.Num(-1)))]
+            else:
+                factors.append(self.build(x))
+        return self.product(n, factors)
+
+    def product(self, n, factors):
+        return self.at(n, E.product, *factors)
+
+    def b_juxt(self, n, *items):
+        return self.product(n, [self.build(x) for x in items])
+
+    def b_pow(self, n, base_node, exp_node):
+        base = self.build(base_node)
+        if exp_node.op == "num" or exp_node.op == "paren" and exp_node.args[0].op in ("num", "neg"):
+            k = _const(exp_node)
+        else:
+            k = None
+        if base.is_scalar:
+            return E.Pow(base, E.Num(k) if k is not None else self.scalar(exp_node))
+        if k is None or k.denominator != 1:
+            raise ShapeError(f"a matrix power needs an integer exponent; for an element-wise power of a "
+                             f"{S.fmt_shape(base.shape)} write .^", n.start, end=n.end)
+        return self.matpow(n, base, int(k))
+
+    def matpow(self, n, base, k):
+        if base.shape[1] == 1 or base.shape[0] == 1:
+            raise ShapeError(f"a power of a {S.fmt_shape(base.shape)} is undefined; for an element-wise power "
+                             "write .^", n.start, end=n.end)
+        self.at(n, S.square, "a matrix power", base.shape)
+        if k < 0:
+            base, k = E.Inverse(base), -k
+        if k == 0:
+            return E.Identity(base.shape[0])
+        return base if k == 1 else E.MatPow(base, k)
+
+    def scalar(self, node):
+        e = self.build(node)
+        if not e.is_scalar:
+            raise ShapeError(f"an exponent must be a scalar, got {S.fmt_shape(e.shape)}", node.start, end=node.end)
+        return e
+
+    def b_epow(self, n, base_node, exp_node):
+        base = self.build(base_node)
+        return E.Pow(base, self.scalar(exp_node))
+
+    def b_post(self, n, base_node, op):
+        base = self.build(base_node)
+        if op == "T":
+            return E.Transpose(base)
+        if op in ("-1", "-T"):
+            if base.is_scalar:
+                return E.Pow(base, E.Num(-1))
+            inv = self.at(n, E.Inverse, base)
+            return E.Transpose(inv) if op == "-T" else inv
+        if base.is_scalar:
+            return E.Pow(base, E.Num(op))
+        return self.matpow(n, base, op)
+
+    def b_norm(self, n, arg_node, sub):
+        arg = self.build(arg_node)
+        if sub == "2" and not arg.is_vector and not arg.is_scalar:
+            raise ShapeError("the spectral norm ||M||_2 of a matrix is not supported; use ||M||_F or ||M|| "
+                             "for the Frobenius norm", n.start, end=n.end)
+        if sub == "1" and not arg.is_vector and not arg.is_scalar:
+            raise ShapeError("the matrix 1-norm ||M||_1 is not supported; use sum(abs(M)) for the entry-wise "
+                             "1-norm", n.start, end=n.end)
+        return E.Norm(arg, 1 if sub == "1" else 2)
+
+    def b_inner(self, n, a_node, b_node):
+        a, b = self.build(a_node), self.build(b_node)
+        if a.is_scalar and b.is_scalar:
+            return E.Mul(a, b)
+        self.at(n, S.elementwise, "⟨,⟩", [a.shape, b.shape])
+        return E.Mul(E.Transpose(a), b) if a.is_vector else E.Trace(E.Mul(E.Transpose(a), b))
+
+    def b_call(self, n, name, arg_nodes):
+        arity = 2 if name == "kron" else 1
+        if len(arg_nodes) != arity:
+            raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}, got {len(arg_nodes)}",
+                             n.start, end=n.end)
+        args = [self.build(a) for a in arg_nodes]
+        a = args[0]
+        name = {"trace": "tr", "ln": "log", "norm2": "norm"}.get(name, name)
+        if name == "log" and isinstance(a, E.Det):
+            return E.LogDet(a.arg)
+        if name in ELEMENTWISE:
+            return E.Apply(name, a)
+        if name == "kron":
+            return E.Kron(a, args[1])
+        if name in ("vector", "matrix"):
+            if not a.is_scalar:
+                raise ShapeError(f"{name}(c) needs a scalar c, got {S.fmt_shape(a.shape)}", n.start, end=n.end)
+            dims = (self.fresh(), 1) if name == "vector" else (self.fresh(), self.fresh())
+            return E.product(a, E.Ones(dims))
+        if name == "norm":
+            return E.Norm(a, 2)
+        if name == "norm1":
+            return E.Norm(a, 1)
+        if name == "diag":
+            if a.is_scalar:
+                raise ShapeError("diag needs a vector or a square matrix, got a scalar", n.start, end=n.end)
+            return self.at(n, E.DiagMat if a.is_vector else E.DiagVec, a)
+        if name == "inv" and a.is_scalar:
+            return E.Pow(a, E.Num(-1))
+        if name in ("tr", "det", "logdet") and a.is_scalar:
+            return a if name != "logdet" else E.Apply("log", a)
+        node = {"tr": E.Trace, "det": E.Det, "logdet": E.LogDet, "sum": E.Sum, "vec": E.Vec,
+                "inv": E.Inverse, "softmax": E.Softmax, "logsumexp": E.LogSumExp}[name]
+        return self.at(n, node, a)
+
+
+def _leading_number(n):
+    """(value, rest) when n is a number literal, or a juxtaposition that starts with one."""
+    if n.op == "num":
+        return n.args[0], []
+    if n.op == "juxt" and n.args[0].op == "num":
+        return n.args[0].args[0], list(n.args[1:])
+    return None
+
+
+def _const(n):
+    while n.op == "paren":
+        n = n.args[0]
+    if n.op == "num":
+        return n.args[0]
+    if n.op == "neg" and n.args[0].op == "num":
+        return -n.args[0].args[0]
+    return None
+
+
+# ---- resolving dimensions to names ---------------------------------------------------------
+_VECTOR_DIMS = ("n", "m", "p", "q", "r", "s", "k", "l")
+_MATRIX_DIMS = ("m", "n", "p", "q", "r", "s", "k", "l")
+
+
+def _name_dims(root, unify, declared_symbols):
+    """Give every free dimension a readable name: vectors' first, in order of appearance."""
+    leaves, seen = [], set()
+
+    def walk(e):
+        if e in seen:
+            return
+        seen.add(e)
+        if isinstance(e, (E.Var, E.Identity, E.Ones)):
+            leaves.append(e)
+        for c in e.children:
+            walk(c)
+
+    walk(root)
+    free = []
+    for pass_vectors in (True, False):
+        for leaf in leaves:
+            if (leaf.shape[1] == 1) != pass_vectors:
+                continue
+            for d in leaf.shape:
+                r = unify.resolve(d)
+                if isinstance(r, _Cell) and r not in free:
+                    free.append(r)
+    used, names = set(declared_symbols), {}
+    vec_count = sum(1 for leaf in leaves if leaf.shape[1] == 1)
+    for i, cell in enumerate(free):
+        pool = _VECTOR_DIMS if i < vec_count else _MATRIX_DIMS
+        name = next((p for p in pool if p not in used), None)
+        if name is None:
+            name = next(f"n{j}" for j in range(1, 10_000) if f"n{j}" not in used)
+        used.add(name)
+        names[cell] = name
+    return names
+
+
+def _resolver(unify, names):
+    def dim(d):
+        r = unify.resolve(d)
+        if isinstance(r, _Cell):
+            return names[r]
+        if isinstance(r, tuple):
+            out = 1
+            for f in r:
+                out = S.mul_dims(out, dim(f))
+            return out
+        return r
+    return dim
+
+
+def _rebuild(e, dim, memo):
+    if e in memo:
+        return memo[e]
+    if isinstance(e, E.Var):
+        out = E.Var(e.name, (dim(e.shape[0]), dim(e.shape[1])), e.props)
+    elif isinstance(e, E.Identity):
+        out = E.Identity(dim(e.n))
+    elif isinstance(e, (E.Zero, E.Ones)):
+        out = type(e)((dim(e.dims[0]), dim(e.dims[1])))
+    else:
+        out = e.rebuild([_rebuild(c, dim, memo) for c in e.children])
+    memo[e] = out
+    return out
+
+
+class Parsed:
+    """What parsing produced besides the expression: inferred kinds and notes."""
+    __slots__ = ("expr", "notes")
+
+    def __init__(self, expr, notes):
+        self.expr, self.notes = expr, notes
+
+
+def parse_full(text, where=None):
+    decls = parse_declarations(where)
+    token = _declared.set(frozenset(decls))
+    try:
+        ast = syntax_tree(text)
+    finally:
+        _declared.reset(token)
+    try:
+        kinder = _Kinds(decls)
+        kinder.kind(ast)
+        kinds = kinder.resolve()
+        builder = Builder(text, decls, kinds)
+        unify_token = S._unifier.set(builder.unify)
+        render_token = S._renderer.set(builder.unify.display)
+        try:
+            raw = builder.build(ast)
+        finally:
+            S._unifier.reset(unify_token)
+            S._renderer.reset(render_token)
+        symbols = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)}
+        names = _name_dims(raw, builder.unify, symbols)
+        expr = _rebuild(raw, _resolver(builder.unify, names), {})
+    except MatcalcError as e:
+        raise e.with_text(text) from None
+    except RecursionError:
+        raise LimitError("expression nested too deeply", 0, text) from None
+    notes = [f"{name} is read as a {kind} (the letter convention alone would make it a "
+             f"{'scalar' if kind == 'vector' else 'vector'})" for name, (kind, noted) in kinds.items() if noted]
+    return Parsed(expr, notes)
+
+
+def parse(text, where=None):
+    """Parse `text` into a typed expression; `where` maps names to declarations ('m x n spd', …)."""
+    if isinstance(text, E.Expr):
+        return text
+    return parse_full(text, where).expr

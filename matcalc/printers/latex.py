@@ -1,0 +1,211 @@
+"""Expression → LaTeX (bare math, no $ delimiters), with minimal parentheses."""
+from .. import expr as E
+from ..parse import GREEK_NAMES
+from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal, is_reciprocal
+
+_UNICODE_GREEK = {chr(0x3B1 + i): n for i, n in enumerate(
+    ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
+     "mu", "nu", "xi", "omicron", "pi", "rho", "varsigma", "sigma", "tau", "upsilon", "phi", "chi",
+     "psi", "omega"])}
+_UNICODE_GREEK.update({chr(0x391 + i): n.capitalize() for i, n in enumerate(
+    ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
+     "mu", "nu", "xi", "omicron", "pi", "rho", "", "sigma", "tau", "upsilon", "phi", "chi", "psi",
+     "omega"]) if n})
+# Capital Greek letters that look like Latin ones have no LaTeX macro.
+_LATIN_LOOKALIKE = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I",
+                    "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X"}
+_FUNCS = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "tanh": r"\tanh",
+          "sinh": r"\sinh", "cosh": r"\cosh", "sigmoid": r"\sigma", "softplus": r"\operatorname{softplus}",
+          "relu": r"\operatorname{relu}", "sign": r"\operatorname{sign}", "step": r"\operatorname{step}"}
+
+
+class Options:
+    __slots__ = ("transpose", "bold")
+
+    def __init__(self, transpose=r"\top", bold=False):
+        self.transpose, self.bold = transpose, bold
+
+
+def to_latex(e, transpose="top", bold=False):
+    opts = Options(r"\top" if transpose in ("top", r"\top") else "T", bold)
+    return _L(opts).p(e)[0]
+
+
+def latex_name(name, is_vector=False, bold=False):
+    base, sub = (name.split("_", 1) + [""])[:2]
+    sub = sub.strip("{}")
+    if not sub:
+        i = len(base.rstrip("0123456789"))
+        base, sub = base[:i], base[i:]
+    word = _UNICODE_GREEK.get(base, base)
+    if word in GREEK_NAMES:
+        word = _LATIN_LOOKALIKE.get(word) or "\\" + word
+        text = word if not (bold and is_vector) else rf"\boldsymbol{{{word}}}"
+    else:
+        text = word if len(word) == 1 else rf"\mathit{{{word}}}"
+        if bold and is_vector:
+            text = rf"\mathbf{{{word}}}"
+    return text + (f"_{{{sub}}}" if sub else "")
+
+
+def num_latex(v):
+    return str(v.numerator) if v.denominator == 1 else rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
+
+
+class _L:
+    def __init__(self, opts):
+        self.o, self.memo = opts, {}
+
+    def p(self, e):
+        hit = self.memo.get(e)
+        if hit is None:
+            hit = self.memo[e] = getattr(self, "l_" + type(e).__name__.lower())(e)
+        return hit
+
+    def wrap(self, e, level):
+        text, own = self.p(e)
+        return text if own >= level else rf"\left({text}\right)"
+
+    def arg(self, e):
+        return rf"\left({self.p(e)[0]}\right)"
+
+    def operands(self, items, level):
+        bare_ok = any(broadcast_literal(t) is None for t in items)
+        out = []
+        for t in items:
+            c = broadcast_literal(t)
+            if c is not None and bare_ok:
+                out.append(num_latex(c) if c >= 0 else "-" + num_latex(-c))
+            else:
+                out.append(self.wrap(t, level))
+        return out
+
+    def l_var(self, e):
+        return latex_name(e.name, e.is_vector, self.o.bold), ATOM
+
+    def l_differential(self, e):
+        return r"\mathrm{d}" + self.p(e.var)[0], ATOM
+
+    def l_num(self, e):
+        v = e.value
+        return (num_latex(v), ATOM) if v >= 0 else ("-" + num_latex(-v), NEG)
+
+    def l_identity(self, e):
+        return "I", ATOM
+
+    def l_zero(self, e):
+        return r"\mathbf{0}", ATOM
+
+    def l_ones(self, e):
+        return r"\mathbf{1}", ATOM
+
+    def l_commutation(self, e):
+        return rf"K_{{{e.m},{e.n}}}", ATOM
+
+    def l_add(self, e):
+        parts = []
+        for i, term in enumerate(e.terms):
+            c, _ = E.coefficient(term)
+            lit = broadcast_literal(term)
+            negative = (lit if lit is not None else c) < 0
+            shown = E.negate(term) if negative and i else term
+            text = self.operands([shown] + [t for t in e.terms if t is not term], ELEM)[0]
+            parts.append(text if i == 0 else (" - " if negative else " + ") + text)
+        return "".join(parts), SUM
+
+    def l_mul(self, e):
+        c, _ = E.coefficient(e)
+        factors = [f for f in e.factors if not isinstance(f, E.Num)]
+        recips = [f for f in factors if f.is_scalar and is_reciprocal(f)]
+        items = [f for f in factors if not (f.is_scalar and is_reciprocal(f))]
+        body = " ".join(self.wrap(f, POW) for f in items)
+        sign, mag = ("-" if c < 0 else ""), abs(c)
+        if recips:
+            dens = []
+            for r in recips:
+                k = -r.exponent.value
+                dens.append(self.wrap(r.base, POST) if k == 1 else self.p(E.Pow(r.base, E.Num(k)))[0])
+            num = num_latex(mag.numerator) if mag.numerator != 1 or not body else ""
+            if mag.denominator != 1:
+                dens.insert(0, str(mag.denominator))
+            top = " ".join(t for t in (num, body) if t) or "1"
+            return rf"{sign}\frac{{{top}}}{{{' '.join(dens)}}}", NEG if sign else ATOM
+        if mag != 1:
+            body = num_latex(mag) + (" " + body if body else "")
+        return sign + body, NEG if sign else JUXT
+
+    def l_hadamard(self, e):
+        texts = self.operands(list(e.factors), PROD)
+        out = [texts[0]]
+        for f, text in zip(e.factors[1:], texts[1:]):
+            if is_reciprocal(f) and f.exponent.value == -1:
+                out.append(r" \oslash " + self.wrap(f.base, PROD))
+            else:
+                out.append(r" \odot " + text)
+        return "".join(out), ELEM
+
+    def l_kron(self, e):
+        return rf"{self.wrap(e.left, ELEM)} \otimes {self.wrap(e.right, PROD)}", ELEM
+
+    def l_pow(self, e):
+        base, k = e.base, e.exponent
+        if not base.is_scalar and isinstance(k, E.Num) and k.value == -1:
+            return rf"\mathbf{{1}} \oslash {self.wrap(base, PROD)}", ELEM
+        if isinstance(k, E.Num) and k.value == E.Fraction(1, 2) and base.is_scalar:
+            return rf"\sqrt{{{self.p(base)[0]}}}", ATOM
+        exp = self.p(k)[0]
+        if not base.is_scalar:
+            exp = r"\circ " + exp
+        return f"{self.wrap(base, POST)}^{{{exp}}}", POW
+
+    def l_transpose(self, e):
+        t = self.o.transpose
+        if isinstance(e.arg, E.Inverse):
+            return f"{self.wrap(e.arg.arg, POST)}^{{-{t}}}", POST
+        return f"{self.wrap(e.arg, POST)}^{{{t}}}", POST
+
+    def l_inverse(self, e):
+        return f"{self.wrap(e.arg, POST)}^{{-1}}", POST
+
+    def l_matpow(self, e):
+        if isinstance(e.arg, E.Inverse):
+            return f"{self.wrap(e.arg.arg, POST)}^{{-{e.k}}}", POW
+        return f"{self.wrap(e.arg, POST)}^{{{e.k}}}", POW
+
+    def l_trace(self, e):
+        return r"\operatorname{tr}" + self.arg(e.arg), ATOM
+
+    def l_det(self, e):
+        return r"\det" + self.arg(e.arg), ATOM
+
+    def l_logdet(self, e):
+        return r"\log\det" + self.arg(e.arg), ATOM
+
+    def l_sum(self, e):
+        return r"\operatorname{sum}" + self.arg(e.arg), ATOM
+
+    def l_diagvec(self, e):
+        return r"\operatorname{diag}" + self.arg(e.arg), ATOM
+
+    l_diagmat = l_diagvec
+
+    def l_vec(self, e):
+        return r"\operatorname{vec}" + self.arg(e.arg), ATOM
+
+    def l_norm(self, e):
+        inner = self.p(e.arg)[0]
+        sub = "_1" if e.p == 1 else ("_F" if not e.arg.is_vector and not e.arg.is_scalar else "")
+        return rf"\left\lVert {inner} \right\rVert{sub}", ATOM
+
+    def l_apply(self, e):
+        if e.fn == "sqrt":
+            return rf"\sqrt{{{self.p(e.arg)[0]}}}", ATOM
+        if e.fn == "abs":
+            return rf"\left\lvert {self.p(e.arg)[0]} \right\rvert", ATOM
+        return _FUNCS[e.fn] + self.arg(e.arg), ATOM
+
+    def l_softmax(self, e):
+        return r"\operatorname{softmax}" + self.arg(e.arg), ATOM
+
+    def l_logsumexp(self, e):
+        return r"\operatorname{logsumexp}" + self.arg(e.arg), ATOM

@@ -1,0 +1,194 @@
+"""Expression → matcalc syntax that parses back to the same tree (under the same declarations)."""
+from fractions import Fraction
+
+from .. import expr as E
+
+SUM, ELEM, PROD, NEG, JUXT, POW, POST, ATOM = range(8)
+FUNC_NAMES = {E.Trace: "tr", E.Det: "det", E.Sum: "sum", E.DiagVec: "diag", E.DiagMat: "diag",
+              E.Vec: "vec", E.Softmax: "softmax", E.LogSumExp: "logsumexp"}
+
+
+def to_text(e):
+    return _p(e, {})[0]
+
+
+def wrap(e, level, memo):
+    text, own = _p(e, memo)
+    return text if own >= level else f"({text})"
+
+
+def is_reciprocal(f):
+    return isinstance(f, E.Pow) and isinstance(f.exponent, E.Num) and f.exponent.value < 0
+
+
+def broadcast_literal(f):
+    """c * Ones(shape) with c a number: printed as the bare number inside + and ⊙."""
+    if isinstance(f, E.Ones):
+        return Fraction(1)
+    if isinstance(f, E.Mul) and len(f.factors) == 2 and isinstance(f.factors[0], E.Num) \
+            and isinstance(f.factors[1], E.Ones):
+        return f.factors[0].value
+    return None
+
+
+def num_text(v):
+    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+
+
+def _p(e, memo):
+    hit = memo.get(e)
+    if hit is None:
+        hit = memo[e] = _RULES[type(e)](e, memo)
+    return hit
+
+
+def _operands_with_literals(items, memo, level):
+    """Print operands of + or ⊙, showing broadcast number literals bare when another operand fixes the shape."""
+    bare_ok = any(broadcast_literal(t) is None for t in items)
+    out = []
+    for t in items:
+        c = broadcast_literal(t)
+        if c is not None and bare_ok:
+            out.append((num_text(c), ATOM if c >= 0 and c.denominator == 1 else PROD if c >= 0 else NEG))
+        else:
+            out.append(_p(t, memo))
+    return [text if own >= level else f"({text})" for text, own in out]
+
+
+def t_add(e, memo):
+    parts = []
+    for i, term in enumerate(e.terms):
+        c, _ = E.coefficient(term)
+        lit = broadcast_literal(term)
+        negative = (lit if lit is not None else c) < 0
+        shown = E.negate(term) if negative and i else term
+        text = _operands_with_literals([shown] + [t for t in e.terms if t is not term], memo, ELEM)[0]
+        parts.append(text if i == 0 else (" - " if negative else " + ") + text)
+    return "".join(parts), SUM
+
+
+def t_mul(e, memo):
+    c, _ = E.coefficient(e)
+    factors = [f for f in e.factors if not isinstance(f, E.Num)]
+    recips = [f for f in factors if f.is_scalar and is_reciprocal(f)]
+    items = [f for f in factors if not (f.is_scalar and is_reciprocal(f))]
+    body = " ".join(wrap(f, POW, memo) for f in items)
+    sign, mag = ("-" if c < 0 else ""), abs(c)
+    if mag != 1 or not body:
+        body = (num_text(mag) + (" " + body if body else "")) if body or mag != 1 or not recips else "1"
+    text, level = sign + body, (PROD if mag.denominator != 1 else NEG if sign else JUXT if " " in body else POW)
+    if not items and mag == 1 and recips:
+        text, level = sign + "1", NEG if sign else ATOM
+    for r in recips:
+        k = -r.exponent.value
+        den = wrap(r.base, POST, memo) if k == 1 else wrap(E.Pow(r.base, E.Num(k)), NEG, memo)
+        text, level = f"{text} / {den}", PROD
+    return text, level
+
+
+def t_hadamard(e, memo):
+    first, *rest = e.factors
+    # a product inside ⊙ needs no parentheses (products bind tighter) but reads better with them
+    texts = [t if not (isinstance(f, E.Mul) and " " in t and not t.startswith("(")) else f"({t})"
+             for f, t in zip(e.factors, _operands_with_literals(list(e.factors), memo, PROD))]
+    out = [texts[0] if _p(first, memo)[1] >= ELEM or broadcast_literal(first) is not None
+           else f"({_p(first, memo)[0]})"]
+    for f, text in zip(rest, texts[1:]):
+        if is_reciprocal(f) and f.exponent.value == -1:
+            out.append(" ./ " + wrap(f.base, PROD, memo))
+        else:
+            out.append(" .* " + text)
+    return "".join(out), ELEM
+
+
+def t_pow(e, memo):
+    base, k = e.base, e.exponent
+    if not base.is_scalar and isinstance(k, E.Num) and k.value == -1:
+        return "1 ./ " + wrap(base, PROD, memo), ELEM
+    if isinstance(k, E.Num):
+        v = k.value
+        exp = (str(v.numerator) if v >= 0 else f"-{-v.numerator}") if v.denominator == 1 else f"({num_text(v)})"
+    elif isinstance(k, E.Var):
+        exp = k.name
+    else:
+        exp = f"({to_text(k)})"
+    op = "^" if base.is_scalar else ".^"
+    return f"{wrap(base, POST, memo)}{op}{exp}", POW
+
+
+def t_num(e, memo):
+    v = e.value
+    return num_text(v), (ATOM if v >= 0 and v.denominator == 1 else PROD if v.denominator != 1 else NEG)
+
+
+def t_transpose(e, memo):
+    if isinstance(e.arg, E.Inverse):
+        return wrap(e.arg.arg, POST, memo) + "^-T", POST
+    return wrap(e.arg, POST, memo) + "^T", POST
+
+
+def t_inverse(e, memo):
+    return wrap(e.arg, POST, memo) + "^-1", POST
+
+
+def t_matpow(e, memo):
+    if isinstance(e.arg, E.Inverse):
+        return f"{wrap(e.arg.arg, POST, memo)}^-{e.k}", POW
+    return f"{wrap(e.arg, POST, memo)}^{e.k}", POW
+
+
+def t_call(name):
+    return lambda e, memo: (f"{name}({to_text_memo(e.arg, memo)})", ATOM)
+
+
+def to_text_memo(e, memo):
+    return _p(e, memo)[0]
+
+
+def t_func(e, memo):
+    return f"{FUNC_NAMES[type(e)]}({to_text_memo(e.arg, memo)})", ATOM
+
+
+def t_norm(e, memo):
+    inner = to_text_memo(e.arg, memo)
+    if e.p == 1:
+        return (f"||{inner}||_1", ATOM) if e.arg.shape[1] == 1 else (f"norm1({inner})", ATOM)
+    return f"||{inner}||", ATOM
+
+
+def t_ones(e, memo):
+    return ("vector(1)", ATOM) if e.shape[1] == 1 else ("matrix(1)", ATOM)
+
+
+def t_zero(e, memo):
+    return ("vector(0)", ATOM) if e.shape[1] == 1 else ("matrix(0)", ATOM)
+
+
+_RULES = {
+    E.Var: lambda e, m: (e.name, ATOM),
+    E.Differential: lambda e, m: ("d" + e.var.name, ATOM),
+    E.Num: t_num,
+    E.Identity: lambda e, m: ("I", ATOM),
+    E.Zero: t_zero,
+    E.Ones: t_ones,
+    E.Commutation: lambda e, m: (f"commutation({e.m}, {e.n})", ATOM),
+    E.Add: t_add,
+    E.Mul: t_mul,
+    E.Hadamard: t_hadamard,
+    E.Kron: lambda e, m: (f"{wrap(e.left, ELEM, m)} ⊗ {wrap(e.right, PROD, m)}", ELEM),
+    E.Pow: t_pow,
+    E.Transpose: t_transpose,
+    E.Inverse: t_inverse,
+    E.MatPow: t_matpow,
+    E.Trace: t_func,
+    E.Det: t_func,
+    E.LogDet: lambda e, m: (f"log det({to_text_memo(e.arg, m)})", ATOM),
+    E.Sum: t_func,
+    E.DiagVec: t_func,
+    E.DiagMat: t_func,
+    E.Vec: t_func,
+    E.Norm: t_norm,
+    E.Apply: lambda e, m: (f"{e.fn}({to_text_memo(e.arg, m)})", ATOM),
+    E.Softmax: t_func,
+    E.LogSumExp: t_func,
+}
