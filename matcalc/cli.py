@@ -78,5 +78,60 @@ def parse(expr, lets, fmt):
         click.echo(f"note: {note}")
 
 
+def derivative_options(f):
+    f = click.option("--let", "lets", multiple=True, help=LET_HELP)(f)
+    f = click.option("--no-check", is_flag=True, help="Skip the numerical check (and NumPy's import).")(f)
+    f = click.option("--seed", type=int, default=None, help="Seed of the numerical check (default 0).")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
+                     show_default=True)(f)
+    return f
+
+
+def emit(result, fmt, symbol):
+    """Print a Result; a failed check exits 1 (a bug), an inconclusive one warns."""
+    report = result.report
+    if fmt == "json":
+        payload = {"result": str(result), "latex": result.latex(), "shape": [str(d) for d in result.shape],
+                   "wrt": result.wrt.name, "kind": result.kind, "conditions": result.conditions,
+                   "notes": result.notes, "check": report.as_dict() if report else None}
+        click.echo(json.dumps(payload, ensure_ascii=False))
+    elif fmt == "latex":
+        click.echo(f"{symbol[1]} = {result.latex()}")
+    else:
+        click.echo(f"{symbol[0]} = {result}")
+        for c in result.conditions:
+            click.echo(f"  where {c}")
+        for n in result.notes:
+            click.echo(f"  note: {n}")
+        if report is not None:
+            click.echo(f"  {report}")
+    if report is not None and report.status == "failed":
+        click.echo(f"error: the {result.kind} FAILED the numerical check: {report}. This is a bug in matcalc; "
+                   "please report it with the command line.", err=True)
+        sys.exit(1)
+    if report is not None and report.status == "inconclusive":
+        click.echo(f"warning: {report}", err=True)
+
+
+@main.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@derivative_options
+def grad(expr, wrt, lets, no_check, seed, fmt):
+    """The gradient of a scalar EXPR w.r.t. a variable, in the variable's shape.
+
+    \b
+    Examples:
+      matcalc grad "x^T A x" --wrt x
+      matcalc grad "||A x - b||^2" --wrt x --let "A: m x n"
+      matcalc grad "log det X" --wrt X --let "X: n x n spd" --format latex
+    """
+    from .api import grad as api_grad
+    from .printers.latex import latex_name
+    result = api_grad(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
+    name = result.wrt.name
+    emit(result, fmt, (f"∂f/∂{name}", rf"\frac{{\partial f}}{{\partial {latex_name(name)}}}"))
+
+
 if __name__ == "__main__":
     main()

@@ -77,8 +77,11 @@ class Expr:
     def sort_key(self):
         """A total order used to put commutative operands in canonical order."""
         if self._key is None:
-            own = tuple(str(a) if not isinstance(a, Expr) else "" for a in self.args)
-            key = (_RANK.get(type(self), 50), own, tuple(c.sort_key for c in self.children))
+            if isinstance(self, Transpose):   # Aᵀ sorts right after A
+                key = self.arg.sort_key[:3] + (self.arg.sort_key[3] + 1,)
+            else:
+                own = tuple(str(a) if not isinstance(a, Expr) else "" for a in self.args)
+                key = (_RANK.get(type(self), 50), own, tuple(c.sort_key for c in self.children), 0)
             object.__setattr__(self, "_key", key)
         return self._key
 

@@ -62,7 +62,7 @@ def _lark():
     if _parser is None:
         from lark import Lark
         _parser = Lark(grammar_text(), parser="lalr", lexer="basic", propagate_positions=True,
-                       postlex=_PostLex(), maybe_placeholders=False)
+                       postlex=_PostLex(), maybe_placeholders=False, cache=True)
     return _parser
 
 

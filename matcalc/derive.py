@@ -1,0 +1,92 @@
+"""Reading derivatives off the canonical differential.
+
+Gradients: `df` is linear in dX. `pull(L, W)` returns G with ⟨W, L(dX)⟩ = ⟨G, dX⟩ — the trace
+rules of METHOD.md §2 applied node by node: cyclic rotation (⟨W, P L Q⟩ = ⟨Pᵀ W Qᵀ, L⟩),
+transpose flip (⟨W, Lᵀ⟩ = ⟨Wᵀ, L⟩), Hadamard swap (⟨W, B ⊙ L⟩ = ⟨W ⊙ B, L⟩), and the adjoints
+of tr, sum, diag. With W = 1 for a scalar f this turns df into Σ tr(Gᵢᵀ dX), and ∂f/∂X = Σ Gᵢ.
+
+Jacobians: `push(L)` returns J with vec(L(dX)) = J vec(dX) (METHOD.md §3–4):
+vec(A dX B) = (Bᵀ ⊗ A) vec dX, vec(dXᵀ) = K vec dX, vec(A ⊙ dX) = diag(vec A) vec dX.
+"""
+from . import expr as E
+from .diff import Differentiator, inner
+from .errors import DiffError
+from .simplify import simplify
+
+
+def transpose_chain(chain):
+    return [E.Transpose(f) for f in reversed(chain)]
+
+
+# ---- gradients: the adjoint of the linear map dX ↦ L(dX) ------------------------------------
+def pull(L, W, out):
+    """Append to `out` the terms of G with ⟨W, L⟩ = ⟨G, dX⟩."""
+    if isinstance(L, E.Differential):
+        out.append(W)
+    elif isinstance(L, E.Add):
+        for t in L.terms:
+            pull(t, W, out)
+    elif isinstance(L, E.Mul):
+        k = _linear_factor(L.factors)
+        f = L.factors[k]
+        others = L.factors[:k] + L.factors[k + 1:]
+        scalars = [g for g in others if g.is_scalar]
+        if f.is_scalar:   # ⟨W, s · C⟩ = s ⟨W, C⟩ with s the factor holding dX
+            chain = [g for g in others if not g.is_scalar]
+            rest = E.product(*chain) if chain else E.ONE
+            pull(f, E.product(*scalars, inner(W, rest) if chain else W), out)
+        else:             # ⟨W, P L Q⟩ = ⟨Pᵀ W Qᵀ, L⟩  (cyclic rotation of the trace)
+            chain = [g for g in L.factors if not g.is_scalar]
+            j = chain.index(f)
+            pull(f, E.product(*scalars, *transpose_chain(chain[:j]), W, *transpose_chain(chain[j + 1:])), out)
+    elif isinstance(L, E.Hadamard):   # ⟨W, B ⊙ L⟩ = ⟨W ⊙ B, L⟩
+        k = _linear_factor(L.factors)
+        others = L.factors[:k] + L.factors[k + 1:]
+        pull(L.factors[k], E.Hadamard(W, *others), out)
+    elif isinstance(L, E.Transpose):  # ⟨W, Lᵀ⟩ = ⟨Wᵀ, L⟩
+        pull(L.arg, E.Transpose(W), out)
+    elif isinstance(L, E.Trace):      # w tr(L) = ⟨w I, L⟩
+        pull(L.arg, E.product(W, E.Identity(L.arg.shape[0])), out)
+    elif isinstance(L, E.Sum):        # w sum(L) = ⟨w 1, L⟩
+        pull(L.arg, E.product(W, E.Ones(L.arg.shape)) if not L.arg.is_scalar else W, out)
+    elif isinstance(L, E.DiagVec):    # ⟨w, diag(L)⟩ = ⟨diag(w), L⟩
+        pull(L.arg, E.DiagMat(W), out)
+    elif isinstance(L, E.DiagMat):
+        pull(L.arg, E.DiagVec(W), out)
+    elif isinstance(L, E.Vec) and (L.arg.is_vector or L.arg.is_scalar):
+        pull(L.arg, W, out)
+    else:
+        raise DiffError(f"no closed-form gradient through {type(L).__name__.lower()} "
+                        f"of the differential (in {L})")
+
+
+def _linear_factor(factors):
+    held = [i for i, f in enumerate(factors) if any(isinstance(v, E.Differential) for v in f.free)]
+    if len(held) != 1:
+        raise DiffError("internal error: a differential term is not linear in the differential")
+    return held[0]
+
+
+def differential(f, wrt):
+    """df as an expression linear in Differential(wrt), simplified; and the conditions met on the way."""
+    d = Differentiator(wrt)
+    df = d(f)
+    df = simplify(df) if df is not None else None
+    return df, d.conditions
+
+
+def gradient_of(f, wrt):
+    """(∂f/∂X, df, conditions) for scalar f, with ∂f/∂X in the shape of X."""
+    df, conditions = differential(f, wrt)
+    if df is None or df is E.Num(0) or isinstance(df, E.Zero):
+        zero = E.Num(0) if wrt.is_scalar else E.Zero(wrt.shape)
+        return zero, df, conditions
+    terms = []
+    pull(df, E.ONE, terms)
+    grad = simplify(E.Add(*terms) if len(terms) > 1 else terms[0])
+    return grad, df, conditions
+
+
+def canonical_differential(grad, wrt):
+    """df = tr(Gᵀ dX), written the way people write it for scalars and vectors."""
+    return inner(grad, E.Differential(wrt)) if not wrt.is_scalar else E.product(grad, E.Differential(wrt))

@@ -1,0 +1,630 @@
+"""The one simplifier: small rewrites per node type, applied bottom-up to a fixpoint.
+
+Canonical form: transposes pushed to the leaves, (X⁻¹)ᵀ kept as X⁻ᵀ, products with one rational
+coefficient and sorted scalar factors, sums with like terms collected and common left/right
+factors pulled out, identities and zeros removed, declared properties used. Results are memoized
+per node (nodes are hash-consed, so the memo is a dict on identity).
+"""
+from fractions import Fraction
+
+from . import expr as E
+
+_memo = {}
+_active = set()
+
+
+def simplify(e):
+    hit = _memo.get(e)
+    if hit is not None:
+        return hit
+    if e in _active:          # a rule asked for the node being simplified: leave it as is
+        return e
+    _active.add(e)
+    try:
+        out = e
+        for _ in range(50):
+            kids = out.children
+            if kids:
+                new = [simplify(c) for c in kids]
+                if any(a is not b for a, b in zip(new, kids)):
+                    out = out.rebuild(new)
+            rule = RULES.get(type(out))
+            nxt = rule(out) if rule else out
+            if nxt is out:
+                break
+            out = nxt
+    finally:
+        _active.discard(e)
+    _memo[e] = out
+    _memo[out] = out
+    return out
+
+
+# ---- properties ---------------------------------------------------------------------------
+def is_symmetric(e):
+    if isinstance(e, E.Var):
+        return e.has("symmetric")
+    if isinstance(e, (E.Identity, E.DiagMat, E.Zero)):
+        return True
+    if isinstance(e, E.Ones):
+        return e.shape[0] == e.shape[1]
+    if isinstance(e, (E.Inverse, E.MatPow)):
+        return is_symmetric(e.arg)
+    if isinstance(e, E.Add):   # symmetric when transposing permutes the terms: A + Aᵀ
+        return all(is_symmetric(t) for t in e.terms) or {transpose(t) for t in e.terms} == set(e.terms)
+    if isinstance(e, E.Hadamard):
+        return all(is_symmetric(f) for f in e.factors)
+    if isinstance(e, E.Apply):
+        return is_symmetric(e.arg)
+    if isinstance(e, E.Mul):
+        chain = [f for f in e.factors if not f.is_scalar]
+        return len(chain) == 1 and is_symmetric(chain[0]) or _palindrome(chain)
+    return e.is_scalar
+
+
+def _palindrome(chain):
+    """A Bᵀ, Xᵀ X, A S Aᵀ: a chain equal to its own transpose."""
+    if not chain:
+        return False
+    flipped = [transpose(f) for f in reversed(chain)]
+    return all(a is b for a, b in zip(chain, flipped))
+
+
+def is_diagonal(e):
+    if isinstance(e, E.Var):
+        return e.has("diagonal")
+    return isinstance(e, (E.Identity, E.DiagMat))
+
+
+# ---- helpers ------------------------------------------------------------------------------
+def transpose(e):
+    return simplify(E.Transpose(e))
+
+
+def split(e):
+    """e = c * rest with c rational."""
+    return E.coefficient(e)
+
+
+def scalar_value(e):
+    return e.value if isinstance(e, E.Num) else None
+
+
+def pow_parts(f):
+    """f = base ^ exponent, with a rational exponent when there is one."""
+    if isinstance(f, E.Pow) and isinstance(f.exponent, E.Num):
+        return f.base, f.exponent.value
+    return f, Fraction(1)
+
+
+def make_pow(base, k):
+    if k == 0:
+        return E.ONE if base.is_scalar else E.Ones(base.shape)
+    return base if k == 1 else E.Pow(base, E.Num(k))
+
+
+def chain_product(chain, scalars=(), coef=Fraction(1)):
+    items = ([E.Num(coef)] if coef != 1 or not (scalars or chain) else []) + list(scalars) + list(chain)
+    return items[0] if len(items) == 1 else E.Mul(*items)
+
+
+# ---- rules --------------------------------------------------------------------------------
+def r_transpose(e):
+    a = e.arg
+    if isinstance(a, E.Transpose):
+        return a.arg                                   # (Aᵀ)ᵀ = A
+    if a.is_scalar or is_symmetric(a):
+        return a                                       # scalars and symmetric matrices
+    # (x − μ)ᵀ and (X − U Vᵀ)ᵀ stay as people write them; a sum of rows becomes a sum of columns
+    if isinstance(a, E.Add) and a.shape[0] == 1:
+        return E.Add(*(E.Transpose(t) for t in a.terms))
+    if isinstance(a, E.Mul):                           # (A B)ᵀ = Bᵀ Aᵀ
+        return E.Mul(*(f if f.is_scalar else E.Transpose(f) for f in reversed(a.factors)))
+    if isinstance(a, E.Hadamard):
+        return E.Hadamard(*(E.Transpose(f) for f in a.factors))
+    if isinstance(a, E.Kron):                          # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
+        return E.Kron(E.Transpose(a.left), E.Transpose(a.right))
+    if isinstance(a, E.Pow):
+        return E.Pow(E.Transpose(a.base), a.exponent)
+    if isinstance(a, E.Apply):
+        return E.Apply(a.fn, E.Transpose(a.arg))
+    if isinstance(a, (E.Ones, E.Zero)):
+        return type(a)((a.shape[1], a.shape[0]))
+    if isinstance(a, E.Commutation):                   # K_{m,n}ᵀ = K_{n,m}
+        return E.Commutation(a.n, a.m)
+    return e
+
+
+def r_inverse(e):
+    a = e.arg
+    if isinstance(a, E.Transpose):
+        return E.Transpose(E.Inverse(a.arg))           # (Aᵀ)⁻¹ = (A⁻¹)ᵀ, printed A⁻ᵀ
+    if isinstance(a, E.Inverse):
+        return a.arg
+    if isinstance(a, E.Identity):
+        return a
+    if a.is_scalar:
+        return E.Pow(a, E.Num(-1))
+    c, rest = split(a)
+    if c != 1:
+        return E.product(E.Num(1 / c), E.Inverse(rest))  # (c A)⁻¹ = A⁻¹ / c
+    if isinstance(a, E.DiagMat):
+        return E.DiagMat(E.Pow(a.arg, E.Num(-1)))
+    return e
+
+
+def r_matpow(e):
+    a, k = e.arg, e.k
+    if isinstance(a, E.Identity):
+        return a
+    if isinstance(a, E.MatPow):
+        return E.MatPow(a.arg, a.k * k)
+    if isinstance(a, E.Transpose):
+        return E.Transpose(E.MatPow(a.arg, k))            # (Aᵀ)ᵏ = (Aᵏ)ᵀ
+    return e
+
+
+def _flatten_mul(factors):
+    has_chain = any(not f.is_scalar for f in factors)
+    out = []
+    for f in factors:
+        if isinstance(f, E.Mul) and (not f.is_scalar or not has_chain):
+            out.extend(f.factors)
+        else:
+            out.append(f)
+    return out
+
+
+def _merge_scalars(scalars):
+    """Collect powers of the same scalar base: a a^k = a^(k+1)."""
+    powers, order = {}, []
+    for s in scalars:
+        base, k = pow_parts(s)
+        if base not in powers:
+            order.append(base)
+            powers[base] = Fraction(0)
+        powers[base] += k
+    out = [make_pow(b, powers[b]) for b in order if powers[b] != 0]
+    return sorted((s for s in out if s is not E.ONE), key=lambda s: s.sort_key)
+
+
+def _merge_chain(chain):
+    """Cancel X X⁻¹ and X⁻¹ X, drop identities, gather A A into A²."""
+    out = []
+    for f in chain:
+        if isinstance(f, E.Identity) and (out or len(chain) > 1):
+            continue
+        if out:
+            prev = out[-1]
+            if _are_inverses(prev, f):
+                out.pop()
+                continue
+            pb, pk = _matpow_parts(prev)
+            fb, fk = _matpow_parts(f)
+            if pb is fb and pb.shape[0] == pb.shape[1] and not pb.is_scalar:
+                out[-1] = E.MatPow(pb, pk + fk)
+                continue
+        out.append(f)
+    return out
+
+
+def _matpow_parts(f):
+    if isinstance(f, E.MatPow):
+        return f.arg, f.k
+    return f, 1
+
+
+def _are_inverses(a, b):
+    def inv(x):
+        if isinstance(x, E.Inverse):
+            return x.arg
+        if isinstance(x, E.Transpose) and isinstance(x.arg, E.Inverse):
+            return E.Transpose(x.arg.arg)
+        return None
+    return inv(a) is b or inv(b) is a
+
+
+def _split_scalar_segments(chain):
+    """A proper prefix or suffix of the chain that multiplies to 1×1 is a scalar factor: x yᵀ z = (yᵀ z) x."""
+    def segment(seg):
+        return seg[0] if len(seg) == 1 else E.Mul(*seg)
+    for i in range(1, len(chain)):
+        if _product_is_scalar(chain[:i]):
+            return [segment(chain[:i])], chain[i:]
+    for i in range(len(chain) - 1, 0, -1):
+        if _product_is_scalar(chain[i:]):
+            return [segment(chain[i:])], chain[:i]
+    return [], chain
+
+
+def _product_is_scalar(seg):
+    return seg[0].shape[0] == 1 and seg[-1].shape[1] == 1
+
+
+def r_mul(e):
+    factors = _flatten_mul(e.factors)
+    if any(isinstance(f, E.Zero) or f is E.Num(0) for f in factors):
+        shape = e.shape
+        return E.Num(0) if shape == (1, 1) else E.Zero(shape)
+    coef, scalars, chain = Fraction(1), [], []
+    for f in factors:
+        if f.is_scalar:
+            c, rest = split(f)
+            coef *= c
+            if rest is not E.ONE:
+                scalars.append(rest)
+        else:
+            chain.append(f)
+    chain = _merge_chain(chain)
+    more, chain = _split_scalar_segments(chain)
+    if len(chain) == 2 and chain[0].shape[0] == 1 and chain[1].is_vector and isinstance(chain[0], E.Transpose) \
+            and (isinstance(chain[1], E.Hadamard) or isinstance(chain[0].arg, E.Hadamard)):
+        more.append(E.Sum(E.Hadamard(chain[0].arg, chain[1])))     # aᵀ (b ⊙ c) = sum(a ⊙ b ⊙ c)
+        chain = []
+    scalars = _sigmoid_merge(_merge_scalars(scalars + [simplify(s) for s in more]))
+    if len(chain) >= 2 and _product_is_scalar(chain):
+        chain = _canonical_scalar_chain(chain)
+    if len(chain) == 1 and not scalars and coef != 1 and isinstance(chain[0], E.DiagMat):
+        return E.DiagMat(E.product(E.Num(coef), chain[0].arg))       # c diag(v) = diag(c v)
+    out = chain_product(chain, scalars, coef)
+    return e if out is e else out
+
+
+def _canonical_scalar_chain(chain):
+    """A scalar equals its transpose: xᵀ A y = yᵀ Aᵀ x. Keep the smaller of the two orders."""
+    flipped = [transpose(f) for f in reversed(chain)]
+    if any(isinstance(f, E.Mul) for f in flipped):
+        return chain
+    key = tuple(f.sort_key for f in chain)
+    fkey = tuple(f.sort_key for f in flipped)
+    return flipped if fkey < key else chain
+
+
+def _term_order(t):
+    c, rest = split(t)
+    constant = isinstance(rest, (E.Num, E.Ones)) or rest is E.ONE
+    degree = len([f for f in rest.factors if not isinstance(f, E.Num)]) if isinstance(rest, E.Mul) else 1
+    return (0 if constant else 1, 1 if c < 0 else 0, -degree, rest.sort_key)
+
+
+def _sigmoid_merge(factors):
+    """eᵘ ⊘ (1 + eᵘ) = σ(u): find exp(u) next to (1 + exp(u))⁻¹ and fuse them."""
+    for i, f in enumerate(factors):
+        if isinstance(f, E.Apply) and f.fn == "exp":
+            for j, g in enumerate(factors):
+                base, k = pow_parts(g)
+                if k == -1 and isinstance(base, E.Add) and len(base.terms) == 2 and f in base.terms:
+                    other = base.terms[0] if base.terms[1] is f else base.terms[1]
+                    if other is E.ONE or isinstance(other, E.Ones):
+                        rest = [h for n, h in enumerate(factors) if n not in (i, j)]
+                        return rest + [E.Apply("sigmoid", f.arg)]
+    return factors
+
+
+def _common_factor(terms):
+    """2 x + 2 y = 2 (x + y); a/s + b/s = (a + b)/s: pull out what every term shares."""
+    parts = [_chain_of(t) for t in terms]
+    coefs = [c for c, _, _ in parts]
+    g = None
+    if len({c.denominator for c in coefs}) == 1:
+        num = 0
+        for c in coefs:
+            num = _gcd(num, abs(c.numerator))
+        g = Fraction(num, coefs[0].denominator)
+        if all(c < 0 for c in coefs):
+            g = -g
+    shared = []
+    first_scalars = parts[0][1]
+    for s in first_scalars:
+        base, k = pow_parts(s)
+        ks = []
+        for _, scalars, _ in parts:
+            hit = [pow_parts(x)[1] for x in scalars if pow_parts(x)[0] is base]
+            ks.append(hit[0] if hit else None)
+        if all(x is not None and (x > 0) == (k > 0) for x in ks):
+            shared.append((base, min(ks, key=abs)))
+    if (g is None or g == 1) and not shared:
+        return None
+    g = g if g is not None else Fraction(1)
+    new_terms = []
+    for c, scalars, chain in parts:
+        rest = []
+        for x in scalars:
+            b, k = pow_parts(x)
+            hit = [kk for bb, kk in shared if bb is b]
+            rest.append(make_pow(b, k - hit[0]) if hit else x)
+        rest = [x for x in rest if x is not E.ONE]
+        new_terms.append(chain_product(chain, rest, c / g))
+    return E.product(E.Num(g), *(make_pow(b, k) for b, k in shared), E.Add(*new_terms))
+
+
+def _gcd(a, b):
+    while b:
+        a, b = b, a % b
+    return a
+
+
+def r_add(e):
+    terms = []
+    for t in e.terms:
+        terms.extend(t.terms if isinstance(t, E.Add) else (t,))
+    coeffs, order = {}, []
+    for t in terms:
+        if isinstance(t, E.Zero):
+            continue
+        c, rest = split(t)
+        if c == 0:
+            continue
+        if rest not in coeffs:
+            coeffs[rest] = Fraction(0)
+            order.append(rest)
+        coeffs[rest] += c
+    out = [E.product(E.Num(coeffs[r]), r) for r in order if coeffs[r] != 0]
+    if not out:
+        return E.Num(0) if e.is_scalar else E.Zero(e.shape)
+    if len(out) == 1:
+        return out[0]
+    factored = _factor(out) or _common_factor(out)
+    if factored is not None:
+        return factored
+    out.sort(key=_term_order)
+    new = E.Add(*out)
+    return e if new is e else new
+
+
+def _chain_of(t):
+    """(coef, scalars, chain) of a term."""
+    c, rest = split(t)
+    if isinstance(rest, E.Mul):
+        scalars = [f for f in rest.factors if f.is_scalar and not isinstance(f, E.Num)]
+        chain = [f for f in rest.factors if not f.is_scalar]
+        if scalars and rest.is_scalar and not chain:
+            return c, [], list(rest.factors)
+        return c, scalars, chain
+    return c, [], [rest]
+
+
+def _factor(terms):
+    """A x + Aᵀ x = (A + Aᵀ) x; Aᵀ u + Aᵀ v = Aᵀ (u + v). Pull out the most shared end factor."""
+    parts = [_chain_of(t) for t in terms]
+    best = None
+    for side in (-1, 0):
+        groups = {}
+        for i, (c, s, ch) in enumerate(parts):
+            if len(ch) >= 2 and not ch[side].is_scalar:
+                groups.setdefault(ch[side], []).append(i)
+        for factor, idx in groups.items():
+            if len(idx) >= 2 and (best is None or len(idx) > len(best[2])):
+                best = (side, factor, idx)
+    if best is None:
+        return None
+    side, factor, idx = best
+    inner_terms = []
+    for i in idx:
+        c, s, ch = parts[i]
+        rest = ch[:-1] if side == -1 else ch[1:]
+        inner_terms.append(chain_product(rest, s, c))
+    inner = E.Add(*inner_terms)
+    grouped = E.Mul(inner, factor) if side == -1 else E.Mul(factor, inner)
+    others = [t for i, t in enumerate(terms) if i not in idx]
+    return E.Add(grouped, *others) if others else grouped
+
+
+def r_hadamard(e):
+    factors = []
+    for f in e.factors:
+        factors.extend(f.factors if isinstance(f, E.Hadamard) else (f,))
+    if any(isinstance(f, E.Zero) for f in factors):
+        return E.Zero(e.shape)
+    coef, scalars, rest = Fraction(1), [], []
+    for f in factors:
+        c, body = split(f)
+        coef *= c
+        if isinstance(body, E.Ones) or body is E.ONE:
+            continue
+        if body.is_scalar and not e.is_scalar:
+            scalars.append(body)
+        elif isinstance(body, E.Mul) and len(body.factors) >= 2 and all(g.is_scalar for g in body.factors[:-1]) \
+                and isinstance(body.factors[-1], E.Ones):
+            scalars.extend(body.factors[:-1])          # (s · 1) ⊙ X = s X
+        else:
+            rest.append(body)
+    powers, order = {}, []
+    for f in _sigmoid_merge(rest):
+        base, k = pow_parts(f)
+        if base not in powers:
+            order.append(base)
+            powers[base] = Fraction(0)
+        powers[base] += k
+    merged = sorted((make_pow(b, powers[b]) for b in order if powers[b] != 0), key=lambda f: f.sort_key)
+    merged = [f for f in merged if not isinstance(f, E.Ones)]
+    if any(isinstance(f, E.Identity) for f in merged):   # Aᵀ ⊙ I = A ⊙ I: only the diagonal survives
+        merged = sorted((f.arg if isinstance(f, E.Transpose) else f for f in merged), key=lambda f: f.sort_key)
+    if not merged:
+        body = E.Ones(e.shape) if not e.is_scalar else E.ONE
+    elif len(merged) == 1:
+        body = merged[0]
+    else:
+        body = E.Hadamard(*merged)
+    if e.is_scalar:
+        return E.product(E.Num(coef), *scalars, body)
+    out = E.product(E.Num(coef), *scalars, body) if (coef != 1 or scalars) else body
+    return e if out is e else out
+
+
+def r_pow(e):
+    base, k = e.base, e.exponent
+    kv = scalar_value(k)
+    if kv is None:
+        return e
+    if kv == 0:
+        return E.ONE if base.is_scalar else E.Ones(base.shape)
+    if kv == 1:
+        return base
+    if isinstance(base, E.Num) and kv.denominator == 1 and (base.value != 0 or kv > 0):
+        return E.Num(base.value ** int(kv))
+    if isinstance(base, E.Pow) and isinstance(base.exponent, E.Num) and kv.denominator == 1:
+        return E.Pow(base.base, E.Num(base.exponent.value * kv))
+    if isinstance(base, E.Apply) and base.fn == "sqrt" and kv.denominator == 1 and kv % 2 == 0:
+        return make_pow(base.arg, kv / 2)
+    if isinstance(base, E.Hadamard) and kv.denominator == 1:
+        return E.Hadamard(*(E.Pow(f, k) for f in base.factors))
+    c, rest = split(base)
+    if c != 1 and kv.denominator == 1:
+        return E.product(E.Num(c ** int(kv)), E.Pow(rest, k))
+    if base.is_scalar and isinstance(base, E.Mul) and kv.denominator == 1 and all(f.is_scalar for f in base.factors):
+        return E.product(*(E.Pow(f, k) for f in base.factors))
+    return e
+
+
+def r_trace(e):
+    a = e.arg
+    if a.is_scalar:
+        return a
+    if isinstance(a, E.Add):
+        return E.Add(*(E.Trace(t) for t in a.terms))
+    if isinstance(a, E.Transpose):
+        return E.Trace(a.arg)                               # tr(Aᵀ) = tr(A)
+    if isinstance(a, E.Identity) and isinstance(a.n, int):
+        return E.Num(a.n)
+    if isinstance(a, E.DiagMat):
+        return E.Sum(a.arg)
+    if isinstance(a, E.Kron) and a.left.shape[0] == a.left.shape[1] and a.right.shape[0] == a.right.shape[1]:
+        return E.product(E.Trace(a.left), E.Trace(a.right))  # tr(A ⊗ B) = tr(A) tr(B)
+    if isinstance(a, E.Mul):
+        c, scalars, chain = _chain_of(a)
+        if scalars or c != 1:
+            return E.product(E.Num(c), *scalars, E.Trace(chain_product(chain)))
+        for i, f in enumerate(chain):                       # tr(u vᵀ) = vᵀ u: rotate a row to the front
+            if f.shape[0] == 1:
+                return E.Mul(*chain[i:], *chain[:i])
+        best = _canonical_rotation(chain)
+        if best is not None:
+            return E.Trace(E.Mul(*best))
+    return e
+
+
+def _canonical_rotation(chain):
+    """tr(A B C) = tr(B C A) = tr(Cᵀ Bᵀ Aᵀ): pick the rotation with the smallest key."""
+    candidates = [chain[i:] + chain[:i] for i in range(len(chain))]
+    flipped = [transpose(f) for f in reversed(chain)]
+    if not any(isinstance(f, (E.Mul, E.Add)) for f in flipped):
+        candidates += [flipped[i:] + flipped[:i] for i in range(len(flipped))]
+    best = min(candidates, key=lambda ch: tuple(f.sort_key for f in ch))
+    return None if best == chain else best
+
+
+def r_sum(e):
+    a = e.arg
+    if a.is_scalar:
+        return a
+    if isinstance(a, E.Add):
+        return E.Add(*(E.Sum(t) for t in a.terms))
+    c, rest = split(a)
+    if c != 1:
+        return E.product(E.Num(c), E.Sum(rest))
+    if isinstance(a, E.Mul):
+        scalars = [f for f in a.factors if f.is_scalar]
+        if scalars:
+            return E.product(*scalars, E.Sum(chain_product([f for f in a.factors if not f.is_scalar])))
+    if isinstance(a, (E.Transpose, E.Vec)):
+        return E.Sum(a.arg)
+    if isinstance(a, E.DiagMat):
+        return E.Sum(a.arg)
+    if isinstance(a, E.Hadamard) and len(a.factors) == 2:
+        x, y = a.factors                                    # sum(x ⊙ y) = xᵀ y, sum(X ⊙ Y) = tr(Xᵀ Y)
+        return E.Mul(E.Transpose(x), y) if a.is_vector else E.Trace(E.Mul(E.Transpose(x), y))
+    if isinstance(a, E.Ones) and all(isinstance(d, int) for d in a.shape):
+        return E.Num(a.shape[0] * a.shape[1])
+    return e
+
+
+def r_det(e):
+    a = e.arg
+    if isinstance(a, E.Transpose):
+        return E.Det(a.arg)
+    if isinstance(a, E.Inverse):
+        return E.Pow(E.Det(a.arg), E.Num(-1))
+    if isinstance(a, E.Identity):
+        return E.ONE
+    return e
+
+
+def r_logdet(e):
+    a = e.arg
+    if isinstance(a, E.Transpose):
+        return E.LogDet(a.arg)
+    if isinstance(a, E.Inverse):
+        return E.negate(E.LogDet(a.arg))
+    if isinstance(a, E.Identity):
+        return E.Num(0)
+    return e
+
+
+def r_diagvec(e):
+    a = e.arg
+    if isinstance(a, E.DiagMat):
+        return a.arg
+    if isinstance(a, E.Transpose):
+        return E.DiagVec(a.arg)
+    if isinstance(a, E.Identity):
+        return E.Ones((a.n, 1))
+    return e
+
+
+def r_vec(e):
+    a = e.arg
+    if a.is_vector:
+        return a
+    if isinstance(a, E.Transpose) and a.arg.is_vector:
+        return a.arg
+    return e
+
+
+def r_norm(e):
+    a = e.arg
+    if a.is_scalar:
+        return E.Apply("abs", a)
+    c, rest = split(a)
+    if c != 1:
+        return E.product(E.Num(abs(c)), E.Norm(rest, e.p))
+    if isinstance(a, E.Transpose):
+        return E.Norm(a.arg, e.p)
+    return e
+
+
+def r_apply(e):
+    a = e.arg
+    if e.fn == "log" and isinstance(a, E.Apply) and a.fn == "exp":
+        return a.arg
+    if e.fn == "abs" and isinstance(a, E.Apply) and a.fn in ("abs", "exp", "sqrt"):
+        return a
+    if e.fn == "log" and isinstance(a, E.Det):
+        return E.LogDet(a.arg)
+    return e
+
+
+def r_kron(e):
+    if e.left.is_scalar or e.right.is_scalar:
+        return E.product(e.left, e.right)
+    return e
+
+
+RULES = {
+    E.Transpose: r_transpose,
+    E.Inverse: r_inverse,
+    E.MatPow: r_matpow,
+    E.Mul: r_mul,
+    E.Add: r_add,
+    E.Hadamard: r_hadamard,
+    E.Pow: r_pow,
+    E.Trace: r_trace,
+    E.Sum: r_sum,
+    E.Det: r_det,
+    E.LogDet: r_logdet,
+    E.DiagVec: r_diagvec,
+    E.Vec: r_vec,
+    E.Norm: r_norm,
+    E.Apply: r_apply,
+    E.Kron: r_kron,
+}
