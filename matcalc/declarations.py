@@ -43,7 +43,7 @@ def parse_declaration(name, spec):
         kind, dims = "matrix", (_dim(words[0], name, spec), _dim(words[2], name, spec))
     else:
         raise DeclarationError(f"cannot read the declaration of '{name}': '{spec}'; {ACCEPTED}")
-    if 1 in dims and kind != "scalar":
+    if kind != "scalar" and 1 in (dims if kind == "matrix" else dims[:1]):
         raise DeclarationError(f"declaration of '{name}': a dimension of 1 is not allowed ('{spec}'); "
                                "declare it 'scalar' or as a vector")
     structural = {"symmetric", "spd", "diagonal"} & set(props)

@@ -431,8 +431,13 @@ def product(*factors):
         shape = S.matmul([f.shape for f in factors])
         return Num(0) if shape == S.SCALAR else Zero(shape)
     head = [Num(coef)] if coef != 1 or not (scalars or chain) else []
+    scalars.sort(key=_is_reciprocal)   # stable: divisions last, as they are printed
     items = head + scalars + chain
     return items[0] if len(items) == 1 else Mul(*items)
+
+
+def _is_reciprocal(f):
+    return isinstance(f, Pow) and isinstance(f.exponent, Num) and f.exponent.value < 0
 
 
 def negate(e):

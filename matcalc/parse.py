@@ -788,17 +788,18 @@ def _name_dims(root, unify, declared_symbols):
             walk(c)
 
     walk(root)
+    matrix_cols = {unify.resolve(leaf.shape[1]) for leaf in leaves if leaf.shape[1] != 1}
+    vectors = [leaf for leaf in leaves if leaf.shape[1] == 1]
+    # a vector that a matrix multiplies (the `x` of `A x`) gets the first name, n
+    vectors.sort(key=lambda v: unify.resolve(v.shape[0]) not in matrix_cols)
     free = []
-    for pass_vectors in (True, False):
-        for leaf in leaves:
-            if (leaf.shape[1] == 1) != pass_vectors:
-                continue
-            for d in leaf.shape:
-                r = unify.resolve(d)
-                if isinstance(r, _Cell) and r not in free:
-                    free.append(r)
+    for leaf in vectors + [leaf for leaf in leaves if leaf.shape[1] != 1]:
+        for d in leaf.shape:
+            r = unify.resolve(d)
+            if isinstance(r, _Cell) and r not in free:
+                free.append(r)
     used, names = set(declared_symbols), {}
-    vec_count = sum(1 for leaf in leaves if leaf.shape[1] == 1)
+    vec_count = sum(1 for c in free if any(unify.resolve(v.shape[0]) is c for v in vectors))
     for i, cell in enumerate(free):
         pool = _VECTOR_DIMS if i < vec_count else _MATRIX_DIMS
         name = next((p for p in pool if p not in used), None)

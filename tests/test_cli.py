@@ -1,0 +1,81 @@
+"""The command line, through click's CliRunner and as an installed entry point."""
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from matcalc.cli import main
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, list(args), input=input)
+
+
+def test_parse_shows_shape_and_types():
+    r = run("parse", "x'Ax")
+    assert r.exit_code == 0
+    assert r.output.splitlines() == ["x^T A x", "shape: scalar", "  A: matrix n x n", "  x: vector n"]
+
+
+def test_parse_notes_the_letter_convention():
+    r = run("parse", "a^T x")
+    assert "note: a is read as a vector" in r.output
+
+
+def test_parse_reads_stdin():
+    r = run("parse", "-", input="||A x - b||^2\n")
+    assert r.exit_code == 0 and r.output.startswith("||A x - b||^2")
+
+
+def test_parse_json():
+    r = run("parse", "A x", "--let", "A: 3 x 4", "--format", "json")
+    out = json.loads(r.output)
+    assert out["shape"] == ["3", "1"] and out["variables"] == {"A": "matrix 3 x 4", "x": "vector 4"}
+
+
+def test_error_has_caret_message_and_exit_code_2():
+    r = run("parse", "x + * y")
+    assert r.exit_code == 2
+    assert "x + * y\n    ^\nerror: syntax error: unexpected '*'" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_bad_declaration():
+    r = run("parse", "A x", "--let", "A: m by n")
+    assert r.exit_code == 2 and "declaration error" in r.output and "accepted" in r.output
+
+
+def test_grad_text_reports_check():
+    r = run("grad", "x^T A x", "--wrt", "x", "--seed", "3")
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0] == "∂f/∂x = (A + A^T) x"
+    assert lines[-1].strip().startswith("numerical check passed") and "seed 3" in lines[-1]
+
+
+def test_grad_latex_and_json():
+    r = run("grad", "log det X", "--wrt", "X", "--format", "latex", "--no-check")
+    assert r.output.strip() == r"\frac{\partial f}{\partial X} = X^{-\top}"
+    r = run("grad", "||A x - b||^2", "--wrt", "x", "--format", "json")
+    out = json.loads(r.output)
+    assert out["result"] == "2 A^T (A x - b)" and out["check"]["passed"] and out["shape"] == ["n", "1"]
+
+
+def test_grad_of_vector_points_to_jacobian():
+    r = run("grad", "A x", "--wrt", "x")
+    assert r.exit_code == 2 and "jacobian" in r.output
+
+
+def test_installed_entry_point_and_module():
+    out = subprocess.run([sys.executable, "-m", "matcalc", "grad", "tr(A X B)", "--wrt", "X", "--no-check"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.startswith("∂f/∂X = A^T B^T")
+
+
+def test_no_check_path_imports_neither_numpy_nor_sympy():
+    code = ("import sys; from matcalc.cli import main\n"
+            "try:\n    main(['grad', 'x^T A x', '--wrt', 'x', '--no-check'])\nexcept SystemExit: pass\n"
+            "print('numpy' in sys.modules, 'sympy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False False"

@@ -1,0 +1,173 @@
+"""The language: every documented form parses, equivalent notations give equal trees, types are inferred."""
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import matcalc
+from matcalc import expr as E
+from matcalc.parse import parse_full
+
+FORMS = [
+    "x^T A x", "x^{T} A x", "x'Ax", "x' A x", "a^T x", "1/2 x^T A x", "||Ax - b||^2", "||A x - b||_2^2",
+    "||X - U V^T||_F^2", "||x||_1", "|a|", "tr(A X B)", "trace(X)", "det(X)", "log det(X)", "log(det(X))",
+    "logdet(X)", "log det X", "tr X", "X^{-1}", "X^-1", "X^(-1)", "inv(X)", "A^2", "X^{-T}", "(A + A^T) x",
+    "x .* y", "x ⊙ y", "x ./ y", "x .^ 2", "A ⊗ B", "kron(A, B)", "diag(x)", "diag(X)", "vec(X)", "sum(x)",
+    "exp(x)", "log(1 + exp(-y .* (X w)))", "sigmoid(x)", "softmax(x)", "logsumexp(x)", "tanh(W x + b)",
+    "relu(x)", "softplus(x)", "sqrt(x)", "abs(x)", "sin(x)", "cos(x)", "tan(x)", "-x", "2", "0.5", "1e-3",
+    "I", "eye", "A + I", "⟨x, y⟩", "xᵀ A x", "X⁻¹", "‖x‖", "x − y", "‖x‖²", "Σ", "μ", "λ", "σ(x)",
+    "x'*A*x", "0.5*x'*A*x", "norm2(A*x-b)^2", "norm1(x)", "sum(log(exp(-y.*(X*w)) + vector(1)))",
+    "tr(A*X'*B*X*C)", "log(det(inv(X)))", "A*exp(x)", "(y.*v)'*x", "a^b", "1./(1+exp(-x))", "matrix(1)",
+    "W1 x_0 + b_2", "UV'", "x^T A x / x^T x", "(x - mu)^T Σ^{-1} (x - mu)",
+]
+
+SAME = [
+    ("x^T A x", "x^{T} A x", "x'Ax", "x' A x", "xᵀ A x", "x'*A*x", "x^T*A*x"),
+    ("1/2 x^T A x", "0.5*x'*A*x", "0.5 x^T A x"),
+    ("||Ax - b||^2", "||A x - b||_2^2", "norm2(A*x-b)^2", "‖Ax − b‖²", "norm(A x - b)^2"),
+    ("||X - U V^T||_F^2", "||X - UV'||^2", "norm2(X - U*V')^2"),
+    ("||x||_1", "norm1(x)"),
+    ("|a|", "abs(a)"),
+    ("tr(X)", "trace(X)", "tr X"),
+    ("log det(X)", "log(det(X))", "logdet(X)", "log det X"),
+    ("X^{-1}", "X^-1", "X^(-1)", "inv(X)", "X⁻¹"),
+    ("X^{-T}", "X^-T", "(X^-1)^T", "inv(X)'", "X⁻ᵀ"),
+    ("x .* y", "x ⊙ y", "x.*y"),
+    ("A ⊗ B", "kron(A, B)"),
+    ("sigmoid(x)", "σ(x)"),
+    ("⟨x, y⟩", "x^T y"),
+    ("1./(1+exp(-x))", "1 ./ (1 + exp(-x))"),
+    ("A^2", "A²"),
+    ("x^T A x / x^T x", "(x^T A x) / (x^T x)"),
+    ("x ⊙ A y", "x .* (A y)"),
+    ("-x^T x", "-(x^T x)"),
+]
+
+
+@pytest.mark.parametrize("text", FORMS)
+def test_every_form_parses_and_prints_back(text):
+    e = matcalc.parse(text)
+    assert isinstance(e, E.Expr)
+    assert matcalc.parse(str(e)) is e, str(e)
+    assert e.latex() and "$" not in e.latex()
+
+
+@pytest.mark.parametrize("group", SAME, ids=lambda g: g[0])
+def test_equivalent_notations_give_the_same_tree(group):
+    trees = {matcalc.parse(t) for t in group}
+    assert len(trees) == 1, [str(t) for t in trees]
+
+
+def types(text, where=None):
+    return matcalc.parse(text, where).variables
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("x^T A x", {"A": "matrix n x n", "x": "vector n"}),
+    ("a^T x", {"a": "vector n", "x": "vector n"}),                 # transposed → vector
+    ("||Ax - b||^2", {"A": "matrix m x n", "b": "vector m", "x": "vector n"}),  # added to a vector
+    ("(x - mu)^T Σ^{-1} (x - mu)", {"mu": "vector n", "x": "vector n", "Σ": "matrix n x n"}),
+    ("A c", {"A": "matrix m x n", "c": "vector n"}),               # right of a matrix → vector
+    ("c x", {"c": "scalar", "x": "vector n"}),                     # letter convention
+    ("a b", {"a": "scalar", "b": "scalar"}),
+    ("lambda x", {"lambda": "scalar", "x": "vector n"}),
+    ("-y .* (X w)", {"X": "matrix m x n", "w": "vector n", "y": "vector m"}),
+    ("exp(a)", {"a": "scalar"}),
+    ("softmax(a)", {"a": "vector n"}),
+    ("tanh(W x + b)", {"W": "matrix m x n", "b": "vector m", "x": "vector n"}),
+])
+def test_type_inference(text, expected):
+    assert types(text) == expected
+
+
+def test_notes_name_what_the_letter_convention_gets_wrong():
+    notes = parse_full("a^T x").notes
+    assert len(notes) == 1 and notes[0].startswith("a is read as a vector")
+    assert parse_full("x^T A x").notes == []
+
+
+def test_declarations():
+    e = matcalc.parse("x^T S x + c", {"S": "n x n spd", "c": "scalar", "x": "n"})
+    assert e.variables == {"S": "matrix n x n spd", "c": "scalar", "x": "vector n"}
+    assert matcalc.parse("A x", {"A": "3 x 4"}).shape == (3, 1)
+    assert matcalc.parse("x + c", {"c": "scalar"}).shape == ("n", 1)   # declared scalars broadcast
+    assert matcalc.parse("y", {"y": "3", "unused": "m x n"}).shape == (3, 1)
+
+
+def test_dimensions_unify_and_never_become_one():
+    assert matcalc.parse("A B C").shape == ("m", "q")
+    with pytest.raises(matcalc.ShapeError):
+        matcalc.parse("A x + b", {"A": "m x n", "b": "n"})
+    with pytest.raises(matcalc.ShapeError):
+        matcalc.parse("x + A")
+    with pytest.raises(matcalc.ShapeError):
+        matcalc.parse("det(x)")
+    with pytest.raises(matcalc.ShapeError, match="broadcast"):
+        matcalc.parse("x + y^T y")
+
+
+def test_precedence():
+    quotient = matcalc.parse("x^T A x / x^T x")
+    assert quotient.is_scalar and isinstance(quotient, E.Mul)
+    half = matcalc.parse("1/2 x^T A x")
+    assert half.factors[0] is E.Num(E.Fraction(1, 2))
+    assert matcalc.parse("-x^T x") is matcalc.parse("-(x^T x)")
+    scaled = matcalc.parse("tr(A) B")                     # tr applies to A only
+    assert isinstance(scaled.factors[0], E.Trace) and not scaled.is_scalar
+
+
+def test_errors_carry_positions():
+    with pytest.raises(matcalc.ParseError) as err:
+        matcalc.parse("x + * y")
+    assert err.value.pos == 4 and "^" in err.value.caret()
+    with pytest.raises(matcalc.ParseError, match="did you mean 'sigmoid'"):
+        matcalc.parse("sigmod(x)")
+    with pytest.raises(matcalc.ShapeError, match="spectral norm"):
+        matcalc.parse("||X||_2")
+
+
+# ---- print → parse is the identity, on random expressions ------------------------------------
+VEC = st.sampled_from(["x", "y", "z", "A x", "exp(x)", "x .* y", "x ./ y", "-x", "2 x", "1/2 y", "x - y",
+                       "tanh(A y)", "softmax(x)", "diag(B)", "X^-1 y", "abs(x)", "x.^2"])
+MAT = st.sampled_from(["A", "B", "X", "A^T", "X^-1", "A B", "A + B", "X^-T", "diag(x)", "x y^T", "A .* B",
+                       "B^2", "2 A", "-A", "I", "A ⊗ B", "exp(A)"])
+SCA = st.sampled_from(["c", "x^T y", "tr(A)", "log det(X)", "||x||", "||x - y||^2", "sum(x)", "det(X)",
+                       "logsumexp(x)", "x^T A x", "2", "1/2", "a^2", "||x||_1", "sqrt(c)"])
+
+
+@st.composite
+def expressions(draw, depth=3):
+    kind = draw(st.sampled_from(["v", "m", "s"]))
+    return _expr(draw, kind, depth)
+
+
+def _expr(draw, kind, depth):
+    base = {"v": VEC, "m": MAT, "s": SCA}[kind]
+    if depth == 0 or draw(st.booleans()):
+        return draw(base)
+    op = draw(st.integers(0, 5))
+    a, b = _expr(draw, kind, depth - 1), _expr(draw, kind, depth - 1)
+    if op == 0:
+        return f"({a}) + ({b})"
+    if op == 1:
+        return f"({a}) - ({b})"
+    if op == 2 and kind != "s":
+        return f"({a}) .* ({b})"
+    if op == 3:
+        return f"({_expr(draw, 's', depth - 1)}) ({a})"
+    if op == 4 and kind == "m":
+        return f"({a}) ({b})"
+    if op == 4 and kind == "v":
+        return f"({_expr(draw, 'm', depth - 1)}) ({a})"
+    if op == 5 and kind == "s":
+        return f"({a}) / ({b})"
+    return f"exp({a})"
+
+
+WHERE = {"A": "n x n", "B": "n x n", "X": "n x n", "c": "scalar", "a": "scalar", "x": "n", "y": "n", "z": "n"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(expressions())
+def test_print_then_parse_is_the_identity(text):
+    e = matcalc.parse(text, WHERE)
+    again = matcalc.parse(str(e), WHERE)
+    assert again is e, f"{text!r} printed as {str(e)!r}, which parses to {str(again)!r}"
