@@ -4,7 +4,10 @@ Sizes: every symbolic dimension gets a distinct small size (2–6), so a transpo
 factor changes the shape or the value and cannot pass by accident. Values honour the declared
 properties; square matrices are drawn with singular values in [0.5, 2] so inverses are tame.
 Step: Richardson extrapolation of two central differences (t and t/2) cancels the t² term, so the
-truncation error is O(t⁴) ≈ 1e-13 at t = 1e-3 while rounding stays near eps·|f|/t ≈ 1e-13·|f|.
+truncation error is O(t⁴ f⁽⁵⁾) while rounding stays near eps·|f|/t. A steep function (softplus
+of an argument that moves 100× faster than the variable) needs a smaller t than a flat one, so
+three steps are tried (1e-3, 1e-4, 1e-5 times the variable's scale) and the best agreement counts;
+a wrong rule is wrong at every step.
 Tolerance: the error is measured relative to ‖D‖·‖E‖ (and |fd|), not per entry, which would
 blow up where the derivative is near zero; 1e-6 leaves six orders of margin above the noise and
 sits far below the O(1) error of a wrong rule.
@@ -17,6 +20,7 @@ from .numeric import dim_size, evaluate
 RTOL = 1e-6
 ATTEMPTS = 40
 DIRECTIONS = 3
+STEPS = (1e-3, 1e-4, 1e-5)
 _SIZES = (3, 4, 2, 5, 6, 7)
 
 
@@ -130,7 +134,6 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=()):
             continue
         x0 = env[wrt]
         scale = max(1.0, float(np.sqrt(np.mean(x0 ** 2))))
-        t = 1e-3 * scale
         worst, ok, usable = 0.0, True, True
         for _ in range(DIRECTIONS):
             d = direction(wrt, sizes, rng)
@@ -142,18 +145,28 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=()):
                 plus = evaluate(function, {**env, wrt: x0 + h * d}, sizes)
                 minus = evaluate(function, {**env, wrt: x0 - h * d}, sizes)
                 return (plus - minus) / (2 * h)
-            d1, d2 = fd(t), fd(t / 2)
-            if not (_finite(d1) and _finite(d2)):
+            best = None
+            for t in STEPS:   # the best of three step sizes: steep functions need a smaller one
+                t = t * scale
+                d1, d2 = fd(t), fd(t / 2)
+                if not (_finite(d1) and _finite(d2)):
+                    continue
+                numeric = ((4 * d2 - d1) / 3).reshape(-1, order="F")
+                err = float(np.max(np.abs(numeric - analytic)))
+                # rounding inside f (1 + e⁻²⁴ loses digits that f itself does not show) makes the two
+                # differences disagree; their gap bounds that noise, and is tiny next to a wrong rule's error
+                spread = float(np.max(np.abs(d1 - d2)))
+                norm = float(np.linalg.norm(deriv) * np.linalg.norm(d))
+                denom = max(norm, float(np.max(np.abs(numeric))), 1e-300)
+                noise = 1e3 * np.finfo(float).eps * float(np.max(np.abs(value))) / t
+                margin = (err - noise - spread) / (RTOL * denom)
+                if best is None or margin < best[0]:
+                    best = (margin, err / denom)
+            if best is None:
                 usable = False
                 break
-            numeric = ((4 * d2 - d1) / 3).reshape(-1, order="F")
-            err = float(np.max(np.abs(numeric - analytic)))
-            norm = float(np.linalg.norm(deriv) * np.linalg.norm(d))
-            denom = max(norm, float(np.max(np.abs(numeric))), 1e-300)
-            noise = 1e3 * np.finfo(float).eps * float(np.max(np.abs(value))) / t
-            rel = err / denom
-            worst = max(worst, rel)
-            if err > RTOL * denom + noise:
+            worst = max(worst, best[1])
+            if best[0] > 1:
                 ok = False
         if not usable:
             continue

@@ -21,6 +21,8 @@ def transpose_chain(chain):
 # ---- gradients: the adjoint of the linear map dX ↦ L(dX) ------------------------------------
 def pull(L, W, out):
     """Append to `out` the terms of G with ⟨W, L⟩ = ⟨G, dX⟩."""
+    if isinstance(L, E.Zero) or L is E.Num(0):
+        return
     if isinstance(L, E.Differential):
         out.append(W)
     elif isinstance(L, E.Add):
@@ -83,6 +85,8 @@ def gradient_of(f, wrt):
         return zero, df, conditions
     terms = []
     pull(df, E.ONE, terms)
+    if not terms:
+        return (E.Num(0) if wrt.is_scalar else E.Zero(wrt.shape)), df, conditions
     grad = simplify(E.Add(*terms) if len(terms) > 1 else terms[0])
     return grad, df, conditions
 

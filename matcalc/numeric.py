@@ -80,6 +80,8 @@ def _ev(e, env, sizes, memo):
     t = type(e)
     if t is E.Var or t is E.Differential:
         out = env[e]
+    elif t is E.Apply and e.fn == "log" and _one_plus_exp(e.arg):
+        out = np.logaddexp(0.0, _ev(e.arg.terms[1].arg, env, sizes, memo))   # log(1 + eᵘ), stably
     elif t is E.Num:
         out = np.array([[float(e.value)]])
     else:
@@ -87,6 +89,11 @@ def _ev(e, env, sizes, memo):
         out = _OPS[t](e, kids, sizes)
     memo[e] = out
     return out
+
+
+def _one_plus_exp(a):
+    return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
+        and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"
 
 
 def _mul(e, kids, sizes):

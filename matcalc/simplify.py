@@ -13,6 +13,13 @@ _memo = {}
 _active = set()
 
 
+ZERO_PRESERVING = (E.Transpose, E.Trace, E.Sum, E.DiagVec, E.DiagMat, E.Vec, E.Kron, E.Hadamard)
+
+
+def _zero(e):
+    return E.Num(0) if e.is_scalar else E.Zero(e.shape)
+
+
 def simplify(e):
     hit = _memo.get(e)
     if hit is not None:
@@ -28,8 +35,11 @@ def simplify(e):
                 new = [simplify(c) for c in kids]
                 if any(a is not b for a, b in zip(new, kids)):
                     out = out.rebuild(new)
-            rule = RULES.get(type(out))
-            nxt = rule(out) if rule else out
+            if isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.Num(0) for c in out.children):
+                nxt = _zero(out)                            # linear in a zero argument
+            else:
+                rule = RULES.get(type(out))
+                nxt = rule(out) if rule else out
             if nxt is out:
                 break
             out = nxt
@@ -255,7 +265,9 @@ def r_mul(e):
                 scalars.append(rest)
         else:
             chain.append(f)
-    chain = _merge_chain(chain)
+    if chain:
+        rows = chain[0].shape[0]
+        chain = _merge_chain(chain) or [E.Identity(rows)]   # X X⁻¹ = I, never the number 1
     more, chain = _split_scalar_segments(chain)
     if len(chain) == 2 and chain[0].shape[0] == 1 and chain[1].is_vector and isinstance(chain[0], E.Transpose) \
             and (isinstance(chain[1], E.Hadamard) or isinstance(chain[0].arg, E.Hadamard)):

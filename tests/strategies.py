@@ -1,0 +1,114 @@
+"""Hypothesis strategies: random well-typed expressions, drawn per target shape so every tree type-checks."""
+from hypothesis import strategies as st
+
+from matcalc import expr as E
+
+N, M = "n", "m"
+x, y = E.Var("x", (N, 1), frozenset()), E.Var("y", (N, 1), frozenset())
+z = E.Var("z", (M, 1), frozenset())
+A, B = E.Var("A", (N, N), frozenset()), E.Var("B", (N, N), frozenset())
+S = E.Var("S", (N, N), frozenset({"spd"}))
+C = E.Var("C", (N, M), frozenset())
+c = E.Var("c", (1, 1), frozenset())
+LEAVES = {"s": [c, E.Num(2), E.Num(E.Fraction(1, 2))], "v": [x, y], "M": [A, B, S], "w": [z], "R": [C]}
+SMOOTH = ["exp", "sin", "cos", "tanh", "sigmoid", "softplus"]
+
+
+def T(e):
+    return E.Transpose(e)
+
+
+@st.composite
+def scalars(draw, depth=3):
+    if depth == 0 or draw(st.integers(0, 3)) == 0:
+        return draw(st.sampled_from(LEAVES["s"]))
+    k = draw(st.integers(0, 13))
+    d = depth - 1
+    if k == 0:
+        return E.Mul(T(draw(vectors(d))), draw(vectors(d)))
+    if k == 1:
+        return E.Trace(draw(squares(d)))
+    if k == 2:
+        return E.Sum(draw(vectors(d)))
+    if k == 3:
+        return E.Pow(E.Norm(draw(vectors(d)), 2), E.Num(2))
+    if k == 4:
+        return E.LogSumExp(draw(vectors(d)))
+    if k == 5:
+        return E.Add(draw(scalars(d)), draw(scalars(d)))
+    if k == 6:
+        return E.product(draw(scalars(d)), draw(scalars(d)))
+    if k == 7:
+        return E.Apply(draw(st.sampled_from(SMOOTH)), draw(scalars(d)))
+    if k == 8:
+        return E.Mul(T(draw(vectors(d))), draw(squares(d)), draw(vectors(d)))
+    if k == 9:
+        return E.LogDet(S) if draw(st.booleans()) else E.Trace(E.Mul(E.Inverse(S), draw(squares(d))))
+    if k == 10:
+        return E.Norm(E.Add(draw(vectors(d)), E.Ones((N, 1))), 2)
+    if k == 11:
+        return E.Apply("log", E.Add(E.ONE, E.Apply("exp", draw(scalars(d)))))
+    if k == 12:
+        return E.Mul(T(draw(others(d))), T(C), draw(vectors(d)))
+    return E.Pow(draw(scalars(d)), E.Num(2))
+
+
+@st.composite
+def vectors(draw, depth=2):
+    if depth == 0 or draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(LEAVES["v"]))
+    k = draw(st.integers(0, 8))
+    d = depth - 1
+    if k == 0:
+        return E.Mul(draw(squares(d)), draw(vectors(d)))
+    if k == 1:
+        return E.Add(draw(vectors(d)), draw(vectors(d)))
+    if k == 2:
+        return E.Hadamard(draw(vectors(d)), draw(vectors(d)))
+    if k == 3:
+        return E.Apply(draw(st.sampled_from(SMOOTH)), draw(vectors(d)))
+    if k == 4:
+        return E.Softmax(draw(vectors(d)))
+    if k == 5:
+        return E.product(draw(scalars(d)), draw(vectors(d)))
+    if k == 6:
+        return E.DiagVec(draw(squares(d)))
+    if k == 7:
+        return E.Mul(C, draw(others(d)))
+    return E.Mul(draw(squares(d)), E.Inverse(S), draw(vectors(d)))
+
+
+@st.composite
+def others(draw, depth=1):
+    if depth == 0 or draw(st.booleans()):
+        return z
+    return E.Mul(T(C), draw(vectors(depth - 1)))
+
+
+@st.composite
+def squares(draw, depth=2):
+    if depth == 0 or draw(st.integers(0, 2)) == 0:
+        return draw(st.sampled_from(LEAVES["M"]))
+    k = draw(st.integers(0, 8))
+    d = depth - 1
+    if k == 0:
+        return E.Mul(draw(squares(d)), draw(squares(d)))
+    if k == 1:
+        return E.Add(draw(squares(d)), draw(squares(d)))
+    if k == 2:
+        return T(draw(squares(d)))
+    if k == 3:
+        return E.Hadamard(draw(squares(d)), draw(squares(d)))
+    if k == 4:
+        return E.DiagMat(draw(vectors(d)))
+    if k == 5:
+        return E.Mul(draw(vectors(d)), T(draw(vectors(d))))
+    if k == 6:
+        return E.MatPow(draw(squares(d)), 2)
+    if k == 7:
+        return E.Mul(C, T(C)) if draw(st.booleans()) else E.Inverse(S)
+    return E.Apply(draw(st.sampled_from(SMOOTH)), draw(squares(d)))
+
+
+def variables_of(e):
+    return sorted((v.name for v in e.free if isinstance(v, E.Var)))
