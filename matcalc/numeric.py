@@ -25,7 +25,9 @@ def shape_of(e, sizes):
 
 
 def _sigmoid(u):
-    return 0.5 * (1.0 + np.tanh(0.5 * u))
+    """Accurate in both tails (0.5 (1 + tanh(u/2)) rounds σ(−40) to 0)."""
+    e = np.exp(-np.abs(u))
+    return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softmax(u):
