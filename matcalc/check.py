@@ -84,12 +84,13 @@ def _square(n, rng):
 def sample_value(var, sizes, rng, mode):
     r, c = (dim_size(var.shape[0], sizes), dim_size(var.shape[1], sizes))
     props = var.props
+    if "diagonal" in props:
+        positive = "positive" in props or "spd" in props or mode != "plain"
+        d = np.exp(rng.standard_normal(r) / 2) if positive else rng.standard_normal(r)
+        return np.diag(d)
     if "spd" in props or (mode == "spd" and r == c and r > 1):
         b = rng.standard_normal((r, r))
         return b @ b.T / r + np.eye(r) * rng.uniform(0.5, 1.5)
-    if "diagonal" in props:
-        d = rng.standard_normal(r) if "positive" not in props and mode == "plain" else np.exp(rng.standard_normal(r) / 2)
-        return np.diag(d)
     if "symmetric" in props:
         a = rng.standard_normal((r, r))
         return (a + a.T) / 2
