@@ -6,9 +6,9 @@
 """
 from .errors import (CheckError, DeclarationError, DiffError, LimitError, MatcalcError, ParseError,
                      ShapeError)
-from .api import Result, grad
+from .api import Result, differential, directional, grad, hessian, hvp, jacobian
 from .parse import parse
 
-__all__ = ["parse", "grad", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
+__all__ = ["parse", "grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
            "DiffError", "CheckError"]
 __version__ = "0.1.0"

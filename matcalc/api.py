@@ -57,7 +57,8 @@ class Result:
         from .check import run_check
         seed = self.seed if seed is None else seed
         if self._report is None or self._report.seed != (seed or 0):
-            self._report = run_check(self._check_function, self.expr, self.wrt, self._check_kind, seed)
+            self._report = run_check(self._check_function, self.expr, self.wrt, self._check_kind, seed,
+                                     along=getattr(self, "along", None))
         return self._report
 
     @property
@@ -105,4 +106,158 @@ def grad(expr, wrt, *, where=None, check=True, seed=None):
     return result
 
 
-__all__ = ["grad", "Result", "MatcalcError"]
+def _refuse_structured(var, what):
+    if var.has("symmetric") or var.has("diagonal"):
+        kind = "diagonal" if var.has("diagonal") else "symmetric"
+        raise DiffError(f"{what} w.r.t. a {kind} variable ({var.name}) is not supported yet: the gradient "
+                        f"rule for {kind} matrices does not carry over to {what}s as is; declare {var.name} "
+                        "without the property to get the unconstrained result")
+
+
+def jacobian(expr, wrt, *, where=None, check=True, seed=None):
+    """The Jacobian J with vec(dF) = J vec(dX): m×n for F: Rⁿ → Rᵐ, column-major vec for matrices.
+
+    >>> str(jacobian("A x", "x", check=False))
+    'A'
+    """
+    from .derive import jacobian_of
+    F = parse(expr, where)
+    var = find_var(F, wrt)
+    _refuse_structured(var, "a Jacobian")
+    J, dF, conditions = jacobian_of(F, var)
+    result = Result("jacobian", F, var, J, differential=dF, conditions=conditions, check_kind="jacobian",
+                    seed=seed)
+    if check:
+        result.check()
+    return result
+
+
+def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
+    """The Hessian: the Jacobian of the gradient (n×n for x ∈ Rⁿ, mn×mn on vec X for a matrix).
+
+    With wrt2=y, the mixed second derivative: the n×p matrix of ∂²f/∂xᵢ∂yⱼ.
+
+    >>> str(hessian("x^T A x", "x", check=False))
+    'A + A^T'
+    """
+    from .derive import jacobian_of
+    f = parse(expr, where)
+    var = find_var(f, wrt)
+    var2 = find_var(f, wrt2) if wrt2 is not None else var
+    _refuse_structured(var, "a Hessian")
+    _refuse_structured(var2, "a Hessian")
+    if not f.is_scalar:
+        from .shapes import fmt_shape
+        raise DiffError(f"the Hessian needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
+    g, _, conditions, _ = _gradient(f, var)
+    H, dg, more = jacobian_of(g, var2)
+    conditions = conditions + [c for c in more if c not in conditions]
+    result = Result("hessian", f, var2, H, differential=dg, conditions=conditions, check_function=g,
+                    check_kind="jacobian", seed=seed)
+    result.gradient, result.first = g, var
+    if check:
+        result.check()
+    return result
+
+
+def differential(expr, wrt, *, where=None):
+    """The canonical differential: df = tr(Gᵀ dX) for scalar f, d vec F = J d vec X otherwise."""
+    f = parse(expr, where)
+    var = find_var(f, wrt)
+    if f.is_scalar:
+        g, df, conditions, notes = _gradient(f, var)
+        return Differential(f, var, g, "gradient", conditions)
+    _refuse_structured(var, "a Jacobian")
+    from .derive import jacobian_of
+    J, dF, conditions = jacobian_of(f, var)
+    return Differential(f, var, J, "jacobian", conditions)
+
+
+class Differential:
+    """df written the way people write it in their notes."""
+
+    def __init__(self, function, wrt, derivative, kind, conditions):
+        self.function, self.wrt, self.derivative, self.kind = function, wrt, derivative, kind
+        self.conditions = conditions
+
+    def _parts(self, printer, d, tr, transpose):
+        m = printer(self.derivative)
+        if self.kind == "gradient":
+            if self.wrt.is_scalar:
+                return f"df = {_paren(m)} {d}{self.wrt_name(printer)}"
+            return f"df = {tr}({_paren(m)}{transpose} {d}{self.wrt_name(printer)})"
+        if self.wrt.is_vector or self.wrt.is_scalar:
+            lhs = "df" if self.function.shape[1] == 1 else f"d vec F"
+            return f"{lhs} = {_paren(m)} {d}{self.wrt_name(printer)}"
+        return f"d vec F = {_paren(m)} {d} vec({self.wrt_name(printer)})"
+
+    def wrt_name(self, printer):
+        return printer(self.wrt)
+
+    def __str__(self):
+        return self._parts(str, "d", "tr", "^T")
+
+    def latex(self):
+        from .printers.latex import to_latex
+        text = self._parts(to_latex, r"\mathrm{d}", r"\operatorname{tr}", r"^{\top}")
+        return text.replace("df", r"\mathrm{d}f").replace("d vec F", r"\mathrm{d}\operatorname{vec} F")
+
+    def __repr__(self):
+        return f"<Differential {self}>"
+
+
+def _paren(text):
+    return text if text.replace("_", "").isalnum() else f"({text})"
+
+
+def directional(expr, wrt, along, *, where=None, check=True, seed=None):
+    """The directional derivative ∇f(x)ᵀ v in closed form (v gets the shape of x)."""
+    from .derive import directional_of
+    f = parse(expr, where)
+    var = find_var(f, wrt)
+    v = _direction_var(f, var, along)
+    g, _, conditions, _ = _gradient(f, var)
+    D = directional_of(g, var, v)
+    result = Result("directional derivative", f, var, D, conditions=conditions, check_kind="directional",
+                    seed=seed)
+    result.along = v
+    if check:
+        result.check()
+    return result
+
+
+def hvp(expr, wrt, v, *, where=None, check=True, seed=None):
+    """The Hessian-vector product H v without forming H: d(∇f) with dx := v."""
+    from .derive import differential as diff_of
+    from .derive import substitute
+    from .simplify import simplify
+    f = parse(expr, where)
+    var = find_var(f, wrt)
+    _refuse_structured(var, "a Hessian")
+    direction = _direction_var(f, var, v)
+    g, _, conditions, _ = _gradient(f, var)
+    dg, more = diff_of(g, var)
+    Hv = E.Zero(var.shape) if dg is None else simplify(substitute(dg, {E.Differential(var): direction}))
+    result = Result("Hessian-vector product", f, var, Hv, conditions=conditions, check_function=g,
+                    check_kind="directional", seed=seed)
+    result.along = direction
+    if check:
+        result.check()
+    return result
+
+
+def _direction_var(f, var, name):
+    if isinstance(name, E.Var):
+        return name
+    existing = [v for v in f.free if isinstance(v, E.Var) and v.name == name]
+    if existing:
+        if existing[0].shape != var.shape:
+            raise DiffError(f"the direction {name} must have the shape of {var.name}")
+        return existing[0]
+    from .declarations import _NAME
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise DiffError(f"the direction must be a variable name, not '{name}'")
+    return E.Var(name, var.shape, frozenset())
+
+
+__all__ = ["grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError"]

@@ -115,21 +115,25 @@ def _finite(a):
     return a is not None and np.all(np.isfinite(a))
 
 
-def run_check(function, derivative, wrt, kind, seed=0, extra=()):
+def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
     """Check `derivative` of `function` w.r.t. `wrt`.
 
     kind 'gradient': ⟨G, E⟩ ≈ (f(X+tE) − f(X−tE))/2t; 'jacobian': J vec(E) ≈ the same for vec f.
-    For a Hessian, pass the gradient as `function` and kind 'jacobian'.
+    For a Hessian, pass the gradient as `function` and kind 'jacobian'. Kind 'directional': the
+    derivative already contains the direction, the variable `along`, which is the E used.
     """
     seed = 0 if seed is None else int(seed)
     rng = np.random.default_rng(seed)
     exprs = (function, derivative) + tuple(extra)
     variables = sorted({v for e in exprs for v in e.free if isinstance(v, E.Var)} | {wrt}, key=lambda v: v.name)
+    variables = [v for v in variables if v is not along]
     sizes = sample_sizes(dim_symbols(exprs), rng)
     modes = ["plain"] * 15 + ["positive"] * 15 + ["spd"] * 10
     for mode in modes[:ATTEMPTS]:
         env = {v: sample_value(v, sizes, rng, mode) for v in variables}
         value = evaluate(function, env, sizes)
+        if along is not None:
+            env[along] = direction(wrt, sizes, rng)
         deriv = evaluate(derivative, env, sizes)
         if not (_finite(value) and _finite(deriv)):
             continue
@@ -140,6 +144,11 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=()):
             d = direction(wrt, sizes, rng)
             if not np.any(d):
                 continue
+            if along is not None:
+                deriv = evaluate(derivative, {**env, along: d}, sizes)
+                if not _finite(deriv):
+                    usable = False
+                    break
             analytic = _apply(deriv, d, kind)
 
             def fd(h):
@@ -184,6 +193,8 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=()):
 def _apply(deriv, d, kind):
     if kind == "gradient":
         return np.array([np.sum(deriv * d)])
+    if kind == "directional":
+        return deriv.reshape(-1, order="F")
     return (deriv @ d.reshape(-1, 1, order="F")).reshape(-1)
 
 

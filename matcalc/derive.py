@@ -94,3 +94,96 @@ def gradient_of(f, wrt):
 def canonical_differential(grad, wrt):
     """df = tr(Gᵀ dX), written the way people write it for scalars and vectors."""
     return inner(grad, E.Differential(wrt)) if not wrt.is_scalar else E.product(grad, E.Differential(wrt))
+
+
+# ---- Jacobians: vec(L(dX)) = J vec(dX) --------------------------------------------------------
+def numel(e):
+    from .shapes import mul_dims
+    return mul_dims(*e.shape)
+
+
+def as_column(e):
+    """vec(e) without a vec node when e already is a column (or a row: same entries)."""
+    if e.shape[1] == 1:
+        return e
+    if e.shape[0] == 1:
+        return E.Transpose(e)
+    return E.Vec(e)
+
+
+def push(L, n):
+    """J with vec(L) = J vec(dX), for L linear in dX; n = numel(X)."""
+    if isinstance(L, E.Zero) or L is E.Num(0):
+        return None
+    if isinstance(L, E.Differential):
+        return E.Identity(n)
+    if isinstance(L, E.Add):
+        parts = [j for t in L.terms if (j := push(t, n)) is not None]
+        return None if not parts else parts[0] if len(parts) == 1 else E.Add(*parts)
+    if isinstance(L, E.Mul):
+        k = _linear_factor(L.factors)
+        f = L.factors[k]
+        inner_j = push(f, n)
+        if inner_j is None:
+            return None
+        scalars = [g for i, g in enumerate(L.factors) if i != k and g.is_scalar]
+        if f.is_scalar:          # vec(C s) = vec(C) s: a column times the row ∂s/∂x
+            chain = [g for g in L.factors if not g.is_scalar]
+            if not chain:
+                return E.product(*scalars, inner_j)
+            return E.product(*scalars, as_column(E.product(*chain)), inner_j)
+        chain = [g for g in L.factors if not g.is_scalar]
+        j = chain.index(f)
+        left, right = chain[:j], chain[j + 1:]
+        if not right and f.shape[1] == 1:
+            return E.product(*scalars, *left, inner_j)          # vec(P f) = P f for a column f
+        P = E.product(*left) if left else E.Identity(f.shape[0])
+        Q = E.product(*right) if right else E.Identity(f.shape[1])
+        return E.product(*scalars, E.Kron(E.Transpose(Q), P), inner_j)  # vec(P f Q) = (Qᵀ ⊗ P) vec f
+    if isinstance(L, E.Hadamard):  # vec(B ⊙ f) = diag(vec B) vec f
+        k = _linear_factor(L.factors)
+        others = L.factors[:k] + L.factors[k + 1:]
+        inner_j = push(L.factors[k], n)
+        other = others[0] if len(others) == 1 else E.Hadamard(*others)
+        return inner_j and E.product(E.DiagMat(as_column(other)), inner_j)
+    if isinstance(L, E.Transpose):  # vec(fᵀ) = K vec f (and = vec f for vectors)
+        f = L.arg
+        inner_j = push(f, n)
+        if f.shape[0] == 1 or f.shape[1] == 1:
+            return inner_j
+        return inner_j and E.product(E.Commutation(f.shape[0], f.shape[1]), inner_j)
+    if isinstance(L, E.Trace):      # tr(f) = vec(I)ᵀ vec f
+        inner_j = push(L.arg, n)
+        return inner_j and E.product(E.Transpose(E.Vec(E.Identity(L.arg.shape[0]))), inner_j)
+    if isinstance(L, E.Sum):        # sum(f) = 1ᵀ vec f
+        inner_j = push(L.arg, n)
+        return inner_j and E.product(E.Ones((1, numel(L.arg))), inner_j)
+    if isinstance(L, E.Vec):
+        return push(L.arg, n)
+    raise DiffError(f"no closed-form Jacobian through {type(L).__name__.lower()} of the differential (in {L})")
+
+
+def jacobian_of(F, wrt):
+    """(J, dF, conditions) with vec(dF) = J vec(dX): J is numel(F) × numel(X)."""
+    dF, conditions = differential(F, wrt)
+    n = numel(wrt)
+    J = push(dF, n) if dF is not None else None
+    if J is None:
+        return E.Zero((numel(F), n)), dF, conditions
+    return simplify(J), dF, conditions
+
+
+def substitute(e, mapping, memo=None):
+    memo = {} if memo is None else memo
+    if e in mapping:
+        return mapping[e]
+    if e in memo:
+        return memo[e]
+    out = e.rebuild([substitute(c, mapping, memo) for c in e.children]) if e.children else e
+    memo[e] = out
+    return out
+
+
+def directional_of(grad, wrt, v):
+    """∇f(x)ᵀ v: the gradient paired with a direction of the variable's shape."""
+    return simplify(inner(grad, v)) if not wrt.is_scalar else simplify(E.product(grad, v))

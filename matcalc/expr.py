@@ -402,9 +402,9 @@ NODE_TYPES = (Var, Differential, Num, Identity, Zero, Ones, Commutation, Add, Mu
               Kron, Pow, Transpose, Inverse, MatPow, Trace, Det, LogDet, Sum, DiagVec, DiagMat,
               Vec, Norm, Apply, Softmax, LogSumExp)
 _RANK = {t: i for i, t in enumerate(
-    (Num, Var, Differential, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
+    (Num, Var, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
      Apply, Softmax, Pow, Norm, Trace, Det, LogDet, Sum, DiagVec, DiagMat, Vec, LogSumExp,
-     Hadamard, Kron, Mul, Add))}
+     Hadamard, Kron, Mul, Add, Differential))}   # differentials last: sᵀ dx, tr(A dX)
 
 ONE = Num(1)
 

@@ -134,10 +134,6 @@ def r_transpose(e):
         return E.Hadamard(*(E.Transpose(f) for f in a.factors))
     if isinstance(a, E.Kron):                          # (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ
         return E.Kron(E.Transpose(a.left), E.Transpose(a.right))
-    if isinstance(a, E.Pow):
-        return E.Pow(E.Transpose(a.base), a.exponent)
-    if isinstance(a, E.Apply):
-        return E.Apply(a.fn, E.Transpose(a.arg))
     if isinstance(a, (E.Ones, E.Zero)):
         return type(a)((a.shape[1], a.shape[0]))
     if isinstance(a, E.Commutation):                   # K_{m,n}ᵀ = K_{n,m}
@@ -466,6 +462,8 @@ def r_hadamard(e):
 
 def r_pow(e):
     base, k = e.base, e.exponent
+    if isinstance(base, E.Transpose):
+        return E.Transpose(E.Pow(base.arg, k))
     kv = scalar_value(k)
     if kv is None:
         return e
@@ -605,8 +603,14 @@ def r_norm(e):
     return e
 
 
+def r_identity(e):
+    return E.ONE if e.n == 1 else e
+
+
 def r_apply(e):
     a = e.arg
+    if isinstance(a, E.Transpose):
+        return E.Transpose(E.Apply(e.fn, a.arg))      # f(Xᵀ) = f(X)ᵀ: transposes outside, like X⁻ᵀ
     if e.fn == "log" and isinstance(a, E.Apply) and a.fn == "exp":
         return a.arg
     if e.fn == "abs" and isinstance(a, E.Apply) and a.fn in ("abs", "exp", "sqrt"):
@@ -639,4 +643,5 @@ RULES = {
     E.Norm: r_norm,
     E.Apply: r_apply,
     E.Kron: r_kron,
+    E.Identity: r_identity,
 }
