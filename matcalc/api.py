@@ -52,6 +52,23 @@ class Result:
     def _repr_latex_(self):
         return f"${self.latex()}$"
 
+    def pretty(self, latex=False):
+        """The result with shared subexpressions named: 'diag(s) - s s^T where s = softmax(x)'."""
+        from .printers.latex import to_latex
+        from .printers.text import shared_names, to_text
+        names = shared_names(self.expr)
+        show = to_latex if latex else to_text
+        body = show(self.expr, names=names)
+        if not names:
+            return body
+        defs = []
+        for node, name in names.items():
+            others = {k: v for k, v in names.items() if k is not node}
+            defs.append(f"{show(E.Var(name, node.shape, frozenset()))} = {show(node, names=others)}")
+        if latex:
+            return body + r"\quad\text{where } " + r",\ ".join(defs)
+        return body + "  where " + ", ".join(defs)
+
     def check(self, seed=None):
         """Compare with central finite differences; returns a CheckReport (cached per seed)."""
         from .check import run_check

@@ -91,14 +91,14 @@ def emit(result, fmt, symbol):
     """Print a Result; a failed check exits 1 (a bug), an inconclusive one warns."""
     report = result.report
     if fmt == "json":
-        payload = {"result": str(result), "latex": result.latex(), "shape": [str(d) for d in result.shape],
+        payload = {"result": str(result), "pretty": result.pretty(), "latex": result.latex(), "shape": [str(d) for d in result.shape],
                    "wrt": result.wrt.name, "kind": result.kind, "conditions": result.conditions,
                    "notes": result.notes, "check": report.as_dict() if report else None}
         click.echo(json.dumps(payload, ensure_ascii=False))
     elif fmt == "latex":
-        click.echo(f"{symbol[1]} = {result.latex()}")
+        click.echo(f"{symbol[1]} = {result.pretty(latex=True)}")
     else:
-        click.echo(f"{symbol[0]} = {result}")
+        click.echo(f"{symbol[0]} = {result.pretty()}")
         for c in result.conditions:
             click.echo(f"  where {c}")
         for n in result.notes:
@@ -131,6 +131,92 @@ def grad(expr, wrt, lets, no_check, seed, fmt):
     result = api_grad(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
     name = result.wrt.name
     emit(result, fmt, (f"∂f/∂{name}", rf"\frac{{\partial f}}{{\partial {latex_name(name)}}}"))
+
+
+def _symbols(kind, name, name2=None):
+    from .printers.latex import latex_name
+    n, ln = name, latex_name(name)
+    if kind == "jacobian":
+        return f"∂f/∂{n}", rf"\frac{{\partial f}}{{\partial {ln}}}"
+    if name2 is None:
+        return f"∂²f/∂{n}²", rf"\frac{{\partial^2 f}}{{\partial {ln}^2}}"
+    ln2 = latex_name(name2)
+    return f"∂²f/∂{n}∂{name2}", rf"\frac{{\partial^2 f}}{{\partial {ln}\,\partial {ln2}}}"
+
+
+@main.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@derivative_options
+def jacobian(expr, wrt, lets, no_check, seed, fmt):
+    """The Jacobian of EXPR: m×n for f: Rⁿ → Rᵐ; on column-major vec for matrices (d vec F = J d vec X).
+
+    \b
+    Examples:
+      matcalc jacobian "softmax(x)" --wrt x
+      matcalc jacobian "A X B" --wrt X
+    """
+    from .api import jacobian as api_jacobian
+    result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
+    if result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1:
+        emit(result, fmt, _symbols("jacobian", result.wrt.name))
+    else:
+        from .printers.latex import latex_name
+        n = result.wrt.name
+        emit(result, fmt, (f"∂vec(F)/∂vec({n})",
+                           rf"\frac{{\partial \operatorname{{vec}} F}}{{\partial \operatorname{{vec}} {latex_name(n)}}}"))
+
+
+@main.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--wrt2", default=None, help="A second variable, for the mixed second derivative ∂²f/∂x∂y.")
+@click.option("--times", "times", default=None, help="A direction v: print the Hessian-vector product H v.")
+@derivative_options
+def hessian(expr, wrt, wrt2, times, lets, no_check, seed, fmt):
+    """The Hessian of a scalar EXPR: the Jacobian of its gradient (n×n, or mn×mn on vec X).
+
+    \b
+    Examples:
+      matcalc hessian "||A x - b||^2" --wrt x
+      matcalc hessian "x^T A y" --wrt x --wrt2 y
+      matcalc hessian "x^T A x" --wrt x --times v
+    """
+    from . import api
+    text = read_expr(expr)
+    if times is not None:
+        result = api.hvp(text, wrt, times, where=list(lets), check=not no_check, seed=seed)
+        emit(result, fmt, (f"H {times}", f"H {times}"))
+        return
+    result = api.hessian(text, wrt, where=list(lets), wrt2=wrt2, check=not no_check, seed=seed)
+    emit(result, fmt, _symbols("hessian", wrt, wrt2))
+
+
+@main.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable whose differential is taken.")
+@click.option("--let", "lets", multiple=True, help=LET_HELP)
+@click.option("--format", "fmt", type=click.Choice(["text", "latex"]), default="text", show_default=True)
+def diff(expr, wrt, lets, fmt):
+    """The canonical differential of EXPR: df = tr(Gᵀ dX), or d vec F = J d vec X."""
+    from .api import differential
+    d = differential(read_expr(expr), wrt, where=list(lets))
+    click.echo(d.latex() if fmt == "latex" else str(d))
+    if fmt == "text":
+        for c in d.conditions:
+            click.echo(f"  where {c}")
+
+
+@main.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable.")
+@click.option("--along", required=True, help="The direction, a name for a vector or matrix of the variable's shape.")
+@derivative_options
+def directional(expr, wrt, along, lets, no_check, seed, fmt):
+    """The directional derivative ∇f(x)ᵀ v of a scalar EXPR, in closed form."""
+    from .api import directional as api_directional
+    result = api_directional(read_expr(expr), wrt, along, where=list(lets), check=not no_check, seed=seed)
+    emit(result, fmt, (f"D_{along} f", rf"D_{{{along}}} f"))
 
 
 if __name__ == "__main__":

@@ -56,6 +56,23 @@ ELEMENTWISE = {
 }
 
 
+def is_positive(e):
+    """A sufficient test for positivity, to leave out conditions that always hold (log(1 + eᵘ))."""
+    if isinstance(e, E.Num):
+        return e.value > 0
+    if isinstance(e, E.Ones):
+        return True
+    if isinstance(e, E.Var):
+        return "positive" in e.props
+    if isinstance(e, E.Apply):
+        return e.fn in ("exp", "sigmoid", "softplus")
+    if isinstance(e, (E.Add, E.Hadamard)):
+        return all(is_positive(t) for t in e.args)
+    if isinstance(e, E.Mul):
+        return all(is_positive(f) for f in e.factors) and e.is_scalar
+    return False
+
+
 class Differentiator:
     """Memoized forward differentials with respect to one variable; records conditions."""
 
@@ -192,7 +209,7 @@ def d_norm(d, e):
 def d_apply(d, e):
     """d f(U) = f'(U) ⊙ dU."""
     deriv, condition = ELEMENTWISE[e.fn]
-    if condition:
+    if condition and not (e.fn in ("log", "sqrt") and is_positive(e.arg)):
         d.note(condition.format(u=e.arg))
     du = d(e.arg)
     if deriv is None:

@@ -86,6 +86,8 @@ def _ev(e, env, sizes, memo):
         out = np.logaddexp(0.0, _ev(e.arg.terms[1].arg, env, sizes, memo))   # log(1 + eᵘ), stably
     elif t is E.Num:
         out = np.array([[float(e.value)]])
+    elif t is E.Mul:
+        out = _mul(e, env, sizes, memo)
     else:
         kids = [_ev(c, env, sizes, memo) for c in e.children]
         out = _OPS[t](e, kids, sizes)
@@ -98,15 +100,25 @@ def _one_plus_exp(a):
         and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"
 
 
-def _mul(e, kids, sizes):
-    acc, scale = None, 1.0
-    for f, v in zip(e.factors, kids):
+def _mul(e, env, sizes, memo):
+    """Scalars scale; diag(v) in a chain scales rows or columns and is never built."""
+    acc, scale, rows = None, 1.0, None
+    for f in e.factors:
         if f.is_scalar:
-            scale = scale * v[0, 0]
+            scale = scale * _ev(f, env, sizes, memo)[0, 0]
+        elif type(f) is E.DiagMat:
+            v = _ev(f.arg, env, sizes, memo)
+            if acc is None:
+                rows = v if rows is None else rows * v
+            else:
+                acc = acc * v.T
         else:
-            acc = v if acc is None else acc @ v
+            m = _ev(f, env, sizes, memo)
+            if rows is not None:
+                m, rows = rows * m, None
+            acc = m if acc is None else acc @ m
     if acc is None:
-        return np.array([[scale]])
+        return np.diag(rows[:, 0]) * scale if rows is not None else np.array([[scale]])
     return acc * scale
 
 
@@ -123,7 +135,6 @@ _OPS = {
     E.Ones: lambda e, k, s: np.ones(shape_of(e, s)),
     E.Commutation: lambda e, k, s: commutation(dim_size(e.m, s), dim_size(e.n, s)),
     E.Add: lambda e, k, s: sum(k[1:], k[0]),
-    E.Mul: _mul,
     E.Hadamard: lambda e, k, s: _prod(k),
     E.Kron: lambda e, k, s: np.kron(k[0], k[1]),
     E.Pow: lambda e, k, s: np.power(k[0], k[1][0, 0]),

@@ -26,9 +26,11 @@ class Options:
         self.transpose, self.bold = transpose, bold
 
 
-def to_latex(e, transpose="top", bold=False):
+def to_latex(e, transpose="top", bold=False, names=None):
     opts = Options(r"\top" if transpose in ("top", r"\top") else "T", bold)
-    return _L(opts).p(e)[0]
+    printer = _L(opts)
+    printer.memo.update({node: (latex_name(name, node.is_vector, bold), ATOM) for node, name in (names or {}).items()})
+    return printer.p(e)[0]
 
 
 def latex_name(name, is_vector=False, bold=False):

@@ -8,8 +8,40 @@ FUNC_NAMES = {E.Trace: "tr", E.Det: "det", E.Sum: "sum", E.DiagVec: "diag", E.Di
               E.Vec: "vec", E.Softmax: "softmax", E.LogSumExp: "logsumexp"}
 
 
-def to_text(e):
-    return _p(e, {})[0]
+def to_text(e, names=None):
+    """names: node → short name, printed in place of the node (see `shared_names`)."""
+    memo = {node: (name, ATOM) for node, name in (names or {}).items()}
+    return _p(e, memo)[0]
+
+
+_SHORT = {E.Softmax: "s", "sigmoid": "s", "tanh": "t", "exp": "u"}
+
+
+def shared_names(e):
+    """Name the subexpressions a reader would name: softmax(x) and σ(X w) used more than once → s."""
+    counts, order = {}, []
+
+    def walk(node):
+        key = _SHORT.get(type(node)) or (_SHORT.get(node.fn) if isinstance(node, E.Apply) else None)
+        if key is not None:
+            if node not in counts:
+                order.append(node)
+            counts[node] = counts.get(node, 0) + 1
+            if counts[node] > 1:
+                return
+        for c in node.children:
+            walk(c)
+    walk(e)
+    taken = {v.name for v in e.free if isinstance(v, E.Var)}
+    names = {}
+    for node in order:
+        if counts[node] < 2:
+            continue
+        base = _SHORT.get(type(node)) or _SHORT[node.fn]
+        name = next(n for n in [base] + [f"{base}{i}" for i in range(1, 99)] if n not in taken)
+        taken.add(name)
+        names[node] = name
+    return names
 
 
 def wrap(e, level, memo):
