@@ -127,8 +127,8 @@ def _refuse_structured(var, what):
     if var.has("symmetric") or var.has("diagonal"):
         kind = "diagonal" if var.has("diagonal") else "symmetric"
         raise DiffError(f"{what} w.r.t. a {kind} variable ({var.name}) is not supported yet: the gradient "
-                        f"rule for {kind} matrices does not carry over to {what}s as is; declare {var.name} "
-                        "without the property to get the unconstrained result")
+                        f"rule for {kind} matrices does not carry over to second derivatives and Jacobians as "
+                        f"is; declare {var.name} without the property to get the unconstrained result")
 
 
 def jacobian(expr, wrt, *, where=None, check=True, seed=None):

@@ -160,6 +160,14 @@ def push(L, n):
         return inner_j and E.product(E.Ones((1, numel(L.arg))), inner_j)
     if isinstance(L, E.Vec):
         return push(L.arg, n)
+    if isinstance(L, (E.DiagVec, E.DiagMat)):
+        inner_j = push(L.arg, n)
+        k = L.shape[0]
+        mask = E.DiagMat(E.Vec(E.Identity(k)))       # diag(vec I): keeps the diagonal entries of vec
+        spread = E.Kron(E.Ones((k, 1)), E.Identity(k))
+        if isinstance(L, E.DiagVec):                 # diag(F) = (I ⊙ F) 1 ⇒ (1ᵀ ⊗ I) diag(vec I) vec F
+            return inner_j and E.product(E.Transpose(spread), mask, inner_j)
+        return inner_j and E.product(mask, spread, inner_j)   # diag(v) = I ⊙ (v 1ᵀ) ⇒ diag(vec I)(1 ⊗ I) v
     raise DiffError(f"no closed-form Jacobian through {type(L).__name__.lower()} of the differential (in {L})")
 
 
