@@ -635,7 +635,11 @@ class Builder:
                     continue
                 num = self.product(n, factors)
                 den = self.build(x)
-                if den.is_scalar:
+                if isinstance(den, E.Num):
+                    if den.value == 0:
+                        raise ParseError("division by zero", x.start, end=x.end)
+                    factors = [num, E.Num(1 / den.value)]
+                elif den.is_scalar:
                     factors = [num, E.Pow(den, E.Num(-1))]
                 else:
                     num_b, den_b = self.elementwise([first, x], [num, den], "/")
