@@ -236,6 +236,7 @@ DIFF_RULES = {
     E.Var: d_var,
     E.Differential: d_constant,
     E.Num: d_constant,
+    E.Literal: d_constant,
     E.Identity: d_constant,
     E.Zero: d_constant,
     E.Ones: d_constant,

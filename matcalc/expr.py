@@ -184,6 +184,19 @@ class Ones(Expr):
         return dims
 
 
+class Literal(Expr):
+    """A numeric vector or matrix written inline: rows of exact rationals."""
+    __slots__ = ()
+    fields = ("rows",)
+
+    def __new__(cls, rows):
+        return super().__new__(cls, tuple(tuple(Fraction(v) for v in r) for r in rows))
+
+    @classmethod
+    def shape_of(cls, rows):
+        return (len(rows), len(rows[0]))
+
+
 class Commutation(Expr):
     """K_{m,n}: K vec(A) = vec(A^T) for A of shape m×n."""
     __slots__ = ()
@@ -398,11 +411,11 @@ class LogSumExp(Expr):
         return S.SCALAR
 
 
-NODE_TYPES = (Var, Differential, Num, Identity, Zero, Ones, Commutation, Add, Mul, Hadamard,
+NODE_TYPES = (Var, Differential, Num, Literal, Identity, Zero, Ones, Commutation, Add, Mul, Hadamard,
               Kron, Pow, Transpose, Inverse, MatPow, Trace, Det, LogDet, Sum, DiagVec, DiagMat,
               Vec, Norm, Apply, Softmax, LogSumExp)
 _RANK = {t: i for i, t in enumerate(
-    (Num, Var, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
+    (Num, Literal, Var, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
      Apply, Softmax, Pow, Norm, Trace, Det, LogDet, Sum, DiagVec, DiagMat, Vec, LogSumExp,
      Hadamard, Kron, Mul, Add, Differential))}   # differentials last: sᵀ dx, tr(A dX)
 

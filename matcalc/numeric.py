@@ -130,6 +130,7 @@ def _prod(values):
 
 
 _OPS = {
+    E.Literal: lambda e, k, s: np.array([[float(v) for v in r] for r in e.rows]),
     E.Identity: lambda e, k, s: np.eye(dim_size(e.n, s)),
     E.Zero: lambda e, k, s: np.zeros(shape_of(e, s)),
     E.Ones: lambda e, k, s: np.ones(shape_of(e, s)),

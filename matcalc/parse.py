@@ -221,6 +221,11 @@ def _to_ast(tree):
             return kids[0]
         if op == "number":
             return kids[0]
+        if op in ("fraction", "negfraction"):
+            num, den = kids[-2].args[0], kids[-1].args[0]
+            if den == 0:
+                raise ParseError("division by zero", a, end=b)
+            return Node("num", ((-1 if op == "negfraction" else 1) * num / den,), a, b)
         if op == "negnumber":
             num = kids[1]
             return Node("num", (-num.args[0],), a, b)
@@ -252,9 +257,15 @@ def _to_ast(tree):
             return Node("call", ("abs", (kids[1],)), a, b)
         if op == "inner":
             return Node("inner", (kids[0], kids[1]), a, b)
+        if op == "row":
+            return tuple(n.args[0] for n in kids)
+        if op == "rows":
+            return tuple(kids)
         if op == "literal":
             rows = kids[0]
-            return Node("literal", (tuple(tuple(n.args[0] for n in r.children) for r in rows.children),), a, b)
+            if len({len(r) for r in rows}) != 1:
+                raise ParseError("the rows of a matrix literal must have the same length", a, end=b)
+            return Node("literal", (rows,), a, b)
         raise ParseError(f"unsupported construct '{op}'", a, end=b)
 
     del Tree
@@ -591,7 +602,12 @@ class Builder:
         return self.build(inner)
 
     def b_literal(self, n, rows):
-        raise ParseError("numeric matrix literals [..] are not supported yet", n.start, end=n.end)
+        """[1, 2, 3] and [1; 2; 3] are column vectors; [1, 0; 0, 10] is a matrix."""
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return E.Num(rows[0][0])
+        if len(rows) == 1:
+            rows = tuple((v,) for v in rows[0])
+        return E.Literal(rows)
 
     def b_neg(self, n, inner):
         return E.negate(self.build(inner))

@@ -54,6 +54,9 @@ def simplify(e):
 def is_symmetric(e):
     if isinstance(e, E.Var):
         return e.has("symmetric")
+    if isinstance(e, E.Literal):
+        return e.shape[0] == e.shape[1] and all(e.rows[i][j] == e.rows[j][i] for i in range(len(e.rows))
+                                                for j in range(len(e.rows)))
     if isinstance(e, (E.Identity, E.DiagMat, E.Zero)):
         return True
     if isinstance(e, E.Ones):

@@ -92,6 +92,10 @@ class _L:
         v = e.value
         return (num_latex(v), ATOM) if v >= 0 else ("-" + num_latex(-v), NEG)
 
+    def l_literal(self, e):
+        body = r" \\ ".join(" & ".join(num_latex(v) if v >= 0 else "-" + num_latex(-v) for v in r) for r in e.rows)
+        return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}", ATOM
+
     def l_identity(self, e):
         return "I", ATOM
 

@@ -196,7 +196,15 @@ def t_zero(e, memo):
     return ("vector(0)", ATOM) if e.shape[1] == 1 else ("matrix(0)", ATOM)
 
 
+def t_literal(e, memo):
+    rows = e.rows
+    if e.shape[1] == 1:
+        return "[" + ", ".join(num_text(r[0]) for r in rows) + "]", ATOM
+    return "[" + "; ".join(", ".join(num_text(v) for v in r) for r in rows) + "]", ATOM
+
+
 _RULES = {
+    E.Literal: t_literal,
     E.Var: lambda e, m: (e.name, ATOM),
     E.Differential: lambda e, m: ("d" + e.var.name, ATOM),
     E.Num: t_num,
