@@ -27,6 +27,8 @@ def find_var(expr, wrt):
 class Result:
     """A derivative: `str()` in matcalc syntax, `.latex()`, `.expr`, `.shape`, `.check()`, `.to_numpy()`."""
 
+    steps = ()
+
     def __init__(self, kind, function, wrt, expr, *, differential=None, conditions=(), notes=(),
                  check_function=None, check_kind="gradient", seed=None):
         self.kind, self.function, self.wrt, self.expr = kind, function, wrt, expr
@@ -69,6 +71,18 @@ class Result:
             return body + r"\quad\text{where } " + r",\ ".join(defs)
         return body + "  where " + ", ".join(defs)
 
+    def steps_text(self):
+        """The derivation, one equation per line with the rule that justifies it."""
+        return "\n".join(f"{s.text}    [{s.rule}]" for s in self.steps)
+
+    def steps_latex(self):
+        """The derivation as a LaTeX aligned block."""
+        lines = []
+        for s in self.steps:
+            lhs, rhs = s.latex.split(" = ", 1)
+            lines.append(f"{lhs} &= {rhs} && \\text{{{s.rule_latex}}}")
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
     def check(self, seed=None):
         """Compare with central finite differences; returns a CheckReport (cached per seed)."""
         from .check import run_check
@@ -88,18 +102,25 @@ class Result:
         return numpy_callable(self)
 
 
-def _gradient(f, wrt):
-    from .derive import gradient_of
+def _gradient(f, wrt, steps=None):
+    from .derive import Step, gradient_of
     from .simplify import simplify
-    grad, df, conditions = gradient_of(f, wrt)
+    grad, df, conditions = gradient_of(f, wrt, steps)
     notes = []
     if wrt.has("diagonal"):
-        grad = simplify(E.Hadamard(grad, E.Identity(wrt.shape[0])))
+        g = simplify(E.Hadamard(grad, E.Identity(wrt.shape[0])))
         notes.append(DIAGONAL_NOTE.format(name=wrt.name))
     elif wrt.has("symmetric"):
-        grad = simplify(E.product(E.Num(E.Fraction(1, 2)), E.Add(grad, E.Transpose(grad))))
+        g = simplify(E.product(E.Num(E.Fraction(1, 2)), E.Add(grad, E.Transpose(grad))))
         notes.append(SYMMETRIC_NOTE.format(name=wrt.name))
-    return grad, df, conditions, notes
+    else:
+        return grad, df, conditions, notes
+    if steps is not None:
+        from .derive import Label
+        from .printers.latex import latex_name
+        label = Label(f"∂f/∂{wrt.name}", rf"\frac{{\partial f}}{{\partial {latex_name(wrt.name)}}}")
+        steps.append(Step(notes[-1].split(":")[0] + ": the gradient on its matrix space", label, g))
+    return g, df, conditions, notes
 
 
 def grad(expr, wrt, *, where=None, check=True, seed=None):
@@ -116,8 +137,10 @@ def grad(expr, wrt, *, where=None, check=True, seed=None):
         from .shapes import fmt_shape
         raise DiffError(f"the gradient needs a scalar expression, but this one is a {fmt_shape(f.shape)}; "
                         f"use jacobian for vector- or matrix-valued functions")
-    g, df, conditions, notes = _gradient(f, var)
+    steps = []
+    g, df, conditions, notes = _gradient(f, var, steps)
     result = Result("gradient", f, var, g, differential=df, conditions=conditions, notes=notes, seed=seed)
+    result.steps = steps
     if check:
         result.check()
     return result
@@ -141,9 +164,11 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None):
     F = parse(expr, where)
     var = find_var(F, wrt)
     _refuse_structured(var, "a Jacobian")
-    J, dF, conditions = jacobian_of(F, var)
+    steps = []
+    J, dF, conditions = jacobian_of(F, var, steps)
     result = Result("jacobian", F, var, J, differential=dF, conditions=conditions, check_kind="jacobian",
                     seed=seed)
+    result.steps = steps
     if check:
         result.check()
     return result
@@ -166,12 +191,20 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     if not f.is_scalar:
         from .shapes import fmt_shape
         raise DiffError(f"the Hessian needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
-    g, _, conditions, _ = _gradient(f, var)
-    H, dg, more = jacobian_of(g, var2)
+    steps = []
+    g, _, conditions, _ = _gradient(f, var, steps)
+    second = []
+    H, dg, more = jacobian_of(g, var2, second)
+    from .derive import DF, Label, Step
+    from .printers.latex import latex_name
+    dg_label = Label(f"d(∂f/∂{var.name})", rf"\mathrm{{d}}\left(\frac{{\partial f}}{{\partial {latex_name(var.name)}}}\right)")
+    for i, st in enumerate(second):
+        rule = "the gradient's differential: " + st.rule.split(": ", 1)[-1] if i == 0 else st.rule
+        steps.append(Step(rule, dg_label if st.lhs == DF else st.lhs, st.rhs))
     conditions = conditions + [c for c in more if c not in conditions]
     result = Result("hessian", f, var2, H, differential=dg, conditions=conditions, check_function=g,
                     check_kind="jacobian", seed=seed)
-    result.gradient, result.first = g, var
+    result.gradient, result.first, result.steps = g, var, steps
     if check:
         result.check()
     return result

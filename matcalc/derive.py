@@ -19,47 +19,132 @@ def transpose_chain(chain):
 
 
 # ---- gradients: the adjoint of the linear map dX ↦ L(dX) ------------------------------------
-def pull(L, W, out):
-    """Append to `out` the terms of G with ⟨W, L⟩ = ⟨G, dX⟩."""
-    if isinstance(L, E.Zero) or L is E.Num(0):
-        return
-    if isinstance(L, E.Differential):
-        out.append(W)
-    elif isinstance(L, E.Add):
-        for t in L.terms:
-            pull(t, W, out)
-    elif isinstance(L, E.Mul):
+def pull_rule(L, W):
+    """One trace rule: [(rule name, L', W')] with ⟨W, L⟩ = Σ ⟨W', L'⟩."""
+    if isinstance(L, E.Add):
+        return [("linearity", t, W) for t in L.terms]
+    if isinstance(L, E.Mul):
         k = _linear_factor(L.factors)
         f = L.factors[k]
         others = L.factors[:k] + L.factors[k + 1:]
         scalars = [g for g in others if g.is_scalar]
+        chain = [g for g in others if not g.is_scalar]
         if f.is_scalar:   # ⟨W, s · C⟩ = s ⟨W, C⟩ with s the factor holding dX
-            chain = [g for g in others if not g.is_scalar]
             rest = E.product(*chain) if chain else E.ONE
-            pull(f, E.product(*scalars, inner(W, rest) if chain else W), out)
-        else:             # ⟨W, P L Q⟩ = ⟨Pᵀ W Qᵀ, L⟩  (cyclic rotation of the trace)
-            chain = [g for g in L.factors if not g.is_scalar]
-            j = chain.index(f)
-            pull(f, E.product(*scalars, *transpose_chain(chain[:j]), W, *transpose_chain(chain[j + 1:])), out)
-    elif isinstance(L, E.Hadamard):   # ⟨W, B ⊙ L⟩ = ⟨W ⊙ B, L⟩
+            return [("scalar factor", f, E.product(*scalars, inner(W, rest) if chain else W))]
+        chain = [g for g in L.factors if not g.is_scalar]
+        j = chain.index(f)   # ⟨W, P L Q⟩ = ⟨Pᵀ W Qᵀ, L⟩: tr(Wᵀ P L Q) = tr(Q Wᵀ P L)
+        rule = "cyclic property of the trace" if len(chain) > 1 else "scalar factor"
+        return [(rule, f, E.product(*scalars, *transpose_chain(chain[:j]), W, *transpose_chain(chain[j + 1:])))]
+    if isinstance(L, E.Hadamard):   # ⟨W, B ⊙ L⟩ = ⟨W ⊙ B, L⟩
         k = _linear_factor(L.factors)
         others = L.factors[:k] + L.factors[k + 1:]
-        pull(L.factors[k], E.Hadamard(W, *others), out)
-    elif isinstance(L, E.Transpose):  # ⟨W, Lᵀ⟩ = ⟨Wᵀ, L⟩
-        pull(L.arg, E.Transpose(W), out)
-    elif isinstance(L, E.Trace):      # w tr(L) = ⟨w I, L⟩
-        pull(L.arg, E.product(W, E.Identity(L.arg.shape[0])), out)
-    elif isinstance(L, E.Sum):        # w sum(L) = ⟨w 1, L⟩
-        pull(L.arg, E.product(W, E.Ones(L.arg.shape)) if not L.arg.is_scalar else W, out)
-    elif isinstance(L, E.DiagVec):    # ⟨w, diag(L)⟩ = ⟨diag(w), L⟩
-        pull(L.arg, E.DiagMat(W), out)
-    elif isinstance(L, E.DiagMat):
-        pull(L.arg, E.DiagVec(W), out)
-    elif isinstance(L, E.Vec) and (L.arg.is_vector or L.arg.is_scalar):
-        pull(L.arg, W, out)
-    else:
-        raise DiffError(f"no closed-form gradient through {type(L).__name__.lower()} "
-                        f"of the differential (in {L})")
+        return [("Hadamard–trace swap: tr(Aᵀ (B ⊙ dX)) = tr((A ⊙ B)ᵀ dX)", L.factors[k], E.Hadamard(W, *others))]
+    if isinstance(L, E.Transpose):  # ⟨W, Lᵀ⟩ = ⟨Wᵀ, L⟩
+        return [("transpose: tr(Pᵀ) = tr(P)", L.arg, E.Transpose(W))]
+    if isinstance(L, E.Trace):      # w tr(L) = ⟨w I, L⟩
+        return [("a scalar is its own trace", L.arg, E.product(W, E.Identity(L.arg.shape[0])))]
+    if isinstance(L, E.Sum):        # w sum(L) = ⟨w 1, L⟩
+        return [("sum of entries: sum(L) = ⟨1, L⟩", L.arg,
+                 E.product(W, E.Ones(L.arg.shape)) if not L.arg.is_scalar else W)]
+    if isinstance(L, E.DiagVec):    # ⟨w, diag(L)⟩ = ⟨diag(w), L⟩
+        return [("diag: ⟨w, diag(L)⟩ = ⟨diag(w), L⟩", L.arg, E.DiagMat(W))]
+    if isinstance(L, E.DiagMat):
+        return [("diag: ⟨W, diag(l)⟩ = ⟨diag(W), l⟩", L.arg, E.DiagVec(W))]
+    if isinstance(L, E.Vec) and (L.arg.is_vector or L.arg.is_scalar):
+        return [("vec of a vector", L.arg, W)]
+    raise DiffError(f"no closed-form gradient through {type(L).__name__.lower()} of the differential (in {L})")
+
+
+def pull(L, W, out, steps=None):
+    """Append to `out` the terms of G with ⟨W, L⟩ = ⟨G, dX⟩; record each trace rule in `steps`."""
+    if isinstance(L, E.Zero) or L is E.Num(0):
+        return
+    if isinstance(L, E.Differential):
+        out.append(W)
+        return
+    parts = [(rule, L2, simplify(W2)) for rule, L2, W2 in pull_rule(L, W)]
+    if steps is not None and parts[0][0] != "linearity" and not (len(parts) == 1 and parts[0][2] is W
+                                                                  and parts[0][1] is L):
+        for rule, L2, W2 in parts:
+            before, after = pair(W, L), pair(W2, L2)
+            if str(before) != str(after):          # a rule that changes nothing on paper is not a step
+                steps.append(Step(rule, before, after))
+    for _, L2, W2 in parts:
+        pull(L2, W2, out, steps)
+
+
+class Step:
+    """One equation of a derivation, `lhs = rhs`, and the rule that justifies it."""
+    __slots__ = ("rule", "lhs", "rhs")
+
+    def __init__(self, rule, lhs, rhs):
+        self.rule, self.lhs, self.rhs = rule, lhs, rhs
+
+    @property
+    def text(self):
+        return f"{_show(self.lhs)} = {_show(self.rhs)}"
+
+    @property
+    def latex(self):
+        return f"{_show(self.lhs, True)} = {_show(self.rhs, True)}"
+
+    @property
+    def rule_latex(self):
+        return rule_latex(self.rule)
+
+    def __repr__(self):
+        return f"<Step {self.text}  [{self.rule}]>"
+
+
+def pair(W, L):
+    """⟨W, L⟩ for display: tr(Wᵀ L) with Wᵀ tidied (the value is that of inner(W, L))."""
+    if W.is_scalar:
+        return E.product(W, L)
+    wt = simplify(E.Transpose(W))
+    return E.product(wt, L) if W.is_vector else E.Trace(E.product(wt, L))
+
+
+class Label:
+    """A left side that is a name, not an expression: df, d(∂f/∂x), ∂f/∂X."""
+    __slots__ = ("text", "latex")
+
+    def __init__(self, text, latex):
+        self.text, self.latex = text, latex
+
+    def __eq__(self, other):
+        return isinstance(other, Label) and other.text == self.text
+
+    def __hash__(self):
+        return hash(self.text)
+
+
+DF = Label("df", r"\mathrm{d}f")
+
+
+def _show(e, latex=False):
+    if isinstance(e, Label):
+        return e.latex if latex else e.text
+    return e.latex() if latex else str(e)
+
+
+_RULE_SYMBOLS = {"ᵀ": r"^\top", "⁻¹": "^{-1}", "⁻ⁱ": "^{-i}", "ᵏ": "^k", "ⁱ": "^i", "⇒": r"\Rightarrow",
+                 "⊙": r"\odot", "⊗": r"\otimes", "∂": r"\partial", "′": "'", "−": "-", "Σ": r"\Sigma",
+                 "‖": r"\|", "⟨": r"\langle", "⟩": r"\rangle", "⁻¹⁻ⁱ": "^{-1-i}", "ᵏ⁻¹⁻ⁱ": "^{k-1-i}"}
+
+
+def rule_latex(rule):
+    """A rule name for LaTeX text mode: its symbols become inline math."""
+    out = []
+    for ch in rule:
+        sym = _RULE_SYMBOLS.get(ch)
+        if sym is not None:
+            out.append(f"${sym}$")
+        elif ch in "{}_^&%#$\\":
+            out.append("\\" + ch if ch in "{}_&%#$" else {"^": r"\^{}", "\\": r"\textbackslash{}"}[ch])
+        else:
+            out.append(ch)
+    return "".join(out).replace("$$", "")
 
 
 def _linear_factor(factors):
@@ -69,25 +154,37 @@ def _linear_factor(factors):
     return held[0]
 
 
-def differential(f, wrt):
+
+
+def differential(f, wrt, steps=None):
     """df as an expression linear in Differential(wrt), simplified; and the conditions met on the way."""
     d = Differentiator(wrt)
-    df = d(f)
-    df = simplify(df) if df is not None else None
+    raw = d(f)
+    df = simplify(raw) if raw is not None else None
+    if steps is not None and raw is not None:
+        steps.append(Step("differential: " + ", ".join(d.rules), DF, raw))
+        if df is not raw:
+            steps.append(Step("simplify", DF, df))
     return df, d.conditions
 
 
-def gradient_of(f, wrt):
+def _zero_like(v):
+    return E.Num(0) if v.is_scalar else E.Zero(v.shape)
+
+
+def gradient_of(f, wrt, steps=None):
     """(∂f/∂X, df, conditions) for scalar f, with ∂f/∂X in the shape of X."""
-    df, conditions = differential(f, wrt)
+    df, conditions = differential(f, wrt, steps)
     if df is None or df is E.Num(0) or isinstance(df, E.Zero):
-        zero = E.Num(0) if wrt.is_scalar else E.Zero(wrt.shape)
-        return zero, df, conditions
+        return _zero_like(wrt), df, conditions
     terms = []
-    pull(df, E.ONE, terms)
+    pull(df, E.ONE, terms, steps)
     if not terms:
-        return (E.Num(0) if wrt.is_scalar else E.Zero(wrt.shape)), df, conditions
+        return _zero_like(wrt), df, conditions
     grad = simplify(E.Add(*terms) if len(terms) > 1 else terms[0])
+    if steps is not None:
+        steps.append(Step(f"identification: df = tr(Mᵀ d{wrt.name}) ⇒ ∂f/∂{wrt.name} = M", DF,
+                          canonical_differential(grad, wrt)))
     return grad, df, conditions
 
 
@@ -111,74 +208,85 @@ def as_column(e):
     return E.Vec(e)
 
 
-def push(L, n):
-    """J with vec(L) = J vec(dX), for L linear in dX; n = numel(X)."""
-    if isinstance(L, E.Zero) or L is E.Num(0):
-        return None
-    if isinstance(L, E.Differential):
-        return E.Identity(n)
+def push_rule(L, n):
+    """One vec rule: [(rule name, M, L')] with vec(L) = Σ M vec(L')."""
     if isinstance(L, E.Add):
-        parts = [j for t in L.terms if (j := push(t, n)) is not None]
-        return None if not parts else parts[0] if len(parts) == 1 else E.Add(*parts)
+        return [("linearity", None, t) for t in L.terms]
     if isinstance(L, E.Mul):
         k = _linear_factor(L.factors)
         f = L.factors[k]
-        inner_j = push(f, n)
-        if inner_j is None:
-            return None
         scalars = [g for i, g in enumerate(L.factors) if i != k and g.is_scalar]
-        if f.is_scalar:          # vec(C s) = vec(C) s: a column times the row ∂s/∂x
-            chain = [g for g in L.factors if not g.is_scalar]
-            if not chain:
-                return E.product(*scalars, inner_j)
-            return E.product(*scalars, as_column(E.product(*chain)), inner_j)
         chain = [g for g in L.factors if not g.is_scalar]
+        if f.is_scalar:          # vec(C s) = vec(C) s: a column times the row ∂s/∂x
+            if not chain:
+                return [("scalar factor", E.product(*scalars) if scalars else E.ONE, f)]
+            return [("a scalar differential times a vector: u (gᵀ dx) = (u gᵀ) dx",
+                     E.product(*scalars, as_column(E.product(*chain))), f)]
         j = chain.index(f)
         left, right = chain[:j], chain[j + 1:]
         if not right and f.shape[1] == 1:
-            return E.product(*scalars, *left, inner_j)          # vec(P f) = P f for a column f
+            return [("product: vec(P dx) = P dx", E.product(*scalars, *left) if scalars or left else E.ONE, f)]
         P = E.product(*left) if left else E.Identity(f.shape[0])
         Q = E.product(*right) if right else E.Identity(f.shape[1])
-        return E.product(*scalars, E.Kron(E.Transpose(Q), P), inner_j)  # vec(P f Q) = (Qᵀ ⊗ P) vec f
-    if isinstance(L, E.Hadamard):  # vec(B ⊙ f) = diag(vec B) vec f
+        return [("vec(P dX Q) = (Qᵀ ⊗ P) vec(dX)", E.product(*scalars, E.Kron(E.Transpose(Q), P)), f)]
+    if isinstance(L, E.Hadamard):
         k = _linear_factor(L.factors)
         others = L.factors[:k] + L.factors[k + 1:]
-        inner_j = push(L.factors[k], n)
         other = others[0] if len(others) == 1 else E.Hadamard(*others)
-        return inner_j and E.product(E.DiagMat(as_column(other)), inner_j)
-    if isinstance(L, E.Transpose):  # vec(fᵀ) = K vec f (and = vec f for vectors)
+        return [("vec(B ⊙ dX) = diag(vec B) vec(dX)", E.DiagMat(as_column(other)), L.factors[k])]
+    if isinstance(L, E.Transpose):
         f = L.arg
-        inner_j = push(f, n)
         if f.shape[0] == 1 or f.shape[1] == 1:
-            return inner_j
-        return inner_j and E.product(E.Commutation(f.shape[0], f.shape[1]), inner_j)
-    if isinstance(L, E.Trace):      # tr(f) = vec(I)ᵀ vec f
-        inner_j = push(L.arg, n)
-        return inner_j and E.product(E.Transpose(E.Vec(E.Identity(L.arg.shape[0]))), inner_j)
-    if isinstance(L, E.Sum):        # sum(f) = 1ᵀ vec f
-        inner_j = push(L.arg, n)
-        return inner_j and E.product(E.Ones((1, numel(L.arg))), inner_j)
+            return [("vec of a transposed vector", E.ONE, f)]
+        return [("vec(dXᵀ) = K vec(dX)", E.Commutation(f.shape[0], f.shape[1]), f)]
+    if isinstance(L, E.Trace):
+        return [("tr(dX) = vec(I)ᵀ vec(dX)", E.Transpose(E.Vec(E.Identity(L.arg.shape[0]))), L.arg)]
+    if isinstance(L, E.Sum):
+        return [("sum(dX) = 1ᵀ vec(dX)", E.Ones((1, numel(L.arg))), L.arg)]
     if isinstance(L, E.Vec):
-        return push(L.arg, n)
+        return [("vec", E.ONE, L.arg)]
     if isinstance(L, (E.DiagVec, E.DiagMat)):
-        inner_j = push(L.arg, n)
         k = L.shape[0]
         mask = E.DiagMat(E.Vec(E.Identity(k)))       # diag(vec I): keeps the diagonal entries of vec
         spread = E.Kron(E.Ones((k, 1)), E.Identity(k))
         if isinstance(L, E.DiagVec):                 # diag(F) = (I ⊙ F) 1 ⇒ (1ᵀ ⊗ I) diag(vec I) vec F
-            return inner_j and E.product(E.Transpose(spread), mask, inner_j)
-        return inner_j and E.product(mask, spread, inner_j)   # diag(v) = I ⊙ (v 1ᵀ) ⇒ diag(vec I)(1 ⊗ I) v
+            return [("diag(dX) = (1ᵀ ⊗ I) diag(vec I) vec(dX)", E.product(E.Transpose(spread), mask), L.arg)]
+        return [("vec(diag(dx)) = diag(vec I) (1 ⊗ I) dx", E.product(mask, spread), L.arg)]
     raise DiffError(f"no closed-form Jacobian through {type(L).__name__.lower()} of the differential (in {L})")
 
 
-def jacobian_of(F, wrt):
+def push(L, n, steps=None):
+    """J with vec(L) = J vec(dX), for L linear in dX; n = numel(X); record each vec rule in `steps`."""
+    if isinstance(L, E.Zero) or L is E.Num(0):
+        return None
+    if isinstance(L, E.Differential):
+        return E.Identity(n)
+    parts = push_rule(L, n)
+    if steps is not None and parts[0][0] != "linearity":
+        for rule, M, L2 in parts:
+            before, after = as_column(L), E.product(M, as_column(L2))
+            if str(before) != str(after):
+                steps.append(Step(rule, before, after))
+    js = []
+    for _, M, L2 in parts:
+        inner_j = push(L2, n, steps)
+        if inner_j is not None:
+            js.append(inner_j if M is None else E.product(M, inner_j))
+    return None if not js else js[0] if len(js) == 1 else E.Add(*js)
+
+
+def jacobian_of(F, wrt, steps=None):
     """(J, dF, conditions) with vec(dF) = J vec(dX): J is numel(F) × numel(X)."""
-    dF, conditions = differential(F, wrt)
+    dF, conditions = differential(F, wrt, steps)
     n = numel(wrt)
-    J = push(dF, n) if dF is not None else None
+    J = push(dF, n, steps) if dF is not None else None
     if J is None:
         return E.Zero((numel(F), n)), dF, conditions
-    return simplify(J), dF, conditions
+    J = simplify(J)
+    if steps is not None:
+        steps.append(Step("identification: d vec F = J d vec X ⇒ J", DF,
+                          E.product(J, as_column(E.Differential(wrt)))))
+    return J, dF, conditions
 
 
 def substitute(e, mapping, memo=None):

@@ -81,6 +81,7 @@ class Differentiator:
         self.d_wrt = E.Differential(wrt)
         self.memo = {}
         self.conditions = []
+        self.rules = []
 
     def note(self, text):
         if text and text not in self.conditions:
@@ -95,6 +96,9 @@ class Differentiator:
             if rule is None:
                 raise DiffError(f"no differential rule for {type(e).__name__}")
             hit = self.memo[e] = rule(self, e)
+            name = RULE_NAMES.get(rule)
+            if name and name not in self.rules:
+                self.rules.append(name)
         return hit
 
 
@@ -260,4 +264,13 @@ DIFF_RULES = {
     E.Apply: d_apply,
     E.Softmax: d_softmax,
     E.LogSumExp: d_logsumexp,
+}
+
+RULE_NAMES = {
+    d_add: "linearity", d_mul: "product rule", d_hadamard: "product rule (⊙)", d_kron: "product rule (⊗)",
+    d_pow: "power rule", d_transpose: "d(Xᵀ) = (dX)ᵀ", d_inverse: "d(X⁻¹) = −X⁻¹ dX X⁻¹",
+    d_matpow: "d(Aᵏ) = Σ Aⁱ dA Aᵏ⁻¹⁻ⁱ", d_trace: "d tr X = tr dX", d_det: "d det X = det X tr(X⁻¹ dX)",
+    d_logdet: "d log det X = tr(X⁻¹ dX)", d_linear: "linearity of sum, diag, vec", d_norm: "d‖X‖ = tr(Xᵀ dX)/‖X‖",
+    d_apply: "chain rule: d f(U) = f′(U) ⊙ dU", d_softmax: "d softmax(u) = (diag(s) − s sᵀ) du",
+    d_logsumexp: "d logsumexp(u) = softmax(u)ᵀ du",
 }

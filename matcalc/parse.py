@@ -867,11 +867,22 @@ class Parsed:
         self.expr, self.notes = expr, notes
 
 
-def parse_full(text, where=None):
+def parse_full(text, where=None, latex=None):
+    """latex: True forces LaTeX input, None detects it by a backslash."""
     decls = parse_declarations(where)
+    source = text
+    translation = None
+    if latex or (latex is None and isinstance(text, str) and "\\" in text):
+        from .latex_input import to_plain
+        _prescan(text)
+        text, translation = to_plain(text)
     token = _declared.set(frozenset(decls))
     try:
         ast = syntax_tree(text)
+    except MatcalcError as e:
+        if translation is not None:
+            e.pos, e.end, e.text = translation.origin(e.pos), None, source
+        raise
     finally:
         _declared.reset(token)
     try:
@@ -898,8 +909,11 @@ def parse_full(text, where=None):
     return Parsed(expr, notes)
 
 
-def parse(text, where=None):
-    """Parse `text` into a typed expression; `where` maps names to declarations ('m x n spd', …)."""
+def parse(text, where=None, latex=None):
+    """Parse `text` into a typed expression; `where` maps names to declarations ('m x n spd', …).
+
+    LaTeX input (`x^\\top A x`, `\\|Ax - b\\|^2`) is detected by a backslash, or forced with latex=True.
+    """
     if isinstance(text, E.Expr):
         return text
-    return parse_full(text, where).expr
+    return parse_full(text, where, latex).expr

@@ -68,6 +68,13 @@ class _L:
         text, own = self.p(e)
         return text if own >= level else rf"\left({text}\right)"
 
+    def base(self, e):
+        """The base of a superscript: parenthesized below POST, braced when it carries one already."""
+        text, own = self.p(e)
+        if own < POST:
+            return rf"\left({text}\right)"
+        return "{" + text + "}" if own == POST else text
+
     def arg(self, e):
         return rf"\left({self.p(e)[0]}\right)"
 
@@ -162,21 +169,21 @@ class _L:
         exp = self.p(k)[0]
         if not base.is_scalar:
             exp = r"\circ " + exp
-        return f"{self.wrap(base, POST)}^{{{exp}}}", POW
+        return f"{self.base(base)}^{{{exp}}}", POW
 
     def l_transpose(self, e):
         t = self.o.transpose
         if isinstance(e.arg, E.Inverse):
-            return f"{self.wrap(e.arg.arg, POST)}^{{-{t}}}", POST
-        return f"{self.wrap(e.arg, POST)}^{{{t}}}", POST
+            return f"{self.base(e.arg.arg)}^{{-{t}}}", POST
+        return f"{self.base(e.arg)}^{{{t}}}", POST
 
     def l_inverse(self, e):
-        return f"{self.wrap(e.arg, POST)}^{{-1}}", POST
+        return f"{self.base(e.arg)}^{{-1}}", POST
 
     def l_matpow(self, e):
         if isinstance(e.arg, E.Inverse):
-            return f"{self.wrap(e.arg.arg, POST)}^{{-{e.k}}}", POW
-        return f"{self.wrap(e.arg, POST)}^{{{e.k}}}", POW
+            return f"{self.base(e.arg.arg)}^{{-{e.k}}}", POW
+        return f"{self.base(e.arg)}^{{{e.k}}}", POW
 
     def l_trace(self, e):
         return r"\operatorname{tr}" + self.arg(e.arg), ATOM

@@ -137,6 +137,8 @@ def t_pow(e, memo):
     base, k = e.base, e.exponent
     if not base.is_scalar and isinstance(k, E.Num) and k.value == -1:
         return "1 ./ " + wrap(base, PROD, memo), ELEM
+    if isinstance(k, E.Num) and k.value == -1:
+        return "1 / " + wrap(base, NEG, memo), PROD
     if isinstance(k, E.Num):
         v = k.value
         exp = (str(v.numerator) if v >= 0 else f"-{-v.numerator}") if v.denominator == 1 else f"({num_text(v)})"
@@ -189,6 +191,8 @@ def t_norm(e, memo):
 
 
 def t_ones(e, memo):
+    if e.shape[0] == 1 and e.shape[1] != 1:
+        return "vector(1)^T", POST
     return ("vector(1)", ATOM) if e.shape[1] == 1 else ("matrix(1)", ATOM)
 
 
@@ -222,7 +226,7 @@ _RULES = {
     E.MatPow: t_matpow,
     E.Trace: t_func,
     E.Det: t_func,
-    E.LogDet: lambda e, m: (f"log det({to_text_memo(e.arg, m)})", ATOM),
+    E.LogDet: lambda e, m: (f"logdet({to_text_memo(e.arg, m)})", ATOM),
     E.Sum: t_func,
     E.DiagVec: t_func,
     E.DiagMat: t_func,
