@@ -9,7 +9,10 @@ SYMMETRIC_NOTE = ("{name} is symmetric: the result is the gradient on symmetric 
 DIAGONAL_NOTE = "{name} is diagonal: the result is the gradient on diagonal matrices, G ⊙ I"
 
 
-def find_var(expr, wrt):
+def find_var(expr, wrt, named=None):
+    """The variable called `wrt`; `named` holds variables of the text that simplified away (x + 0 y)."""
+    from .declarations import _NAME
+    from .parse import show_text
     if isinstance(wrt, E.Var):
         return wrt
     if not isinstance(wrt, str):
@@ -17,11 +20,22 @@ def find_var(expr, wrt):
     for v in expr.free:
         if isinstance(v, E.Var) and v.name == wrt:
             return v
+    if named and wrt in named:
+        return named[wrt]
     names = sorted(v.name for v in expr.free if isinstance(v, E.Var))
-    if not wrt.strip() or not wrt.replace("_", "").isalnum():
-        raise DiffError(f"can only differentiate with respect to a variable name, not '{wrt}'"
+    if not _NAME.match(wrt):
+        raise DiffError(f"can only differentiate with respect to a variable name, not '{show_text(wrt)}'"
                         f" (variables: {', '.join(names) or 'none'})")
     raise DiffError(f"'{wrt}' does not occur in the expression (its variables: {', '.join(names) or 'none'})")
+
+
+def _parse(expr, where):
+    """(expression, every variable named in the text)."""
+    if isinstance(expr, E.Expr):
+        return expr, {}
+    from .parse import parse_full
+    parsed = parse_full(expr, where)
+    return parsed.expr, parsed.names
 
 
 class Result:
@@ -129,10 +143,10 @@ def grad(expr, wrt, *, where=None, check=True, seed=None):
     >>> str(grad("x^T A x", "x", check=False))
     '(A + A^T) x'
     """
-    f = parse(expr, where)
+    f, named = _parse(expr, where)
     if isinstance(wrt, (list, tuple)):
-        return {name: grad(f, name, check=check, seed=seed) for name in wrt}
-    var = find_var(f, wrt)
+        return {name: grad(f, find_var(f, name, named), check=check, seed=seed) for name in wrt}
+    var = find_var(f, wrt, named)
     if not f.is_scalar:
         from .shapes import fmt_shape
         raise DiffError(f"the gradient needs a scalar expression, but this one is a {fmt_shape(f.shape)}; "
@@ -161,8 +175,8 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None):
     'A'
     """
     from .derive import jacobian_of
-    F = parse(expr, where)
-    var = find_var(F, wrt)
+    F, named = _parse(expr, where)
+    var = find_var(F, wrt, named)
     _refuse_structured(var, "a Jacobian")
     steps = []
     J, dF, conditions = jacobian_of(F, var, steps)
@@ -183,9 +197,9 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     'A + A^T'
     """
     from .derive import jacobian_of
-    f = parse(expr, where)
-    var = find_var(f, wrt)
-    var2 = find_var(f, wrt2) if wrt2 is not None else var
+    f, named = _parse(expr, where)
+    var = find_var(f, wrt, named)
+    var2 = find_var(f, wrt2, named) if wrt2 is not None else var
     _refuse_structured(var, "a Hessian")
     _refuse_structured(var2, "a Hessian")
     if not f.is_scalar:
@@ -212,8 +226,8 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
 
 def differential(expr, wrt, *, where=None):
     """The canonical differential: df = tr(Gᵀ dX) for scalar f, d vec F = J d vec X otherwise."""
-    f = parse(expr, where)
-    var = find_var(f, wrt)
+    f, named = _parse(expr, where)
+    var = find_var(f, wrt, named)
     if f.is_scalar:
         g, df, conditions, notes = _gradient(f, var)
         return Differential(f, var, g, "gradient", conditions)
@@ -263,8 +277,8 @@ def _paren(text):
 def directional(expr, wrt, along, *, where=None, check=True, seed=None):
     """The directional derivative ∇f(x)ᵀ v in closed form (v gets the shape of x)."""
     from .derive import directional_of
-    f = parse(expr, where)
-    var = find_var(f, wrt)
+    f, named = _parse(expr, where)
+    var = find_var(f, wrt, named)
     v = _direction_var(f, var, along)
     g, _, conditions, _ = _gradient(f, var)
     D = directional_of(g, var, v)
@@ -281,8 +295,8 @@ def hvp(expr, wrt, v, *, where=None, check=True, seed=None):
     from .derive import differential as diff_of
     from .derive import substitute
     from .simplify import simplify
-    f = parse(expr, where)
-    var = find_var(f, wrt)
+    f, named = _parse(expr, where)
+    var = find_var(f, wrt, named)
     _refuse_structured(var, "a Hessian")
     direction = _direction_var(f, var, v)
     g, _, conditions, _ = _gradient(f, var)

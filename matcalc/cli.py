@@ -40,6 +40,9 @@ class Group(click.Group):
             return super().invoke(ctx)
         except MatcalcError as err:
             fail(err)
+        except RecursionError:
+            from .errors import LimitError
+            fail(LimitError("the expression is nested too deeply to derive"))
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,7 +84,8 @@ def parse(expr, lets, fmt):
 def derivative_options(f):
     f = click.option("--let", "lets", multiple=True, help=LET_HELP)(f)
     f = click.option("--no-check", is_flag=True, help="Skip the numerical check (and NumPy's import).")(f)
-    f = click.option("--seed", type=int, default=None, help="Seed of the numerical check (default 0).")(f)
+    f = click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
+                     help="Seed of the numerical check (default 0).")(f)
     f = click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
                      show_default=True)(f)
     return f

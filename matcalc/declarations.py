@@ -18,17 +18,26 @@ class Declaration:
         self.name, self.kind, self.dims, self.props = name, kind, dims, props
 
 
+_RESERVED_DIMS = {"scalar", "vector", "matrix", "x"}
+
+
 def _dim(text, name, spec):
-    if not _DIM.match(text):
+    if not _DIM.match(text) or text.lower() in _RESERVED_DIMS:
         raise DeclarationError(f"declaration of '{name}': '{text}' is not a dimension in '{spec}'; {ACCEPTED}")
     return int(text) if text.isdigit() else text
 
 
 def parse_declaration(name, spec):
+    from .parse import FUNCTIONS, show_text
     if not isinstance(name, str) or not _NAME.match(name):
-        raise DeclarationError(f"'{name}' is not a valid variable name to declare")
+        raise DeclarationError(f"'{show_text(name)}' is not a valid variable name to declare")
+    if name in FUNCTIONS:
+        raise DeclarationError(f"'{name}' is a function name and cannot be declared as a variable")
     if not isinstance(spec, str):
         raise DeclarationError(f"declaration of '{name}' must be a string, got {type(spec).__name__}; {ACCEPTED}")
+    if any(not ch.isprintable() for ch in spec):
+        raise DeclarationError(f"declaration of '{name}' contains a control character: '{show_text(spec)}'; "
+                               f"{ACCEPTED}")
     words = spec.replace("×", " x ").replace("*", " x ").replace(",", " ").split()
     props = []
     while words and words[-1].lower() in PROPERTIES:
@@ -57,7 +66,13 @@ def parse_declarations(where):
     if where is None:
         return {}
     if isinstance(where, (list, tuple)):
-        where = dict(_split_let(item) for item in where)
+        pairs = [_split_let(item) for item in where]
+        seen = set()
+        for name, _ in pairs:
+            if name in seen:
+                raise DeclarationError(f"'{name}' is declared twice")
+            seen.add(name)
+        where = dict(pairs)
     if not isinstance(where, dict):
         raise DeclarationError(f"where= must be a dict of name → declaration, got {type(where).__name__}")
     return {name: parse_declaration(name, spec) for name, spec in where.items()}

@@ -75,13 +75,18 @@ class Expr:
 
     @property
     def sort_key(self):
-        """A total order used to put commutative operands in canonical order."""
+        """A total order used to put commutative operands in canonical order.
+
+        A flat string, compared at C speed: the type's rank, the node's own fields, then the keys of
+        its children. Aᵀ sorts right after A.
+        """
         if self._key is None:
-            if isinstance(self, Transpose):   # Aᵀ sorts right after A
-                key = self.arg.sort_key[:3] + (self.arg.sort_key[3] + 1,)
+            if isinstance(self, Transpose):
+                key = self.arg.sort_key + "'"
             else:
-                own = tuple(str(a) if not isinstance(a, Expr) else "" for a in self.args)
-                key = (_RANK.get(type(self), 50), own, tuple(c.sort_key for c in self.children), 0)
+                own = "|".join(str(a) for a in self.args if not isinstance(a, Expr))
+                kids = ",".join(c.sort_key for c in self.children)
+                key = f"{_RANK.get(type(self), 50):02d}{own}({kids})"
             object.__setattr__(self, "_key", key)
         return self._key
 

@@ -89,6 +89,8 @@ def _run(src, i, end, t):
             i += 1
             continue
         m = _COMMAND.match(src, i)
+        if m is None:
+            raise ParseError("a backslash must start a LaTeX command", i, src)
         name = m.group(1)
         after = m.end()
         if name == "\\":                                   # \\ : a new row of a matrix

@@ -20,6 +20,7 @@ from .errors import LimitError, MatcalcError, ParseError, ShapeError
 MAX_INPUT = 100_000   # characters
 MAX_DEPTH = 64        # nesting of brackets and bars
 MAX_EXPONENT = 300    # decimal exponent of a number literal
+MAX_TREE_DEPTH = 200  # operators nested in one another (postfix chains like x count too)
 
 FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
              "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
@@ -70,14 +71,24 @@ class _PostLex:
     """Pairs | and || into open/close tokens, splits undeclared letter runs, reads σ( as sigmoid."""
     always_accept = ("BAR", "DBAR")
     _OPERAND_END = {"NAME", "NUMBER", "RPAR", "RNORM", "RABS", "POSTOP", "NORMSUB", "RSQB", "RBRACE"}
+    _OPENERS = {"LPAR", "LSQB", "LBRACE", "LANGLE"}
+    _CLOSERS = {"RPAR", "RSQB", "RBRACE", "RANGLE"}
 
     def process(self, stream):
         from lark import Token
         declared = _declared.get()
-        stack, prev = [], None
+        stack, prev, depth = [], None, 0
         tokens = list(stream)
         for i, tok in enumerate(tokens):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if tok.type in self._OPENERS or tok.type in ("BAR", "DBAR") and not (
+                    stack and stack[-1] == ("NORM" if tok.type == "DBAR" else "ABS")
+                    and prev is not None and prev.type in self._OPERAND_END):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LimitError(f"nesting deeper than {MAX_DEPTH} levels", tok.start_pos, end=tok.end_pos)
+            elif tok.type in self._CLOSERS or tok.type in ("BAR", "DBAR"):
+                depth -= 1
             if tok.type in ("BAR", "DBAR"):
                 kind = "NORM" if tok.type == "DBAR" else "ABS"
                 closing = bool(stack) and stack[-1] == kind and prev is not None and prev.type in self._OPERAND_END
@@ -118,9 +129,21 @@ def _split_name(name, declared):
 
 
 def _unknown_function(tok):
-    best = difflib.get_close_matches(tok.value, FUNCTIONS, n=1, cutoff=0.0)
+    best = difflib.get_close_matches(tok.value.lower(), FUNCTIONS, n=1, cutoff=0.0)
     hint = f"; did you mean '{best[0]}'?" if best else ""
     return ParseError(f"unknown function '{tok.value}'{hint}", tok.start_pos, end=tok.end_pos)
+
+
+def show_char(ch):
+    """A character for a message: itself when visible, else its code point."""
+    return f"'{ch}'" if ch.isprintable() and not ch.isspace() and unicodedata.category(ch)[0] != "C" \
+        else f"U+{ord(ch):04X}"
+
+
+def show_text(text):
+    """A user string for a message, with invisible and control characters shown as code points."""
+    return "".join(ch if ch == " " or ch.isprintable() and unicodedata.category(ch)[0] != "C"
+                   else f"<U+{ord(ch):04X}>" for ch in str(text))
 
 
 def _prescan(text):
@@ -150,6 +173,7 @@ def syntax_tree(text):
     text = "".join(_UNICODE.get(ch, ch) for ch in text)
     try:
         tree = _lark().parse(text)
+        _check_depth(tree, text)
         return _to_ast(tree)
     except VisitError as e:
         if isinstance(e.orig_exc, MatcalcError):
@@ -158,18 +182,32 @@ def syntax_tree(text):
     except MatcalcError as e:
         raise e.with_text(text) from None
     except UnexpectedCharacters as e:
-        raise ParseError(f"unexpected character '{text[e.pos_in_stream]}'", e.pos_in_stream, text) from None
+        raise ParseError(f"unexpected character {show_char(text[e.pos_in_stream])}", e.pos_in_stream, text) from None
     except UnexpectedEOF:
         raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
     except UnexpectedInput as e:
         tok = getattr(e, "token", None)
         if tok is None or tok.type == "$END":
             raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
-        raise ParseError(_unexpected(tok), tok.start_pos, text, end=tok.end_pos) from None
+        raise ParseError(_unexpected(tok, text), tok.start_pos, text, end=tok.end_pos) from None
     except LarkError as e:
         raise ParseError(f"cannot parse the expression: {e}", 0, text) from None
     except RecursionError:
         raise LimitError("expression nested too deeply", 0, text) from None
+
+
+def _check_depth(tree, text):
+    """Refuse trees deeper than MAX_TREE_DEPTH before anything recurses over them."""
+    from lark import Tree
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        weight = len(node.children) - 1 if node.data == "postfix" else 1
+        depth += max(weight, 1) - 1
+        if depth > MAX_TREE_DEPTH:
+            pos = node.meta.start_pos if not node.meta.empty else 0
+            raise LimitError(f"expression nested deeper than {MAX_TREE_DEPTH} operators", pos, text)
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
 
 
 def _eof_message(text):
@@ -189,11 +227,27 @@ def _eof_message(text):
     return "unexpected end of input: the expression is incomplete"
 
 
-def _unexpected(tok):
-    what = {"RPAR": "')' without a matching '('", "RNORM": "norm bar", "RABS": "'|'",
-            "LNORM": "'||' here", "LABS": "'|' here"}.get(tok.type, f"'{tok.value}'")
+def _unexpected(tok, text):
+    before = text[:tok.start_pos].rstrip()
     if tok.type == "RPAR":
-        return f"unexpected {what}"
+        pairs, stack = {"(": ")", "[": "]", "{": "}", "⟨": "⟩"}, []
+        for ch in before:
+            if ch in pairs:
+                stack.append(ch)
+            elif ch in pairs.values() and stack and pairs[stack[-1]] == ch:
+                stack.pop()
+        if stack and stack[-1] != "(":
+            return f"unexpected ')': the '{stack[-1]}' before it is not closed"
+        if before.count("(") <= before.count(")"):
+            return "unexpected ')' without a matching '('"
+        if before.endswith("(") or before.endswith(","):
+            return "unexpected ')': an argument or expression is missing"
+        if (before.count("|") - 2 * before.count("||")) % 2 or before.count("||") % 2 or before.count("‖") % 2:
+            return "unexpected ')': a norm or absolute-value bar opened inside the parentheses is not closed"
+        return "unexpected ')': the expression before it is incomplete"
+    what = {"RNORM": "norm bar", "RABS": "'|'", "LNORM": "'||' here", "LABS": "'|' here"}.get(tok.type)
+    if what is None:
+        what = show_char(tok.value) if len(tok.value) == 1 else repr(tok.value)
     return f"unexpected {what}"
 
 
@@ -256,7 +310,7 @@ def _to_ast(tree):
         if op == "abs":
             return Node("call", ("abs", (kids[1],)), a, b)
         if op == "inner":
-            return Node("inner", (kids[0], kids[1]), a, b)
+            return Node("inner", (kids[1], kids[2]), a, b)
         if op == "row":
             return tuple(n.args[0] for n in kids)
         if op == "rows":
@@ -436,14 +490,11 @@ class _Kinds:
 
     def resolve(self):
         """name → ('scalar' | 'vector', noted: the letter convention alone would be wrong)."""
+        vector_groups = {self.find(m) for m in self.names if letter_kind(m) == "vector"}
         out = {}
         for name in self.names:
             root = self.find(name)
-            if root in self.forced:
-                kind = "vector"
-            else:
-                members = [m for m in self.names if self.find(m) == root]
-                kind = "vector" if any(letter_kind(m) == "vector" for m in members) else "scalar"
+            kind = "vector" if root in self.forced or root in vector_groups else "scalar"
             out[name] = (kind, kind != letter_kind(name))
         return out
 
@@ -477,6 +528,11 @@ def _find(c):
         c.parent = c.parent.parent
         c = c.parent
     return c
+
+
+def _occurs(cell, d):
+    """Does the dimension `d` contain `cell` (n = n·m has no solution)?"""
+    return isinstance(d, tuple) and any(f is cell or _occurs(cell, f) for f in d)
 
 
 class _Unifier:
@@ -516,13 +572,13 @@ class _Unifier:
         ra, rb = self.resolve(a), self.resolve(b)
         if ra is rb or (not isinstance(ra, _Cell) and not isinstance(rb, _Cell) and ra == rb):
             return True
-        if isinstance(ra, _Cell) and rb != 1:
+        if isinstance(ra, _Cell) and rb != 1 and not _occurs(ra, rb):
             if isinstance(rb, _Cell):
                 ra.parent = rb
             else:
                 ra.value = rb
             return True
-        if isinstance(rb, _Cell) and ra != 1:
+        if isinstance(rb, _Cell) and ra != 1 and not _occurs(rb, ra):
             rb.value = ra
             return True
         if isinstance(ra, tuple) and isinstance(rb, tuple) and len(ra) == len(rb):
@@ -620,23 +676,31 @@ class Builder:
         return self.at(n, E.Add, *terms)
 
     def b_elem(self, n, first, *rest):
-        acc_node, acc = first, self.build(first)
+        """x .* y ./ z ⊗ W: element-wise factors are collected and the product is built once."""
+        acc_node, factors = first, [self.build(first)]
+
+        def built():
+            return factors[0] if len(factors) == 1 else self.at(n, E.Hadamard, *factors)
         for op, x in rest:
             rhs = self.build(x)
             if op == "⊗":
-                acc = self.at(n, E.Kron, acc, rhs)
+                factors = [self.at(n, E.Kron, built(), rhs)]
             else:
-                acc, rhs = self.elementwise([acc_node, x], [acc, rhs], op)
+                if factors[0].is_scalar != rhs.is_scalar:
+                    left, rhs = self.elementwise([acc_node, x], [built(), rhs], op)
+                    factors = [left]
+                else:
+                    self.at(n, S.elementwise, op, [factors[0].shape, rhs.shape])
                 if op in ("./", "⊘"):
                     rhs = E.Pow(rhs, E.Num(-1))
-                if op in ("./", "⊘") and acc == E.Ones(acc.shape):
-                    acc = rhs  # 1 ./ x is x.^-1
+                if op in ("./", "⊘") and len(factors) == 1 and factors[0] == E.Ones(factors[0].shape):
+                    factors = [rhs]  # 1 ./ x is x.^-1
                 else:
-                    left = acc.factors if isinstance(acc, E.Hadamard) else (acc,)
-                    right = rhs.factors if isinstance(rhs, E.Hadamard) else (rhs,)
-                    acc = self.at(n, E.Hadamard, *left, *right)
+                    if len(factors) == 1 and isinstance(factors[0], E.Hadamard):
+                        factors = list(factors[0].factors)
+                    factors.extend(rhs.factors if isinstance(rhs, E.Hadamard) else (rhs,))
             acc_node = n
-        return acc
+        return built()
 
     def b_prod(self, n, first, *rest):
         first_e = self.build(first)
@@ -647,6 +711,8 @@ class Builder:
                         and _leading_number(x):
                     # 1/2 x^T A x: a quotient of two number literals is one coefficient
                     lead, tail = _leading_number(x)
+                    if lead == 0:
+                        raise ParseError("division by zero", x.start, end=x.end)
                     factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
                     continue
                 num = self.product(n, factors)
@@ -659,6 +725,7 @@ class Builder:
                     factors = [num, E.Pow(den, E.Num(-1))]
                 else:
                     num_b, den_b = self.elementwise([first, x], [num, den], "/")
+                    self.at(n, S.elementwise, "/", [num_b.shape, den_b.shape])
                     factors = [self.at(n, E.Hadamard, num_b, E.Pow(den_b, E.Num(-1)))]
             else:
                 factors.append(self.build(x))
@@ -672,10 +739,7 @@ class Builder:
 
     def b_pow(self, n, base_node, exp_node):
         base = self.build(base_node)
-        if exp_node.op == "num" or exp_node.op == "paren" and exp_node.args[0].op in ("num", "neg"):
-            k = _const(exp_node)
-        else:
-            k = None
+        k = _const(exp_node)
         if base.is_scalar:
             return E.Pow(base, E.Num(k) if k is not None else self.scalar(exp_node))
         if k is None or k.denominator != 1:
@@ -794,7 +858,7 @@ _VECTOR_DIMS = ("n", "m", "p", "q", "r", "s", "k", "l")
 _MATRIX_DIMS = ("m", "n", "p", "q", "r", "s", "k", "l")
 
 
-def _name_dims(root, unify, declared_symbols):
+def _name_dims(root, unify, declared_symbols, extra=()):
     """Give every free dimension a readable name: vectors' first, in order of appearance."""
     leaves, seen = [], set()
 
@@ -808,6 +872,7 @@ def _name_dims(root, unify, declared_symbols):
             walk(c)
 
     walk(root)
+    leaves += [v for v in extra if v not in seen]
     matrix_cols = {unify.resolve(leaf.shape[1]) for leaf in leaves if leaf.shape[1] != 1}
     vectors = [leaf for leaf in leaves if leaf.shape[1] == 1]
     # a vector that a matrix multiplies (the `x` of `A x`) gets the first name, n
@@ -860,11 +925,12 @@ def _rebuild(e, dim, memo):
 
 
 class Parsed:
-    """What parsing produced besides the expression: inferred kinds and notes."""
-    __slots__ = ("expr", "notes")
+    """What parsing produced besides the expression: inferred kinds, notes, and every variable named
+    in the text (some may simplify away, as y in `x + 0 y`)."""
+    __slots__ = ("expr", "notes", "names")
 
-    def __init__(self, expr, notes):
-        self.expr, self.notes = expr, notes
+    def __init__(self, expr, notes, names=None):
+        self.expr, self.notes, self.names = expr, notes, names or {}
 
 
 def parse_full(text, where=None, latex=None):
@@ -898,15 +964,19 @@ def parse_full(text, where=None, latex=None):
             S._unifier.reset(unify_token)
             S._renderer.reset(render_token)
         symbols = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)}
-        names = _name_dims(raw, builder.unify, symbols)
-        expr = _rebuild(raw, _resolver(builder.unify, names), {})
+        names = _name_dims(raw, builder.unify, symbols, builder.vars.values())
+        dim = _resolver(builder.unify, names)
+        expr = _rebuild(raw, dim, {})
+        named = {v.name: _rebuild(v, dim, {}) for v in builder.vars.values()}
     except MatcalcError as e:
+        if translation is not None:
+            e.pos, e.end, e.text = translation.origin(e.pos), None, source
         raise e.with_text(text) from None
     except RecursionError:
-        raise LimitError("expression nested too deeply", 0, text) from None
+        raise LimitError("expression nested too deeply", 0, source) from None
     notes = [f"{name} is read as a {kind} (the letter convention alone would make it a "
              f"{'scalar' if kind == 'vector' else 'vector'})" for name, (kind, noted) in kinds.items() if noted]
-    return Parsed(expr, notes)
+    return Parsed(expr, notes, named)
 
 
 def parse(text, where=None, latex=None):

@@ -474,7 +474,7 @@ def r_pow(e):
         return E.ONE if base.is_scalar else E.Ones(base.shape)
     if kv == 1:
         return base
-    if isinstance(base, E.Num) and kv.denominator == 1 and (base.value != 0 or kv > 0):
+    if isinstance(base, E.Num) and kv.denominator == 1 and (base.value != 0 or kv > 0) and _small_power(base.value, kv):
         return E.Num(base.value ** int(kv))
     if isinstance(base, E.Pow) and isinstance(base.exponent, E.Num) and kv.denominator == 1:
         return E.Pow(base.base, E.Num(base.exponent.value * kv))
@@ -483,11 +483,17 @@ def r_pow(e):
     if isinstance(base, E.Hadamard) and kv.denominator == 1:
         return E.Hadamard(*(E.Pow(f, k) for f in base.factors))
     c, rest = split(base)
-    if c != 1 and kv.denominator == 1:
+    if c != 1 and kv.denominator == 1 and _small_power(c, kv):
         return E.product(E.Num(c ** int(kv)), E.Pow(rest, k))
     if base.is_scalar and isinstance(base, E.Mul) and kv.denominator == 1 and all(f.is_scalar for f in base.factors):
         return E.product(*(E.Pow(f, k) for f in base.factors))
     return e
+
+
+def _small_power(c, k):
+    """Fold c**k exactly only when the result stays small (2^99999999 is left as a power)."""
+    bits = max(abs(c.numerator).bit_length(), c.denominator.bit_length())
+    return bits * abs(int(k)) <= 1024
 
 
 def r_trace(e):

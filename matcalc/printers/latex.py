@@ -78,8 +78,9 @@ class _L:
     def arg(self, e):
         return rf"\left({self.p(e)[0]}\right)"
 
-    def operands(self, items, level):
-        bare_ok = any(broadcast_literal(t) is None for t in items)
+    def operands(self, items, level, bare_ok=None):
+        if bare_ok is None:
+            bare_ok = any(broadcast_literal(t) is None for t in items)
         out = []
         for t in items:
             c = broadcast_literal(t)
@@ -116,13 +117,14 @@ class _L:
         return rf"K_{{{e.m},{e.n}}}", ATOM
 
     def l_add(self, e):
+        bare_ok = any(broadcast_literal(t) is None for t in e.terms)
         parts = []
         for i, term in enumerate(e.terms):
             c, _ = E.coefficient(term)
             lit = broadcast_literal(term)
             negative = (lit if lit is not None else c) < 0
             shown = E.negate(term) if negative and i else term
-            text = self.operands([shown] + [t for t in e.terms if t is not term], ELEM)[0]
+            text = self.operands([shown], ELEM, bare_ok)[0]
             parts.append(text if i == 0 else (" - " if negative else " + ") + text)
         return "".join(parts), SUM
 

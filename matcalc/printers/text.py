@@ -74,27 +74,29 @@ def _p(e, memo):
     return hit
 
 
+def _operand(t, memo, level, bare_ok):
+    """An operand of + or ⊙; a broadcast number literal shows bare when another operand fixes the shape."""
+    c = broadcast_literal(t)
+    if c is not None and bare_ok:
+        text, own = num_text(c), ATOM if c >= 0 and c.denominator == 1 else PROD if c >= 0 else NEG
+    else:
+        text, own = _p(t, memo)
+    return text if own >= level else f"({text})"
+
+
 def _operands_with_literals(items, memo, level):
-    """Print operands of + or ⊙, showing broadcast number literals bare when another operand fixes the shape."""
     bare_ok = any(broadcast_literal(t) is None for t in items)
-    out = []
-    for t in items:
-        c = broadcast_literal(t)
-        if c is not None and bare_ok:
-            out.append((num_text(c), ATOM if c >= 0 and c.denominator == 1 else PROD if c >= 0 else NEG))
-        else:
-            out.append(_p(t, memo))
-    return [text if own >= level else f"({text})" for text, own in out]
+    return [_operand(t, memo, level, bare_ok) for t in items]
 
 
 def t_add(e, memo):
+    bare_ok = any(broadcast_literal(t) is None for t in e.terms)
     parts = []
     for i, term in enumerate(e.terms):
         c, _ = E.coefficient(term)
         lit = broadcast_literal(term)
         negative = (lit if lit is not None else c) < 0
-        shown = E.negate(term) if negative and i else term
-        text = _operands_with_literals([shown] + [t for t in e.terms if t is not term], memo, ELEM)[0]
+        text = _operand(E.negate(term) if negative and i else term, memo, ELEM, bare_ok)
         parts.append(text if i == 0 else (" - " if negative else " + ") + text)
     return "".join(parts), SUM
 
