@@ -82,7 +82,7 @@ class Expr:
         """
         if self._key is None:
             if isinstance(self, Transpose):
-                key = self.arg.sort_key + "'"
+                key = self.arg.sort_key + "~"   # after any sibling separator
             else:
                 own = "|".join(str(a) for a in self.args if not isinstance(a, Expr))
                 kids = ",".join(c.sort_key for c in self.children)
