@@ -110,6 +110,11 @@ class Result:
     def report(self):
         return self._report
 
+    def to_code(self, target="numpy", hessian=False):
+        """A standalone Python function (source) returning the value and the derivative(s)."""
+        from .codegen import generate
+        return generate(self, target, hessian)[0]
+
     def to_numpy(self):
         """A callable taking every variable as a keyword argument (vectors 1-D) and returning the derivative."""
         from .codegen import numpy_callable

@@ -91,11 +91,20 @@ def derivative_options(f):
     return f
 
 
+def show_steps(result, fmt):
+    if fmt == "latex":
+        click.echo(result.steps_latex())
+    elif fmt == "text":
+        click.echo(result.steps_text())
+        click.echo()
+
+
 def emit(result, fmt, symbol):
     """Print a Result; a failed check exits 1 (a bug), an inconclusive one warns."""
     report = result.report
     if fmt == "json":
-        payload = {"result": str(result), "pretty": result.pretty(), "latex": result.latex(), "shape": [str(d) for d in result.shape],
+        payload = {"result": str(result), "pretty": result.pretty(), "latex": result.latex(),
+                   "steps": [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in result.steps], "shape": [str(d) for d in result.shape],
                    "wrt": result.wrt.name, "kind": result.kind, "conditions": result.conditions,
                    "notes": result.notes, "check": report.as_dict() if report else None}
         click.echo(json.dumps(payload, ensure_ascii=False))
@@ -120,8 +129,9 @@ def emit(result, fmt, symbol):
 @main.command()
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def grad(expr, wrt, lets, no_check, seed, fmt):
+def grad(expr, wrt, steps, lets, no_check, seed, fmt):
     """The gradient of a scalar EXPR w.r.t. a variable, in the variable's shape.
 
     \b
@@ -134,6 +144,8 @@ def grad(expr, wrt, lets, no_check, seed, fmt):
     from .printers.latex import latex_name
     result = api_grad(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
     name = result.wrt.name
+    if steps:
+        show_steps(result, fmt)
     emit(result, fmt, (f"∂f/∂{name}", rf"\frac{{\partial f}}{{\partial {latex_name(name)}}}"))
 
 
@@ -151,8 +163,9 @@ def _symbols(kind, name, name2=None):
 @main.command()
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def jacobian(expr, wrt, lets, no_check, seed, fmt):
+def jacobian(expr, wrt, steps, lets, no_check, seed, fmt):
     """The Jacobian of EXPR: m×n for f: Rⁿ → Rᵐ; on column-major vec for matrices (d vec F = J d vec X).
 
     \b
@@ -162,6 +175,8 @@ def jacobian(expr, wrt, lets, no_check, seed, fmt):
     """
     from .api import jacobian as api_jacobian
     result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
+    if steps:
+        show_steps(result, fmt)
     if result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1:
         emit(result, fmt, _symbols("jacobian", result.wrt.name))
     else:
@@ -176,8 +191,9 @@ def jacobian(expr, wrt, lets, no_check, seed, fmt):
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
 @click.option("--wrt2", default=None, help="A second variable, for the mixed second derivative ∂²f/∂x∂y.")
 @click.option("--times", "times", default=None, help="A direction v: print the Hessian-vector product H v.")
+@click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def hessian(expr, wrt, wrt2, times, lets, no_check, seed, fmt):
+def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt):
     """The Hessian of a scalar EXPR: the Jacobian of its gradient (n×n, or mn×mn on vec X).
 
     \b
@@ -193,6 +209,8 @@ def hessian(expr, wrt, wrt2, times, lets, no_check, seed, fmt):
         emit(result, fmt, (f"H {times}", f"H {times}"))
         return
     result = api.hessian(text, wrt, where=list(lets), wrt2=wrt2, check=not no_check, seed=seed)
+    if steps:
+        show_steps(result, fmt)
     emit(result, fmt, _symbols("hessian", wrt, wrt2))
 
 
@@ -209,6 +227,42 @@ def diff(expr, wrt, lets, fmt):
     if fmt == "text":
         for c in d.conditions:
             click.echo(f"  where {c}")
+
+
+@main.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--target", type=click.Choice(["numpy", "jax", "torch"]), default="numpy", show_default=True)
+@click.option("--hessian", "with_hessian", is_flag=True, help="Also return the Hessian (scalar EXPR).")
+@click.option("--let", "lets", multiple=True, help=LET_HELP)
+@click.option("--no-check", is_flag=True, help="Skip the numerical check.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None, help="Seed of the numerical check.")
+def codegen(expr, wrt, target, with_hessian, lets, no_check, seed):
+    """Print a standalone Python function returning the value and the derivative(s) of EXPR.
+
+    Standard output holds only Python; the check's report and warnings go to standard error.
+
+    \b
+    Examples:
+      matcalc codegen "||A x - b||^2" --wrt x > grad.py
+      matcalc codegen "sum(log(1 + exp(X w))) - y^T X w" --wrt w --hessian --target jax
+    """
+    from . import api
+    text = read_expr(expr)
+    f, named = api._parse(text, list(lets))
+    fn = api.grad if f.is_scalar else api.jacobian
+    if with_hessian and not f.is_scalar:
+        raise api.DiffError("--hessian needs a scalar expression")
+    result = fn(f, api.find_var(f, wrt, named), check=not no_check, seed=seed)
+    source = result.to_code(target, hessian=with_hessian)
+    notes = [f"# {line}" for line in ["generated by matcalc from: " + str(result.function)]
+             + [f"where {c}" for c in result.conditions] + result.notes]
+    click.echo("\n".join(notes) + "\n" + source, nl=False)
+    report = result.report
+    if report is not None:
+        click.echo(str(report), err=True)
+        if report.status == "failed":
+            sys.exit(1)
 
 
 @main.command()

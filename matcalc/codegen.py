@@ -1,42 +1,549 @@
-"""Callables built from results (NumPy)."""
-import numpy as np
+"""Generated code: a standalone Python function computing the value and the derivative(s).
+
+One generator, one table of operations per target (NumPy, JAX, PyTorch). Vectors are 1-D arrays,
+so shapes are tracked per node ('s' scalar, 'c' column, 'r' row, 'm' matrix) to emit `@`,
+`outer`, or a broadcast. Shared subexpressions are computed once (every node used twice gets a
+temporary). diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve, tr(A B) is
+a sum of a Hadamard product, and a chain ending in a vector is multiplied right to left. The code
+contains no user text: identifiers are sanitized and mapped back in a comment. `.to_numpy()` is
+built by this generator too.
+"""
+import builtins
+import keyword
+import re
 
 from . import expr as E
-from .numeric import evaluate
+from .shapes import mul_dims
+
+TARGETS = ("numpy", "jax", "torch")
+
+_PRELUDE = {
+    "numpy": '''import numpy as np
 
 
-def _bind(variables, kwargs):
-    """Map keyword arguments to 2-D arrays and read dimension sizes off their shapes."""
-    env, sizes = {}, {}
-    for v in variables:
-        if v.name not in kwargs:
-            raise TypeError(f"missing value for variable '{v.name}'")
-        a = np.asarray(kwargs[v.name], dtype=float)
-        if v.is_scalar:
-            a = a.reshape(1, 1)
-        elif v.is_vector:
-            a = a.reshape(-1, 1)
-        elif a.ndim != 2:
-            raise ValueError(f"'{v.name}' must be a 2-D array")
-        for d, n in zip(v.shape, a.shape):
-            if isinstance(d, str):
-                if sizes.setdefault(d, n) != n:
-                    raise ValueError(f"dimension {d} is {sizes[d]} elsewhere but {n} in '{v.name}'")
-        env[v] = a
-    return env, sizes
+def _sigmoid(u):
+    e = np.exp(-np.abs(u))
+    return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softmax(u):
+    e = np.exp(u - np.max(u))
+    return e / np.sum(e)
+
+
+def _logsumexp(u):
+    m = np.max(u)
+    return m + np.log(np.sum(np.exp(u - m)))
+
+
+def _commutation(m, n):
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return k
+''',
+    "jax": '''import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+def _commutation(m, n):
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return jnp.asarray(k)
+''',
+    "torch": '''import torch
+
+
+def _commutation(m, n):
+    k = torch.zeros((m * n, m * n), dtype=torch.float64)
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return k
+''',
+}
+
+# name → code template per target; {0}, {1} are operand codes.
+_OPS = {
+    "numpy": {
+        "outer": "np.outer({0}, {1})", "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
+        "det": "np.linalg.det({0})", "logdet": "np.linalg.slogdet({0})[1]", "trace": "np.trace({0})",
+        "sum": "np.sum({0})", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
+        "kron": "np.kron({0}, {1})", "diag": "np.diag({0})", "diagonal": "np.diagonal({0})",
+        "norm": "np.linalg.norm({0})", "abs": "np.abs({0})", "matpow": "np.linalg.matrix_power({0}, {1})",
+        "array": "np.array({0})", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
+        "exp": "np.exp({0})", "log": "np.log({0})", "sin": "np.sin({0})", "cos": "np.cos({0})",
+        "tan": "np.tan({0})", "tanh": "np.tanh({0})", "sinh": "np.sinh({0})", "cosh": "np.cosh({0})",
+        "sqrt": "np.sqrt({0})", "sign": "np.sign({0})", "sigmoid": "_sigmoid({0})",
+        "softplus": "np.logaddexp(0.0, {0})", "relu": "np.maximum({0}, 0.0)", "step": "({0} > 0) * 1.0",
+        "softmax": "_softmax({0})", "logsumexp": "_logsumexp({0})",
+    },
+    "jax": {
+        "outer": "jnp.outer({0}, {1})", "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
+        "det": "jnp.linalg.det({0})", "logdet": "jnp.linalg.slogdet({0})[1]", "trace": "jnp.trace({0})",
+        "sum": "jnp.sum({0})", "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
+        "kron": "jnp.kron({0}, {1})", "diag": "jnp.diag({0})", "diagonal": "jnp.diagonal({0})",
+        "norm": "jnp.linalg.norm({0})", "abs": "jnp.abs({0})", "matpow": "jnp.linalg.matrix_power({0}, {1})",
+        "array": "jnp.array({0})", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
+        "exp": "jnp.exp({0})", "log": "jnp.log({0})", "sin": "jnp.sin({0})", "cos": "jnp.cos({0})",
+        "tan": "jnp.tan({0})", "tanh": "jnp.tanh({0})", "sinh": "jnp.sinh({0})", "cosh": "jnp.cosh({0})",
+        "sqrt": "jnp.sqrt({0})", "sign": "jnp.sign({0})", "sigmoid": "jax.nn.sigmoid({0})",
+        "softplus": "jax.nn.softplus({0})", "relu": "jax.nn.relu({0})", "step": "jnp.where({0} > 0, 1.0, 0.0)",
+        "softmax": "jax.nn.softmax({0})", "logsumexp": "jax.scipy.special.logsumexp({0})",
+    },
+    "torch": {
+        "outer": "torch.outer({0}, {1})", "inv": "torch.linalg.inv({0})",
+        "solve": "torch.linalg.solve({0}, {1})", "det": "torch.linalg.det({0})",
+        "logdet": "torch.linalg.slogdet({0})[1]", "trace": "torch.trace({0})", "sum": "torch.sum({0})",
+        "eye": "torch.eye({0}, dtype=torch.float64)", "ones": "torch.ones({0}, dtype=torch.float64)",
+        "zeros": "torch.zeros({0}, dtype=torch.float64)", "kron": "torch.kron({0}, {1})",
+        "diag": "torch.diag({0})", "diagonal": "torch.diagonal({0})", "norm": "torch.linalg.norm({0})",
+        "abs": "torch.abs({0})", "matpow": "torch.linalg.matrix_power({0}, {1})",
+        "array": "torch.tensor({0}, dtype=torch.float64)", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
+        "exp": "torch.exp({0})", "log": "torch.log({0})", "sin": "torch.sin({0})", "cos": "torch.cos({0})",
+        "tan": "torch.tan({0})", "tanh": "torch.tanh({0})", "sinh": "torch.sinh({0})",
+        "cosh": "torch.cosh({0})", "sqrt": "torch.sqrt({0})", "sign": "torch.sign({0})",
+        "sigmoid": "torch.sigmoid({0})", "softplus": "torch.nn.functional.softplus({0})",
+        "relu": "torch.relu({0})", "step": "({0} > 0).to(torch.float64)",
+        "softmax": "torch.softmax({0}, 0)", "logsumexp": "torch.logsumexp({0}, 0)",
+    },
+}
+
+
+def kind(e):
+    r, c = e.shape
+    if (r, c) == (1, 1):
+        return "s"
+    if c == 1:
+        return "c"
+    return "r" if r == 1 else "m"
+
+
+def sanitize(name, taken):
+    """A Python identifier for a user's name: ASCII, not a keyword or builtin, unique."""
+    base = re.sub(r"\W", "_", name.encode("ascii", "backslashreplace").decode().replace("\\u", "u"))
+    if not base or base[0].isdigit():
+        base = "v_" + base
+    if keyword.iskeyword(base) or base in dir(builtins) or base in ("np", "jnp", "jax", "torch") \
+            or base.startswith("_") or re.fullmatch(r"t\d+", base):
+        base = base + "_"
+    out, i = base, 1
+    while out in taken:
+        out, i = f"{base}{i}", i + 1
+    taken.add(out)
+    return out
+
+
+class Generator:
+    def __init__(self, target, outputs, variables, names=None):
+        if target not in TARGETS:
+            from .errors import MatcalcError
+            raise MatcalcError(f"unknown code-generation target '{target}'; choose one of {', '.join(TARGETS)}")
+        self.target, self.ops = target, _OPS[target]
+        self.outputs, self.variables = outputs, variables
+        taken = set()
+        self.ident = {v: sanitize(v.name, taken) for v in variables}
+        self.dims = {}
+        for v in variables:
+            for axis, d in enumerate(v.shape):
+                if isinstance(d, str) and d not in self.dims:
+                    self.dims[d] = (self.ident[v], axis, v)
+        self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
+        self.lines, self.memo, self.uses = [], {}, {}
+        self.counter = 0
+        for out in outputs:
+            self._count(out)
+
+    def _count(self, e):
+        self.uses[e] = self.uses.get(e, 0) + 1
+        if self.uses[e] == 1:
+            for c in e.children:
+                self._count(c)
+
+    # ---- sizes -------------------------------------------------------------------------------
+    def size(self, d):
+        if isinstance(d, int):
+            return str(d)
+        if isinstance(d, tuple):
+            return " * ".join(self.size(f) for f in d)
+        return self.dim_names[d]
+
+    def shape_code(self, e):
+        r, c = e.shape
+        k = kind(e)
+        if k == "s":
+            return "()"
+        if k in "cr":
+            return f"({self.size(mul_dims(r, c))},)"
+        return f"({self.size(r)}, {self.size(c)})"
+
+    # ---- emission ----------------------------------------------------------------------------
+    def code(self, e):
+        """Code for e; a node used more than once is assigned to a temporary."""
+        hit = self.memo.get(e)
+        if hit is not None:
+            return hit
+        text = self.emit(e)
+        if self.uses.get(e, 0) > 1 and not isinstance(e, (E.Var, E.Num)) and not _is_trivial(text):
+            self.counter += 1
+            name = f"t{self.counter}"
+            self.lines.append(f"{name} = {text}")
+            text = name
+        self.memo[e] = text
+        return text
+
+    def op(self, name, *args):
+        return self.ops[name].format(*args)
+
+    def emit(self, e):
+        method = getattr(self, "e_" + type(e).__name__.lower())
+        return method(e)
+
+    def e_var(self, e):
+        return self.ident[e]
+
+    def e_num(self, e):
+        v = e.value
+        return repr(float(v)) if v.denominator != 1 else f"{v.numerator}.0"
+
+    def e_literal(self, e):
+        rows = [[float(v) for v in r] for r in e.rows]
+        return self.op("array", [r[0] for r in rows] if kind(e) == "c" else rows)
+
+    def e_identity(self, e):
+        return self.op("eye", self.size(e.n))
+
+    def e_ones(self, e):
+        return self.op("ones", self.shape_code(e))
+
+    def e_zero(self, e):
+        return self.op("zeros", self.shape_code(e)) if not e.is_scalar else "0.0"
+
+    def e_commutation(self, e):
+        return f"_commutation({self.size(e.m)}, {self.size(e.n)})"
+
+    def e_add(self, e):
+        parts = []
+        for i, t in enumerate(e.terms):
+            c, rest = E.coefficient(t)
+            lit = _broadcast(t)
+            if lit is not None and not e.is_scalar:
+                text, neg = repr(float(abs(lit))), lit < 0
+            elif c < 0:
+                text, neg = self.wrapped(E.product(E.Num(-c), rest)), True
+            else:
+                text, neg = self.wrapped(t), False
+            parts.append(("-" if neg else "") + text if i == 0 else (" - " if neg else " + ") + text)
+        return "".join(parts)
+
+    def wrapped(self, e):
+        text = self.code(e)
+        return text if _is_atomic(text) else f"({text})"
+
+    def e_hadamard(self, e):
+        parts = []
+        for f in e.factors:
+            lit = _broadcast(f)
+            if lit is not None:
+                parts.append(repr(float(lit)))
+            elif isinstance(f, E.Pow) and isinstance(f.exponent, E.Num) and f.exponent.value == -1 and parts:
+                parts[-1] = parts[-1] + " / " + self.wrapped(f.base)
+                continue
+            else:
+                parts.append(self.wrapped(f))
+        return " * ".join(parts)
+
+    def e_kron(self, e):
+        left, right = self.as_2d(e.left), self.as_2d(e.right)
+        return self.op("kron", left, right)
+
+    def as_2d(self, e):
+        k = kind(e)
+        text = self.wrapped(e)
+        if k == "c":
+            return f"{text}[:, None]"
+        if k == "r":
+            return f"{text}[None, :]"
+        return text
+
+    def e_pow(self, e):
+        base, k = e.base, e.exponent
+        if isinstance(base, E.Norm) and base.p == 2 and k is E.Num(2):   # ‖v‖² = v·v, no square root
+            v = self.wrapped(base.arg)
+            return f"{v} @ {v}" if kind(base.arg) in "cr" else self.op("sum", f"{v} * {v}")
+        if isinstance(k, E.Num) and k.value == -1:
+            return f"1.0 / {self.wrapped(base)}"
+        if isinstance(k, E.Num) and k.value == E.Fraction(1, 2):
+            return self.op("sqrt", self.code(base))
+        return f"{self.wrapped(base)} ** {self.wrapped(k)}"
+
+    def e_transpose(self, e):
+        a = e.arg
+        if kind(a) in "cr":
+            return self.code(a)
+        return self.op("T", self.wrapped(a))
+
+    def e_inverse(self, e):
+        return self.op("inv", self.code(e.arg))
+
+    def e_matpow(self, e):
+        return self.op("matpow", self.code(e.arg), e.k)
+
+    def e_trace(self, e):
+        a = e.arg
+        if isinstance(a, E.Mul) and len(a.factors) >= 2 and all(kind(f) == "m" for f in a.factors) \
+                and not isinstance(a.factors[-1], (E.Inverse, E.DiagMat)):
+            *xs, y = a.factors   # tr(P Y) = sum(P ⊙ Yᵀ): one matrix product fewer
+            p = self.chain(xs)
+            p = p if _is_atomic(p) else f"({p})"
+            return self.op("sum", f"{p} * {self.transposed(y)}")
+        return self.op("trace", self.code(a))
+
+    def transposed(self, e):
+        if isinstance(e, E.Transpose):
+            return self.wrapped(e.arg)
+        return self.op("T", self.wrapped(e))
+
+    def e_det(self, e):
+        return self.op("det", self.code(e.arg))
+
+    def e_logdet(self, e):
+        return self.op("logdet", self.code(e.arg))
+
+    def e_sum(self, e):
+        return self.op("sum", self.code(e.arg))
+
+    def e_diagvec(self, e):
+        return self.op("diagonal", self.code(e.arg))
+
+    def e_diagmat(self, e):
+        return self.op("diag", self.code(e.arg))
+
+    def e_vec(self, e):
+        a = e.arg
+        if kind(a) in "cr":
+            return self.code(a)
+        return self.op("vec", self.wrapped(a))
+
+    def e_norm(self, e):
+        if e.p == 1:
+            return self.op("sum", self.op("abs", self.code(e.arg)))
+        return self.op("norm", self.code(e.arg))
+
+    def e_apply(self, e):
+        if e.fn == "log" and _one_plus_exp(e.arg):
+            return self.op("softplus", self.code(e.arg.terms[1].arg))   # log(1 + eᵘ), stably
+        return self.op(e.fn, self.code(e.arg))
+
+    def e_softmax(self, e):
+        return self.op("softmax", self.code(e.arg))
+
+    def e_logsumexp(self, e):
+        return self.op("logsumexp", self.code(e.arg))
+
+    def e_mul(self, e):
+        sign = ""
+        factors = list(e.factors)
+        if factors and factors[0] is E.Num(-1):
+            sign, factors = "-", factors[1:]
+        scalars = [f for f in factors if f.is_scalar]
+        chain = [f for f in factors if not f.is_scalar]
+        body = self.chain(chain) if chain else None
+        coef = [self.wrapped(s) for s in scalars]
+        if body is None:
+            text = " * ".join(coef) if coef else "1.0"
+        else:
+            text = " * ".join(coef + [body if _is_atomic(body) or not coef else f"({body})"])
+        return sign + (text if not sign or _is_atomic(text) else f"({text})")
+
+    def chain(self, chain):
+        """Multiply a chain right to left when it ends in a column, else left to right."""
+        if len(chain) == 1:
+            return self.code(chain[0])
+        items = [(f, kind(f)) for f in chain]
+        if items[-1][1] == "c":
+            acc = items[-1]
+            acc_code = self.operand(acc[0])
+            for f, k in reversed(items[:-1]):
+                acc_code, acc = self.combine((f, k), self.operand(f), acc, acc_code)
+            return acc_code
+        acc = items[0]
+        acc_code = self.operand(acc[0])
+        for f, k in items[1:]:
+            acc_code, acc = self.combine(acc, acc_code, (f, k), self.operand(f))
+        return acc_code
+
+    def operand(self, f):
+        if isinstance(f, E.DiagMat):
+            return self.wrapped(f.arg)
+        if isinstance(f, E.Inverse):
+            return self.code(f.arg)
+        return self.wrapped(f)
+
+    def combine(self, left, lcode, right, rcode):
+        """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
+        lf, lk = left
+        rf, rk = right
+        if "s" in (lk, rk):    # a 1×1 partial product inside a chain scales the rest
+            code = f"{lcode} * {rcode}"
+            other = right if lk == "s" else left
+            return f"({code})", (_Computed(other[0].shape), other[1])
+        out_kind = {("c", "r"): "m", ("r", "c"): "s", ("m", "c"): "c", ("r", "m"): "r", ("m", "m"): "m"}[(lk, rk)]
+        if isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat):
+            code = self.op("diag", f"{lcode} * {rcode}")
+            return code, (E.DiagMat(E.Hadamard(lf.arg, rf.arg)), "m")
+        if isinstance(lf, E.DiagMat):
+            code = f"{lcode}[:, None] * {rcode}" if rk == "m" else f"{lcode} * {rcode}"
+        elif isinstance(rf, E.DiagMat):
+            code = f"{lcode} * {rcode}"
+        elif isinstance(lf, E.Inverse):
+            code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
+        elif isinstance(rf, E.Inverse):
+            code = self.op("inv", rcode)
+            code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
+        elif (lk, rk) == ("c", "r"):
+            code = self.op("outer", lcode, rcode)
+        else:
+            code = f"{lcode} @ {rcode}"
+        placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
+        return f"({code})", (placeholder, out_kind)
+
+    def function(self, fname, labels, doc):
+        args = ", ".join(self.ident[v] for v in self.variables)
+        results = [self.code(o) for o in self.outputs]
+        head = [f"def {fname}({args}):", f'    """{doc}', ""]
+        for v in self.variables:
+            if self.ident[v] != v.name:
+                head.append(f"    {self.ident[v]}: the variable {v.name}")
+        head.append(f"    Returns ({', '.join(labels)}).")
+        head.append('    """')
+        sizes = [f"    {self.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, v) in self.dims.items()
+                 if _needs_size(d, self.outputs)]
+        body = [f"    {line}" for line in self.lines]
+        ret = f"    return {', '.join(results)}"
+        return "\n".join(head + sizes + body + [ret]) + "\n"
+
+
+class _Computed:
+    """A placeholder node for an intermediate product in a chain (only its kind matters)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+def _needs_size(d, outputs):
+    seen, stack = set(), list(outputs)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        if isinstance(e, (E.Identity, E.Ones, E.Zero, E.Commutation)) and d in _flat_dims(e.shape):
+            return True
+        stack.extend(e.children)
+    return False
+
+
+def _flat_dims(shape):
+    out = []
+    for d in shape:
+        out.extend(d if isinstance(d, tuple) else (d,))
+    return out
+
+
+def _broadcast(f):
+    from .printers.text import broadcast_literal
+    return broadcast_literal(f)
+
+
+def _one_plus_exp(a):
+    return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
+        and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"
+
+
+def _is_atomic(text):
+    """A name, a number, or a call / parenthesized group spanning the whole text (safe to juxtapose)."""
+    m = re.match(r"[\w.]*", text)
+    rest = text[m.end():]
+    if not rest:
+        return True
+    if not rest.startswith("("):
+        return False
+    depth = 0
+    for i, ch in enumerate(rest):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if depth == 0:
+            tail = rest[i + 1:]
+            return not tail or re.fullmatch(r"(\[[^\]]*\])+", tail) is not None
+    return False
+
+
+def _is_trivial(text):
+    return re.fullmatch(r"[\w.]+", text) is not None
+
+
+def _prelude(target, body):
+    """The imports, and only the helper functions the body calls."""
+    blocks = _PRELUDE[target].strip().split("\n\n\n")
+    keep = [blocks[0]] + [b for b in blocks[1:] if re.search(r"def (\w+)", b).group(1) + "(" in body]
+    return "\n\n\n".join(keep) + "\n"
+
+
+def variables_of(*exprs):
+    return sorted({v for e in exprs for v in e.free if isinstance(v, E.Var)}, key=lambda v: v.name)
+
+
+def generate(result, target="numpy", hessian=False, fname=None):
+    """Source of a function returning (value, derivative) — or (value, gradient, Hessian)."""
+    outputs, labels = [result.function], ["value"]
+    if hessian:
+        from .api import hessian as hess
+        h = hess(result.function, result.wrt, check=False)
+        outputs += [h.gradient, h.expr]
+        labels += ["gradient", "hessian"]
+    else:
+        outputs.append(result.expr)
+        labels.append(result.kind.replace(" ", "_"))
+    variables = variables_of(*outputs)
+    gen = Generator(target, outputs, variables)
+    fname = fname or f"f_and_{labels[-1] if not hessian else 'derivatives'}"
+    doc = f"{result.kind} of {result.function} w.r.t. {result.wrt.name} (generated by matcalc)."
+    body = gen.function(fname, labels, doc)
+    return _prelude(target, body) + "\n\n" + body, gen, fname
 
 
 def numpy_callable(result):
-    function, deriv = result.function, result.expr
-    variables = sorted({v for e in (function, deriv) for v in e.free if isinstance(v, E.Var)}, key=lambda v: v.name)
+    """The derivative as a NumPy function of keyword arguments under the user's names."""
+    import numpy as np
+    src, gen, fname = generate(result, "numpy")
+    namespace = {}
+    exec(compile(src, f"<matcalc {fname}>", "exec"), namespace)   # generated code: no user text
+    fn = namespace[fname]
+    variables = gen.variables
+    shape = result.expr.shape
 
     def derivative(**kwargs):
-        env, sizes = _bind(variables, kwargs)
-        out = evaluate(deriv, env, sizes)
-        if deriv.is_scalar:
-            return float(out[0, 0])
-        if result.kind == "gradient" and result.wrt.is_vector:
+        missing = [v.name for v in variables if v.name not in kwargs]
+        if missing:
+            raise TypeError(f"missing value for variable(s): {', '.join(missing)}")
+        args = []
+        for v in variables:
+            a = np.asarray(kwargs[v.name], dtype=float)
+            args.append(float(a.reshape(())) if v.is_scalar else a.reshape(-1) if v.shape[1] == 1 or v.shape[0] == 1
+                        else a)
+        out = fn(*args)[-1]
+        if result.expr.is_scalar:
+            return float(np.asarray(out).reshape(()))
+        out = np.asarray(out, dtype=float)
+        if result.kind == "gradient" and (result.wrt.is_vector or result.wrt.shape[0] == 1):
             return out.reshape(-1)
-        return out
-    derivative.__doc__ = f"{result.kind} of {function} w.r.t. {result.wrt.name}: {deriv}"
+        rows = out.shape[0] if out.ndim == 2 else (out.size if shape[1] == 1 else 1)
+        return out.reshape(rows, -1) if out.ndim < 2 else out
+    derivative.__doc__ = f"{result.kind} of {result.function} w.r.t. {result.wrt.name}: {result.expr}"
+    derivative.source = src
     return derivative
