@@ -100,7 +100,7 @@ _OPS = {
         "solve": "torch.linalg.solve({0}, {1})", "det": "torch.linalg.det({0})",
         "logdet": "torch.linalg.slogdet({0})[1]", "trace": "torch.trace({0})", "sum": "torch.sum({0})",
         "eye": "torch.eye({0}, dtype=torch.float64)", "ones": "torch.ones({0}, dtype=torch.float64)",
-        "zeros": "torch.zeros({0}, dtype=torch.float64)", "kron": "torch.kron({0}, {1})",
+        "zeros": "torch.zeros({0}, dtype=torch.float64)", "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",
         "diag": "torch.diag({0})", "diagonal": "torch.diagonal({0})", "norm": "torch.linalg.norm({0})",
         "abs": "torch.abs({0})", "matpow": "torch.linalg.matrix_power({0}, {1})",
         "array": "torch.tensor({0}, dtype=torch.float64)", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
