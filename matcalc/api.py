@@ -38,6 +38,22 @@ def _parse(expr, where):
     return parsed.expr, parsed.names
 
 
+def guarded(fn):
+    """Every public entry point: a work budget, and deep recursion reported as a LimitError."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .errors import LimitError
+        from .simplify import budget
+        try:
+            with budget():
+                return fn(*args, **kwargs)
+        except RecursionError:
+            raise LimitError("the expression is nested too deeply to derive") from None
+    return wrapper
+
+
 class Result:
     """A derivative: `str()` in matcalc syntax, `.latex()`, `.expr`, `.shape`, `.check()`, `.to_numpy()`."""
 
@@ -142,6 +158,7 @@ def _gradient(f, wrt, steps=None):
     return g, df, conditions, notes
 
 
+@guarded
 def grad(expr, wrt, *, where=None, check=True, seed=None):
     """The gradient of a scalar expression, in the shape of the variable.
 
@@ -173,6 +190,7 @@ def _refuse_structured(var, what):
                         f"is; declare {var.name} without the property to get the unconstrained result")
 
 
+@guarded
 def jacobian(expr, wrt, *, where=None, check=True, seed=None):
     """The Jacobian J with vec(dF) = J vec(dX): m×n for F: Rⁿ → Rᵐ, column-major vec for matrices.
 
@@ -193,6 +211,7 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None):
     return result
 
 
+@guarded
 def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     """The Hessian: the Jacobian of the gradient (n×n for x ∈ Rⁿ, mn×mn on vec X for a matrix).
 
@@ -229,6 +248,7 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     return result
 
 
+@guarded
 def differential(expr, wrt, *, where=None):
     """The canonical differential: df = tr(Gᵀ dX) for scalar f, d vec F = J d vec X otherwise."""
     f, named = _parse(expr, where)
@@ -279,6 +299,7 @@ def _paren(text):
     return text if text.replace("_", "").isalnum() else f"({text})"
 
 
+@guarded
 def directional(expr, wrt, along, *, where=None, check=True, seed=None):
     """The directional derivative ∇f(x)ᵀ v in closed form (v gets the shape of x)."""
     from .derive import directional_of
@@ -295,6 +316,7 @@ def directional(expr, wrt, along, *, where=None, check=True, seed=None):
     return result
 
 
+@guarded
 def hvp(expr, wrt, v, *, where=None, check=True, seed=None):
     """The Hessian-vector product H v without forming H: d(∇f) with dx := v."""
     from .derive import differential as diff_of

@@ -149,6 +149,10 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
         if not (_finite(value) and _finite(deriv)):
             continue
         x0 = env[wrt]
+        expected = x0.shape if kind == "gradient" else (value.size, x0.size) if kind == "jacobian" else None
+        if expected is not None and deriv.shape != expected:
+            return CheckReport("failed", None, sizes, seed, f"the derivative has shape {deriv.shape}, expected "
+                               f"{expected}")
         scale = max(1.0, float(np.sqrt(np.mean(x0 ** 2))))
         worst, ok, usable = 0.0, True, True
         for _ in range(DIRECTIONS):

@@ -11,6 +11,20 @@ from . import expr as E
 
 _memo = {}
 _active = set()
+MAX_WORK = 500_000   # rewrites per derivation: past this a derivation is refused, never a hang
+_work = [0]
+
+
+class budget:
+    """Count the simplifier's rewrites during one derivation; raise LimitError past MAX_WORK."""
+
+    def __enter__(self):
+        self.saved, _work[0] = _work[0], 0
+        return self
+
+    def __exit__(self, *exc):
+        _work[0] = self.saved
+        return False
 
 
 ZERO_PRESERVING = (E.Transpose, E.Trace, E.Sum, E.DiagVec, E.DiagMat, E.Vec, E.Kron, E.Hadamard)
@@ -27,6 +41,11 @@ def simplify(e):
     if e in _active:          # a rule asked for the node being simplified: leave it as is
         return e
     _active.add(e)
+    _work[0] += 1
+    if _work[0] > MAX_WORK:
+        from .errors import LimitError
+        raise LimitError(f"the derivation needs more than {MAX_WORK:,} rewrites; the expression is too large "
+                         "or too deeply composed to derive in closed form")
     try:
         out = e
         for _ in range(50):
