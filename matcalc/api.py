@@ -54,10 +54,19 @@ def guarded(fn):
     return wrapper
 
 
+LAYOUTS = {
+    "mixed": "layout: mixed (the default) — a gradient has the variable's shape, a Jacobian of f: Rⁿ → Rᵐ is m×n",
+    "numerator": "layout: numerator — a gradient is transposed (∂f/∂x a 1×n row, ∂f/∂X n×m), a Jacobian is m×n",
+    "denominator": "layout: denominator — a gradient has the variable's shape, a Jacobian is transposed (n×m)",
+}
+
+
 class Result:
     """A derivative: `str()` in matcalc syntax, `.latex()`, `.expr`, `.shape`, `.check()`, `.to_numpy()`."""
 
     steps = ()
+    layout = "mixed"
+    _check_expr = None
 
     def __init__(self, kind, function, wrt, expr, *, differential=None, conditions=(), notes=(),
                  check_function=None, check_kind="gradient", seed=None):
@@ -118,13 +127,33 @@ class Result:
         from .check import run_check
         seed = self.seed if seed is None else seed
         if self._report is None or self._report.seed != (seed or 0):
-            self._report = run_check(self._check_function, self.expr, self.wrt, self._check_kind, seed,
+            self._report = run_check(self._check_function, self._check_expr or self.expr, self.wrt,
+                                     self._check_kind, seed,
                                      along=getattr(self, "along", None))
         return self._report
 
     @property
     def report(self):
         return self._report
+
+    @property
+    def layout_note(self):
+        return LAYOUTS[self.layout]
+
+    def with_layout(self, layout):
+        """The same result in another book's layout (see LAYOUTS); the check still runs on the default form."""
+        from .simplify import simplify
+        if layout not in LAYOUTS:
+            raise MatcalcError(f"unknown layout '{layout}'; choose one of {', '.join(LAYOUTS)}")
+        if layout == self.layout:
+            return self
+        transpose = (self.kind == "gradient" and layout == "numerator") or \
+                    (self.kind == "jacobian" and layout == "denominator")
+        if transpose and not self.wrt.is_scalar:
+            self._check_expr = self._check_expr or self.expr
+            self.expr = simplify(E.Transpose(self._check_expr))
+        self.layout = layout
+        return self
 
     def to_code(self, target="numpy", hessian=False):
         """A standalone Python function (source) returning the value and the derivative(s)."""
@@ -159,7 +188,7 @@ def _gradient(f, wrt, steps=None):
 
 
 @guarded
-def grad(expr, wrt, *, where=None, check=True, seed=None):
+def grad(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     """The gradient of a scalar expression, in the shape of the variable.
 
     >>> str(grad("x^T A x", "x", check=False))
@@ -167,7 +196,7 @@ def grad(expr, wrt, *, where=None, check=True, seed=None):
     """
     f, named = _parse(expr, where)
     if isinstance(wrt, (list, tuple)):
-        return {name: grad(f, find_var(f, name, named), check=check, seed=seed) for name in wrt}
+        return {name: grad(f, find_var(f, name, named), check=check, seed=seed, layout=layout) for name in wrt}
     var = find_var(f, wrt, named)
     if not f.is_scalar:
         from .shapes import fmt_shape
@@ -177,6 +206,7 @@ def grad(expr, wrt, *, where=None, check=True, seed=None):
     g, df, conditions, notes = _gradient(f, var, steps)
     result = Result("gradient", f, var, g, differential=df, conditions=conditions, notes=notes, seed=seed)
     result.steps = steps
+    result.with_layout(layout)
     if check:
         result.check()
     return result
@@ -191,7 +221,7 @@ def _refuse_structured(var, what):
 
 
 @guarded
-def jacobian(expr, wrt, *, where=None, check=True, seed=None):
+def jacobian(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     """The Jacobian J with vec(dF) = J vec(dX): m×n for F: Rⁿ → Rᵐ, column-major vec for matrices.
 
     >>> str(jacobian("A x", "x", check=False))
@@ -206,6 +236,7 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None):
     result = Result("jacobian", F, var, J, differential=dF, conditions=conditions, check_kind="jacobian",
                     seed=seed)
     result.steps = steps
+    result.with_layout(layout)
     if check:
         result.check()
     return result

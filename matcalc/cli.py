@@ -88,6 +88,9 @@ def derivative_options(f):
                      help="Seed of the numerical check (default 0).")(f)
     f = click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
                      show_default=True)(f)
+    f = click.option("--layout", type=click.Choice(["mixed", "numerator", "denominator"]), default="mixed",
+                     show_default=True, help="mixed: gradients in the variable's shape, Jacobians m×n; numerator: "
+                     "gradients transposed (rows); denominator: Jacobians transposed (n×m).")(f)
     return f
 
 
@@ -99,15 +102,21 @@ def show_steps(result, fmt):
         click.echo()
 
 
-def emit(result, fmt, symbol):
+def payload(result):
+    report = result.report
+    return {"result": str(result), "pretty": result.pretty(), "latex": result.latex(),
+            "steps": [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in result.steps],
+            "shape": [str(d) for d in result.shape], "wrt": result.wrt.name, "kind": result.kind,
+            "layout": result.layout, "conditions": result.conditions, "notes": result.notes,
+            "check": report.as_dict() if report else None}
+
+
+def emit(result, fmt, symbol, quiet_json=False):
     """Print a Result; a failed check exits 1 (a bug), an inconclusive one warns."""
     report = result.report
     if fmt == "json":
-        payload = {"result": str(result), "pretty": result.pretty(), "latex": result.latex(),
-                   "steps": [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in result.steps], "shape": [str(d) for d in result.shape],
-                   "wrt": result.wrt.name, "kind": result.kind, "conditions": result.conditions,
-                   "notes": result.notes, "check": report.as_dict() if report else None}
-        click.echo(json.dumps(payload, ensure_ascii=False))
+        if not quiet_json:
+            click.echo(json.dumps(payload(result), ensure_ascii=False))
     elif fmt == "latex":
         click.echo(f"{symbol[1]} = {result.pretty(latex=True)}")
     else:
@@ -116,6 +125,8 @@ def emit(result, fmt, symbol):
             click.echo(f"  where {c}")
         for n in result.notes:
             click.echo(f"  note: {n}")
+        if result.layout != "mixed":
+            click.echo(f"  {result.layout_note}")
         if report is not None:
             click.echo(f"  {report}")
     if report is not None and report.status == "failed":
@@ -128,10 +139,11 @@ def emit(result, fmt, symbol):
 
 @main.command()
 @click.argument("expr")
-@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--wrt", required=True, multiple=True,
+              help="The variable to differentiate by; repeat it for several gradients in one run.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def grad(expr, wrt, steps, lets, no_check, seed, fmt):
+def grad(expr, wrt, steps, lets, no_check, seed, fmt, layout):
     """The gradient of a scalar EXPR w.r.t. a variable, in the variable's shape.
 
     \b
@@ -142,11 +154,14 @@ def grad(expr, wrt, steps, lets, no_check, seed, fmt):
     """
     from .api import grad as api_grad
     from .printers.latex import latex_name
-    result = api_grad(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
-    name = result.wrt.name
-    if steps:
-        show_steps(result, fmt)
-    emit(result, fmt, (f"∂f/∂{name}", rf"\frac{{\partial f}}{{\partial {latex_name(name)}}}"))
+    results = api_grad(read_expr(expr), list(wrt), where=list(lets), check=not no_check, seed=seed, layout=layout)
+    if fmt == "json" and len(wrt) > 1:
+        click.echo(json.dumps([payload(r) for r in results.values()], ensure_ascii=False))
+    for name, result in results.items():
+        if steps:
+            show_steps(result, fmt)
+        emit(result, fmt, (f"∂f/∂{name}", rf"\frac{{\partial f}}{{\partial {latex_name(name)}}}"),
+             quiet_json=len(wrt) > 1)
 
 
 def _symbols(kind, name, name2=None):
@@ -165,7 +180,7 @@ def _symbols(kind, name, name2=None):
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def jacobian(expr, wrt, steps, lets, no_check, seed, fmt):
+def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, layout):
     """The Jacobian of EXPR: m×n for f: Rⁿ → Rᵐ; on column-major vec for matrices (d vec F = J d vec X).
 
     \b
@@ -174,7 +189,7 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt):
       matcalc jacobian "A X B" --wrt X
     """
     from .api import jacobian as api_jacobian
-    result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed)
+    result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed, layout=layout)
     if steps:
         show_steps(result, fmt)
     if result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1:
@@ -193,7 +208,7 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt):
 @click.option("--times", "times", default=None, help="A direction v: print the Hessian-vector product H v.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt):
+def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, layout):
     """The Hessian of a scalar EXPR: the Jacobian of its gradient (n×n, or mn×mn on vec X).
 
     \b
@@ -270,7 +285,7 @@ def codegen(expr, wrt, target, with_hessian, lets, no_check, seed):
 @click.option("--wrt", required=True, help="The variable.")
 @click.option("--along", required=True, help="The direction, a name for a vector or matrix of the variable's shape.")
 @derivative_options
-def directional(expr, wrt, along, lets, no_check, seed, fmt):
+def directional(expr, wrt, along, lets, no_check, seed, fmt, layout):
     """The directional derivative ∇f(x)ᵀ v of a scalar EXPR, in closed form."""
     from .api import directional as api_directional
     result = api_directional(read_expr(expr), wrt, along, where=list(lets), check=not no_check, seed=seed)

@@ -79,3 +79,32 @@ def test_no_check_path_imports_neither_numpy_nor_sympy():
             "print('numpy' in sys.modules, 'sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_several_gradients_in_one_run():
+    r = run("grad", "||tanh(W x + b) - y||^2", "--wrt", "W", "--wrt", "b")
+    assert r.exit_code == 0
+    assert r.output.count("numerical check passed") == 2
+    assert "∂f/∂W = 2 ((1 - t.^2) .* (t - y)) x^T  where t = tanh(W x + b)" in r.output
+    assert "∂f/∂b = 2 ((1 - t.^2) .* (t - y))  where t = tanh(W x + b)" in r.output
+
+
+def test_layouts_are_applied_and_stated():
+    r = run("grad", "a^T X b", "--wrt", "X", "--layout", "numerator")
+    assert r.output.startswith("∂f/∂X = b a^T") and "layout: numerator" in r.output
+    r = run("jacobian", "A x", "--wrt", "x", "--layout", "denominator")
+    assert r.output.startswith("∂f/∂x = A^T") and "layout: denominator" in r.output
+    out = json.loads(run("grad", "a^T X b", "--wrt", "X", "--format", "json").output)
+    assert out["layout"] == "mixed" and out["result"] == "a b^T"
+
+
+def test_codegen_prints_only_python_on_stdout():
+    r = CliRunner().invoke(main, ["codegen", "||A x - b||^2", "--wrt", "x"])
+    assert r.exit_code == 0
+    compile(r.stdout, "<generated>", "exec")
+    assert "numerical check passed" in r.stderr and "numerical check" not in r.stdout
+
+
+def test_steps_and_latex_input():
+    r = run("grad", r"\frac{1}{2} \|A x - b\|^2", "--wrt", "x", "--steps")
+    assert r.exit_code == 0 and "[differential:" in r.output and "∂f/∂x = A^T (A x - b)" in r.output
