@@ -108,3 +108,30 @@ def test_codegen_prints_only_python_on_stdout():
 def test_steps_and_latex_input():
     r = run("grad", r"\frac{1}{2} \|A x - b\|^2", "--wrt", "x", "--steps")
     assert r.exit_code == 0 and "[differential:" in r.output and "∂f/∂x = A^T (A x - b)" in r.output
+
+
+def test_the_installed_package_works_outside_the_checkout(tmp_path):
+    """From another directory: the console script, python -m matcalc, and the grammar inside the package."""
+    import os
+    import shutil
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run([sys.executable, "-c", "import matcalc, pathlib; p = pathlib.Path(matcalc.__file__).parent;"
+                            "print(p); print((p / 'grammar' / 'matcalc.lark').is_file())"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    if where.returncode != 0:
+        if os.environ.get("MATCALC_REQUIRE_ALL") == "1":
+            raise AssertionError(f"matcalc is not installed: {where.stderr}")
+        import pytest
+        pytest.skip("matcalc is not installed in this environment (pip install .)")
+    package_dir, has_grammar = where.stdout.split()
+    assert has_grammar == "True", f"the grammar is not shipped inside {package_dir}"
+    script = shutil.which("matcalc", path=os.path.dirname(sys.executable)) or shutil.which("matcalc")
+    assert script, "the matcalc console script is not on PATH"
+    out = subprocess.run([script, "grad", "x^T A x", "--wrt", "x"], cwd=tmp_path, env=env, capture_output=True,
+                         text=True)
+    assert out.returncode == 0 and out.stdout.startswith("∂f/∂x = (A + A^T) x"), out.stderr
+    out = subprocess.run([sys.executable, "-m", "matcalc", "parse", "x'Ax"], cwd=tmp_path, env=env,
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("x^T A x")
+    top = subprocess.run([sys.executable, "-c", "import cli"], cwd=tmp_path, env=env, capture_output=True)
+    assert top.returncode != 0, "a top-level module named 'cli' must not be installed"
