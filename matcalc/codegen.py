@@ -36,6 +36,23 @@ def _logsumexp(u):
     return m + np.log(np.sum(np.exp(u - m)))
 
 
+def _add_diag(m, v):
+    m[np.diag_indices_from(m)] += v
+    return m
+
+
+def _spd_inv(a):
+    try:
+        from scipy.linalg import lapack
+    except ImportError:
+        return np.linalg.inv(a)
+    c, info = lapack.dpotrf(a, lower=1)
+    if info:
+        return np.linalg.inv(a)
+    inv, info = lapack.dpotri(c, lower=1)
+    return np.tril(inv) + np.tril(inv, -1).T
+
+
 def _commutation(m, n):
     k = np.zeros((m * n, m * n))
     for i in range(m):
@@ -227,6 +244,12 @@ class Generator:
         return f"_commutation({self.size(e.m)}, {self.size(e.n)})"
 
     def e_add(self, e):
+        diags = [t for t in e.terms if isinstance(t, E.DiagMat)]
+        if self.target == "numpy" and len(diags) == 1 and len(e.terms) > 1 and kind(e) == "m":
+            others = [t for t in e.terms if t is not diags[0]]
+            rest = E.Add(*others) if len(others) > 1 else others[0]
+            # diagonal plus the rest, built in place: no n×n diag temporary
+            return f"_add_diag({self.emit_fresh(rest)}, {self.code(diags[0].arg)})"
         parts = []
         for i, t in enumerate(e.terms):
             c, rest = E.coefficient(t)
@@ -239,6 +262,11 @@ class Generator:
                 text, neg = self.wrapped(t), False
             parts.append(("-" if neg else "") + text if i == 0 else (" - " if neg else " + ") + text)
         return "".join(parts)
+
+    def emit_fresh(self, e):
+        """Code that builds a new array (safe to update in place)."""
+        text = self.code(e)
+        return text if not _is_trivial(text) else f"{text}.copy()"
 
     def wrapped(self, e):
         text = self.code(e)
@@ -288,6 +316,8 @@ class Generator:
         return self.op("T", self.wrapped(a))
 
     def e_inverse(self, e):
+        if self.target == "numpy" and isinstance(e.arg, E.Var) and e.arg.has("spd"):
+            return f"_spd_inv({self.code(e.arg)})"      # Cholesky (LAPACK potrf/potri) for spd inputs
         return self.op("inv", self.code(e.arg))
 
     def e_matpow(self, e):
@@ -364,10 +394,23 @@ class Generator:
         """Multiply a chain right to left when it ends in a column, else left to right."""
         if len(chain) == 1:
             return self.code(chain[0])
+        if len(chain) == 3 and isinstance(chain[1], E.DiagMat) and isinstance(chain[0], E.Transpose) \
+                and chain[0].arg is chain[2] and kind(chain[2]) == "m" and is_nonnegative(chain[1].arg):
+            # Xᵀ diag(d) X with d ≥ 0 = (√d X)ᵀ (√d X): a symmetric rank-k product (syrk)
+            self.counter += 1
+            name = f"t{self.counter}"
+            self.lines.append(f"{name} = {self.op('sqrt', self.code(chain[1].arg))}[:, None] * "
+                              f"{self.wrapped(chain[2])}")
+            return f"{self.op('T', name)} @ {name}"
         items = [(f, kind(f)) for f in chain]
         if items[-1][1] == "c":
             acc = items[-1]
             acc_code = self.operand(acc[0])
+            for j in range(1, len(chain) - 1):      # reuse a product computed elsewhere (X w in yᵀ X w)
+                tail = E.Mul(*chain[j:])
+                if tail in self.uses:
+                    acc, acc_code, items = (tail, "c"), self.code(tail), items[:j + 1]
+                    break
             for f, k in reversed(items[:-1]):
                 acc_code, acc = self.combine((f, k), self.operand(f), acc, acc_code)
             return acc_code
@@ -421,8 +464,9 @@ class Generator:
                 head.append(f"    {self.ident[v]}: the variable {v.name}")
         head.append(f"    Returns ({', '.join(labels)}).")
         head.append('    """')
+        used = "\n".join(self.lines + results)
         sizes = [f"    {self.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, v) in self.dims.items()
-                 if _needs_size(d, self.outputs)]
+                 if re.search(rf"\b{self.dim_names[d]}\b", used)]
         body = [f"    {line}" for line in self.lines]
         ret = f"    return {', '.join(results)}"
         return "\n".join(head + sizes + body + [ret]) + "\n"
@@ -435,24 +479,20 @@ class _Computed:
         self.shape = shape
 
 
-def _needs_size(d, outputs):
-    seen, stack = set(), list(outputs)
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
-        if isinstance(e, (E.Identity, E.Ones, E.Zero, E.Commutation)) and d in _flat_dims(e.shape):
-            return True
-        stack.extend(e.children)
-    return False
-
-
-def _flat_dims(shape):
-    out = []
-    for d in shape:
-        out.extend(d if isinstance(d, tuple) else (d,))
-    return out
+def is_nonnegative(e):
+    """A sufficient test: σ(u) ⊙ (1 − σ(u)), squares, exponentials, and products of those."""
+    if isinstance(e, E.Apply):
+        return e.fn in ("exp", "sigmoid", "softplus", "abs", "relu", "step", "sqrt")
+    if isinstance(e, E.Pow):
+        return isinstance(e.exponent, E.Num) and e.exponent.value.denominator == 1 and e.exponent.value % 2 == 0
+    if isinstance(e, (E.Hadamard, E.Mul)):
+        return all(is_nonnegative(f) for f in e.args)
+    if isinstance(e, E.Add) and len(e.terms) == 2:      # 1 − σ(u)
+        one, other = e.terms
+        c, rest = E.coefficient(other)
+        return (one is E.ONE or isinstance(one, E.Ones)) and c == -1 and isinstance(rest, E.Apply) \
+            and rest.fn == "sigmoid"
+    return isinstance(e, E.Num) and e.value >= 0
 
 
 def _broadcast(f):

@@ -2,6 +2,7 @@
 with finite differences of its own value and with matcalc's evaluator, for every identity table."""
 import importlib.util
 import os
+import re
 
 import numpy as np
 import pytest
@@ -127,5 +128,9 @@ def test_generated_code_shares_subexpressions_and_avoids_diag():
     assert src.count("A @ x") == 1                       # A x - b computed once for value and gradient
     src = matcalc.hessian("sum(log(1 + exp(X w))) - y^T X w", "w", check=False)
     code = matcalc.grad("sum(log(1 + exp(X w))) - y^T X w", "w", check=False).to_code(hessian=True)
-    assert "np.diag" not in code and "X.T *" in code      # X^T diag(d) X as a broadcast, not a diag matrix
+    assert "np.diag" not in code and "np.sqrt(" in code and re.search(r"(t\d+)\.T @ \1", code)  # syrk form
+    code = matcalc.grad("logsumexp(x)", "x", check=False).to_code(hessian=True)
+    assert "_add_diag(" in code and "np.diag(" not in code.split("def f_and")[1]   # diagonal added in place
+    code = matcalc.grad("log det X", "X", where={"X": "n x n spd"}, check=False).to_code()
+    assert "_spd_inv(X)" in code                                                   # Cholesky, not inv
     assert "trace" not in matcalc.grad("tr(A X B X)", "X", check=False).to_code()
