@@ -134,16 +134,23 @@ _RULE_SYMBOLS = {"ᵀ": r"^\top", "⁻¹": "^{-1}", "⁻ⁱ": "^{-i}", "ᵏ": "^
 
 
 def rule_latex(rule):
-    """A rule name for LaTeX text mode: its symbols become inline math."""
-    out = []
-    for ch in rule:
-        sym = _RULE_SYMBOLS.get(ch)
-        if sym is not None:
-            out.append(f"${sym}$")
-        elif ch in "{}_^&%#$\\":
-            out.append("\\" + ch if ch in "{}_&%#$" else {"^": r"\^{}", "\\": r"\textbackslash{}"}[ch])
+    """A rule name for LaTeX text mode: its symbols (longest match first) become inline math."""
+    keys = sorted(_RULE_SYMBOLS, key=len, reverse=True)
+    out, i = [], 0
+    while i < len(rule):
+        key = next((k for k in keys if rule.startswith(k, i)), None)
+        if key is not None:
+            out.append(f"${_RULE_SYMBOLS[key]}$")
+            i += len(key)
+            continue
+        ch = rule[i]
+        if ch in "{}_&%#$":
+            out.append("\\" + ch)
+        elif ch in "^\\":
+            out.append({"^": r"\^{}", "\\": r"\textbackslash{}"}[ch])
         else:
             out.append(ch)
+        i += 1
     return "".join(out).replace("$$", "")
 
 
