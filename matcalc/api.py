@@ -302,14 +302,16 @@ class Differential:
 
     def _parts(self, printer, d, tr, transpose):
         m = printer(self.derivative)
+        latex = printer is not str
+        _par = (lambda t: t if t.replace("_", "").isalnum() else rf"\left({t}\right)") if latex else _paren
         if self.kind == "gradient":
             if self.wrt.is_scalar:
-                return f"df = {_paren(m)} {d}{self.wrt_name(printer)}"
-            return f"df = {tr}({_paren(m)}{transpose} {d}{self.wrt_name(printer)})"
+                return f"df = {_par(m)} {d}{self.wrt_name(printer)}"
+            return f"df = {tr}({_par(m)}{transpose} {d}{self.wrt_name(printer)})"
         if self.wrt.is_vector or self.wrt.is_scalar:
             lhs = "df" if self.function.shape[1] == 1 else f"d vec F"
-            return f"{lhs} = {_paren(m)} {d}{self.wrt_name(printer)}"
-        return f"d vec F = {_paren(m)} {d} vec({self.wrt_name(printer)})"
+            return f"{lhs} = {_par(m)} {d}{self.wrt_name(printer)}"
+        return f"d vec F = {_par(m)} {d} vec({self.wrt_name(printer)})"
 
     def wrt_name(self, printer):
         return printer(self.wrt)

@@ -62,7 +62,7 @@ def test_jacobian(text, wrt, expected, closed):
 def test_softmax_jacobian_names_s():
     r = matcalc.jacobian("softmax(x)", "x")
     assert r.pretty() == "diag(s) - s s^T  where s = softmax(x)"
-    assert r.pretty(latex=True).startswith(r"\operatorname{diag}\left(s\right) - s s^{\top}")
+    assert r.pretty(latex=True).startswith(r"\operatorname{diag}\mathopen{}\left(s\right)\mathclose{} - s s^{\top}")
     assert matcalc.parse(str(r)) is not None          # str() stays one parseable expression
 
 

@@ -71,12 +71,13 @@ class _L:
     def base(self, e):
         """The base of a superscript: parenthesized below POST, braced when it carries one already."""
         text, own = self.p(e)
-        if own < POST:
+        if own <= POST:   # X^{-1} inside (X^{-1})^{-1}: braces would read as X^{-1-1}
             return rf"\left({text}\right)"
-        return "{" + text + "}" if own == POST else text
+        return text
 
     def arg(self, e):
-        return rf"\left({self.p(e)[0]}\right)"
+        # \mathopen{} keeps \left( tight against an operator name: diag(s), not diag (s)
+        return rf"\mathopen{{}}\left({self.p(e)[0]}\right)\mathclose{{}}"
 
     def operands(self, items, level, bare_ok=None):
         if bare_ok is None:
