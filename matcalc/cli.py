@@ -88,13 +88,26 @@ def derivative_options(f):
                      help="Seed of the numerical check (default 0).")(f)
     f = click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text",
                      show_default=True)(f)
+    f = click.option("--standalone", is_flag=True,
+                     help="With --format latex: wrap the output in a minimal compilable LaTeX document.")(f)
     f = click.option("--layout", type=click.Choice(["mixed", "numerator", "denominator"]), default="mixed",
                      show_default=True, help="mixed: gradients in the variable's shape, Jacobians m×n; numerator: "
                      "gradients transposed (rows); denominator: Jacobians transposed (n×m).")(f)
     return f
 
 
-def show_steps(result, fmt):
+STANDALONE = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+              "{body}\n\\end{document}")
+
+
+def latex_document(parts):
+    """Display equations in a minimal compilable document."""
+    return STANDALONE.replace("{body}", "\n".join(f"\\[\n{p}\n\\]" for p in parts))
+
+
+def show_steps(result, fmt, standalone=False):
+    if fmt == "latex" and standalone:
+        return
     if fmt == "latex":
         click.echo(result.steps_latex())
     elif fmt == "text":
@@ -111,10 +124,13 @@ def payload(result):
             "check": report.as_dict() if report else None}
 
 
-def emit(result, fmt, symbol, quiet_json=False):
+def emit(result, fmt, symbol, quiet_json=False, standalone=False, steps=False):
     """Print a Result; a failed check exits 1 (a bug), an inconclusive one warns."""
     report = result.report
-    if fmt == "json":
+    if fmt == "latex" and standalone:
+        parts = ([result.steps_latex()] if steps else []) + [f"{symbol[1]} = {result.pretty(latex=True)}"]
+        click.echo(latex_document(parts))
+    elif fmt == "json":
         if not quiet_json:
             click.echo(json.dumps(payload(result), ensure_ascii=False))
     elif fmt == "latex":
@@ -143,7 +159,7 @@ def emit(result, fmt, symbol, quiet_json=False):
               help="The variable to differentiate by; repeat it for several gradients in one run.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def grad(expr, wrt, steps, lets, no_check, seed, fmt, layout):
+def grad(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
     """The gradient of a scalar EXPR w.r.t. a variable, in the variable's shape.
 
     \b
@@ -159,9 +175,9 @@ def grad(expr, wrt, steps, lets, no_check, seed, fmt, layout):
         click.echo(json.dumps([payload(r) for r in results.values()], ensure_ascii=False))
     for name, result in results.items():
         if steps:
-            show_steps(result, fmt)
+            show_steps(result, fmt, standalone)
         emit(result, fmt, (f"∂f/∂{name}", rf"\frac{{\partial f}}{{\partial {latex_name(name)}}}"),
-             quiet_json=len(wrt) > 1)
+             quiet_json=len(wrt) > 1, standalone=standalone, steps=steps)
 
 
 def _symbols(kind, name, name2=None):
@@ -180,7 +196,7 @@ def _symbols(kind, name, name2=None):
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, layout):
+def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
     """The Jacobian of EXPR: m×n for f: Rⁿ → Rᵐ; on column-major vec for matrices (d vec F = J d vec X).
 
     \b
@@ -191,14 +207,15 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, layout):
     from .api import jacobian as api_jacobian
     result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed, layout=layout)
     if steps:
-        show_steps(result, fmt)
+        show_steps(result, fmt, standalone)
     if result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1:
-        emit(result, fmt, _symbols("jacobian", result.wrt.name))
+        emit(result, fmt, _symbols("jacobian", result.wrt.name), standalone=standalone, steps=steps)
     else:
         from .printers.latex import latex_name
         n = result.wrt.name
         emit(result, fmt, (f"∂vec(F)/∂vec({n})",
-                           rf"\frac{{\partial \operatorname{{vec}} F}}{{\partial \operatorname{{vec}} {latex_name(n)}}}"))
+                           rf"\frac{{\partial \operatorname{{vec}} F}}{{\partial \operatorname{{vec}} {latex_name(n)}}}"),
+             standalone=standalone, steps=steps)
 
 
 @main.command()
@@ -208,7 +225,7 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, layout):
 @click.option("--times", "times", default=None, help="A direction v: print the Hessian-vector product H v.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
-def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, layout):
+def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, standalone, layout):
     """The Hessian of a scalar EXPR: the Jacobian of its gradient (n×n, or mn×mn on vec X).
 
     \b
@@ -221,12 +238,12 @@ def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, layout):
     text = read_expr(expr)
     if times is not None:
         result = api.hvp(text, wrt, times, where=list(lets), check=not no_check, seed=seed)
-        emit(result, fmt, (f"H {times}", f"H {times}"))
+        emit(result, fmt, (f"H {times}", f"H {times}"), standalone=standalone)
         return
     result = api.hessian(text, wrt, where=list(lets), wrt2=wrt2, check=not no_check, seed=seed)
     if steps:
-        show_steps(result, fmt)
-    emit(result, fmt, _symbols("hessian", wrt, wrt2))
+        show_steps(result, fmt, standalone)
+    emit(result, fmt, _symbols("hessian", wrt, wrt2), standalone=standalone, steps=steps)
 
 
 @main.command()
@@ -285,12 +302,14 @@ def codegen(expr, wrt, target, with_hessian, lets, no_check, seed):
 @click.option("--wrt", required=True, help="The variable.")
 @click.option("--along", required=True, help="The direction, a name for a vector or matrix of the variable's shape.")
 @derivative_options
-def directional(expr, wrt, along, lets, no_check, seed, fmt, layout):
+def directional(expr, wrt, along, lets, no_check, seed, fmt, standalone, layout):
     """The directional derivative ∇f(x)ᵀ v of a scalar EXPR, in closed form."""
     from .api import directional as api_directional
     result = api_directional(read_expr(expr), wrt, along, where=list(lets), check=not no_check, seed=seed)
-    emit(result, fmt, (f"D_{along} f", rf"D_{{{along}}} f"))
+    emit(result, fmt, (f"D_{along} f", rf"D_{{{along}}} f"), standalone=standalone)
 
+
+from .cli_analysis import register; register(main)
 
 if __name__ == "__main__":
     main()

@@ -135,3 +135,11 @@ def test_the_installed_package_works_outside_the_checkout(tmp_path):
     assert out.returncode == 0 and out.stdout.startswith("x^T A x")
     top = subprocess.run([sys.executable, "-c", "import cli"], cwd=tmp_path, env=env, capture_output=True)
     assert top.returncode != 0, "a top-level module named 'cli' must not be installed"
+
+
+def test_standalone_latex_document():
+    r = run("grad", "log det X", "--wrt", "X", "--format", "latex", "--standalone", "--steps", "--no-check")
+    assert r.exit_code == 0
+    doc = r.output
+    assert doc.startswith("\\documentclass{article}") and doc.rstrip().endswith("\\end{document}")
+    assert "\\begin{aligned}" in doc and "\\frac{\\partial f}{\\partial X} = X^{-\\top}" in doc
