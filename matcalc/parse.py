@@ -24,7 +24,8 @@ MAX_TREE_DEPTH = 200  # operators nested in one another (postfix chains like x c
 
 FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
              "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
-             "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix")
+             "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix",
+             "commutation")
 ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
                "relu", "sqrt", "abs", "sign", "step")
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
@@ -799,6 +800,18 @@ class Builder:
         return E.Mul(E.Transpose(a), b) if a.is_vector else E.Trace(E.Mul(E.Transpose(a), b))
 
     def b_call(self, n, name, arg_nodes):
+        if name == "commutation":   # commutation(m, n): K with K vec(A) = vec(Aᵀ) for A m×n
+            dims = []
+            for a in arg_nodes:
+                if a.op == "num" and a.args[0].denominator == 1 and a.args[0] > 1:
+                    dims.append(int(a.args[0]))
+                elif a.op == "name":
+                    dims.append(self.unify.symbol(a.args[0]))
+                else:
+                    raise ParseError("commutation takes two dimensions (names or integers > 1)", a.start, end=a.end)
+            if len(dims) != 2:
+                raise ParseError(f"commutation takes 2 arguments, got {len(dims)}", n.start, end=n.end)
+            return E.Commutation(*dims)
         arity = 2 if name == "kron" else 1
         if len(arg_nodes) != arity:
             raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}, got {len(arg_nodes)}",
@@ -866,7 +879,7 @@ def _name_dims(root, unify, declared_symbols, extra=()):
         if e in seen:
             return
         seen.add(e)
-        if isinstance(e, (E.Var, E.Identity, E.Ones)):
+        if isinstance(e, (E.Var, E.Identity, E.Ones, E.Commutation)):
             leaves.append(e)
         for c in e.children:
             walk(c)
@@ -918,6 +931,8 @@ def _rebuild(e, dim, memo):
         out = E.Identity(dim(e.n))
     elif isinstance(e, (E.Zero, E.Ones)):
         out = type(e)((dim(e.dims[0]), dim(e.dims[1])))
+    elif isinstance(e, E.Commutation):
+        out = E.Commutation(dim(e.m), dim(e.n))
     else:
         out = e.rebuild([_rebuild(c, dim, memo) for c in e.children])
     memo[e] = out
@@ -963,7 +978,8 @@ def parse_full(text, where=None, latex=None):
         finally:
             S._unifier.reset(unify_token)
             S._renderer.reset(render_token)
-        symbols = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)}
+        symbols = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)} | \
+            {d for d in builder.unify.symbols if isinstance(d, str)}
         names = _name_dims(raw, builder.unify, symbols, builder.vars.values())
         dim = _resolver(builder.unify, names)
         expr = _rebuild(raw, dim, {})
