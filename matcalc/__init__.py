@@ -9,6 +9,20 @@ from .errors import (CheckError, DeclarationError, DiffError, LimitError, Matcal
 from .api import Result, differential, directional, grad, hessian, hvp, jacobian
 from .parse import parse
 
-__all__ = ["parse", "grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
+
+
+def from_sympy(matrix_expr, **options):
+    """A matcalc expression from a SymPy matrix expression (MatrixSymbol, MatMul, Trace, …)."""
+    from .sympy_bridge import from_sympy as convert
+    return convert(matrix_expr, **options)
+
+
+def to_sympy(expr, **options):
+    """A SymPy matrix expression from a matcalc expression."""
+    from .sympy_bridge import to_sympy as convert
+    return convert(parse(expr), **options)
+
+
+__all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
            "DiffError", "CheckError"]
 __version__ = "0.1.0"

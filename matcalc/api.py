@@ -155,6 +155,11 @@ class Result:
         self.layout = layout
         return self
 
+    def to_sympy(self, **options):
+        """The derivative as a SymPy matrix expression (see matcalc.sympy_bridge)."""
+        from .sympy_bridge import to_sympy
+        return to_sympy(self.expr, **options)
+
     def to_code(self, target="numpy", hessian=False):
         """A standalone Python function (source) returning the value and the derivative(s)."""
         from .codegen import generate

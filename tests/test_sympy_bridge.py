@@ -364,3 +364,12 @@ if __name__ == "__main__":
         if key != "identical":
             for name in names:
                 print(f"    {name}")
+
+
+def test_api_wiring():
+    import sympy
+    r = matcalc.grad("x^T A x", "x", check=False)
+    assert matcalc.from_sympy(r.to_sympy()) is r.expr
+    x, A = sympy.MatrixSymbol("x", 3, 1), sympy.MatrixSymbol("A", 3, 3)
+    assert str(matcalc.grad(matcalc.from_sympy(x.T * A * x), "x", check=False)) == "(A + A^T) x"
+    assert isinstance(matcalc.to_sympy("tr(A X)"), sympy.Trace)
