@@ -64,8 +64,9 @@ LAYOUTS = {
 class Result:
     """A derivative: `str()` in matcalc syntax, `.latex()`, `.expr`, `.shape`, `.check()`, `.to_numpy()`."""
 
-    steps = ()
     layout = "mixed"
+    _steps = None
+    _steps_factory = None
     _check_expr = None
 
     def __init__(self, kind, function, wrt, expr, *, differential=None, conditions=(), notes=(),
@@ -98,7 +99,7 @@ class Result:
         from .printers.latex import to_latex
         from .printers.text import shared_names, to_text
         names = shared_names(self.expr)
-        show = to_latex if latex else to_text
+        show = to_latex if latex else (lambda e, names=None: to_text(e, names=names, sized=False))
         body = show(self.expr, names=names)
         if not names:
             return body
@@ -109,6 +110,17 @@ class Result:
         if latex:
             return body + r"\quad\text{where } " + r",\ ".join(defs)
         return body + "  where " + ", ".join(defs)
+
+    @property
+    def steps(self):
+        """The derivation step by step (recorded on first use: a derivation without it is faster)."""
+        if self._steps is None:
+            self._steps = self._steps_factory() if self._steps_factory is not None else []
+        return self._steps
+
+    @steps.setter
+    def steps(self, value):
+        self._steps = value
 
     def steps_text(self):
         """The derivation, one equation per line with the rule that justifies it."""
@@ -207,14 +219,32 @@ def grad(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
         from .shapes import fmt_shape
         raise DiffError(f"the gradient needs a scalar expression, but this one is a {fmt_shape(f.shape)}; "
                         f"use jacobian for vector- or matrix-valued functions")
-    steps = []
-    g, df, conditions, notes = _gradient(f, var, steps)
+    g, df, conditions, notes = _gradient(f, var)
     result = Result("gradient", f, var, g, differential=df, conditions=conditions, notes=notes, seed=seed)
-    result.steps = steps
+    result._steps_factory = lambda: _recorded(_gradient, f, var)
     result.with_layout(layout)
     if check:
         result.check()
     return result
+
+
+def _recorded(derivation, *args):
+    """Run a derivation again, recording its steps (the simplifier's memo makes this cheap)."""
+    steps = []
+    derivation(*args, steps)
+    return steps
+
+
+def _hessian_steps(f, var, g, var2):
+    from .derive import DF, Label, Step, jacobian_of
+    from .printers.latex import latex_name
+    steps = _recorded(_gradient, f, var)
+    dg_label = Label(f"d(∂f/∂{var.name})",
+                     rf"\mathrm{{d}}\left(\frac{{\partial f}}{{\partial {latex_name(var.name)}}}\right)")
+    for i, st in enumerate(_recorded(jacobian_of, g, var2)):
+        rule = "the gradient's differential: " + st.rule.split(": ", 1)[-1] if i == 0 else st.rule
+        steps.append(Step(rule, dg_label if st.lhs == DF else st.lhs, st.rhs))
+    return steps
 
 
 def _refuse_structured(var, what):
@@ -236,11 +266,10 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     F, named = _parse(expr, where)
     var = find_var(F, wrt, named)
     _refuse_structured(var, "a Jacobian")
-    steps = []
-    J, dF, conditions = jacobian_of(F, var, steps)
+    J, dF, conditions = jacobian_of(F, var)
     result = Result("jacobian", F, var, J, differential=dF, conditions=conditions, check_kind="jacobian",
                     seed=seed)
-    result.steps = steps
+    result._steps_factory = lambda: _recorded(jacobian_of, F, var)
     result.with_layout(layout)
     if check:
         result.check()
@@ -265,20 +294,13 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     if not f.is_scalar:
         from .shapes import fmt_shape
         raise DiffError(f"the Hessian needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
-    steps = []
-    g, _, conditions, _ = _gradient(f, var, steps)
-    second = []
-    H, dg, more = jacobian_of(g, var2, second)
-    from .derive import DF, Label, Step
-    from .printers.latex import latex_name
-    dg_label = Label(f"d(∂f/∂{var.name})", rf"\mathrm{{d}}\left(\frac{{\partial f}}{{\partial {latex_name(var.name)}}}\right)")
-    for i, st in enumerate(second):
-        rule = "the gradient's differential: " + st.rule.split(": ", 1)[-1] if i == 0 else st.rule
-        steps.append(Step(rule, dg_label if st.lhs == DF else st.lhs, st.rhs))
+    g, _, conditions, _ = _gradient(f, var)
+    H, dg, more = jacobian_of(g, var2)
     conditions = conditions + [c for c in more if c not in conditions]
     result = Result("hessian", f, var2, H, differential=dg, conditions=conditions, check_function=g,
                     check_kind="jacobian", seed=seed)
-    result.gradient, result.first, result.steps = g, var, steps
+    result.gradient, result.first = g, var
+    result._steps_factory = lambda: _hessian_steps(f, var, g, var2)
     if check:
         result.check()
     return result

@@ -170,6 +170,7 @@ class Generator:
                 if isinstance(d, str) and d not in self.dims:
                     self.dims[d] = (self.ident[v], axis, v)
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
+        self.functions = {key: sanitize(label, taken) for key, label in user_functions(outputs)}
         self.lines, self.memo, self.uses = [], {}, {}
         self.counter = 0
         for out in outputs:
@@ -369,6 +370,15 @@ class Generator:
             return self.op("softplus", self.code(e.arg.terms[1].arg))   # log(1 + eᵘ), stably
         return self.op(e.fn, self.code(e.arg))
 
+    def e_call(self, e):
+        return f"{self.functions[('fn', e.name)]}({self.code(e.arg)})"
+
+    def e_calljacobian(self, e):
+        return f"{self.functions[('jac', e.name)]}({self.code(e.arg)})"
+
+    def e_elementcall(self, e):
+        return f"{self.functions[('el', e.name, e.order)]}({self.code(e.arg)})"
+
     def e_softmax(self, e):
         return self.op("softmax", self.code(e.arg))
 
@@ -456,7 +466,7 @@ class Generator:
         return f"({code})", (placeholder, out_kind)
 
     def function(self, fname, labels, doc):
-        args = ", ".join(self.ident[v] for v in self.variables)
+        args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
         results = [self.code(o) for o in self.outputs]
         head = [f"def {fname}({args}):", f'    """{doc}', ""]
         for v in self.variables:
@@ -493,6 +503,34 @@ def is_nonnegative(e):
         return (one is E.ONE or isinstance(one, E.Ones)) and c == -1 and isinstance(rest, E.Apply) \
             and rest.fn == "sigmoid"
     return isinstance(e, E.Num) and e.value >= 0
+
+
+def function_label(key):
+    """The user-facing name of a declared function's implementation: g, J_g, h, dh, d2h."""
+    if key[0] == "fn":
+        return key[1]
+    if key[0] == "jac":
+        return f"J_{key[1]}"
+    k = key[2]
+    return key[1] if k == 0 else f"d{key[1]}" if k == 1 else f"d{k}{key[1]}"
+
+
+def user_functions(outputs):
+    """[(key, label)] of the declared functions the outputs call, in a stable order."""
+    found, seen, stack = set(), set(), list(outputs)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        stack.extend(e.children)
+        if isinstance(e, E.Call):
+            found.add(("fn", e.name))
+        elif isinstance(e, E.CallJacobian):
+            found.add(("jac", e.name))
+        elif isinstance(e, E.ElementCall):
+            found.add(("el", e.name, e.order))
+    return [(key, function_label(key)) for key in sorted(found, key=str)]
 
 
 def _broadcast(f):
@@ -567,8 +605,11 @@ def numpy_callable(result):
     variables = gen.variables
     shape = result.expr.shape
 
+    functions = [(key, function_label(key)) for key in gen.functions]
+
     def derivative(**kwargs):
-        missing = [v.name for v in variables if v.name not in kwargs]
+        missing = [v.name for v in variables if v.name not in kwargs] + \
+            [label for _, label in functions if label not in kwargs]
         if missing:
             raise TypeError(f"missing value for variable(s): {', '.join(missing)}")
         args = []
@@ -576,6 +617,7 @@ def numpy_callable(result):
             a = np.asarray(kwargs[v.name], dtype=float)
             args.append(float(a.reshape(())) if v.is_scalar else a.reshape(-1) if v.shape[1] == 1 or v.shape[0] == 1
                         else a)
+        args += [kwargs[label] for _, label in functions]
         out = fn(*args)[-1]
         if result.expr.is_scalar:
             return float(np.asarray(out).reshape(()))

@@ -11,7 +11,11 @@ _DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
 
 
 class Declaration:
-    """kind is 'scalar', 'vector' or 'matrix'; dims are ints or symbol names."""
+    """kind is 'scalar', 'vector', 'matrix' or 'function'; dims are ints or symbol names.
+
+    A function's dims are (input, output), 1 for a scalar: 'function n -> m' maps vectors to vectors,
+    'function scalar -> scalar' is applied element-wise.
+    """
     __slots__ = ("name", "kind", "dims", "props")
 
     def __init__(self, name, kind, dims, props):
@@ -38,6 +42,8 @@ def parse_declaration(name, spec):
     if any(not ch.isprintable() for ch in spec):
         raise DeclarationError(f"declaration of '{name}' contains a control character: '{show_text(spec)}'; "
                                f"{ACCEPTED}")
+    if spec.strip().startswith("function"):
+        return _function(name, spec)
     words = spec.replace("×", " x ").replace("*", " x ").replace(",", " ").split()
     props = []
     while words and words[-1].lower() in PROPERTIES:
@@ -60,6 +66,19 @@ def parse_declaration(name, spec):
         raise DeclarationError(f"declaration of '{name}': {', '.join(sorted(structural))} needs a square matrix "
                                f"('n x n'), got '{spec}'")
     return Declaration(name, kind, dims, frozenset(props))
+
+
+def _function(name, spec):
+    m = re.fullmatch(r"\s*function\s+(\S+)\s*(?:->|→)\s*(\S+)\s*", spec)
+    if m is None:
+        raise DeclarationError(f"cannot read the declaration of '{name}': '{spec}'; a function is declared as "
+                               "'function n -> m' (vectors to vectors), 'function n -> scalar' or "
+                               "'function scalar -> scalar' (applied element-wise)")
+    dims = tuple(1 if w == "scalar" else _dim(w, name, spec) for w in m.groups())
+    if dims[0] == 1 and dims[1] != 1:
+        raise DeclarationError(f"declaration of '{name}': a function of a scalar must return a scalar "
+                               "(it is applied element-wise)")
+    return Declaration(name, "function", dims, frozenset())
 
 
 def parse_declarations(where):

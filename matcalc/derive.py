@@ -288,7 +288,8 @@ def jacobian_of(F, wrt, steps=None):
     n = numel(wrt)
     J = push(dF, n, steps) if dF is not None else None
     if J is None:
-        return E.Zero((numel(F), n)), dF, conditions
+        shape = (numel(F), n)
+        return (E.Num(0) if shape == (1, 1) else E.Zero(shape)), dF, conditions
     J = simplify(J)
     if steps is not None:
         steps.append(Step("identification: d vec F = J d vec X ⇒ J", DF,

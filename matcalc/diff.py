@@ -232,6 +232,21 @@ def d_logsumexp(d, e):
     return E.Mul(E.Transpose(E.Softmax(e.arg)), d(e.arg))
 
 
+def d_call(d, e):
+    """d g(u) = J_g(u) du (chain rule through a declared function)."""
+    return E.product(E.CallJacobian(e.name, e.arg, e.out), d(e.arg))
+
+
+def d_call_jacobian(d, e):
+    raise DiffError(f"the second derivative of the declared function {e.name} is not available: only its "
+                    f"Jacobian J_{e.name} is known")
+
+
+def d_element_call(d, e):
+    """d h(U) = h′(U) ⊙ dU for a declared scalar function applied element-wise."""
+    return scale(E.ElementCall(e.name, e.arg, e.order + 1), d(e.arg))
+
+
 def d_constant(d, e):
     return None
 
@@ -264,6 +279,9 @@ DIFF_RULES = {
     E.Apply: d_apply,
     E.Softmax: d_softmax,
     E.LogSumExp: d_logsumexp,
+    E.Call: d_call,
+    E.CallJacobian: d_call_jacobian,
+    E.ElementCall: d_element_call,
 }
 
 RULE_NAMES = {
@@ -272,5 +290,6 @@ RULE_NAMES = {
     d_matpow: "d(Aᵏ) = Σ Aⁱ dA Aᵏ⁻¹⁻ⁱ", d_trace: "d tr X = tr dX", d_det: "d det X = det X tr(X⁻¹ dX)",
     d_logdet: "d log det X = tr(X⁻¹ dX)", d_linear: "linearity of sum, diag, vec", d_norm: "d‖X‖ = tr(Xᵀ dX)/‖X‖",
     d_apply: "chain rule: d f(U) = f′(U) ⊙ dU", d_softmax: "d softmax(u) = (diag(s) − s sᵀ) du",
-    d_logsumexp: "d logsumexp(u) = softmax(u)ᵀ du",
+    d_logsumexp: "d logsumexp(u) = softmax(u)ᵀ du", d_call: "chain rule: d g(u) = J_g(u) du",
+    d_element_call: "chain rule: d h(U) = h′(U) ⊙ dU",
 }

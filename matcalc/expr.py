@@ -396,6 +396,38 @@ class Apply(Expr):
         return arg.shape
 
 
+class Call(Expr):
+    """g(u) for a declared function g: Rⁿ → Rᵐ (out = m, 1 for a scalar result)."""
+    __slots__ = ()
+    fields = ("name", "arg", "out")
+
+    @classmethod
+    def shape_of(cls, name, arg, out):
+        S.vector(f"the function {name}", arg.shape)
+        return (out, 1)
+
+
+class CallJacobian(Expr):
+    """J_g(u): the m×n Jacobian of a declared function g at u."""
+    __slots__ = ()
+    fields = ("name", "arg", "out")
+
+    @classmethod
+    def shape_of(cls, name, arg, out):
+        n = S.vector(f"the Jacobian of {name}", arg.shape)
+        return (out, n)
+
+
+class ElementCall(Expr):
+    """h⁽ᵏ⁾(U) for a declared scalar function h applied element-wise (order k = 0, 1, 2, …)."""
+    __slots__ = ()
+    fields = ("name", "arg", "order")
+
+    @classmethod
+    def shape_of(cls, name, arg, order):
+        return arg.shape
+
+
 class Softmax(Expr):
     __slots__ = ()
     fields = ("arg",)
@@ -418,13 +450,14 @@ class LogSumExp(Expr):
 
 NODE_TYPES = (Var, Differential, Num, Literal, Identity, Zero, Ones, Commutation, Add, Mul, Hadamard,
               Kron, Pow, Transpose, Inverse, MatPow, Trace, Det, LogDet, Sum, DiagVec, DiagMat,
-              Vec, Norm, Apply, Softmax, LogSumExp)
+              Vec, Norm, Apply, Softmax, LogSumExp, Call, CallJacobian, ElementCall)
 _RANK = {t: i for i, t in enumerate(
     (Num, Literal, Var, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
      Apply, Softmax, Pow, Norm, Trace, Det, LogDet, Sum, DiagVec, DiagMat, Vec, LogSumExp,
-     Hadamard, Kron, Mul, Add, Differential))}   # differentials last: sᵀ dx, tr(A dX)
+     Hadamard, Kron, Mul, Add, Call, CallJacobian, ElementCall, Differential))}   # differentials last: sᵀ dx, tr(A dX)
 
 ONE = Num(1)
+ZERO = Num(0)   # kept alive, so E.Num(0) is a dictionary hit rather than a new node each time
 
 
 # ---- light constructors shared by the parser and the engine ---------------------------------

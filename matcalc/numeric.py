@@ -88,6 +88,13 @@ def _ev(e, env, sizes, memo):
         out = np.array([[float(e.value)]])
     elif t is E.Mul:
         out = _mul(e, env, sizes, memo)
+    elif t is E.Call:        # declared functions: implementations are supplied in env
+        out = np.asarray(env[("fn", e.name)](_ev(e.arg, env, sizes, memo)), dtype=float).reshape(-1, 1)
+    elif t is E.CallJacobian:
+        jac = env[("jac", e.name)](_ev(e.arg, env, sizes, memo))
+        out = np.asarray(jac, dtype=float).reshape(dim_size(e.shape[0], sizes), -1)
+    elif t is E.ElementCall:
+        out = env[("el", e.name, e.order)](_ev(e.arg, env, sizes, memo))
     else:
         kids = [_ev(c, env, sizes, memo) for c in e.children]
         out = _OPS[t](e, kids, sizes)

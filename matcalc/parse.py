@@ -25,7 +25,7 @@ MAX_TREE_DEPTH = 200  # operators nested in one another (postfix chains like x c
 FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
              "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
              "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix",
-             "commutation")
+             "commutation", "zeros")
 ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
                "relu", "sqrt", "abs", "sign", "step")
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
@@ -36,6 +36,7 @@ IDENTITY_NAMES = ("I", "eye")
 _UNICODE = {"−": "-", "∗": "*", "×": "*", "⋅": "·", "⊤": "ᵀ"}
 
 _declared = ContextVar("declared", default=frozenset())
+_functions = ContextVar("functions", default=frozenset())
 _parser = None
 
 
@@ -81,6 +82,8 @@ class _PostLex:
         stack, prev, depth = [], None, 0
         tokens = list(stream)
         for i, tok in enumerate(tokens):
+            if tok is None:        # consumed by a user function's name (h' in h'(x))
+                continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             if tok.type in self._OPENERS or tok.type in ("BAR", "DBAR") and not (
                     stack and stack[-1] == ("NORM" if tok.type == "DBAR" else "ABS")
@@ -99,6 +102,16 @@ class _PostLex:
                     stack.append(kind)
                 tok = Token.new_borrow_pos(("R" if closing else "L") + kind, tok.value, tok)
                 yield tok
+            elif tok.type == "NAME" and nxt is not None and self._user_function(tok, tokens, i):
+                name, skip = self._user_function(tok, tokens, i)
+                for j in range(skip):
+                    tokens[i + 1 + j] = None
+                tok = Token.new_borrow_pos("FUNC", name, tok)
+                yield tok
+            elif tok.type == "NAME" and tok.value == "eye" and nxt is not None and nxt.type == "LPAR" \
+                    and "eye" not in declared:
+                tok = Token.new_borrow_pos("FUNC", "eye", tok)     # eye(n): the n×n identity
+                yield tok
             elif tok.type == "NAME":
                 if tok.value == "σ" and nxt is not None and nxt.type == "LPAR":
                     tok = Token.new_borrow_pos("FUNC", "sigmoid", tok)
@@ -116,6 +129,28 @@ class _PostLex:
             else:
                 yield tok
             prev = tok
+
+
+def _user_function_token(self, tok, tokens, i):
+    """g(, J_g(, h'( for declared functions g, h: (function token text, tokens consumed after the name)."""
+    functions = _functions.get()
+    if not functions:
+        return None
+    name, j = tok.value, i + 1
+    if name.startswith("J_") and name[2:] in functions:
+        pass
+    elif name in functions:
+        while j < len(tokens) and tokens[j] is not None and tokens[j].type == "POSTOP" and tokens[j].value == "'":
+            name += "'"
+            j += 1
+    else:
+        return None
+    if j < len(tokens) and tokens[j] is not None and tokens[j].type == "LPAR":
+        return name, j - i - 1
+    return None
+
+
+_PostLex._user_function = _user_function_token
 
 
 def _split_name(name, declared):
@@ -411,7 +446,7 @@ class _Kinds:
             name = args[0]
             d = self.decls.get(name)
             if d is not None:
-                return {"scalar": "S", "vector": "V", "matrix": "M"}[d.kind]
+                return {"scalar": "S", "vector": "V", "matrix": "M", "function": None}[d.kind]
             if name in IDENTITY_NAMES or is_matrix_name(name):
                 return "M"
             if name not in self.parent:
@@ -466,6 +501,13 @@ class _Kinds:
             name, cargs = args
             kinds = [self.kind(a) for a in cargs]
             k = kinds[0] if kinds else None
+            user = _user_decl(self.decls, name)
+            if user is not None:
+                base, decl = user
+                if decl.dims[0] == 1:
+                    return k                                     # element-wise
+                self.force(k)
+                return "M" if base != name else ("S" if decl.dims[1] == 1 else "V")
             if name in ELEMENTWISE:
                 return k
             if name in ("softmax",):
@@ -583,7 +625,14 @@ class _Unifier:
             rb.value = ra
             return True
         if isinstance(ra, tuple) and isinstance(rb, tuple) and len(ra) == len(rb):
-            return all(self(x, y) for x, y in zip(ra, rb))
+            # products: match equal factors first, then unify what is left pairwise (n·p = m·n ⇒ p = m)
+            left, right = list(ra), list(rb)
+            for f in list(left):
+                same = next((g for g in right if g is f or (not isinstance(g, _Cell) and g == f)), None)
+                if same is not None:
+                    left.remove(f)
+                    right.remove(same)
+            return all(self(x, y) for x, y in zip(left, right))
         return False
 
 
@@ -612,6 +661,8 @@ class Builder:
             return E.Identity(self.fresh())
         if name not in self.vars:
             d = self.decls.get(name)
+            if d is not None and d.kind == "function":
+                raise ParseError(f"{name} is a declared function: apply it, as {name}(x)", n.start, end=n.end)
             if d is not None:
                 dims, props = tuple(self.unify.symbol(x) for x in d.dims), d.props
             else:
@@ -800,15 +851,21 @@ class Builder:
         return E.Mul(E.Transpose(a), b) if a.is_vector else E.Trace(E.Mul(E.Transpose(a), b))
 
     def b_call(self, n, name, arg_nodes):
+        user = _user_decl(self.decls, name)
+        if user is not None:
+            return self.user_call(n, name, arg_nodes, *user)
+        if name == "eye":           # eye(n): the identity with its size written out
+            if len(arg_nodes) != 1:
+                raise ParseError(f"eye takes 1 argument (a dimension), got {len(arg_nodes)}", n.start, end=n.end)
+            return E.Identity(self.dimension(arg_nodes[0]))
+        if name == "zeros":         # zeros(n), zeros(m, n): a zero vector or matrix with its size written out
+            if len(arg_nodes) not in (1, 2):
+                raise ParseError(f"zeros takes 1 or 2 dimensions, got {len(arg_nodes)}", n.start, end=n.end)
+            dims = [self.dimension(a) for a in arg_nodes]
+            return E.Zero((dims[0], dims[1] if len(dims) == 2 else 1))
         if name == "commutation":   # commutation(m, n): K with K vec(A) = vec(Aᵀ) for A m×n
             dims = []
-            for a in arg_nodes:
-                if a.op == "num" and a.args[0].denominator == 1 and a.args[0] > 1:
-                    dims.append(int(a.args[0]))
-                elif a.op == "name":
-                    dims.append(self.unify.symbol(a.args[0]))
-                else:
-                    raise ParseError("commutation takes two dimensions (names or integers > 1)", a.start, end=a.end)
+            dims = [self.dimension(a) for a in arg_nodes]
             if len(dims) != 2:
                 raise ParseError(f"commutation takes 2 arguments, got {len(dims)}", n.start, end=n.end)
             return E.Commutation(*dims)
@@ -847,6 +904,44 @@ class Builder:
         return self.at(n, node, a)
 
 
+def _dimension(self, a):
+    """A dimension written as an argument: a name (a dimension symbol) or an integer > 1."""
+    if a.op == "num" and a.args[0].denominator == 1 and a.args[0] > 1:
+        return int(a.args[0])
+    if a.op == "name":
+        return self.unify.symbol(a.args[0])
+    raise ParseError("expected a dimension: a name such as n, or an integer greater than 1", a.start, end=a.end)
+
+
+Builder.dimension = _dimension
+
+
+def _user_call(self, n, name, arg_nodes, base, decl):
+    if len(arg_nodes) != 1:
+        raise ParseError(f"{base} takes 1 argument, got {len(arg_nodes)}", n.start, end=n.end)
+    arg = self.build(arg_nodes[0])
+    d_in, d_out = (self.unify.symbol(d) for d in decl.dims)
+    if decl.dims[0] == 1:                                   # h: scalar -> scalar, element-wise
+        return E.ElementCall(base, arg, name.count("'"))
+    if name.endswith("'"):
+        raise ParseError(f"{base} maps vectors; its derivative is written J_{base}(x)", n.start, end=n.end)
+    self.at(n, lambda: S.elementwise(f"the argument of {base}", [arg.shape, (d_in, 1)]))
+    out = d_out
+    return self.at(n, E.CallJacobian if name.startswith("J_") else E.Call, base, arg, out)
+
+
+Builder.user_call = _user_call
+
+
+def _user_decl(decls, name):
+    """(function name, declaration) when `name` is g, J_g or h' for a declared function."""
+    base = name.rstrip("'")
+    if base.startswith("J_") and base not in decls:
+        base = base[2:]
+    decl = decls.get(base)
+    return (base, decl) if decl is not None and decl.kind == "function" else None
+
+
 def _leading_number(n):
     """(value, rest) when n is a number literal, or a juxtaposition that starts with one."""
     if n.op == "num":
@@ -879,7 +974,7 @@ def _name_dims(root, unify, declared_symbols, extra=()):
         if e in seen:
             return
         seen.add(e)
-        if isinstance(e, (E.Var, E.Identity, E.Ones, E.Commutation)):
+        if isinstance(e, (E.Var, E.Identity, E.Ones, E.Zero, E.Commutation)):
             leaves.append(e)
         for c in e.children:
             walk(c)
@@ -891,11 +986,16 @@ def _name_dims(root, unify, declared_symbols, extra=()):
     # a vector that a matrix multiplies (the `x` of `A x`) gets the first name, n
     vectors.sort(key=lambda v: unify.resolve(v.shape[0]) not in matrix_cols)
     free = []
+
+    def collect(r):
+        if isinstance(r, tuple):
+            for f in r:
+                collect(f)
+        elif isinstance(r, _Cell) and r not in free:
+            free.append(r)
     for leaf in vectors + [leaf for leaf in leaves if leaf.shape[1] != 1]:
         for d in leaf.shape:
-            r = unify.resolve(d)
-            if isinstance(r, _Cell) and r not in free:
-                free.append(r)
+            collect(unify.resolve(d))
     used, names = set(declared_symbols), {}
     vec_count = sum(1 for c in free if any(unify.resolve(v.shape[0]) is c for v in vectors))
     for i, cell in enumerate(free):
@@ -933,6 +1033,8 @@ def _rebuild(e, dim, memo):
         out = type(e)((dim(e.dims[0]), dim(e.dims[1])))
     elif isinstance(e, E.Commutation):
         out = E.Commutation(dim(e.m), dim(e.n))
+    elif isinstance(e, (E.Call, E.CallJacobian)):
+        out = type(e)(e.name, _rebuild(e.arg, dim, memo), dim(e.out))
     else:
         out = e.rebuild([_rebuild(c, dim, memo) for c in e.children])
     memo[e] = out
@@ -958,6 +1060,7 @@ def parse_full(text, where=None, latex=None):
         _prescan(text)
         text, translation = to_plain(text)
     token = _declared.set(frozenset(decls))
+    ftoken = _functions.set(frozenset(n for n, d in decls.items() if d.kind == "function"))
     try:
         ast = syntax_tree(text)
     except MatcalcError as e:
@@ -966,6 +1069,7 @@ def parse_full(text, where=None, latex=None):
         raise
     finally:
         _declared.reset(token)
+        _functions.reset(ftoken)
     try:
         kinder = _Kinds(decls)
         kinder.kind(ast)

@@ -34,10 +34,15 @@ def _zero(e):
     return E.Num(0) if e.is_scalar else E.Zero(e.shape)
 
 
+MAX_MEMO = 200_000
+
+
 def simplify(e):
     hit = _memo.get(e)
     if hit is not None:
         return hit
+    if len(_memo) > MAX_MEMO and not _active:   # bounded: a long session does not keep every node alive
+        _memo.clear()
     if e in _active:          # a rule asked for the node being simplified: leave it as is
         return e
     _active.add(e)
@@ -213,7 +218,8 @@ def _merge_scalars(scalars):
             powers[base] = Fraction(0)
         powers[base] += k
     out = [make_pow(b, powers[b]) for b in order if powers[b] != 0]
-    return sorted((s for s in out if s is not E.ONE), key=lambda s: s.sort_key)
+    # the order E.product uses too (divisions last), so the two never undo each other's work
+    return sorted((s for s in out if s is not E.ONE), key=lambda s: (E._is_reciprocal(s), s.sort_key))
 
 
 def _merge_chain(chain):
@@ -651,6 +657,9 @@ def r_apply(e):
 def r_kron(e):
     if e.left.is_scalar or e.right.is_scalar:
         return E.product(e.left, e.right)
+    if isinstance(e.left, E.Identity) and isinstance(e.right, E.Identity):
+        from .shapes import mul_dims
+        return E.Identity(mul_dims(e.left.n, e.right.n))          # I ⊗ I = I
     return e
 
 

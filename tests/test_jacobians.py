@@ -39,7 +39,7 @@ JACOBIANS = [
      lambda v: v["W2"] @ np.diag(1 - np.tanh(v["W1"] @ v["x"] + v["b1"])[:, 0] ** 2)),
     ("A X B", "X", "B^T ⊗ A", lambda v: kron(v["B"].T, v["A"])),
     ("X^{-1}", "X", "-(X^-T ⊗ X^-1)", lambda v: -kron(inv(v["X"]).T, inv(v["X"]))),
-    ("W x", "W", "x^T ⊗ I", lambda v: kron(v["x"].T, np.eye(v["W"].shape[0]))),
+    ("W x", "W", "x^T ⊗ eye(m)", lambda v: kron(v["x"].T, np.eye(v["W"].shape[0]))),
     ("(x^T x) x", "x", "2 x x^T + (x^T x) I", lambda v: 2 * v["x"] @ v["x"].T + (v["x"].T @ v["x"]) * np.eye(len(v["x"]))),
     ("X^T X", "X", None, None),
 ]
@@ -79,8 +79,8 @@ HESSIANS = [
      lambda v: np.diag(sm(v["x"])[:, 0]) - sm(v["x"]) @ sm(v["x"]).T),
     ("x^T A x / x^T x", "x", None, None, None),
     ("1/2 (x - mu)^T Σ^-1 (x - mu) + 1/2 log det Σ", "mu", {"Σ": "n x n spd"}, "Σ^-1", lambda v: inv(v["Σ"])),
-    ("tr(X^T A X)", "X", None, "I ⊗ (A + A^T)", lambda v: kron(np.eye(v["X"].shape[1]), v["A"] + v["A"].T)),
-    ("||X - U V^T||_F^2", "U", None, "2 (V^T V ⊗ I)", lambda v: 2 * kron(v["V"].T @ v["V"], np.eye(v["U"].shape[0]))),
+    ("tr(X^T A X)", "X", None, "eye(n) ⊗ (A + A^T)", lambda v: kron(np.eye(v["X"].shape[1]), v["A"] + v["A"].T)),
+    ("||X - U V^T||_F^2", "U", None, "2 (V^T V ⊗ eye(m))", lambda v: 2 * kron(v["V"].T @ v["V"], np.eye(v["U"].shape[0]))),
 ]
 
 

@@ -220,6 +220,15 @@ class _L:
             return rf"\left\lvert {self.p(e.arg)[0]} \right\rvert", ATOM
         return _FUNCS[e.fn] + self.arg(e.arg), ATOM
 
+    def l_call(self, e):
+        return latex_name(e.name) + self.arg(e.arg), ATOM
+
+    def l_calljacobian(self, e):
+        return rf"J_{{{latex_name(e.name)}}}" + self.arg(e.arg), ATOM
+
+    def l_elementcall(self, e):
+        return latex_name(e.name) + "'" * e.order + self.arg(e.arg), ATOM
+
     def l_softmax(self, e):
         return r"\operatorname{softmax}" + self.arg(e.arg), ATOM
 

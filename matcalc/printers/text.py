@@ -8,10 +8,18 @@ FUNC_NAMES = {E.Trace: "tr", E.Det: "det", E.Sum: "sum", E.DiagVec: "diag", E.Di
               E.Vec: "vec", E.Softmax: "softmax", E.LogSumExp: "logsumexp"}
 
 
-def to_text(e, names=None):
-    """names: node → short name, printed in place of the node (see `shared_names`)."""
+def to_text(e, names=None, sized=True):
+    """names: node → short name, printed in place of the node (see `shared_names`).
+
+    sized: write identities inside ⊗ as eye(m) so the text parses back on its own; the
+    human-readable form (sized=False) writes I.
+    """
     memo = {node: (name, ATOM) for node, name in (names or {}).items()}
+    memo[_SIZED] = sized
     return _p(e, memo)[0]
+
+
+_SIZED = "sized identities"
 
 
 _SHORT = {E.Softmax: "s", "sigmoid": "s", "tanh": "t", "exp": "u"}
@@ -152,6 +160,13 @@ def t_pow(e, memo):
     return f"{wrap(base, POST, memo)}{op}{exp}", POW
 
 
+def kron_operand(e, level, memo):
+    """Inside ⊗ the context cannot size an identity, so its size is written out: eye(m)."""
+    if isinstance(e, E.Identity) and isinstance(e.n, (str, int)) and memo.get(_SIZED, True):
+        return f"eye({e.n})"
+    return wrap(e, level, memo)
+
+
 def t_num(e, memo):
     v = e.value
     return num_text(v), (ATOM if v >= 0 and v.denominator == 1 else PROD if v.denominator != 1 else NEG)
@@ -199,6 +214,11 @@ def t_ones(e, memo):
 
 
 def t_zero(e, memo):
+    if e.shape == (1, 1):
+        return "0", ATOM
+    r, c = e.shape
+    if isinstance(r, (str, int)) and isinstance(c, (str, int)) and r != 1:
+        return (f"zeros({r})" if c == 1 else f"zeros({r}, {c})"), ATOM   # a lone zero has no context to size it
     return ("vector(0)", ATOM) if e.shape[1] == 1 else ("matrix(0)", ATOM)
 
 
@@ -209,7 +229,14 @@ def t_literal(e, memo):
     return "[" + "; ".join(", ".join(num_text(v) for v in r) for r in rows) + "]", ATOM
 
 
+def t_element_call(e, memo):
+    return f"{e.name}{chr(39) * e.order}({to_text_memo(e.arg, memo)})", ATOM
+
+
 _RULES = {
+    E.Call: lambda e, m: (f"{e.name}({to_text_memo(e.arg, m)})", ATOM),
+    E.CallJacobian: lambda e, m: (f"J_{e.name}({to_text_memo(e.arg, m)})", ATOM),
+    E.ElementCall: t_element_call,
     E.Literal: t_literal,
     E.Var: lambda e, m: (e.name, ATOM),
     E.Differential: lambda e, m: ("d" + e.var.name, ATOM),
@@ -221,7 +248,7 @@ _RULES = {
     E.Add: t_add,
     E.Mul: t_mul,
     E.Hadamard: t_hadamard,
-    E.Kron: lambda e, m: (f"{wrap(e.left, ELEM, m)} ⊗ {wrap(e.right, PROD, m)}", ELEM),
+    E.Kron: lambda e, m: (f"{kron_operand(e.left, ELEM, m)} ⊗ {kron_operand(e.right, PROD, m)}", ELEM),
     E.Pow: t_pow,
     E.Transpose: t_transpose,
     E.Inverse: t_inverse,
