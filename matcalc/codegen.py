@@ -9,27 +9,21 @@ contains no user text: identifiers are sanitized and mapped back in a comment. `
 built by this generator too.
 """
 import builtins
+import inspect
 import keyword
 import re
 
 from . import expr as E
+from . import numeric
 from .shapes import mul_dims
 
 TARGETS = ("numpy", "jax", "torch")
 
 _PRELUDE = {
-    "numpy": '''import numpy as np
-
-
-def _sigmoid(u):
-    e = np.exp(-np.abs(u))
-    return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _softmax(u):
-    e = np.exp(u - np.max(u))
-    return e / np.sum(e)
-
+    # the evaluator's own σ, softmax and commutation matrix (numeric.py), so both compute the same
+    "numpy": "import numpy as np\n\n\n" + "\n\n".join(
+        inspect.getsource(f) for f in (numeric._sigmoid, numeric._softmax)) + "\n\n" +
+    inspect.getsource(numeric.commutation).replace("def commutation", "def _commutation") + '''
 
 def _logsumexp(u):
     m = np.max(u)
@@ -51,14 +45,6 @@ def _spd_inv(a):
         return np.linalg.inv(a)
     inv, info = lapack.dpotri(c, lower=1)
     return np.tril(inv) + np.tril(inv, -1).T
-
-
-def _commutation(m, n):
-    k = np.zeros((m * n, m * n))
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0
-    return k
 ''',
     "jax": '''import jax
 import jax.numpy as jnp
