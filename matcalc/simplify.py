@@ -181,6 +181,10 @@ def r_inverse(e):
     c, rest = split(a)
     if c != 1:
         return E.product(E.Num(1 / c), E.Inverse(rest))  # (c A)⁻¹ = A⁻¹ / c
+    if isinstance(a, E.Mul) and any(f.is_scalar for f in a.factors) and not a.is_scalar:
+        scalars = [f for f in a.factors if f.is_scalar]   # (s A)⁻¹ = s⁻¹ A⁻¹ for a scalar s ≠ 0
+        return E.product(E.Pow(E.product(*scalars), E.Num(-1)),
+                         E.Inverse(E.product(*(f for f in a.factors if not f.is_scalar))))
     if isinstance(a, E.DiagMat):
         return E.DiagMat(E.Pow(a.arg, E.Num(-1)))
     return e

@@ -77,3 +77,12 @@ def test_to_numpy_contract():
     assert g.shape == (3,)
     assert np.allclose(g, 2 * A.T @ (A @ x - b) + x)
     assert isinstance(matcalc.grad("c^2", "c").to_numpy()(c=3.0), float)
+
+
+def test_scalar_factor_out_of_an_inverse():
+    from matcalc.simplify import simplify
+    where = {"c": "scalar"}
+    assert simplify(matcalc.parse("(c A)^-1 (c A)", where)) is matcalc.parse("I", where) or \
+        str(simplify(matcalc.parse("(c A)^-1 (c A)", where))) == "I"
+    r = matcalc.grad("tr((c X)^-1)", "X", where=where)
+    assert str(r) == "-(X^-2)^T / c" and r.check().passed
