@@ -82,7 +82,6 @@ def test_to_numpy_contract():
 def test_scalar_factor_out_of_an_inverse():
     from matcalc.simplify import simplify
     where = {"c": "scalar"}
-    assert simplify(matcalc.parse("(c A)^-1 (c A)", where)) is matcalc.parse("I", where) or \
-        str(simplify(matcalc.parse("(c A)^-1 (c A)", where))) == "I"
+    assert str(simplify(matcalc.parse("(c A)^-1 (c A)", where))) == "I"
     r = matcalc.grad("tr((c X)^-1)", "X", where=where)
     assert str(r) == "-(X^-2)^T / c" and r.check().passed
