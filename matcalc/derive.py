@@ -58,7 +58,7 @@ def pull_rule(L, W):
 
 def pull(L, W, out, steps=None):
     """Append to `out` the terms of G with ⟨W, L⟩ = ⟨G, dX⟩; record each trace rule in `steps`."""
-    if isinstance(L, E.Zero) or L is E.Num(0):
+    if isinstance(L, E.Zero) or L is E.ZERO:
         return
     if isinstance(L, E.Differential):
         out.append(W)
@@ -176,13 +176,13 @@ def differential(f, wrt, steps=None):
 
 
 def _zero_like(v):
-    return E.Num(0) if v.is_scalar else E.Zero(v.shape)
+    return E.ZERO if v.is_scalar else E.Zero(v.shape)
 
 
 def gradient_of(f, wrt, steps=None):
     """(∂f/∂X, df, conditions) for scalar f, with ∂f/∂X in the shape of X."""
     df, conditions = differential(f, wrt, steps)
-    if df is None or df is E.Num(0) or isinstance(df, E.Zero):
+    if df is None or df is E.ZERO or isinstance(df, E.Zero):
         return _zero_like(wrt), df, conditions
     terms = []
     pull(df, E.ONE, terms, steps)
@@ -264,7 +264,7 @@ def push_rule(L, n):
 
 def push(L, n, steps=None):
     """J with vec(L) = J vec(dX), for L linear in dX; n = numel(X); record each vec rule in `steps`."""
-    if isinstance(L, E.Zero) or L is E.Num(0):
+    if isinstance(L, E.Zero) or L is E.ZERO:
         return None
     if isinstance(L, E.Differential):
         return E.Identity(n)
@@ -289,7 +289,7 @@ def jacobian_of(F, wrt, steps=None):
     J = push(dF, n, steps) if dF is not None else None
     if J is None:
         shape = (numel(F), n)
-        return (E.Num(0) if shape == (1, 1) else E.Zero(shape)), dF, conditions
+        return (E.ZERO if shape == (1, 1) else E.Zero(shape)), dF, conditions
     J = simplify(J)
     if steps is not None:
         steps.append(Step("identification: d vec F = J d vec X ⇒ J", DF,

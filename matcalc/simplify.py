@@ -31,7 +31,7 @@ ZERO_PRESERVING = (E.Transpose, E.Trace, E.Sum, E.DiagVec, E.DiagMat, E.Vec, E.K
 
 
 def _zero(e):
-    return E.Num(0) if e.is_scalar else E.Zero(e.shape)
+    return E.ZERO if e.is_scalar else E.Zero(e.shape)
 
 
 MAX_MEMO = 200_000
@@ -59,7 +59,7 @@ def simplify(e):
                 new = [simplify(c) for c in kids]
                 if any(a is not b for a, b in zip(new, kids)):
                     out = out.rebuild(new)
-            if isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.Num(0) for c in out.children):
+            if isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
                 nxt = _zero(out)                            # linear in a zero argument
             else:
                 rule = RULES.get(type(out))
@@ -253,13 +253,13 @@ def _matpow_parts(f):
 
 
 def _are_inverses(a, b):
-    def inv(x):
+    """X⁻¹ next to X, or X⁻ᵀ next to Xᵀ (compared without building nodes: this runs per chain pair)."""
+    def cancels(x, y):
         if isinstance(x, E.Inverse):
-            return x.arg
-        if isinstance(x, E.Transpose) and isinstance(x.arg, E.Inverse):
-            return E.Transpose(x.arg.arg)
-        return None
-    return inv(a) is b or inv(b) is a
+            return x.arg is y
+        return isinstance(x, E.Transpose) and isinstance(x.arg, E.Inverse) and isinstance(y, E.Transpose) \
+            and x.arg.arg is y.arg
+    return cancels(a, b) or cancels(b, a)
 
 
 def _split_scalar_segments(chain):
@@ -281,9 +281,9 @@ def _product_is_scalar(seg):
 
 def r_mul(e):
     factors = _flatten_mul(e.factors)
-    if any(isinstance(f, E.Zero) or f is E.Num(0) for f in factors):
+    if any(isinstance(f, E.Zero) or f is E.ZERO for f in factors):
         shape = e.shape
-        return E.Num(0) if shape == (1, 1) else E.Zero(shape)
+        return E.ZERO if shape == (1, 1) else E.Zero(shape)
     coef, scalars, chain = Fraction(1), [], []
     for f in factors:
         if f.is_scalar:
@@ -401,7 +401,7 @@ def r_add(e):
         coeffs[rest] += c
     out = [E.product(E.Num(coeffs[r]), r) for r in order if coeffs[r] != 0]
     if not out:
-        return E.Num(0) if e.is_scalar else E.Zero(e.shape)
+        return E.ZERO if e.is_scalar else E.Zero(e.shape)
     if len(out) == 1:
         return out[0]
     factored = _factor(out) or _common_factor(out)
@@ -605,7 +605,7 @@ def r_logdet(e):
     if isinstance(a, E.Inverse):
         return E.negate(E.LogDet(a.arg))
     if isinstance(a, E.Identity):
-        return E.Num(0)
+        return E.ZERO
     return e
 
 
