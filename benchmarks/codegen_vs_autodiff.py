@@ -672,7 +672,8 @@ def main():
 
     started = time.perf_counter()
     nproc = os.cpu_count() or 1
-    for ln in machine_info():
+    machine = machine_info()
+    for ln in machine:
         print(ln)
     sources = generate_sources()
     settings = [t.strip() for t in args.threads.split(",")]
@@ -697,8 +698,7 @@ def main():
         os.unlink(sources_path)
     report(results, args, sources)
     if args.json:
-        Path(args.json).write_text(json.dumps({"machine": machine_info(), "results": results, "sources": sources},
-                                              indent=1))
+        Path(args.json).write_text(json.dumps({"machine": machine, "results": results, "sources": sources}, indent=1))
     print(f"\ntotal {time.perf_counter() - started:.0f} s; load average now "
           + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
 
