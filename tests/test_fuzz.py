@@ -3,18 +3,24 @@
 The number of examples per property comes from MATCALC_FUZZ_EXAMPLES (default 200, what CI runs).
 A long run is started by hand, e.g.
 
-    MATCALC_FUZZ_EXAMPLES=20000 python -m pytest tests/test_fuzz.py
+    MATCALC_FUZZ_EXAMPLES=20000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 
 (docs/fuzzing.md records the runs made so far and what they found).
 
 1. Derivatives of random expressions (tests/strategies.py): every gradient of a scalar, Jacobian of a
-   vector and Hessian of a scalar passes the numerical check (status ≠ 'failed').
-2. simplify preserves the value and is idempotent: simplify(simplify(e)) is simplify(e).
+   vector, Hessian and mixed second derivative of a scalar passes the numerical check
+   (status ≠ 'failed').
+2. simplify preserves the value and is idempotent: simplify(simplify(e)) is simplify(e); derivatives
+   come out simplified.
 3. Printing then parsing (under declarations built from the variables' shapes) gives an
    expression with the same value -- for random expressions and for their derivatives.
 4. Nothing raises anything but a matcalc.MatcalcError subclass: random expressions through the
-   whole pipeline, random text and mutations of valid text through `matcalc.parse`, and the CLI
-   (`matcalc parse TEXT` exits 0 or 2 and never prints a traceback).
+   whole pipeline, random text, mutations of valid text and random declarations through
+   `matcalc.parse` (within a 2 s deadline: no hangs), and the CLI (`matcalc parse TEXT` exits 0 or 2
+   and never prints a traceback).
+
+Open bugs the fuzzers found are skipped by narrow predicates (`known_print_bug`) so the properties
+keep looking for new ones, and pinned by strict xfail regression tests at the end of the module.
 """
 import os
 from datetime import timedelta
@@ -112,14 +118,12 @@ def draw_derivative(data, kind):
 
 # ---- 1. every derivative passes the numerical check -----------------------------------------
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_derivative_passes_the_check(kind):
-    @SETTINGS
-    @given(st.data())
-    def prop(data):
-        f, r = draw_derivative(data, kind)
-        report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
-        assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
-    prop()
+@SETTINGS
+@given(data=st.data())
+def test_every_derivative_passes_the_check(kind, data):
+    f, r = draw_derivative(data, kind)
+    report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
+    assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
 
 
 # ---- 2. simplify preserves the value and is idempotent -----------------------------------------
@@ -162,8 +166,24 @@ def zero_row(e):
     return any(isinstance(n, E.Zero) and n.shape[0] == 1 and n.shape[1] != 1 for n in _nodes(e))
 
 
+def power_of_inverse(e):
+    """BUG 3: (X⁻¹).^2 prints as X^-1.^2, which does not parse ("unexpected '.^'")."""
+    return any(isinstance(n, E.Pow) and isinstance(n.base, E.Inverse) for n in _nodes(e))
+
+
+def broadcast_fraction(e):
+    """BUG 4: x + 0.5 prints as x + 1/2, which does not parse (1/2 is not broadcast over a vector)."""
+    return any(isinstance(n, E.Mul) and len(n.factors) == 2 and isinstance(n.factors[0], E.Num)
+               and n.factors[0].value.denominator != 1 and isinstance(n.factors[1], E.Ones) for n in _nodes(e))
+
+
 def known_print_bug(e):
-    return nested_norm(e) or zero_row(e)
+    return nested_norm(e) or zero_row(e) or power_of_inverse(e) or broadcast_fraction(e)
+
+
+def zero_to_a_power(e):
+    """BUG 5: simplify turns 0^-1 (accepted by the parser, unlike 1/0) into a ZeroDivisionError."""
+    return any(isinstance(n, E.Pow) and isinstance(n.base, E.Num) and n.base.value == 0 for n in _nodes(e))
 
 
 # ---- 3. printing then parsing keeps the value ---------------------------------------------------
@@ -311,6 +331,7 @@ def _parse_or_matcalc_error(text):
 
 def _parsed_pipeline(e):
     """A parsed text goes on: printing, parsing back, a gradient or Jacobian of its first variable."""
+    assume(not zero_to_a_power(e))
     try:
         str(e), e.latex()
         matcalc.parse(str(e), declarations(e))
@@ -396,6 +417,34 @@ def test_zero_row_vector_round_trips():
     r = matcalc.hessian("c^2 + x^T x", "c", wrt2="x", where=w)
     assert r.shape == (1, "n")
     assert matcalc.parse(str(r), w).shape == (1, "n")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG 3: X^-1.^2 (how (X^-1).^2 prints) does not parse: POSTOP's "
+                   "-1(?![\\d.]) lookahead in grammar/matcalc.lark refuses '^-1' before '.^'")
+def test_elementwise_power_of_an_inverse_round_trips():
+    e = matcalc.parse("(X^-1) .^ 2")
+    assert matcalc.parse(str(e)) is e
+    assert matcalc.parse("X^-1 .^ 2") is e
+
+
+@pytest.mark.xfail(strict=True, reason="BUG 4: a fractional broadcast literal prints as '1/2' (x + 0.5 prints "
+                   "'x + 1/2'), which parse.py's Builder.broadcastable refuses: ShapeError")
+def test_fractional_broadcast_literal_round_trips():
+    w = {"x": "n"}
+    e = matcalc.parse("x + 0.5", w)
+    assert matcalc.parse(str(e), w) is e
+    r = matcalc.grad("sum(x .* x + 1/2 x)", "x", where=w)
+    assert matcalc.parse(str(r), w).shape == ("n", 1)        # printed '1/2 + 2 x'
+
+
+@pytest.mark.xfail(strict=True, reason="BUG 5: ZeroDivisionError (not a MatcalcError) from simplify.r_pow's "
+                   "c ** int(k) with c = 0: grad('0^-1 x^T x', 'x'), simplify(parse('x^T A x / 0^15'))")
+def test_zero_to_a_negative_power_is_a_matcalc_error():
+    for text in ["0^-1 x^T x", "x^T x / 0^2", "0.^-15*x'*A*x"]:
+        try:
+            matcalc.grad(text, "x", check=False)
+        except matcalc.MatcalcError:
+            pass
 
 
 def test_zero_vectors_and_matrices_round_trip():
