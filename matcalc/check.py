@@ -121,13 +121,8 @@ def direction(var, sizes, rng):
 
 def user_functions(exprs, sizes, rng):
     """Concrete random smooth stand-ins for declared functions: g(u) = tanh(M u), h(u) = sin(u) + u²/2."""
-    impls, seen, stack = {}, set(), list(exprs)
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
-        stack.extend(e.children)
+    impls = {}
+    for e in E.nodes(*exprs):
         if isinstance(e, (E.Call, E.CallJacobian)) and ("fn", e.name) not in impls:
             n, m = dim_size(e.arg.shape[0], sizes), dim_size(e.out, sizes)
             M = rng.standard_normal((m, n)) / np.sqrt(n)

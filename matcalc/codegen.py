@@ -503,13 +503,8 @@ def function_label(key):
 
 def user_functions(outputs):
     """[(key, label)] of the declared functions the outputs call, in a stable order."""
-    found, seen, stack = set(), set(), list(outputs)
-    while stack:
-        e = stack.pop()
-        if e in seen:
-            continue
-        seen.add(e)
-        stack.extend(e.children)
+    found = set()
+    for e in E.nodes(*outputs):
         if isinstance(e, E.Call):
             found.add(("fn", e.name))
         elif isinstance(e, E.CallJacobian):

@@ -113,6 +113,18 @@ class Expr:
         return out
 
 
+def nodes(*roots):
+    """Every distinct node under the roots, each once (iterative: deep trees are fine)."""
+    seen, stack = set(), list(roots)
+    while stack:
+        e = stack.pop()
+        if e in seen:
+            continue
+        seen.add(e)
+        stack.extend(e.children)
+        yield e
+
+
 # ---- leaves -------------------------------------------------------------------------------
 class Var(Expr):
     """A named variable: name, shape, and properties ('symmetric', 'spd', 'diagonal', 'positive')."""
