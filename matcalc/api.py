@@ -2,6 +2,7 @@
 from . import expr as E
 from .errors import DiffError, MatcalcError
 from .parse import parse
+from .stack import deep
 
 SYMMETRIC_NOTE = ("{name} is symmetric: the result is the gradient on symmetric matrices, "
                   "sym(G) = (G + Gᵀ)/2 with G the unconstrained gradient (the Matrix Cookbook's "
@@ -39,16 +40,21 @@ def _parse(expr, where):
 
 
 def guarded(fn):
-    """Every public entry point: a work budget, and deep recursion reported as a LimitError."""
+    """Every public entry point: a work budget, a deep stack when needed, and recursion past even that
+    reported as a LimitError."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         from .errors import LimitError
         from .simplify import budget
-        try:
+
+        @deep
+        def budgeted():
             with budget():
                 return fn(*args, **kwargs)
+        try:
+            return budgeted()
         except RecursionError:
             raise LimitError("the expression is nested too deeply to derive") from None
     return wrapper
@@ -94,6 +100,7 @@ class Result:
     def _repr_latex_(self):
         return f"${self.latex()}$"
 
+    @deep
     def pretty(self, latex=False):
         """The result with shared subexpressions named: 'diag(s) - s s^T where s = softmax(x)'."""
         from .printers.latex import to_latex

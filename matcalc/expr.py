@@ -92,14 +92,16 @@ class Expr:
 
     def __str__(self):
         from .printers.text import to_text
-        return to_text(self)
+        from .stack import call
+        return call(to_text, self)
 
     def __repr__(self):
         return f"<{type(self).__name__} {self}>"
 
     def latex(self, **options):
         from .printers.latex import to_latex
-        return to_latex(self, **options)
+        from .stack import call
+        return call(to_latex, self, **options)
 
     def _repr_latex_(self):
         return f"${self.latex()}$"

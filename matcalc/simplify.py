@@ -227,29 +227,67 @@ def _merge_scalars(scalars):
 
 
 def _merge_chain(chain):
-    """Cancel X X⁻¹ and X⁻¹ X, drop identities, gather A A into A²."""
-    out = []
-    for f in chain:
-        if isinstance(f, E.Identity) and (out or len(chain) > 1):
+    """Cancel X X⁻¹ and X⁻¹ X, drop identities, gather powers: A A = A², Xᵀ (X³)ᵀ = (X⁴)ᵀ,
+    A B (A B)³ = (A B)⁴."""
+    out, i, n = [], 0, len(chain)
+    while i < n:
+        f = chain[i]
+        i += 1
+        if isinstance(f, E.Identity) and (out or n > 1):
             continue
-        if out:
-            prev = out[-1]
-            if _are_inverses(prev, f):
-                out.pop()
-                continue
-            pb, pk = _matpow_parts(prev)
-            fb, fk = _matpow_parts(f)
-            if pb is fb and pb.shape[0] == pb.shape[1] and not pb.is_scalar:
-                out[-1] = E.MatPow(pb, pk + fk)
-                continue
+        if out and _are_inverses(out[-1], f):
+            out.pop()
+            continue
+        run = _power_run(f)
+        if run is not None:                 # absorb copies of a power's base written out next to it
+            base, k, flipped, fs = run
+            m, k0 = len(fs), k
+            while len(out) >= m and tuple(out[-m:]) == fs:
+                del out[-m:]
+                k += 1
+            while tuple(chain[i:i + m]) == fs:
+                i += m
+                k += 1
+            if k != k0:
+                f = _power(base, k, flipped)
+        while out:
+            merged = _merge_powers(out[-1], f)
+            if merged is None:
+                break
+            out.pop()
+            f = merged
         out.append(f)
     return out
 
 
 def _matpow_parts(f):
-    if isinstance(f, E.MatPow):
-        return f.arg, f.k
-    return f, 1
+    """f = Bᵏ or (Bᵏ)ᵀ: (B, k, transposed)."""
+    flipped = isinstance(f, E.Transpose)
+    g = f.arg if flipped else f
+    return (g.arg, g.k, flipped) if isinstance(g, E.MatPow) else (g, 1, flipped)
+
+
+def _power(base, k, flipped):
+    p = E.MatPow(base, k)
+    return E.Transpose(p) if flipped else p
+
+
+def _merge_powers(a, b):
+    """Aᵏ Aʲ = Aᵏ⁺ʲ, also for transposes: Xᵀ (X³)ᵀ = (X⁴)ᵀ; None when a and b are not powers of one base."""
+    ab, ak, at = _matpow_parts(a)
+    bb, bk, bt = _matpow_parts(b)
+    if ab is not bb or at != bt or ab.is_scalar or ab.shape[0] != ab.shape[1]:
+        return None
+    return _power(ab, ak + bk, at)
+
+
+def _power_run(f):
+    """For f = (F₁ … Fₘ)ᵏ or its transpose: (base, k, transposed, the factors as they read in a chain)."""
+    base, k, flipped = _matpow_parts(f)
+    if k == 1 or not isinstance(base, E.Mul) or any(g.is_scalar for g in base.factors):
+        return None
+    fs = tuple(transpose(g) for g in reversed(base.factors)) if flipped else base.factors
+    return base, k, flipped, fs
 
 
 def _are_inverses(a, b):
@@ -266,12 +304,15 @@ def _split_scalar_segments(chain):
     """A proper prefix or suffix of the chain that multiplies to 1×1 is a scalar factor: x yᵀ z = (yᵀ z) x."""
     def segment(seg):
         return seg[0] if len(seg) == 1 else E.Mul(*seg)
-    for i in range(1, len(chain)):
-        if _product_is_scalar(chain[:i]):
-            return [segment(chain[:i])], chain[i:]
-    for i in range(len(chain) - 1, 0, -1):
-        if _product_is_scalar(chain[i:]):
-            return [segment(chain[i:])], chain[:i]
+    n = len(chain)
+    if n >= 2 and chain[0].shape[0] == 1:          # a prefix chain[:i] is 1×1 when chain[i-1] has one column
+        for i in range(1, n):
+            if chain[i - 1].shape[1] == 1:
+                return [segment(chain[:i])], chain[i:]
+    if n >= 2 and chain[-1].shape[1] == 1:
+        for i in range(n - 1, 0, -1):
+            if chain[i].shape[0] == 1:
+                return [segment(chain[i:])], chain[:i]
     return [], chain
 
 
@@ -425,29 +466,59 @@ def _chain_of(t):
 
 
 def _factor(terms):
-    """A x + Aᵀ x = (A + Aᵀ) x; Aᵀ u + Aᵀ v = Aᵀ (u + v). Pull out the most shared end factor."""
-    parts = [_chain_of(t) for t in terms]
+    """A x + Aᵀ x = (A + Aᵀ) x; Aᵀ u + Aᵀ v = Aᵀ (u + v). Pull out the end run shared by most terms.
+
+    The terms are factored in one go, over views (chain, lo, hi) of their chains: the inner sums
+    are factored before any of their terms is built, so a nest of k levels (the differential of
+    tr(A₁ X … Aₖ X)) costs the size of the answer, not k rebuilds of every term."""
+    items = [(c, s, ch, 0, len(ch)) for c, s, ch in (_chain_of(t) for t in terms)]
+    out = _factor_views(items)
+    if out is None:
+        return None
+    return out[0] if len(out) == 1 else E.Add(*out)
+
+
+def _factor_views(items):
+    """The terms of Σ items with shared end runs pulled out, or None when no two share an end."""
     best = None
     for side in (-1, 0):
         groups = {}
-        for i, (c, s, ch) in enumerate(parts):
-            if len(ch) >= 2 and not ch[side].is_scalar:
-                groups.setdefault(ch[side], []).append(i)
+        for i, (c, s, ch, lo, hi) in enumerate(items):
+            if hi - lo >= 2:
+                end = ch[hi - 1] if side == -1 else ch[lo]
+                if not end.is_scalar:
+                    groups.setdefault(end, []).append(i)
         for factor, idx in groups.items():
-            if len(idx) >= 2 and (best is None or len(idx) > len(best[2])):
-                best = (side, factor, idx)
+            if len(idx) >= 2 and (best is None or len(idx) > len(best[1])):
+                best = (side, idx)
     if best is None:
         return None
-    side, factor, idx = best
-    inner_terms = []
-    for i in idx:
-        c, s, ch = parts[i]
-        rest = ch[:-1] if side == -1 else ch[1:]
-        inner_terms.append(chain_product(rest, s, c))
-    inner = E.Add(*inner_terms)
-    grouped = E.Mul(inner, factor) if side == -1 else E.Mul(factor, inner)
-    others = [t for i, t in enumerate(terms) if i not in idx]
-    return E.Add(grouped, *others) if others else grouped
+    side, idx = best
+    group = [items[i] for i in idx]
+    run = 1
+    while all(hi - lo > run + 1 for _, _, _, lo, hi in group):   # every term keeps a factor of its own
+        at = [ch[hi - 1 - run] if side == -1 else ch[lo + run] for _, _, ch, lo, hi in group]
+        if at[0].is_scalar or any(f is not at[0] for f in at):
+            break
+        run += 1
+    _, _, ch, lo, hi = group[0]
+    shared = ch[hi - run:hi] if side == -1 else ch[lo:lo + run]
+    rests = [(c, s, ch, lo, hi - run) if side == -1 else (c, s, ch, lo + run, hi) for c, s, ch, lo, hi in group]
+    inner = _summed(rests)
+    grouped = E.Mul(inner, *shared) if side == -1 else E.Mul(*shared, inner)
+    taken = set(idx)
+    others = [it for i, it in enumerate(items) if i not in taken]
+    return [grouped] + (_factor_views(others) or [_built(it) for it in others])
+
+
+def _summed(items):
+    terms = _factor_views(items) or [_built(it) for it in items]
+    return terms[0] if len(terms) == 1 else E.Add(*terms)
+
+
+def _built(item):
+    c, s, ch, lo, hi = item
+    return chain_product(ch[lo:hi], s, c)
 
 
 def r_hadamard(e):
@@ -553,13 +624,34 @@ def r_trace(e):
 
 
 def _canonical_rotation(chain):
-    """tr(A B C) = tr(B C A) = tr(Cᵀ Bᵀ Aᵀ): pick the rotation with the smallest key."""
-    candidates = [chain[i:] + chain[:i] for i in range(len(chain))]
+    """tr(A B C) = tr(B C A) = tr(Cᵀ Bᵀ Aᵀ): pick the rotation with the smallest key.
+
+    Only rotations that start at a factor of the smallest key can win, and candidates are compared
+    factor by factor, so a long chain of distinct factors costs a linear scan, not 2k key tuples."""
+    orders = [chain]
     flipped = [transpose(f) for f in reversed(chain)]
     if not any(isinstance(f, (E.Mul, E.Add)) for f in flipped):
-        candidates += [flipped[i:] + flipped[:i] for i in range(len(flipped))]
-    best = min(candidates, key=lambda ch: tuple(f.sort_key for f in ch))
-    return None if best == chain else best
+        orders.append(flipped)
+    keys = [[f.sort_key for f in order] for order in orders]
+    low = min(min(k) for k in keys)
+    n = len(chain)
+    best = None
+    for order, key in zip(orders, keys):
+        for i in range(n):
+            if key[i] == low and (best is None or _rotation_less(key, i, best[1], best[2], n)):
+                best = (order, key, i)
+    order, _, i = best
+    rotated = order[i:] + order[:i]
+    return None if rotated == chain else rotated
+
+
+def _rotation_less(key, i, other, j, n):
+    """Is key rotated by i smaller than other rotated by j (both of length n)?"""
+    for t in range(n):
+        a, b = key[(i + t) % n], other[(j + t) % n]
+        if a != b:
+            return a < b
+    return False
 
 
 def r_sum(e):
