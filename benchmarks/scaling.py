@@ -11,13 +11,16 @@ Families (k terms, factors or layers; every name A1..Ak, W1..WL is upper-case, s
   vchain   a^T A1 A2 ... Ak x                           w.r.t. x
   xprod    tr(A1 X A2 X ... Ak X)                       w.r.t. X   (k copies of X: the gradient has
                                                                     k terms of 2k-1 factors, so its
-                                                                    size alone is quadratic in k)
+                                                                    size alone is quadratic in k: this
+                                                                    family is judged against the size
+                                                                    of its answer)
+  xpow     tr((A X)^k)                                  w.r.t. X   (the answer k Aᵀ ((A X)^(k-1))ᵀ)
   net      ||tanh(WL tanh(... tanh(W1 x + b1) ...) + bL)||^2   w.r.t. W1, written as text; the
            parser's nesting limit (64 brackets) caps L at 62
   netbuilt the same network built node by node (no text, no parse), for L past the nesting limit
 
 Each point is parse + derive + simplify through `matcalc.grad(text, wrt, check=False)` (netbuilt:
-derive + simplify through the same internal call grad makes after parsing), the fastest of a few
+derive + simplify through `matcalc.grad(tree, wrt, check=False)`, which takes a built tree too), the fastest of a few
 runs with the simplifier memo cleared and a garbage collection before each, in CPU time of this
 process (`time.process_time`: other processes on a shared machine stretch wall time, not this,
 and growth is what is measured here). The output size is
@@ -51,6 +54,7 @@ from matcalc import simplify as simplifier  # noqa: E402
 
 KS = (10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 70, 80, 100, 120, 140, 160, 180, 200)
 TARGET = 1.3
+QUADRATIC_ANSWER = {"xprod"}   # judged by the exponent against the output size, which is Θ(k²)
 
 
 def quad(k):
@@ -69,6 +73,10 @@ def xprod(k):
     return "tr(" + " ".join(f"A{i} X" for i in range(1, k + 1)) + ")", "X"
 
 
+def xpow(k):
+    return f"tr((A X)^{k})", "X"
+
+
 def net(L):
     s = "x"
     for i in range(1, L + 1):
@@ -81,6 +89,7 @@ FAMILIES = {
     "chain": (chain, "tr(A1 A2 ... Ak X)  (X)"),
     "vchain": (vchain, "a^T A1 ... Ak x  (x)"),
     "xprod": (xprod, "tr(A1 X A2 X ... Ak X)  (X)"),
+    "xpow": (xpow, "tr((A X)^k)  (X)"),
     "net": (net, "||tanh(WL ... tanh(W1 x + b1) ... + bL)||^2  (W1), text"),
     "netbuilt": (None, "the same network built node by node, no parse  (W1)"),
 }
@@ -110,9 +119,8 @@ def built_network(L):
 
 
 def built_runner(L):
-    from matcalc.api import _gradient
     f, w1 = built_network(L)
-    return lambda: _gradient(f, w1)
+    return lambda: matcalc.grad(f, w1.name, check=False)
 
 
 def measure(fn, budget):
@@ -252,13 +260,14 @@ def run(args):
         if not rows:
             print(f"{name:9} {'-':>15} {'-':>10} {'-':>10} {'-':>10} {'-':>9}  FAILED: {error[1]}")
             continue
-        verdict = "met" if e_k <= TARGET else "MISSED"
+        judged = e_out if name in QUADRATIC_ANSWER else e_k
+        verdict = ("met" if judged <= TARGET else "MISSED") + (" (vs output)" if name in QUADRATIC_ANSWER else "")
         if error:
             verdict += {"crash": f"; CRASH at {error[1].split(':')[0]}", "limit": "; L ≤ 62 (nesting limit)",
                         "budget": "; stopped (time budget)"}[error[0]]
         rng = f"{upper[0][0]}-{upper[-1][0]}"
         print(f"{name:9} {rng:>15} {e_k:10.2f} {e_out:10.2f} {rows[-1][0]:10d} {rows[-1][1]:9.0f}  {verdict}")
-        if e_k > TARGET:
+        if judged > TARGET:
             slow.append((name, rows))
     if args.profile:
         for name, rows in slow:

@@ -140,6 +140,7 @@ ROWS = [
         {"A": "k x m", "X": "m x n", "B": "n x p", "C": "k x p"}, "2 A^T (A X B + C) B^T", "(119)", exact=True),
     Row("tr_XkronX", "tr(X ⊗ X)", "X", {"X": "n x n"}, "2 tr(X) I", "(120)", exact=True),
     Row("trX3", "tr(X^3)", "X", {"X": "n x n"}, "3 (X^2)^T", "(121), k = 3", exact=True),
+    Row("trX7", "tr(X^7)", "X", {"X": "n x n"}, "7 (X^6)^T", "(121), k = 7", exact=True),
     Row("trAX3", "tr(A X^3)", "X", {"A": "n x n", "X": "n x n"}, "(A X^2 + X A X + X^2 A)^T", "(122), k = 3"),
     Row("tr_quartic", "tr(B^T X^T C X X^T C X B)", "X", {"B": "n x k", "X": "m x n", "C": "m x m"},
         "C X X^T C X B B^T + C^T X B B^T X^T C^T X + C X B B^T X^T C X + C^T X X^T C^T X B B^T", "(123)"),

@@ -1,5 +1,6 @@
 """Expression → matcalc syntax that parses back to the same tree (under the same declarations)."""
 from fractions import Fraction
+from itertools import count
 
 from .. import expr as E
 
@@ -46,7 +47,7 @@ def shared_names(e):
         if counts[node] < 2:
             continue
         base = _SHORT.get(type(node)) or _SHORT[node.fn]
-        name = next(n for n in [base] + [f"{base}{i}" for i in range(1, 99)] if n not in taken)
+        name = base if base not in taken else next(f"{base}{i}" for i in count(1) if f"{base}{i}" not in taken)
         taken.add(name)
         names[node] = name
     return names

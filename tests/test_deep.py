@@ -1,0 +1,165 @@
+"""Large and deep expressions: factoring sums of long products, trace rotations, and recursion past
+Python's default limit (a deep stack, then a LimitError). Speed itself is measured in
+benchmarks/scaling.py, not here; these tests pin the results the faster algorithms must keep."""
+import time
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import matcalc
+from matcalc import expr as E
+from matcalc import simplify as S
+from matcalc import stack
+from matcalc.check import dim_symbols, sample_sizes, sample_value
+from matcalc.errors import LimitError
+from matcalc.numeric import evaluate
+
+N = "n"
+SQUARE = {name: E.Var(name, (N, N), frozenset()) for name in "ABCX"}
+ALPHABET = list(SQUARE.values()) + [E.Transpose(SQUARE["A"]), E.Inverse(SQUARE["X"])]
+
+
+def values(exprs, seed=0):
+    """The expressions' values at one random point (variables that simplified away are still drawn)."""
+    rng = np.random.default_rng(seed)
+    sizes = sample_sizes(dim_symbols(exprs), rng)
+    env = {v: sample_value(v, sizes, rng, "plain") for v in sorted(exprs[0].free, key=lambda v: v.name)}
+    return [evaluate(e, env, sizes) for e in exprs]
+
+
+@st.composite
+def sums_of_chains(draw):
+    """Σ cᵢ Pᵢ with Pᵢ products of 1–6 square factors from a small alphabet, so ends and runs repeat."""
+    terms = []
+    for _ in range(draw(st.integers(2, 7))):
+        chain = draw(st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=6))
+        coef = draw(st.sampled_from([1, 1, 1, -1, 2, -3]))
+        terms.append(E.Mul(E.Num(coef), *chain) if coef != 1 or len(chain) > 1 else chain[0])
+    return E.Add(*terms)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sums_of_chains(), st.integers(0, 1000))
+def test_factoring_sums_of_products_keeps_the_value(e, seed):
+    s = S.simplify(e)
+    assert S.simplify(s) is s
+    before, after = values([e, s], seed)
+    assert np.allclose(before, after, rtol=1e-8, atol=1e-8 * (1 + np.abs(before).max())), f"{e} → {s}"
+
+
+def test_shared_runs_come_out_in_one_piece():
+    A, B, C, X = (SQUARE[k] for k in "ABCX")
+    s = S.simplify(E.Add(E.Mul(A, B, C, X), E.Mul(A, B, C, B)))
+    assert str(s) == "A B C (B + X)"
+    s = S.simplify(E.Add(E.Mul(X, A, B), E.Mul(C, A, B), E.Mul(B, A, B)))
+    assert str(s) == "(B + C + X) A B"
+
+
+def _brute_rotation(chain):
+    """The reference: every rotation of the chain and of its transpose, smallest key first."""
+    cands = [chain[i:] + chain[:i] for i in range(len(chain))]
+    flipped = [S.transpose(f) for f in reversed(chain)]
+    if not any(isinstance(f, (E.Mul, E.Add)) for f in flipped):
+        cands += [flipped[i:] + flipped[:i] for i in range(len(flipped))]
+    return min(cands, key=lambda ch: tuple(f.sort_key for f in ch))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), min_size=2, max_size=9))
+def test_trace_rotation_is_the_smallest_of_all_rotations(chain):
+    best = S._canonical_rotation(chain)
+    assert (chain if best is None else best) == _brute_rotation(chain)
+
+
+def test_periodic_chains_rotate_to_one_form():
+    A, B = SQUARE["A"], SQUARE["B"]
+    forms = {str(S.simplify(E.Trace(E.Mul(*(ch[i:] + ch[:i]))))) for ch in ([A, B, A, B, B],) for i in range(5)}
+    assert len(forms) == 1
+
+
+def xprod(k):
+    return "tr(" + " ".join(f"A{i} X" for i in range(1, k + 1)) + ")"
+
+
+def test_long_trace_product_passes_the_check():
+    """k = 120 copies of X: the differential nests 120 levels deep (past the default recursion limit)."""
+    result = matcalc.grad(xprod(120), "X")
+    assert result.check().status == "passed"
+    assert str(result).count(" + ") == 119
+    assert len(result.latex()) > len(str(result)) > 100_000
+    assert "X^T" in result.pretty()
+
+
+def test_short_trace_product_reads_like_the_rotations():
+    assert str(matcalc.grad(xprod(3), "X", check=False)) == \
+        "A1^T X^T A3^T X^T A2^T + A2^T X^T A1^T X^T A3^T + A3^T X^T A2^T X^T A1^T"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("tr((A X)^4)", "4 A^T ((A X)^3)^T"),
+    ("tr(X^3 X^T)", "X^T X X^T + X (X^2)^T + (X^2)^T X + X^3"),
+])
+def test_powers_gather_across_transposes_and_written_out_bases(text, expected):
+    result = matcalc.grad(text, "X")
+    assert result.check().status == "passed"
+    assert str(result) == expected
+
+
+def network(L):
+    from matcalc.derive import substitute
+    dims = {"W": "n x n", "x": "n", "b": "n"}
+    layer = matcalc.parse("tanh(W x + b)", where=dims)
+    names = {v.name: v for v in layer.free}
+    h = names["x"]
+    for i in range(1, L + 1):
+        W = E.Var(f"W{i}", names["W"].shape, frozenset())
+        b = E.Var(f"b{i}", names["b"].shape, frozenset())
+        h = substitute(layer, {names["W"]: W, names["b"]: b, names["x"]: h})
+    top = matcalc.parse("||h||^2", where={"h": "n"})
+    return substitute(top, {next(iter(top.free)): h})
+
+
+def test_deep_network_through_the_api():
+    """120 layers built through the API (no parser nesting limit): derived, printed, checked."""
+    f = network(120)
+    result = matcalc.grad(f, "b120")
+    assert result.check().status == "passed"
+    deep = matcalc.grad(f, "W1")
+    assert deep.check().status in ("passed", "inconclusive")   # 120 tanh layers: the gradient can vanish
+    assert str(deep) and deep.latex() and deep.pretty()
+
+
+def test_runaway_depth_is_a_limit_error_not_a_crash():
+    x = matcalc.parse("exp(x)", where={"x": "n"})
+    e = next(iter(x.free))
+    for _ in range(20_000):
+        e = E.Apply("tanh", e)
+    started = time.monotonic()
+    with pytest.raises(LimitError, match="nested too deeply"):
+        matcalc.grad(E.Sum(e), "x", check=False)
+    assert time.monotonic() - started < 30
+
+
+def _depth(n):
+    return 0 if n == 0 else 1 + _depth(n - 1)
+
+
+def test_stack_call_retries_deep_recursion_on_a_deep_stack():
+    with pytest.raises(RecursionError):
+        _depth(5_000)
+    assert stack.call(_depth, 5_000) == 5_000
+    assert stack.deep(_depth)(5_000) == 5_000
+    with pytest.raises(RecursionError):       # past even the deep limit: the error comes back
+        stack.call(_depth, 10 * stack.DEEP_RECURSION_LIMIT)
+    import sys
+    assert sys.getrecursionlimit() < stack.DEEP_RECURSION_LIMIT   # the limit is restored
+
+
+def test_errors_raised_on_the_deep_stack_reach_the_caller():
+    def fail(n):
+        if n == 0:
+            raise ValueError("at the bottom")
+        return fail(n - 1)
+    with pytest.raises(ValueError, match="at the bottom"):
+        stack.call(fail, 3_000)
