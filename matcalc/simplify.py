@@ -187,7 +187,19 @@ def r_inverse(e):
                          E.Inverse(E.product(*(f for f in a.factors if not f.is_scalar))))
     if isinstance(a, E.DiagMat):
         return E.DiagMat(E.Pow(a.arg, E.Num(-1)))
+    if isinstance(a, E.Kron):       # an invertible A ⊗ B has square, invertible A and B
+        return E.Kron(E.Inverse(a.left), E.Inverse(a.right))
+    if isinstance(a, E.Commutation):
+        return E.Commutation(a.n, a.m)
+    if isinstance(a, E.Mul) and all(_inverts_cleanly(f) for f in a.factors):
+        return E.Mul(*(E.Inverse(f) for f in reversed(a.factors)))    # (A B)⁻¹ = B⁻¹ A⁻¹, factors square
     return e
+
+
+def _inverts_cleanly(f):
+    """A square factor whose inverse is no harder to read than itself."""
+    g = f.arg if isinstance(f, E.Transpose) else f
+    return isinstance(g, (E.Inverse, E.Kron, E.Commutation, E.DiagMat)) and f.shape[0] == f.shape[1]
 
 
 def r_matpow(e):
@@ -228,7 +240,7 @@ def _merge_scalars(scalars):
 
 def _merge_chain(chain):
     """Cancel X X⁻¹ and X⁻¹ X, drop identities, gather powers: A A = A², Xᵀ (X³)ᵀ = (X⁴)ᵀ,
-    A B (A B)³ = (A B)⁴."""
+    A B (A B)³ = (A B)⁴, (A B)⁻¹ A B = I; contract Kronecker products."""
     out, i, n = [], 0, len(chain)
     while i < n:
         f = chain[i]
@@ -240,7 +252,7 @@ def _merge_chain(chain):
             continue
         run = _power_run(f)
         if run is not None:                 # absorb copies of a power's base written out next to it
-            base, k, flipped, fs = run
+            base, k, flipped, fs = run      # (A B)³ A B = (A B)⁴, (A B)⁻¹ A B = I
             m, k0 = len(fs), k
             while len(out) >= m and tuple(out[-m:]) == fs:
                 del out[-m:]
@@ -248,10 +260,12 @@ def _merge_chain(chain):
             while tuple(chain[i:i + m]) == fs:
                 i += m
                 k += 1
+            if k == 0:
+                continue
             if k != k0:
                 f = _power(base, k, flipped)
         while out:
-            merged = _merge_powers(out[-1], f)
+            merged = _merge_powers(out[-1], f) or _contract(out[-1], f)
             if merged is None:
                 break
             out.pop()
@@ -261,14 +275,21 @@ def _merge_chain(chain):
 
 
 def _matpow_parts(f):
-    """f = Bᵏ or (Bᵏ)ᵀ: (B, k, transposed)."""
+    """f = Bᵏ or (Bᵏ)ᵀ, with k < 0 for powers of B⁻¹: (B, k, transposed)."""
     flipped = isinstance(f, E.Transpose)
     g = f.arg if flipped else f
-    return (g.arg, g.k, flipped) if isinstance(g, E.MatPow) else (g, 1, flipped)
+    base, k = (g.arg, g.k) if isinstance(g, E.MatPow) else (g, 1)
+    if isinstance(base, E.Inverse):
+        return base.arg, -k, flipped
+    return base, k, flipped
 
 
 def _power(base, k, flipped):
-    p = E.MatPow(base, k)
+    """Bᵏ for any integer k, transposed when flipped: B⁻ᵏ is (B⁻¹)ᵏ, B⁰ = I."""
+    if k == 0:
+        return E.Identity(base.shape[0])
+    p = base if k == 1 else E.Inverse(base) if k == -1 else \
+        E.MatPow(base, k) if k > 0 else E.MatPow(E.Inverse(base), -k)
     return E.Transpose(p) if flipped else p
 
 
@@ -281,8 +302,25 @@ def _merge_powers(a, b):
     return _power(ab, ak + bk, at)
 
 
+def _contract(a, b):
+    """Kronecker and vec products that collapse: (A ⊗ B)(C ⊗ D) = A C ⊗ B D, (P ⊗ Q) vec(B) = vec(Q B Pᵀ),
+    K vec(B) = vec(Bᵀ), K_{n,m} K_{m,n} = I. None when a b is not one of them."""
+    if isinstance(a, E.Kron):
+        if isinstance(b, E.Kron) and a.left.shape[1] == b.left.shape[0] and a.right.shape[1] == b.right.shape[0]:
+            return E.Kron(E.Mul(a.left, b.left), E.Mul(a.right, b.right))
+        if isinstance(b, E.Vec) and a.right.shape[1] == b.arg.shape[0] and a.left.shape[1] == b.arg.shape[1]:
+            return E.Vec(E.Mul(a.right, b.arg, E.Transpose(a.left)))
+    if isinstance(a, E.Commutation):
+        if isinstance(b, E.Vec) and b.arg.shape == (a.m, a.n):
+            return E.Vec(E.Transpose(b.arg))
+        if isinstance(b, E.Commutation) and (b.m, b.n) == (a.n, a.m):
+            return E.Identity(a.shape[0])
+    return None
+
+
 def _power_run(f):
-    """For f = (F₁ … Fₘ)ᵏ or its transpose: (base, k, transposed, the factors as they read in a chain)."""
+    """For f = (F₁ … Fₘ)ᵏ (k ≠ 1, negative for inverses) or its transpose: (base, k, transposed, the
+    factors as they read in a chain)."""
     base, k, flipped = _matpow_parts(f)
     if k == 1 or not isinstance(base, E.Mul) or any(g.is_scalar for g in base.factors):
         return None
