@@ -166,10 +166,6 @@ def zero_row(e):
     return any(isinstance(n, E.Zero) and n.shape[0] == 1 and n.shape[1] != 1 for n in _nodes(e))
 
 
-def power_of_inverse(e):
-    """BUG 3: (X⁻¹).^2 prints as X^-1.^2, which does not parse ("unexpected '.^'")."""
-    return any(isinstance(n, E.Pow) and isinstance(n.base, E.Inverse) for n in _nodes(e))
-
 
 def broadcast_fraction(e):
     """BUG 4: x + 0.5 prints as x + 1/2, which does not parse (1/2 is not broadcast over a vector)."""
@@ -178,7 +174,7 @@ def broadcast_fraction(e):
 
 
 def known_print_bug(e):
-    return nested_norm(e) or zero_row(e) or power_of_inverse(e) or broadcast_fraction(e)
+    return nested_norm(e) or zero_row(e) or broadcast_fraction(e)
 
 
 def zero_to_a_power(e):
@@ -419,12 +415,18 @@ def test_zero_row_vector_round_trips():
     assert matcalc.parse(str(r), w).shape == (1, "n")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 3: X^-1.^2 (how (X^-1).^2 prints) does not parse: POSTOP's "
-                   "-1(?![\\d.]) lookahead in grammar/matcalc.lark refuses '^-1' before '.^'")
 def test_elementwise_power_of_an_inverse_round_trips():
+    # BUG 3 (fixed): (X^-1).^2 printed as X^-1.^2, which did not parse (POSTOP's lookahead took '1.' for
+    # the start of a decimal number)
     e = matcalc.parse("(X^-1) .^ 2")
+    assert str(e) == "X^-1.^2"
     assert matcalc.parse(str(e)) is e
     assert matcalc.parse("X^-1 .^ 2") is e
+    assert matcalc.parse("X^-1./Y") is matcalc.parse("X^-1 ./ Y") is matcalc.parse("inv(X) ./ Y")
+    c = {"c": "scalar"}
+    assert matcalc.parse("c^-1.5", c) is matcalc.parse("c^(-3/2)", c)    # still a decimal exponent
+    assert matcalc.parse("c^-12", c) is matcalc.parse("c^(-12)", c)
+    assert matcalc.parse("c^-1.0", c) is matcalc.parse("1/c", c)
 
 
 @pytest.mark.xfail(strict=True, reason="BUG 4: a fractional broadcast literal prints as '1/2' (x + 0.5 prints "
