@@ -823,6 +823,8 @@ class Builder:
     def b_post(self, n, base_node, op):
         base = self.build(base_node)
         if op == "T":
+            if isinstance(base, E.Zero):        # zeros(n)^T, the zero row as it prints, is the zero row
+                return E.Zero((base.shape[1], base.shape[0]))
             return E.Transpose(base)
         if op in ("-1", "-T"):
             if base.is_scalar:

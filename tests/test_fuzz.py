@@ -161,11 +161,6 @@ def nested_norm(e):
     return any(isinstance(n, E.Norm) and any(isinstance(m, E.Norm) for m in _nodes(n.arg)) for n in _nodes(e))
 
 
-def zero_row(e):
-    """BUG 2: a zero row vector (1×n) prints as matrix(0), which parses as an m×n matrix."""
-    return any(isinstance(n, E.Zero) and n.shape[0] == 1 and n.shape[1] != 1 for n in _nodes(e))
-
-
 
 def broadcast_fraction(e):
     """BUG 4: x + 0.5 prints as x + 1/2, which does not parse (1/2 is not broadcast over a vector)."""
@@ -174,7 +169,7 @@ def broadcast_fraction(e):
 
 
 def known_print_bug(e):
-    return nested_norm(e) or zero_row(e) or broadcast_fraction(e)
+    return nested_norm(e) or broadcast_fraction(e)
 
 
 def zero_to_a_power(e):
@@ -406,13 +401,15 @@ def test_nested_norms_that_already_round_trip():
         assert matcalc.parse(str(e), w) is e, (text, str(e))
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 2: the zero row vector prints as 'matrix(0)', which parses as an "
-                   "m×n matrix: hessian('c^2 + x^T x', 'c', wrt2='x') (printers/text.py t_zero)")
 def test_zero_row_vector_round_trips():
+    # BUG 2 (fixed): the zero row vector printed as 'matrix(0)', which parses as an m×n matrix
     w = {"c": "scalar", "x": "n"}
     r = matcalc.hessian("c^2 + x^T x", "c", wrt2="x", where=w)
     assert r.shape == (1, "n")
+    assert str(r) == "zeros(n)^T"
     assert matcalc.parse(str(r), w).shape == (1, "n")
+    assert matcalc.parse(str(r), w) is r.expr
+    assert str(E.Zero((1, 3))) == "zeros(3)^T" and matcalc.parse("zeros(3)^T").shape == (1, 3)
 
 
 def test_elementwise_power_of_an_inverse_round_trips():

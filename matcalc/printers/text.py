@@ -218,9 +218,11 @@ def t_zero(e, memo):
     if e.shape == (1, 1):
         return "0", ATOM
     r, c = e.shape
-    if isinstance(r, (str, int)) and isinstance(c, (str, int)) and r != 1:
+    if r == 1:                      # a row vector: the transpose of a zero column, as the ones row prints
+        return (f"zeros({c})^T" if isinstance(c, (str, int)) else "vector(0)^T"), POST
+    if isinstance(r, (str, int)) and isinstance(c, (str, int)):
         return (f"zeros({r})" if c == 1 else f"zeros({r}, {c})"), ATOM   # a lone zero has no context to size it
-    return ("vector(0)", ATOM) if e.shape[1] == 1 else ("matrix(0)", ATOM)
+    return ("vector(0)", ATOM) if c == 1 else ("matrix(0)", ATOM)
 
 
 def t_literal(e, memo):
