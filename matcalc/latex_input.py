@@ -14,17 +14,23 @@ _GREEK = set(GREEK) | {g.capitalize() for g in GREEK}
 _SPACES = {",", ";", "!", ":", " ", "quad", "qquad", "left.", "right.", "displaystyle", "big", "Big", "bigg",
            "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
 _SIMPLE = {
-    "top": "T", "intercal": "T", "T": "T", "|": "||", "lVert": "||", "rVert": "||", "Vert": "||",
-    "lvert": "|", "rvert": "|", "vert": "|", "odot": "⊙", "circ": "⊙", "otimes": "⊗", "oslash": "⊘",
+    "top": "T", "intercal": "T", "T": "T", "|": "||", "Vert": "||", "vert": "|",
+    "odot": "⊙", "circ": "⊙", "otimes": "⊗", "oslash": "⊘",
     "cdot": "*", "times": "*", "langle": "⟨", "rangle": "⟩", "{": "{", "}": "}",
-    "left(": "(", "right)": ")", "left[": "[", "right]": "]", "left|": "|", "right|": "|",
-    "left\\|": "||", "right\\|": "||", "left\\lVert": "||", "right\\rVert": "||", "left\\lvert": "|",
-    "right\\rvert": "|", "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
+    "left(": "(", "right)": ")", "left[": "[", "right]": "]",
+    "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
     "sigma": "σ", "log": "log ", "ln": "log ", "det": "det ", "exp": "exp ", "sin": "sin ", "cos": "cos ",
     "tan": "tan ", "tanh": "tanh ", "sinh": "sinh ", "cosh": "cosh ",
 }
+# Bars that say which side they are on keep their pairing: \left\lVert 2 \left\lVert x \right\rVert x
+# \right\rVert becomes ||(2 ||(x)|| x)||, where bars pair inside the parentheses (|| 2 || x || x || would
+# read as ||2|| ||x|| x). name → (bar, opens).
+_SIDED_BARS = {"lVert": ("||", True), "rVert": ("||", False), "lvert": ("|", True), "rvert": ("|", False),
+               "left\\|": ("||", True), "right\\|": ("||", False), "left\\lVert": ("||", True),
+               "right\\rVert": ("||", False), "left|": ("|", True), "right|": ("|", False),
+               "left\\lvert": ("|", True), "right\\rvert": ("|", False)}
 _WRAPPERS = ("mathbf", "boldsymbol", "bm", "vec", "mathit", "mathrm", "operatorname", "text", "mathsf",
-             "mathnormal", "textrm", "textit", "operatorname*")
+             "mathnormal", "textrm", "textit", "operatorname*", "mathopen", "mathclose")
 _COMMAND = re.compile(r"\\(left\\[|{lLrR][A-Za-z]*|right\\[|}lLrR][A-Za-z]*|left[(\[|.{]|right[)\]|.}]|[A-Za-z]+\*?|.)",
                       re.S)
 
@@ -34,6 +40,7 @@ class Translation:
 
     def __init__(self, source):
         self.source, self.out, self.where = source, [], []
+        self.bars = []          # open sided bars: (bar, start, end) of the command in the source
 
     def emit(self, text, pos):
         self.out.append(text)
@@ -56,7 +63,24 @@ def looks_like_latex(text):
 def translate(source):
     t = Translation(source)
     _run(source, 0, len(source), t)
+    if t.bars:
+        _, start, end = t.bars[-1]
+        raise ParseError(f"'{source[start:end]}' is not closed", start, source, end=end)
     return t
+
+
+def _bar(name, src, i, after, t):
+    bar, opens = _SIDED_BARS[name]
+    if opens:
+        t.bars.append((bar, i, after))
+        t.emit(bar + "(", i)
+        return
+    what = "a norm bar" if bar == "||" else "an absolute-value bar"
+    if not t.bars or t.bars[-1][0] != bar:
+        other = f" (the open bar is '{src[t.bars[-1][1]:t.bars[-1][2]]}')" if t.bars else ""
+        raise ParseError(f"'\\{name}' closes {what} that is not open{other}", i, src, end=after)
+    t.bars.pop()
+    t.emit(")" + bar, i)
 
 
 def _group(src, start):
@@ -127,6 +151,8 @@ def _run(src, i, end, t):
                 t.emit(word + (" " if word in FUNCTIONS else ""), a0)
             else:
                 _run(src, a0, a1, t)
+        elif name in _SIDED_BARS:
+            _bar(name, src, i, after, t)
         elif name in _SIMPLE:
             t.emit(_SIMPLE[name], i)
         elif name in _GREEK:

@@ -70,16 +70,19 @@ def _lark():
 
 
 class _PostLex:
-    """Pairs | and || into open/close tokens, splits undeclared letter runs, reads σ( as sigmoid."""
+    """Pairs | and || into open/close tokens, splits undeclared letter runs, reads σ( as sigmoid.
+
+    A bar after an operand closes the innermost open bar of its kind, unless a bracket was opened after
+    that bar: bars pair inside brackets, so ||(2 ||x|| x)|| is the norm of 2 ||x|| x."""
     always_accept = ("BAR", "DBAR")
-    _OPERAND_END = {"NAME", "NUMBER", "RPAR", "RNORM", "RABS", "POSTOP", "NORMSUB", "RSQB", "RBRACE"}
+    _OPERAND_END = {"NAME", "NUMBER", "RPAR", "RNORM", "RABS", "POSTOP", "NORMSUB", "RSQB", "RBRACE", "RANGLE"}
     _OPENERS = {"LPAR", "LSQB", "LBRACE", "LANGLE"}
     _CLOSERS = {"RPAR", "RSQB", "RBRACE", "RANGLE"}
 
     def process(self, stream):
         from lark import Token
         declared = _declared.get()
-        stack, prev, depth = [], None, 0
+        stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
         tokens = list(stream)
         for i, tok in enumerate(tokens):
             if tok is None:        # consumed by a user function's name (h' in h'(x))
@@ -93,6 +96,13 @@ class _PostLex:
                     raise LimitError(f"nesting deeper than {MAX_DEPTH} levels", tok.start_pos, end=tok.end_pos)
             elif tok.type in self._CLOSERS or tok.type in ("BAR", "DBAR"):
                 depth -= 1
+            if tok.type in self._OPENERS:
+                stack.append("GROUP")
+                groups += 1
+            elif tok.type in self._CLOSERS and groups:
+                while stack.pop() != "GROUP":       # a bar left open inside the brackets is a syntax error
+                    pass
+                groups -= 1
             if tok.type in ("BAR", "DBAR"):
                 kind = "NORM" if tok.type == "DBAR" else "ABS"
                 closing = bool(stack) and stack[-1] == kind and prev is not None and prev.type in self._OPERAND_END
@@ -267,18 +277,19 @@ def _unexpected(tok, text):
     before = text[:tok.start_pos].rstrip()
     if tok.type == "RPAR":
         pairs, stack = {"(": ")", "[": "]", "{": "}", "⟨": "⟩"}, []
-        for ch in before:
+        for i, ch in enumerate(before):
             if ch in pairs:
-                stack.append(ch)
-            elif ch in pairs.values() and stack and pairs[stack[-1]] == ch:
+                stack.append((ch, i))
+            elif ch in pairs.values() and stack and pairs[stack[-1][0]] == ch:
                 stack.pop()
-        if stack and stack[-1] != "(":
-            return f"unexpected ')': the '{stack[-1]}' before it is not closed"
+        if stack and stack[-1][0] != "(":
+            return f"unexpected ')': the '{stack[-1][0]}' before it is not closed"
         if before.count("(") <= before.count(")"):
             return "unexpected ')' without a matching '('"
         if before.endswith("(") or before.endswith(","):
             return "unexpected ')': an argument or expression is missing"
-        if (before.count("|") - 2 * before.count("||")) % 2 or before.count("||") % 2 or before.count("‖") % 2:
+        inside = before[stack[-1][1] + 1:] if stack else before     # bars pair inside the parentheses
+        if (inside.count("|") - 2 * inside.count("||")) % 2 or inside.count("||") % 2 or inside.count("‖") % 2:
             return "unexpected ')': a norm or absolute-value bar opened inside the parentheses is not closed"
         return "unexpected ')': the expression before it is incomplete"
     what = {"RNORM": "norm bar", "RABS": "'|'", "LNORM": "'||' here", "LABS": "'|' here"}.get(tok.type)

@@ -124,6 +124,34 @@ def test_errors_carry_positions():
         matcalc.parse("||X||_2")
 
 
+def test_bars_pair_inside_brackets():
+    w = {"x": "n", "y": "n"}
+    nested = matcalc.parse("norm(2 norm(x) x)", w)
+    assert nested.is_scalar
+    assert matcalc.parse("||(2 ||x|| x)||", w) is nested          # a bar inside ( ) cannot close one outside
+    assert matcalc.parse("||2 ||x|| x||", w) is matcalc.parse("||2|| ||x|| x", w)     # a bar after an operand closes
+    assert matcalc.parse("|(a |b| c)|") is matcalc.parse("abs(a abs(b) c)")
+    assert matcalc.parse("|⟨x, y⟩|", w) is matcalc.parse("abs(x^T y)", w)            # ⟩ ends an operand
+    with pytest.raises(matcalc.ParseError, match="bar opened inside the parentheses is not closed"):
+        matcalc.parse("|(x|)")
+
+
+def test_latex_bars_that_say_their_side_nest():
+    w = {"x": "n"}
+    nested = matcalc.parse("norm(2 norm(x) x)", w)
+    for tex in [r"\left\lVert 2 \left\lVert x \right\rVert x \right\rVert", r"\lVert 2 \lVert x \rVert x \rVert",
+                r"\left\| 2 \left\| x \right\| x \right\|"]:
+        assert matcalc.parse(tex, w) is nested, tex
+    assert matcalc.parse(r"\left| 2 \left| x \right| \odot x \right|", w) is matcalc.parse("abs(2 abs(x) .* x)", w)
+    assert matcalc.parse(r"\|A x - b\|_2^2") is matcalc.parse("||A x - b||^2")       # bare bars pair as in text
+    assert matcalc.parse(r"\left\lVert x \right\rVert_1", w) is matcalc.parse("||x||_1", w)
+    # what the LaTeX printer writes around function arguments
+    assert matcalc.parse(r"\operatorname{tr}\mathopen{}\left(X\right)\mathclose{}") is matcalc.parse("tr(X)")
+    with pytest.raises(matcalc.ParseError, match=r"'\\left\\\|' is not closed") as err:
+        matcalc.parse(r"\left\| x")
+    assert err.value.pos == 0
+
+
 # ---- print → parse is the identity, on random expressions ------------------------------------
 VEC = st.sampled_from(["x", "y", "z", "A x", "exp(x)", "x .* y", "x ./ y", "-x", "2 x", "1/2 y", "x - y",
                        "tanh(A y)", "softmax(x)", "diag(B)", "X^-1 y", "abs(x)", "x.^2"])

@@ -202,10 +202,12 @@ def t_func(e, memo):
 
 
 def t_norm(e, memo):
+    """||v||, ||v||_1; norm(...), norm1(...) when the argument shows a norm bar itself: ||2 ||x|| x|| would
+    read as ||2|| ||x|| x, since a bar after an operand closes the open norm."""
     inner = to_text_memo(e.arg, memo)
     if e.p == 1:
-        return (f"||{inner}||_1", ATOM) if e.arg.shape[1] == 1 else (f"norm1({inner})", ATOM)
-    return f"||{inner}||", ATOM
+        return (f"||{inner}||_1", ATOM) if e.arg.shape[1] == 1 and "||" not in inner else (f"norm1({inner})", ATOM)
+    return (f"||{inner}||", ATOM) if "||" not in inner else (f"norm({inner})", ATOM)
 
 
 def t_ones(e, memo):
