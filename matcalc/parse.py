@@ -685,10 +685,11 @@ class Builder:
         return self.vars[name]
 
     def broadcastable(self, n):
-        """Only number literals and names declared scalar are broadcast over vectors and matrices."""
-        while n.op in ("paren", "neg"):
-            n = n.args[0]
-        if n.op == "num":
+        """Only number literals and names declared scalar are broadcast over vectors and matrices; a
+        quotient of number literals (1/2, -1/2, \\frac{1}{2}) is one number literal."""
+        n = _unwrap(n)
+        if n.op == "num" or n.op == "prod" and _unwrap(n.args[0]).op == "num" \
+                and all(op == "/" and _unwrap(x).op == "num" for op, x in n.args[1:]):
             return True
         return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
 
@@ -962,6 +963,13 @@ def _leading_number(n):
     if n.op == "juxt" and n.args[0].op == "num":
         return n.args[0].args[0], list(n.args[1:])
     return None
+
+
+def _unwrap(n):
+    """The node inside parentheses and signs: (-(1)) → 1."""
+    while n.op in ("paren", "neg"):
+        n = n.args[0]
+    return n
 
 
 def _const(n):

@@ -20,7 +20,7 @@ A long run is started by hand, e.g.
    `matcalc.parse` (within a 2 s deadline: no hangs), and the CLI (`matcalc parse TEXT` exits 0 or 2
    and never prints a traceback).
 
-Open bugs the fuzzers found are skipped by narrow predicates (`known_print_bug`) so the properties
+Open bugs the fuzzers found are skipped by narrow predicates (`zero_to_a_power`) so the properties
 keep looking for new ones, and pinned by strict xfail regression tests at the end of the module.
 """
 import os
@@ -158,16 +158,6 @@ def _nodes(e):
 
 
 
-def broadcast_fraction(e):
-    """BUG 4: x + 0.5 prints as x + 1/2, which does not parse (1/2 is not broadcast over a vector)."""
-    return any(isinstance(n, E.Mul) and len(n.factors) == 2 and isinstance(n.factors[0], E.Num)
-               and n.factors[0].value.denominator != 1 and isinstance(n.factors[1], E.Ones) for n in _nodes(e))
-
-
-def known_print_bug(e):
-    return broadcast_fraction(e)
-
-
 def zero_to_a_power(e):
     """BUG 5: simplify turns 0^-1 (accepted by the parser, unlike 1/0) into a ZeroDivisionError."""
     return any(isinstance(n, E.Pow) and isinstance(n.base, E.Num) and n.base.value == 0 for n in _nodes(e))
@@ -228,7 +218,6 @@ def _round_trip(e, seed, latex=False):
 @SETTINGS
 @given(any_expression(), st.integers(0, 10**6))
 def test_print_then_parse_keeps_the_value(e, seed):
-    assume(not known_print_bug(e))
     _round_trip(e, seed)
 
 
@@ -244,7 +233,6 @@ def test_printed_latex_parses_back_to_the_same_value(e, seed):
 @given(st.sampled_from(KINDS), st.data())
 def test_printed_derivatives_parse_back_to_the_same_value(kind, data):
     f, r = draw_derivative(data, kind)
-    assume(not known_print_bug(r.expr))
     _round_trip(r.expr, data.draw(st.integers(0, 10**6), label="seed"))
 
 
@@ -438,14 +426,20 @@ def test_elementwise_power_of_an_inverse_round_trips():
     assert matcalc.parse("c^-1.0", c) is matcalc.parse("1/c", c)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 4: a fractional broadcast literal prints as '1/2' (x + 0.5 prints "
-                   "'x + 1/2'), which parse.py's Builder.broadcastable refuses: ShapeError")
 def test_fractional_broadcast_literal_round_trips():
+    # BUG 4 (fixed): x + 0.5 printed as 'x + 1/2', which Builder.broadcastable refused (ShapeError)
     w = {"x": "n"}
     e = matcalc.parse("x + 0.5", w)
+    assert str(e) == "x + 1/2"
     assert matcalc.parse(str(e), w) is e
     r = matcalc.grad("sum(x .* x + 1/2 x)", "x", where=w)
-    assert matcalc.parse(str(r), w).shape == ("n", 1)        # printed '1/2 + 2 x'
+    assert str(r) == "1/2 + 2 x"
+    assert matcalc.parse(str(r), w) is r.expr
+    for text in ["x - 1/2", "x .* (-1/2)", "1/2 + x", "x + \\frac{1}{2}", "x + 1/2/3"]:
+        again = matcalc.parse(text, w)
+        assert again.shape == ("n", 1) and matcalc.parse(str(again), w) is again, text
+    with pytest.raises(matcalc.ShapeError):
+        matcalc.parse("x + 2*3", w)                  # a product of literals is not one literal
 
 
 @pytest.mark.xfail(strict=True, reason="BUG 5: ZeroDivisionError (not a MatcalcError) from simplify.r_pow's "
