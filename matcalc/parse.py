@@ -756,7 +756,7 @@ class Builder:
                 else:
                     self.at(n, S.elementwise, op, [factors[0].shape, rhs.shape])
                 if op in ("./", "⊘"):
-                    rhs = E.Pow(rhs, E.Num(-1))
+                    rhs = self.power(x, rhs, E.Num(-1))
                 if op in ("./", "⊘") and len(factors) == 1 and factors[0] == E.Ones(factors[0].shape):
                     factors = [rhs]  # 1 ./ x is x.^-1
                 else:
@@ -786,11 +786,11 @@ class Builder:
                         raise ParseError("division by zero", x.start, end=x.end)
                     factors = [num, E.Num(1 / den.value)]
                 elif den.is_scalar:
-                    factors = [num, E.Pow(den, E.Num(-1))]
+                    factors = [num, self.power(x, den, E.Num(-1))]
                 else:
                     num_b, den_b = self.elementwise([first, x], [num, den], "/")
                     self.at(n, S.elementwise, "/", [num_b.shape, den_b.shape])
-                    factors = [self.at(n, E.Hadamard, num_b, E.Pow(den_b, E.Num(-1)))]
+                    factors = [self.at(n, E.Hadamard, num_b, self.power(x, den_b, E.Num(-1)))]
             else:
                 factors.append(self.build(x))
         return self.product(n, factors)
@@ -805,7 +805,7 @@ class Builder:
         base = self.build(base_node)
         k = _const(exp_node)
         if base.is_scalar:
-            return E.Pow(base, E.Num(k) if k is not None else self.scalar(exp_node))
+            return self.power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
         if k is None or k.denominator != 1:
             raise ShapeError(f"a matrix power needs an integer exponent; for an element-wise power of a "
                              f"{S.fmt_shape(base.shape)} write .^", n.start, end=n.end)
@@ -817,10 +817,23 @@ class Builder:
                              "write .^", n.start, end=n.end)
         self.at(n, S.square, "a matrix power", base.shape)
         if k < 0:
-            base, k = E.Inverse(base), -k
+            base, k = self.inverse(n, base), -k
         if k == 0:
             return E.Identity(base.shape[0])
         return base if k == 1 else E.MatPow(base, k)
+
+    def power(self, n, base, exponent):
+        """base^exponent (element-wise); a negative power of a zero is a division by zero, as 1/0 is."""
+        k = _constant(exponent)
+        if k is not None and k < 0 and _constant(base) == 0:
+            raise ParseError("division by zero", n.start, end=n.end)
+        return E.Pow(base, exponent)
+
+    def inverse(self, n, base):
+        inv = self.at(n, E.Inverse, base)
+        if _constant(base) == 0:
+            raise ParseError("division by zero: the inverse of a zero matrix", n.start, end=n.end)
+        return inv
 
     def scalar(self, node):
         e = self.build(node)
@@ -830,7 +843,7 @@ class Builder:
 
     def b_epow(self, n, base_node, exp_node):
         base = self.build(base_node)
-        return E.Pow(base, self.scalar(exp_node))
+        return self.power(n, base, self.scalar(exp_node))
 
     def b_post(self, n, base_node, op):
         base = self.build(base_node)
@@ -840,11 +853,11 @@ class Builder:
             return E.Transpose(base)
         if op in ("-1", "-T"):
             if base.is_scalar:
-                return E.Pow(base, E.Num(-1))
-            inv = self.at(n, E.Inverse, base)
+                return self.power(n, base, E.Num(-1))
+            inv = self.inverse(n, base)
             return E.Transpose(inv) if op == "-T" else inv
         if base.is_scalar:
-            return E.Pow(base, E.Num(op))
+            return self.power(n, base, E.Num(op))
         return self.matpow(n, base, op)
 
     def b_norm(self, n, arg_node, sub):
@@ -910,11 +923,13 @@ class Builder:
                 raise ShapeError("diag needs a vector or a square matrix, got a scalar", n.start, end=n.end)
             return self.at(n, E.DiagMat if a.is_vector else E.DiagVec, a)
         if name == "inv" and a.is_scalar:
-            return E.Pow(a, E.Num(-1))
+            return self.power(n, a, E.Num(-1))
         if name in ("tr", "det", "logdet") and a.is_scalar:
             return a if name != "logdet" else E.Apply("log", a)
+        if name == "inv":
+            return self.inverse(n, a)
         node = {"tr": E.Trace, "det": E.Det, "logdet": E.LogDet, "sum": E.Sum, "vec": E.Vec,
-                "inv": E.Inverse, "softmax": E.Softmax, "logsumexp": E.LogSumExp}[name]
+                "softmax": E.Softmax, "logsumexp": E.LogSumExp}[name]
         return self.at(n, node, a)
 
 
@@ -963,6 +978,42 @@ def _leading_number(n):
     if n.op == "juxt" and n.args[0].op == "num":
         return n.args[0].args[0], list(n.args[1:])
     return None
+
+
+def _constant(e):
+    """The exact value of a typed expression made of numbers (0, 1 - 1, 0 x^T x, zeros(n), 2 vector(1)),
+    or None. For a vector or matrix it is the value of every entry, or, for a product of several
+    matrices, only tells 0 from not 0."""
+    if isinstance(e, E.Num):
+        return e.value
+    if isinstance(e, E.Zero):
+        return Fraction(0)
+    if isinstance(e, E.Ones):
+        return Fraction(1)
+    if isinstance(e, E.Pow):
+        b, k = _constant(e.base), _constant(e.exponent)
+        if b is None or k is None:
+            return None
+        if b == 0:
+            return Fraction(0) if k > 0 else Fraction(1) if k == 0 else None
+        small = max(abs(b.numerator).bit_length(), b.denominator.bit_length()) * abs(k) <= 1024
+        return b ** int(k) if k.denominator == 1 and small else None
+    if not isinstance(e, (E.Add, E.Mul, E.Hadamard)):
+        return None
+    values = []
+    for c in e.children:
+        v = _constant(c)
+        if v is None:
+            return None
+        values.append(v)
+    if isinstance(e, E.Add):
+        return sum(values)
+    out = Fraction(1)
+    for v in values:
+        out *= v
+    if out and isinstance(e, E.Mul) and sum(not c.is_scalar for c in e.children) > 1:
+        return None         # vector(1)^T vector(1) is n, not 1
+    return out
 
 
 def _unwrap(n):

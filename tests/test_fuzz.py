@@ -20,11 +20,12 @@ A long run is started by hand, e.g.
    `matcalc.parse` (within a 2 s deadline: no hangs), and the CLI (`matcalc parse TEXT` exits 0 or 2
    and never prints a traceback).
 
-Open bugs the fuzzers found are skipped by narrow predicates (`zero_to_a_power`) so the properties
+Open bugs the fuzzers found are skipped by narrow predicates (`inverted_zero`) so the properties
 keep looking for new ones, and pinned by strict xfail regression tests at the end of the module.
 """
 import os
 from datetime import timedelta
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -157,10 +158,24 @@ def _nodes(e):
         yield from _nodes(c)
 
 
+def _simplified_number(e):
+    """simplify(e)'s value when it is a number, else None; a ZeroDivisionError inside counts as 0."""
+    try:
+        s = simplify(e)
+    except ZeroDivisionError:
+        return Fraction(0)
+    return s.value if isinstance(s, E.Num) else None
 
-def zero_to_a_power(e):
-    """BUG 5: simplify turns 0^-1 (accepted by the parser, unlike 1/0) into a ZeroDivisionError."""
-    return any(isinstance(n, E.Pow) and isinstance(n.base, E.Num) and n.base.value == 0 for n in _nodes(e))
+
+def inverted_zero(e):
+    """BUG 6: a negative power of a scalar that only the simplifier finds to be 0 ((a - a)^-1, which the
+    parser cannot refuse as it refuses 0^-1) makes simplify.r_pow raise ZeroDivisionError."""
+    for n in _nodes(e):
+        if isinstance(n, E.Pow) and n.base.is_scalar:
+            k = _simplified_number(n.exponent)
+            if k is not None and k < 0 and _simplified_number(n.base) == 0:
+                return True
+    return False
 
 
 # ---- 3. printing then parsing keeps the value ---------------------------------------------------
@@ -314,7 +329,7 @@ def _parse_or_matcalc_error(text):
 
 def _parsed_pipeline(e):
     """A parsed text goes on: printing, parsing back, a gradient or Jacobian of its first variable."""
-    assume(not zero_to_a_power(e))
+    assume(not inverted_zero(e))
     try:
         str(e), e.latex()
         matcalc.parse(str(e), declarations(e))
@@ -442,14 +457,40 @@ def test_fractional_broadcast_literal_round_trips():
         matcalc.parse("x + 2*3", w)                  # a product of literals is not one literal
 
 
-@pytest.mark.xfail(strict=True, reason="BUG 5: ZeroDivisionError (not a MatcalcError) from simplify.r_pow's "
-                   "c ** int(k) with c = 0: grad('0^-1 x^T x', 'x'), simplify(parse('x^T A x / 0^15'))")
-def test_zero_to_a_negative_power_is_a_matcalc_error():
-    for text in ["0^-1 x^T x", "x^T x / 0^2", "0.^-15*x'*A*x"]:
-        try:
-            matcalc.grad(text, "x", check=False)
-        except matcalc.MatcalcError:
-            pass
+@pytest.mark.parametrize("text, at", [("0^-1 x^T x", "0^-1"), ("x^T x / 0^2", "0^2"), ("0.^-15*x'*A*x", "0.^-15"),
+                                      ("0⁻¹ x^T x", "0⁻¹"), ("inv(0) x^T x", "inv(0)"), ("(1 - 1)^-1 x^T x", "(1 - 1)^-1"),
+                                      ("x ./ 0 + x", "0"), ("x ./ zeros(n)", "zeros(n)"), ("0^(-1/2) x^T x", "0^(-1/2)"),
+                                      ("inv(0 X) x", "inv(0 X)")])
+def test_zero_to_a_negative_power_is_a_parse_error(text, at):
+    # BUG 5 (fixed in the parser): 0^-1 was accepted (unlike 1/0) and simplify raised ZeroDivisionError
+    with pytest.raises(matcalc.ParseError, match="division by zero") as info:
+        matcalc.grad(text, "x", check=False)
+    assert info.value.caret().split("\n")[1].index("^") == text.index(at)
+    assert info.value.caret().split("\n")[1].count("^") == len(at)
+
+
+def test_zero_to_a_power_that_is_not_negative_is_fine():
+    assert str(matcalc.grad("0^2 x^T x + x^T x", "x", check=False)) == "2 x"
+    assert str(matcalc.grad("0^0 x^T x", "x", check=False)) == "2 x"
+    assert matcalc.parse("0^c", {"c": "scalar"}).is_scalar          # the sign of c is unknown
+
+
+X_ = E.Var("x", ("n", 1), frozenset())
+
+
+@pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
+                   reason="BUG 6: simplify.r_pow computes Fraction(0) ** -k for a negative power of what simplifies "
+                   "to 0: grad('(a - a)^-1 x^T x', 'x'), simplify(Pow(Num(0), Num(-1))) built without parsing")
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda: matcalc.grad("(a - a)^-1 x^T x", "x", check=False), id="(a-a)^-1"),
+    pytest.param(lambda: matcalc.grad("x^T x / (tr(X) - tr(X^T))", "x", check=False), id="tr(X)-tr(X^T)"),
+    pytest.param(lambda: simplify(E.Pow(E.Num(0), E.Num(-1))), id="Pow(0,-1)-simplify"),
+    pytest.param(lambda: matcalc.grad(E.product(E.Pow(E.Num(0), E.Num(-1)), E.Mul(E.Transpose(X_), X_)), "x",
+                                      check=False), id="Pow(0,-1)-grad"),
+])
+def test_a_negative_power_of_zero_after_simplifying_is_a_matcalc_error(make):
+    with pytest.raises(matcalc.MatcalcError):
+        make()
 
 
 def test_zero_vectors_and_matrices_round_trip():
