@@ -18,7 +18,6 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -74,43 +73,15 @@ def render(strings, html=False):
     return results
 
 
-# Known matcalc bugs that make some strings fail to render: (id, reason, KaTeX's error, repair). A string
-# is put down to a known bug only when it fails with that error and its repaired form (what the fix
-# would print) renders, so the bug cannot hide any other error in the same string. The bug's test is
-# xfail(strict=True): once matcalc is fixed it passes, strict makes that a failure, and the entry goes.
-KNOWN_BUGS = [
-]
-
-
-def classify(labelled, results):
-    """Split the strings that do not render into (unexplained, {bug id: [...]}), each item
-    (labels, string, KaTeX's error). `results` maps each string, and each known bug's repair of it,
+def failures(labelled, results):
+    """The strings that do not render, each as (labels, string, KaTeX's error); `results` maps each string
     to render.js's answer."""
-    unexplained, known = [], {bug_id: [] for bug_id, *_ in KNOWN_BUGS}
-    for tex, labels in labelled.items():
-        result = results[tex]
-        if result["ok"]:
-            continue
-        for bug_id, _, error, repair in KNOWN_BUGS:
-            fixed = repair(tex)
-            if error in result["error"] and fixed != tex and results[fixed]["ok"]:
-                known[bug_id].append((labels, tex, result["error"]))
-                break
-        else:
-            unexplained.append((labels, tex, result["error"]))
-    return unexplained, known
+    return [(labels, tex, results[tex]["error"]) for tex, labels in labelled.items() if not results[tex]["ok"]]
 
 
 def render_all(labelled):
-    """render.js's answer for every string of `labelled` and every known bug's repair of it, in one batch."""
+    """render.js's answer for every string of `labelled`, in one batch."""
     batch = list(labelled)
-    seen = set(batch)
-    for tex in labelled:
-        for *_, repair in KNOWN_BUGS:
-            fixed = repair(tex)
-            if fixed not in seen:
-                seen.add(fixed)
-                batch.append(fixed)
     return dict(zip(batch, render(batch)))
 
 
@@ -206,13 +177,13 @@ def collected():
 
 @lru_cache(maxsize=None)
 def outcome():
-    """(number of strings rendered, seconds in node, unexplained failures, {bug id: failures})."""
+    """(number of strings rendered, seconds in node, failures)."""
     _tools()                     # skip (or fail) before the collection's cost when a tool is missing
     labelled = collected()
     start = time.perf_counter()
     results = render_all(labelled)
     seconds = time.perf_counter() - start
-    return (len(labelled), seconds, *classify(labelled, results))
+    return len(labelled), seconds, failures(labelled, results)
 
 
 # ---- the tests ---------------------------------------------------------------------------------------
@@ -232,16 +203,9 @@ def test_collects_every_table_and_every_kind_of_output():
 
 
 def test_every_string_matcalc_prints_renders():
-    count, seconds, unexplained, _ = outcome()
+    count, seconds, bad = outcome()
     print(f"\nKaTeX rendered {count} distinct strings in {seconds:.2f} s (one node process)")
-    assert not unexplained, report(unexplained)
-
-
-@pytest.mark.parametrize("bug_id, reason", [pytest.param(b, r, id=b, marks=pytest.mark.xfail(strict=True, reason=r))
-                                            for b, r, *_ in KNOWN_BUGS])
-def test_known_render_bug_is_fixed(bug_id, reason):
-    _, _, _, known = outcome()
-    assert not known[bug_id], report(known[bug_id], f"string(s) fail to render ({reason})")
+    assert not bad, report(bad)
 
 
 # ---- negative controls: the check can fail ---------------------------------------------------------
@@ -268,21 +232,9 @@ def test_render_js_reports_every_broken_string():
 
 def test_a_broken_string_among_good_ones_is_reported():
     labelled = {"x^{\\top} A x": ["good"], "x^{": ["broken"], "\\left\\lVert x \\right\\rVert": ["good too"]}
-    unexplained, known = classify(labelled, render_all(labelled))
-    assert [(labels, tex) for labels, tex, _ in unexplained] == [(["broken"], "x^{")]
-    assert "broken" in report(unexplained) and not any(known.values())
-
-
-def test_a_known_bug_does_not_hide_another_error(monkeypatch):
-    # a synthetic known bug (the rule-superscripts bug it was written for is fixed)
-    monkeypatch.setattr(sys.modules[__name__], "KNOWN_BUGS", [
-        ("superscripts", "Unicode superscripts in \\text{}", 'Unrecognized Unicode character "⁻"',
-         lambda s: s.replace("⁻¹", "$^{-1}$"))])
-    explained = "\\text{differential: d(X⁻¹) = $-$X⁻¹ dX X⁻¹}"
-    labelled = {explained: ["known bug only"], explained + " x^{": ["known bug and a broken brace"]}
-    unexplained, known = classify(labelled, render_all(labelled))
-    assert [labels for labels, *_ in unexplained] == [["known bug and a broken brace"]]
-    assert [labels for labels, *_ in known["superscripts"]] == [["known bug only"]]
+    bad = failures(labelled, render_all(labelled))
+    assert [(labels, tex) for labels, tex, _ in bad] == [(["broken"], "x^{")]
+    assert "broken" in report(bad)
 
 
 def test_render_js_refuses_input_that_is_not_a_list_of_strings():
