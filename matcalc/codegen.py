@@ -1,12 +1,15 @@
 """Generated code: a standalone Python function computing the value and the derivative(s).
 
-One generator, one table of operations per target (NumPy, JAX, PyTorch). Vectors are 1-D arrays,
-so shapes are tracked per node ('s' scalar, 'c' column, 'r' row, 'm' matrix) to emit `@`,
-`outer`, or a broadcast. Shared subexpressions are computed once (every node used twice gets a
+One generator, one table of operations per target (NumPy, JAX, PyTorch). The outputs are first
+lowered by `codeplan.plan` (products as binary trees in the cheapest order, a sum of matrices times
+a vector distributed, ...), then printed. Vectors are 1-D arrays, so shapes are tracked per node
+('s' scalar, 'c' column, 'r' row, 'm' matrix) to emit `@`, `outer`, or a broadcast. Shared
+subexpressions, partial products included, are computed once (every node used twice gets a
 temporary). diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve, tr(A B) is
-a sum of a Hadamard product, and a chain ending in a vector is multiplied right to left. The code
-contains no user text: identifiers are sanitized and mapped back in a comment. `.to_numpy()` is
-built by this generator too.
+a sum of a Hadamard product. In NumPy, an spd variable is factored once (Cholesky) for its log
+det, inverse and solves, logsumexp and softmax of the same vector share one exp, and σ is SciPy's
+`expit` when SciPy is importable. The code contains no user text: identifiers are sanitized and
+mapped back in a comment. `.to_numpy()` is built by this generator too.
 """
 import builtins
 import inspect
@@ -15,36 +18,86 @@ import re
 
 from . import expr as E
 from . import numeric
+from .codeplan import count_uses, is_nonnegative, kind, plan
 from .shapes import mul_dims
 
 TARGETS = ("numpy", "jax", "torch")
 
+def _indented(f):
+    return "\n".join("    " + ln if ln else ln for ln in inspect.getsource(f).splitlines())
+
+
 _PRELUDE = {
-    # the evaluator's own σ, softmax and commutation matrix (numeric.py), so both compute the same
-    "numpy": "import numpy as np\n\n\n" + "\n\n".join(
-        inspect.getsource(f) for f in (numeric._sigmoid, numeric._softmax)) + "\n\n" +
+    # Blocks separated by two blank lines, each defining one name; a block is kept when the body (or
+    # a kept block) uses its name. The evaluator's own σ, softmax and commutation matrix
+    # (numeric.py) are the fallbacks, so both compute the same; SciPy is optional.
+    "numpy": "import numpy as np\n\n\n"
+    "try:\n    from scipy.special import expit as _sigmoid      # σ in one ufunc, accurate in both tails\n"
+    "except ImportError:\n" + _indented(numeric._sigmoid) + "\n\n\n" +
+    inspect.getsource(numeric._softmax) + "\n\n" +
     inspect.getsource(numeric.commutation).replace("def commutation", "def _commutation") + '''
 
 def _logsumexp(u):
-    m = np.max(u)
-    return m + np.log(np.sum(np.exp(u - m)))
+    m = u.max()
+    return m + np.log(np.exp(u - m).sum())
+
+
+def _logsumexp_softmax(u):
+    """(logsumexp(u), softmax(u)) from one exp."""
+    m = u.max()
+    e = np.exp(u - m)
+    s = e.sum()
+    return m + np.log(s), e / s
 
 
 def _add_diag(m, v):
-    m[np.diag_indices_from(m)] += v
+    d = np.einsum("ii->i", m)      # a writeable view of the diagonal
+    d += v
     return m
 
 
-def _spd_inv(a):
+try:
+    from scipy.linalg import lapack as _lapack
+except ImportError:                # NumPy alone: np.linalg.cholesky, and inv / solve for the rest
+    _lapack = None
+
+
+def _cholesky(a):
+    """(lower Cholesky factor of a, or None when a is not positive definite; a)."""
+    if _lapack is not None:
+        c, info = _lapack.dpotrf(a, lower=1)
+        return (None if info else c), a
     try:
-        from scipy.linalg import lapack
-    except ImportError:
+        return np.linalg.cholesky(a), a
+    except np.linalg.LinAlgError:
+        return None, a
+
+
+def _cho_logdet(f):
+    c, a = f
+    if c is None:
+        return np.linalg.slogdet(a)[1]
+    return 2.0 * np.log(np.diagonal(c)).sum()
+
+
+def _cho_inv(f):
+    c, a = f
+    if c is None or _lapack is None:
         return np.linalg.inv(a)
-    c, info = lapack.dpotrf(a, lower=1)
+    inv, info = _lapack.dpotri(c, lower=1)
     if info:
         return np.linalg.inv(a)
-    inv, info = lapack.dpotri(c, lower=1)
-    return np.tril(inv) + np.tril(inv, -1).T
+    inv = inv + inv.T              # potri fills the lower triangle; potrf zeroed the upper one
+    np.einsum("ii->i", inv)[:] *= 0.5
+    return inv
+
+
+def _cho_solve(f, b):
+    c, a = f
+    if c is None or _lapack is None:
+        return np.linalg.solve(a, b)
+    x, info = _lapack.dpotrs(c, b, lower=1)
+    return x if not info else np.linalg.solve(a, b)
 ''',
     "jax": '''import jax
 import jax.numpy as jnp
@@ -73,7 +126,7 @@ def _commutation(m, n):
 # name → code template per target; {0}, {1} are operand codes.
 _OPS = {
     "numpy": {
-        "outer": "np.outer({0}, {1})", "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
+        "outer": "np.multiply.outer({0}, {1})", "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
         "det": "np.linalg.det({0})", "logdet": "np.linalg.slogdet({0})[1]", "trace": "np.trace({0})",
         "sum": "np.sum({0})", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
         "kron": "np.kron({0}, {1})", "diag": "np.diag({0})", "diagonal": "np.diagonal({0})",
@@ -117,15 +170,6 @@ _OPS = {
 }
 
 
-def kind(e):
-    r, c = e.shape
-    if (r, c) == (1, 1):
-        return "s"
-    if c == 1:
-        return "c"
-    return "r" if r == 1 else "m"
-
-
 def sanitize(name, taken):
     """A Python identifier for a user's name: ASCII, not a keyword or builtin, unique."""
     base = re.sub(r"\W", "_", name.encode("ascii", "backslashreplace").decode().replace("\\u", "u"))
@@ -157,16 +201,10 @@ class Generator:
                     self.dims[d] = (self.ident[v], axis, v)
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
         self.functions = {key: sanitize(label, taken) for key, label in user_functions(outputs)}
-        self.lines, self.memo, self.uses = [], {}, {}
+        self.lines, self.memo = [], {}
         self.counter = 0
-        for out in outputs:
-            self._count(out)
-
-    def _count(self, e):
-        self.uses[e] = self.uses.get(e, 0) + 1
-        if self.uses[e] == 1:
-            for c in e.children:
-                self._count(c)
+        self.outputs = plan(outputs)
+        self.uses = count_uses(self.outputs)
 
     # ---- sizes -------------------------------------------------------------------------------
     def size(self, d):
@@ -186,19 +224,43 @@ class Generator:
         return f"({self.size(r)}, {self.size(c)})"
 
     # ---- emission ----------------------------------------------------------------------------
-    def code(self, e):
-        """Code for e; a node used more than once is assigned to a temporary."""
+    def code(self, e, shared=False):
+        """Code for e; a node used more than once (or `shared`) is assigned to a temporary."""
         hit = self.memo.get(e)
         if hit is not None:
             return hit
         text = self.emit(e)
-        if self.uses.get(e, 0) > 1 and not isinstance(e, (E.Var, E.Num)) and not _is_trivial(text):
-            self.counter += 1
-            name = f"t{self.counter}"
-            self.lines.append(f"{name} = {text}")
-            text = name
+        if (shared or self.uses.get(e, 0) > 1) and not isinstance(e, (E.Var, E.Num)) and not _is_trivial(text):
+            text = self.temp(text)
         self.memo[e] = text
         return text
+
+    def temp(self, text, count=1):
+        """A new line `t<k> = text` (or `t<k>, t<k+1> = text`); the name(s) of the temporaries."""
+        names = []
+        for _ in range(count):
+            self.counter += 1
+            names.append(f"t{self.counter}")
+        self.lines.append(f"{', '.join(names)} = {text}")
+        return names[0] if count == 1 else names
+
+    def sum(self, text, arg_kind="m"):
+        """The sum of all entries; NumPy's method form is the cheaper call."""
+        if self.target != "numpy":
+            return self.op("sum", text)
+        if arg_kind == "s":
+            return text
+        return f"{text if _is_atomic(text) else f'({text})'}.sum()"
+
+    def factor(self, x):
+        """The Cholesky factor of an spd variable (NumPy), computed once for log det, inverse and solves."""
+        key = ("cholesky", x)
+        if key not in self.memo:
+            self.memo[key] = self.temp(f"_cholesky({self.code(x)})")
+        return self.memo[key]
+
+    def is_spd(self, e):
+        return self.target == "numpy" and isinstance(e, E.Var) and e.has("spd")
 
     def op(self, name, *args):
         return self.ops[name].format(*args)
@@ -243,8 +305,9 @@ class Generator:
             lit = _broadcast(t)
             if lit is not None and not e.is_scalar:
                 text, neg = repr(float(abs(lit))), lit < 0
-            elif c < 0:
-                text, neg = self.wrapped(E.product(E.Num(-c), rest)), True
+            elif c < 0:     # −c·rest, shared when the term is (rest is then used as often)
+                text = self.code(rest if c == -1 else E.Mul(E.Num(-c), rest), shared=self.uses.get(t, 0) > 1)
+                text, neg = text if _is_atomic(text) else f"({text})", True
             else:
                 text, neg = self.wrapped(t), False
             parts.append(("-" if neg else "") + text if i == 0 else (" - " if neg else " + ") + text)
@@ -288,8 +351,8 @@ class Generator:
     def e_pow(self, e):
         base, k = e.base, e.exponent
         if isinstance(base, E.Norm) and base.p == 2 and k is E.Num(2):   # ‖v‖² = v·v, no square root
-            v = self.wrapped(base.arg)
-            return f"{v} @ {v}" if kind(base.arg) in "cr" else self.op("sum", f"{v} * {v}")
+            v = self.code(base.arg, shared=True)
+            return f"{v} @ {v}" if kind(base.arg) in "cr" else self.sum(f"{v} * {v}")
         if isinstance(k, E.Num) and k.value == -1:
             return f"1.0 / {self.wrapped(base)}"
         if isinstance(k, E.Num) and k.value == E.Fraction(1, 2):
@@ -303,8 +366,8 @@ class Generator:
         return self.op("T", self.wrapped(a))
 
     def e_inverse(self, e):
-        if self.target == "numpy" and isinstance(e.arg, E.Var) and e.arg.has("spd"):
-            return f"_spd_inv({self.code(e.arg)})"      # Cholesky (LAPACK potrf/potri) for spd inputs
+        if self.is_spd(e.arg):
+            return f"_cho_inv({self.factor(e.arg)})"      # Cholesky (LAPACK potrf/potri) for spd inputs
         return self.op("inv", self.code(e.arg))
 
     def e_matpow(self, e):
@@ -317,7 +380,7 @@ class Generator:
             *xs, y = a.factors   # tr(P Y) = sum(P ⊙ Yᵀ): one matrix product fewer
             p = self.chain(xs)
             p = p if _is_atomic(p) else f"({p})"
-            return self.op("sum", f"{p} * {self.transposed(y)}")
+            return self.sum(f"{p} * {self.transposed(y)}")
         return self.op("trace", self.code(a))
 
     def transposed(self, e):
@@ -329,10 +392,12 @@ class Generator:
         return self.op("det", self.code(e.arg))
 
     def e_logdet(self, e):
+        if self.is_spd(e.arg):
+            return f"_cho_logdet({self.factor(e.arg)})"   # 2 Σ log diag(L), L the shared Cholesky factor
         return self.op("logdet", self.code(e.arg))
 
     def e_sum(self, e):
-        return self.op("sum", self.code(e.arg))
+        return self.sum(self.code(e.arg), kind(e.arg))
 
     def e_diagvec(self, e):
         return self.op("diagonal", self.code(e.arg))
@@ -348,7 +413,7 @@ class Generator:
 
     def e_norm(self, e):
         if e.p == 1:
-            return self.op("sum", self.op("abs", self.code(e.arg)))
+            return self.sum(self.op("abs", self.code(e.arg)), kind(e.arg))
         return self.op("norm", self.code(e.arg))
 
     def e_apply(self, e):
@@ -366,10 +431,20 @@ class Generator:
         return f"{self.functions[('el', e.name, e.order)]}({self.code(e.arg)})"
 
     def e_softmax(self, e):
+        if self.target == "numpy" and E.LogSumExp(e.arg) in self.uses:
+            return self.softmax_pair(e.arg)[1]
         return self.op("softmax", self.code(e.arg))
 
     def e_logsumexp(self, e):
+        if self.target == "numpy" and E.Softmax(e.arg) in self.uses:
+            return self.softmax_pair(e.arg)[0]
         return self.op("logsumexp", self.code(e.arg))
+
+    def softmax_pair(self, u):
+        """logsumexp(u) and softmax(u) from one max, one exp and one sum."""
+        value, soft = self.temp(f"_logsumexp_softmax({self.code(u)})", 2)
+        self.memo[E.LogSumExp(u)], self.memo[E.Softmax(u)] = value, soft
+        return value, soft
 
     def e_mul(self, e):
         sign = ""
@@ -402,11 +477,6 @@ class Generator:
         if items[-1][1] == "c":
             acc = items[-1]
             acc_code = self.operand(acc[0])
-            for j in range(1, len(chain) - 1):      # reuse a product computed elsewhere (X w in yᵀ X w)
-                tail = E.Mul(*chain[j:])
-                if tail in self.uses:
-                    acc, acc_code, items = (tail, "c"), self.code(tail), items[:j + 1]
-                    break
             for f, k in reversed(items[:-1]):
                 acc_code, acc = self.combine((f, k), self.operand(f), acc, acc_code)
             return acc_code
@@ -420,7 +490,7 @@ class Generator:
         if isinstance(f, E.DiagMat):
             return self.wrapped(f.arg)
         if isinstance(f, E.Inverse):
-            return self.code(f.arg)
+            return self.factor(f.arg) if self.is_spd(f.arg) else self.code(f.arg)
         return self.wrapped(f)
 
     def combine(self, left, lcode, right, rcode):
@@ -439,6 +509,11 @@ class Generator:
             code = f"{lcode}[:, None] * {rcode}" if rk == "m" else f"{lcode} * {rcode}"
         elif isinstance(rf, E.DiagMat):
             code = f"{lcode} * {rcode}"
+        elif isinstance(lf, E.Inverse) and self.is_spd(lf.arg):
+            code = f"_cho_solve({lcode}, {rcode})"
+        elif isinstance(rf, E.Inverse) and self.is_spd(rf.arg) and lk in "rm":
+            # M X⁻¹ = (X⁻¹ Mᵀ)ᵀ for symmetric X
+            code = f"_cho_solve({rcode}, {lcode})" if lk == "r" else f"_cho_solve({rcode}, {_transpose(lcode)}).T"
         elif isinstance(lf, E.Inverse):
             code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
         elif isinstance(rf, E.Inverse):
@@ -473,22 +548,6 @@ class _Computed:
 
     def __init__(self, shape):
         self.shape = shape
-
-
-def is_nonnegative(e):
-    """A sufficient test: σ(u) ⊙ (1 − σ(u)), squares, exponentials, and products of those."""
-    if isinstance(e, E.Apply):
-        return e.fn in ("exp", "sigmoid", "softplus", "abs", "relu", "step", "sqrt")
-    if isinstance(e, E.Pow):
-        return isinstance(e.exponent, E.Num) and e.exponent.value.denominator == 1 and e.exponent.value % 2 == 0
-    if isinstance(e, (E.Hadamard, E.Mul)):
-        return all(is_nonnegative(f) for f in e.args)
-    if isinstance(e, E.Add) and len(e.terms) == 2:      # 1 − σ(u)
-        one, other = e.terms
-        c, rest = E.coefficient(other)
-        return (one is E.ONE or isinstance(one, E.Ones)) and c == -1 and isinstance(rest, E.Apply) \
-            and rest.fn == "sigmoid"
-    return isinstance(e, E.Num) and e.value >= 0
 
 
 def function_label(key):
@@ -542,15 +601,26 @@ def _is_atomic(text):
     return False
 
 
+def _transpose(code):
+    """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
+    return code[:-2] if code.endswith(".T") and _is_atomic(code[:-2]) else f"{code}.T"
+
+
 def _is_trivial(text):
     return re.fullmatch(r"[\w.]+", text) is not None
 
 
 def _prelude(target, body):
-    """The imports, and only the helper functions the body calls."""
+    """The imports, and only the helper blocks the body calls (and the blocks those use)."""
     blocks = _PRELUDE[target].strip().split("\n\n\n")
-    keep = [blocks[0]] + [b for b in blocks[1:] if re.search(r"def (\w+)", b).group(1) + "(" in body]
-    return "\n\n\n".join(keep) + "\n"
+    named = {re.search(r"(?:^def |import \w+ as )(\w+)", b, re.M).group(1): b for b in blocks[1:]}
+    keep, text, grown = set(), body, True
+    while grown:
+        new = {n for n in named if n not in keep and re.search(rf"\b{n}\b", text)}
+        keep |= new
+        text = "\n".join(named[n] for n in keep)
+        grown = bool(new)
+    return "\n\n\n".join([blocks[0]] + [b for n, b in named.items() if n in keep]) + "\n"
 
 
 def variables_of(*exprs):

@@ -3,12 +3,14 @@ with finite differences of its own value and with matcalc's evaluator, for every
 import importlib.util
 import os
 import re
+import sys
 
 import numpy as np
 import pytest
 
 import matcalc
 from matcalc.check import dim_symbols, direction, sample_sizes, sample_value
+from matcalc import numeric
 from matcalc.numeric import evaluate
 from test_cookbook import ROWS as COOKBOOK
 from test_identities import ROWS as IDENTITIES
@@ -29,6 +31,30 @@ CASES = [("grad", r[0], r[1], r[2]) for r in IDENTITIES]
 CASES += [("jacobian", r[0], r[1], None) for r in JACOBIANS]
 CASES += [("hessian", r[0], r[1], r[2]) for r in HESSIANS]
 CASES += [("grad", r.expr, r.wrt, r.decl) for r in COOKBOOK if r.domain is None and r.xfail is None]
+SPD = {"S": "n x n spd"}
+# the evaluation plan's rules (matcalc/codeplan.py) and the NumPy helpers, on every target
+PLAN = [
+    ("grad", "x^T (A + B^T) x", "x", None),                 # a sum times a vector, distributed
+    ("grad", "y^T (A - 2 B) x", "x", None),                  # ... with a coefficient, row on the left
+    ("grad", "x^T (A + I) x", "x", None),                    # I x = x
+    ("hessian", "1/2 x^T A x", "x", None),                   # the value from the gradient
+    ("hessian", "x^T A x + b^T x", "x", None),
+    ("hessian", "z^T (W + W^T) z", "z", None),
+    ("grad", "x^T A B C x", "x", None),                      # chain order
+    ("grad", "x^T u v^T M x", "x", None),
+    ("grad", "x^T diag(a) diag(b) x", "x", {"a": "n", "b": "n"}),
+    ("jacobian", "a .* (A x)", "x", None),
+    ("grad", "tr(A X B X^T)", "X", None),
+    ("grad", "(x - mu)^T S^-1 (x - mu)", "x", SPD),          # Cholesky: solves
+    ("hessian", "(x - mu)^T S^-1 (x - mu)", "x", SPD),       # ... and the inverse from the same factor
+    ("grad", "tr(A S^-1 B)", "A", SPD),                      # M S⁻¹ = (S⁻¹ Mᵀ)ᵀ
+    ("grad", "log det S + tr(S^-1 A)", "S", SPD),            # log det, inverse and solves: one factor
+    ("grad", "logsumexp(A x)", "x", None),                   # logsumexp and softmax: one exp
+    ("hessian", "logsumexp(A x + b)", "x", None),
+    ("grad", "logsumexp(x) - y^T softmax(x)", "x", None),
+    ("grad", "sum(sigmoid(X w))", "w", None),
+]
+CASES += PLAN
 
 
 def to_target(a, target):
@@ -132,5 +158,116 @@ def test_generated_code_shares_subexpressions_and_avoids_diag():
     code = matcalc.grad("logsumexp(x)", "x", check=False).to_code(hessian=True)
     assert "_add_diag(" in code and "np.diag(" not in code.split("def f_and")[1]   # diagonal added in place
     code = matcalc.grad("log det X", "X", where={"X": "n x n spd"}, check=False).to_code()
-    assert "_spd_inv(X)" in code                                                   # Cholesky, not inv
+    assert "_cholesky(X)" in code and "np.linalg.inv(X)" not in body(code)        # Cholesky, not inv
     assert "trace" not in matcalc.grad("tr(A X B X)", "X", check=False).to_code()
+
+
+def body(code):
+    """The generated function after its docstring (the prelude holds only the helpers it calls)."""
+    return code.split('"""')[-1]
+
+
+def numpy_outputs_match(text, wrt, where=None, hessian=False, env=None, seed=5, **exec_kw):
+    """Run the generated NumPy function; compare value, derivative(s) with matcalc's evaluator."""
+    result = matcalc.grad(text, wrt, where=where, check=False)
+    code = result.to_code(hessian=hessian)
+    namespace = {}
+    exec(compile(code, "<generated>", "exec"), namespace)
+    fn = next(v for k, v in namespace.items() if k.startswith("f_and_"))
+    exprs = [result.function, result.expr]
+    if hessian:
+        exprs.append(matcalc.hessian(text, wrt, where=where, check=False).expr)
+    from matcalc.codegen import variables_of
+    variables = variables_of(*exprs)
+    rng = np.random.default_rng(seed)
+    sizes = sample_sizes(dim_symbols(exprs), rng)
+    env = {v: (env or {}).get(v.name, None) for v in variables}
+    env = {v: a if a is not None else sample_value(v, sizes, rng, "plain") for v, a in env.items()}
+    got = fn(*args_for(variables, env, "numpy"))
+    for out, e in zip(got, exprs):
+        want = evaluate(e, env, sizes)
+        assert np.allclose(np.reshape(out, want.shape), want, rtol=1e-9, atol=1e-11), code
+    return code, namespace
+
+
+def test_matrix_sum_times_vector_is_distributed():
+    # (A + Aᵀ) x = A x + Aᵀ x: no n×n sum; A x is shared with the value xᵀ A x
+    code, _ = numpy_outputs_match("x^T A x", "x")
+    assert "A + A.T" not in body(code) and body(code).count("A @ x") == 1
+    code, _ = numpy_outputs_match("p^T (M + N^T) q", "q")        # row times a sum: Mᵀp + N p
+    assert not re.search(r"\bM \+ N\b|\bM\.T \+ N\b", body(code)) and "np.eye" not in body(code)
+    code, _ = numpy_outputs_match("z^T (W + W^T + I) z", "z")
+    assert "W + W.T" not in body(code) and "np.eye" not in body(code)
+
+
+def test_matrix_sum_needed_whole_is_formed_once():
+    # the Hessian A + Aᵀ is computed anyway: the gradient multiplies it, the value is ½ xᵀ g
+    code, _ = numpy_outputs_match("x^T A x", "x", hessian=True)
+    assert body(code).count("A + A.T") == 1 and "A @ x" not in body(code)
+    code, _ = numpy_outputs_match("1/2 x^T A x + c^T x", "x", hessian=True)
+    assert body(code).count("A + A.T") == 1 and "A @ x" not in body(code)
+
+
+def test_products_in_the_cheap_order():
+    code, _ = numpy_outputs_match("x^T A B C x", "x")              # only matrix-vector products
+    assert not re.search(r"\b[ABC](\.T)? @ [ABC]\b", body(code))
+    code, _ = numpy_outputs_match("||u v^T M x||^2", "x")         # u (vᵀ M x), no outer product
+    assert "outer" not in body(code)
+    code, _ = numpy_outputs_match("x^T diag(a) diag(b) x", "x", where={"a": "n", "b": "n"})
+    assert "np.diag" not in body(code)
+
+
+def test_spd_log_det_factors_once():
+    pytest.importorskip("scipy.linalg")
+    code, ns = numpy_outputs_match("log det X", "X", where={"X": "n x n spd"})
+    b = body(code)
+    assert b.count("_cholesky(") == 1 and "slogdet" not in b and "inv(" not in b.replace("_cho_inv(", "")
+    code, _ = numpy_outputs_match("log det S + tr(S^-1 A) + y^T S^-1 y", "S", where=SPD)
+    assert body(code).count("_cholesky(") == 1 and "np.linalg" not in body(code)
+    code, _ = numpy_outputs_match("(x - mu)^T S^-1 (x - mu)", "x", where=SPD, hessian=True)
+    assert body(code).count("_cholesky(") == 1 and "np.linalg" not in body(code)
+
+
+def test_spd_log_det_not_positive_definite_falls_back():
+    # a symmetric matrix with two negative eigenvalues: log det is defined, Cholesky fails
+    rng = np.random.default_rng(0)
+    q, _ = np.linalg.qr(rng.standard_normal((4, 4)))
+    x = q @ np.diag([-1.0, -2.0, 0.5, 3.0]) @ q.T
+    code, ns = numpy_outputs_match("log det X", "X", where={"X": "n x n spd"}, env={"X": x})
+    value, grad = ns["f_and_gradient"](x)
+    assert np.isclose(value, np.log(6.0 * 0.5)) and np.allclose(grad, np.linalg.inv(x))
+
+
+def without_scipy(monkeypatch):
+    for name in [m for m in sys.modules if m == "scipy" or m.startswith("scipy.")] + ["scipy"]:
+        monkeypatch.setitem(sys.modules, name, None)
+
+
+@pytest.mark.parametrize("text, wrt, where, hessian", [
+    ("log det X", "X", {"X": "n x n spd"}, False),
+    ("log det S + tr(S^-1 A) + y^T S^-1 y", "S", SPD, False),
+    ("(x - mu)^T S^-1 (x - mu)", "x", SPD, True),
+    ("sum(log(1 + exp(X w))) - y^T X w", "w", None, True),
+])
+def test_numpy_alone_without_scipy(monkeypatch, text, wrt, where, hessian):
+    without_scipy(monkeypatch)
+    code, ns = numpy_outputs_match(text, wrt, where=where, hessian=hessian)
+    assert "_lapack" not in ns or ns["_lapack"] is None
+    assert "_sigmoid" not in ns or not hasattr(ns["_sigmoid"], "types")     # the NumPy σ, not a ufunc
+
+
+def test_sigmoid_is_expit_when_scipy_is_importable():
+    special = pytest.importorskip("scipy.special")
+    code, ns = numpy_outputs_match("sum(log(1 + exp(X w))) - y^T X w", "w")
+    assert ns["_sigmoid"] is special.expit
+    u = np.array([-800.0, -40.0, -1.0, 0.0, 1.0, 40.0, 800.0])
+    assert np.allclose(ns["_sigmoid"](u), numeric._sigmoid(u), rtol=1e-14, atol=0)   # both tails
+
+
+def test_logsumexp_and_softmax_share_one_exp():
+    for hessian in (False, True):
+        code, _ = numpy_outputs_match("logsumexp(x)", "x", hessian=hessian)
+        assert code.count("np.exp(") == 1 and "_logsumexp_softmax(x)" in body(code)
+    # the Hessian diag(s) − s sᵀ: one n×n array (the negation scales s), the diagonal added in place
+    assert "np.outer" not in code and not re.search(r"-\(?np\.", body(code))
+    assert re.search(r"np\.multiply\.outer\(\(?-t\d+\)?, t\d+\)", body(code)) and "_add_diag(" in body(code)

@@ -1,0 +1,264 @@
+"""The evaluation plan behind generated code: exact rewrites of the outputs before they are printed.
+
+Every product becomes a tree of binary products in the cheapest order (a matrix-chain search over
+the factors' sizes, each symbolic dimension counted as large), so each partial product is a node and
+the generator's common-subexpression pass shares it between the value, the gradient and the Hessian
+(`A x` in both xᵀAx and (A + Aᵀ)x). The rules, each an identity:
+
+- order:       (P Q) R = P (Q R); a partial product that is a node elsewhere costs nothing.
+- distribute:  (B + C) v = B v + C v and vᵀ(B + C) = vᵀB + vᵀC for a sum of matrices needed only
+               in products: k matrix-vector products instead of an n×n sum and one product.
+- identity:    I M = M.
+- diagonals:   diag(a) diag(b) = diag(a ⊙ b).
+- outer:       c (u vᵀ) = (c u) vᵀ: a scalar scales the vector, not the n×n outer product.
+- quadratic:   vᵀ M v = ½ vᵀ g when g = (M + Mᵀ) v is computed anyway (vᵀ Mᵀ v = vᵀ M v).
+"""
+from fractions import Fraction
+
+from . import expr as E
+
+LARGE = 1000          # the size of a symbolic dimension, for ordering products only
+MAX_SEARCH = 16       # longer chains: right to left when they end in a column, else left to right
+
+
+def kind(e):
+    r, c = e.shape
+    if (r, c) == (1, 1):
+        return "s"
+    if c == 1:
+        return "c"
+    return "r" if r == 1 else "m"
+
+
+def size(d):
+    if isinstance(d, int):
+        return d
+    if isinstance(d, tuple):
+        out = 1
+        for f in d:
+            out *= size(f)
+        return out
+    return LARGE
+
+
+def count_uses(outputs):
+    """How many parents (and outputs) refer to each node."""
+    uses, stack = {}, list(outputs)
+    while stack:
+        e = stack.pop()
+        uses[e] = uses.get(e, 0) + 1
+        if uses[e] == 1:
+            stack.extend(e.children)
+    return uses
+
+
+class Planner:
+    """Lowers nodes (memoized): products to binary trees, every other node over lowered children."""
+
+    def __init__(self, keep=frozenset(), computed=frozenset()):
+        self.keep = keep                # sums computed as matrices anyway: not distributed
+        self.computed = {p.factors: p for p in computed}     # products computed anyway
+        self.spread = set()             # the sums distributed
+        self.memo = {}
+
+    def lower(self, e):
+        hit = self.memo.get(e)
+        if hit is None:
+            if isinstance(e, E.Mul):
+                hit = self.lower_mul(e)
+            elif e.children:
+                hit = e.rebuild([self.lower(c) for c in e.children])
+            else:
+                hit = e
+            self.memo[e] = hit
+        return hit
+
+    def lower_mul(self, e):
+        scalars = [self.lower(f) for f in e.factors if f.is_scalar]
+        chain = merge_diagonals([f for f in e.factors if not f.is_scalar])
+        if not chain:
+            return E.Mul(*scalars)
+        if is_syrk(chain):          # Xᵀ diag(d) X stays whole: the generator prints it as a rank-k update
+            tree = E.Mul(*(self.lower(f) for f in chain))
+        else:
+            tree = self.tree(chain)
+        if not scalars:
+            return tree
+        if isinstance(tree, E.Mul) and len(tree.factors) == 2 and (kind(tree.factors[0]), kind(tree.factors[1])) \
+                == ("c", "r"):      # c (u vᵀ) = (c u) vᵀ
+            return E.Mul(E.Mul(*scalars, tree.factors[0]), tree.factors[1])
+        return E.Mul(*scalars, tree)
+
+    # ---- the order of a chain -----------------------------------------------------------------
+    def tree(self, chain):
+        """The chain as nested binary products in the cheapest order."""
+        k = len(chain)
+        rightward = kind(chain[-1]) == "c"
+        if k > MAX_SEARCH:      # no search: right to left into a column, else left to right
+            splits = {(i, j): i if rightward else j - 1 for i in range(k) for j in range(i + 1, k)}
+        else:
+            splits = self.splits(chain, rightward)
+
+        def build(i, j):
+            if i == j:
+                return self.lower(chain[i])
+            found = self.computed.get(tuple(chain[i:j + 1])) if j - i + 1 < k else None
+            if found is not None:
+                return self.lower(found)
+            s = splits[i, j]
+            spread = self.distribute(chain[i:s + 1], chain[s + 1:j + 1])
+            return spread if spread is not None else E.Mul(build(i, s), build(s + 1, j))
+        return build(0, k - 1)
+
+    def splits(self, chain, rightward):
+        """Matrix-chain search: (i, j) -> the split of factors i..j (ties: right to left into a column)."""
+        k = len(chain)
+        dims = [size(chain[0].shape[0])] + [size(f.shape[1]) for f in chain]
+        cost, split = {(i, i): 0 for i in range(k)}, {}
+        for length in range(2, k + 1):
+            for i in range(k - length + 1):
+                j = i + length - 1
+                if length < k and tuple(chain[i:j + 1]) in self.computed:
+                    cost[i, j] = 0              # computed anyway: shared
+                    continue
+                best = None
+                for s in range(i, j):
+                    diag = (s == i and isinstance(chain[i], E.DiagMat)) or \
+                        (s + 1 == j and isinstance(chain[j], E.DiagMat))      # diag(d) M is a broadcast
+                    c = cost[i, s] + cost[s + 1, j] + dims[i] * dims[j + 1] * (1 if diag else dims[s + 1])
+                    if best is None or c < best or (c == best and not rightward):
+                        best, split[i, j] = c, s
+                cost[i, j] = best
+        return split
+
+    def distribute(self, left, right):
+        """left · right (lists of factors) as a sum of products when one side is a sum of matrices that
+        `spreads` and the other makes a vector: (B + C) v = B v + C v, vᵀ(B + C) = vᵀB + vᵀC. Else None."""
+        if len(left) == 1 and kind(right[-1]) == "c":
+            terms = self.terms(left[0])
+            if terms:
+                return E.Add(*(self.lower(E.product(t, *right)) for t in terms))
+        if len(right) == 1 and kind(left[0]) == "r":
+            terms = self.terms(right[0])
+            if terms:
+                return E.Add(*(self.lower(E.product(*left, t)) for t in terms))
+        return None
+
+    def terms(self, f):
+        """The terms of a sum of matrices (or of its transpose, (B + C)ᵀ = Bᵀ + Cᵀ) to distribute a
+        product over; None when f is no such sum or is computed as a matrix anyway."""
+        from .printers.text import broadcast_literal
+        flipped = isinstance(f, E.Transpose)
+        s = f.arg if flipped else f
+        if not isinstance(s, E.Add) or kind(s) != "m" or s in self.keep \
+                or any(broadcast_literal(t) is not None for t in s.terms):
+            return None
+        self.spread.add(s)
+        return [transposed(t) for t in s.terms] if flipped else list(s.terms)
+
+
+def transposed(e):
+    """eᵀ with the transpose pushed inside: (P Q)ᵀ = Qᵀ Pᵀ, (B + C)ᵀ = Bᵀ + Cᵀ, Sᵀ = S for symmetric S."""
+    if isinstance(e, E.Transpose):
+        return e.arg
+    if e.is_scalar or isinstance(e, (E.DiagMat, E.Identity)) or (isinstance(e, E.Var) and e.has("symmetric")):
+        return e
+    if isinstance(e, E.Mul):
+        return E.product(*(transposed(f) for f in reversed(e.factors)))
+    if isinstance(e, E.Add):
+        return E.Add(*(transposed(t) for t in e.terms))
+    return E.Transpose(e)
+
+
+def merge_diagonals(chain):
+    """I M = M and diag(a) diag(b) = diag(a ⊙ b)."""
+    out = []
+    for f in chain:
+        if isinstance(f, E.Identity) and len(chain) > 1:
+            continue
+        if out and isinstance(f, E.DiagMat) and isinstance(out[-1], E.DiagMat):
+            out[-1] = E.DiagMat(E.Hadamard(*sorted((out[-1].arg, f.arg), key=lambda a: a.sort_key)))
+            continue
+        out.append(f)
+    return out or chain[:1]
+
+
+def is_syrk(chain):
+    return len(chain) == 3 and isinstance(chain[1], E.DiagMat) and isinstance(chain[0], E.Transpose) \
+        and chain[0].arg is chain[2] and kind(chain[2]) == "m" and is_nonnegative(chain[1].arg)
+
+
+def is_nonnegative(e):
+    """A sufficient test: σ(u) ⊙ (1 − σ(u)), squares, exponentials, and products of those."""
+    if isinstance(e, E.Apply):
+        return e.fn in ("exp", "sigmoid", "softplus", "abs", "relu", "step", "sqrt")
+    if isinstance(e, E.Pow):
+        return isinstance(e.exponent, E.Num) and e.exponent.value.denominator == 1 and e.exponent.value % 2 == 0
+    if isinstance(e, (E.Hadamard, E.Mul)):
+        return all(is_nonnegative(f) for f in e.args)
+    if isinstance(e, E.Add) and len(e.terms) == 2:      # 1 − σ(u)
+        one, other = e.terms
+        c, rest = E.coefficient(other)
+        return (one is E.ONE or isinstance(one, E.Ones)) and c == -1 and isinstance(rest, E.Apply) \
+            and rest.fn == "sigmoid"
+    return isinstance(e, E.Num) and e.value >= 0
+
+
+# ---- rewrites over the lowered outputs -------------------------------------------------------
+def share_quadratic_forms(outputs):
+    """vᵀ M v → ½ vᵀ g wherever g = (M + Mᵀ) v is a node of the outputs."""
+    nodes = set(E.nodes(*outputs))
+    halves = {}
+    for g in nodes:
+        if isinstance(g, E.Mul) and len(g.factors) == 2 and isinstance(g.factors[0], E.Add) \
+                and kind(g.factors[1]) == "c" and len(g.factors[0].terms) == 2:
+            a, b = g.factors[0].terms
+            if b is E.Transpose(a) or a is E.Transpose(b):
+                halves[a, g.factors[1]] = halves[b, g.factors[1]] = g
+    subst = {}
+    for q in nodes:
+        if isinstance(q, E.Mul) and len(q.factors) == 2 and isinstance(q.factors[0], E.Transpose) \
+                and isinstance(q.factors[1], E.Mul) and len(q.factors[1].factors) == 2:
+            v = q.factors[0].arg
+            m, w = q.factors[1].factors
+            g = halves.get((m, v))
+            if w is v and g is not None:
+                subst[q] = E.Mul(E.Num(Fraction(1, 2)), E.Mul(q.factors[0], g))
+    return substitute(outputs, subst) if subst else outputs
+
+
+def substitute(outputs, subst):
+    memo = dict(subst)
+
+    def go(e):
+        hit = memo.get(e)
+        if hit is None:
+            hit = memo[e] = _merge_coefficients(e.rebuild([go(c) for c in e.children]) if e.children else e)
+        return hit
+    return [go(o) for o in outputs]
+
+
+def _merge_coefficients(e):
+    """a (b P) = (a b) P for numbers a, b."""
+    if isinstance(e, E.Mul) and len(e.factors) == 2 and isinstance(e.factors[0], E.Num) \
+            and isinstance(e.factors[1], E.Mul) and isinstance(e.factors[1].factors[0], E.Num):
+        inner = e.factors[1].factors
+        return E.Mul(E.Num(e.factors[0].value * inner[0].value), *inner[1:])
+    return e
+
+
+def plan(outputs, passes=3):
+    """The outputs lowered. A first pass distributes every sum and reuses no product; each further
+    pass keeps whole the sums, and reuses the products, that the previous one computed anyway."""
+    keep, computed = frozenset(), frozenset()
+    for _ in range(passes):
+        planner = Planner(keep, computed)
+        lowered = [planner.lower(o) for o in outputs]
+        nodes = set(E.nodes(*lowered))
+        done = {e for e, low in planner.memo.items() if low in nodes}
+        new_keep = keep | {s for s in planner.spread if s in done}
+        new_computed = frozenset(e for e in done if isinstance(e, E.Mul) and not any(f.is_scalar for f in e.factors))
+        if new_keep == keep and new_computed == computed:
+            break
+        keep, computed = new_keep, new_computed
+    return share_quadratic_forms(lowered)
