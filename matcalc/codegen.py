@@ -336,6 +336,8 @@ class Generator:
         return " * ".join(parts)
 
     def e_kron(self, e):
+        if kind(e) in "cr":     # a vector (1-D) from vectors and scalars: kron of 1-D arrays is 1-D
+            return self.op("kron", self.code(e.left), self.code(e.right))
         left, right = self.as_2d(e.left), self.as_2d(e.right)
         return self.op("kron", left, right)
 

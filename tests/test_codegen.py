@@ -53,6 +53,8 @@ PLAN = [
     ("hessian", "logsumexp(A x + b)", "x", None),
     ("grad", "logsumexp(x) - y^T softmax(x)", "x", None),
     ("grad", "sum(sigmoid(X w))", "w", None),
+    ("grad", "(x ⊗ y)^T z", "z", None),                      # a Kronecker product of vectors is 1-D
+    ("jacobian", "(x ⊗ y) w^T", "w", None),
 ]
 CASES += PLAN
 
