@@ -6,6 +6,7 @@ recursion limit of 1000. Such calls are retried once on a thread with a large st
 recursion limit: the common, shallow case pays nothing, and the deep case is a result, not a
 crash. What is too deep even there is reported by the caller as a LimitError.
 """
+import contextvars
 import functools
 import sys
 import threading
@@ -37,11 +38,12 @@ def call(fn, *args, **kwargs):
 def call_deep(fn, *args, **kwargs):
     """fn(*args, **kwargs) on a thread with a large stack and a high recursion limit."""
     out = {}
+    context = contextvars.copy_context()      # the caller's context variables (parse's unifier) go along
 
     def run():
         _state.deep = True
         try:
-            out["value"] = fn(*args, **kwargs)
+            out["value"] = context.run(fn, *args, **kwargs)
         except BaseException as err:          # handed to the caller's thread as it is
             out["error"] = err
 

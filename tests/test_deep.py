@@ -163,3 +163,16 @@ def test_errors_raised_on_the_deep_stack_reach_the_caller():
         return fail(n - 1)
     with pytest.raises(ValueError, match="at the bottom"):
         stack.call(fail, 3_000)
+
+
+def test_the_deep_stack_sees_the_callers_context_variables():
+    import contextvars
+    var = contextvars.ContextVar("probe", default="unset")
+
+    def read(n):
+        return var.get() if n == 0 else read(n - 1)
+    token = var.set("caller")
+    try:
+        assert stack.call(read, 3_000) == "caller"
+    finally:
+        var.reset(token)
