@@ -1,6 +1,6 @@
 """The language: every documented form parses, equivalent notations give equal trees, types are inferred."""
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 import matcalc
 from matcalc import expr as E
@@ -196,6 +196,10 @@ WHERE = {"A": "n x n", "B": "n x n", "X": "n x n", "c": "scalar", "a": "scalar",
 @settings(max_examples=300, deadline=None)
 @given(expressions())
 def test_print_then_parse_is_the_identity(text):
-    e = matcalc.parse(text, WHERE)
+    try:
+        e = matcalc.parse(text, WHERE)
+    except matcalc.ParseError as err:       # a quotient by a constant zero, such as (c) / ((2) - (2))
+        assert err.message == "division by zero" and "/" in text, (text, err)
+        assume(False)
     again = matcalc.parse(str(e), WHERE)
     assert again is e, f"{text!r} printed as {str(e)!r}, which parses to {str(again)!r}"
