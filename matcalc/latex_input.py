@@ -31,6 +31,7 @@ _SIDED_BARS = {"lVert": ("||", True), "rVert": ("||", False), "lvert": ("|", Tru
                "left\\lvert": ("|", True), "right\\rvert": ("|", False)}
 _WRAPPERS = ("mathbf", "boldsymbol", "bm", "vec", "mathit", "mathrm", "operatorname", "text", "mathsf",
              "mathnormal", "textrm", "textit", "operatorname*", "mathopen", "mathclose")
+_NUMBER = re.compile(r"\s*(\d+\.\d+|\d+|\.\d+)\s*")
 _COMMAND = re.compile(r"\\(left\\[|{lLrR][A-Za-z]*|right\\[|}lLrR][A-Za-z]*|left[(\[|.{]|right[)\]|.}]|[A-Za-z]+\*?|.)",
                       re.S)
 
@@ -41,6 +42,7 @@ class Translation:
     def __init__(self, source):
         self.source, self.out, self.where = source, [], []
         self.bars = []          # open sided bars: (bar, start, end) of the command in the source
+        self.matrices = 0       # open matrix environments
 
     def emit(self, text, pos):
         self.out.append(text)
@@ -124,6 +126,12 @@ def _run(src, i, end, t):
         elif name in ("frac", "tfrac", "dfrac"):
             a0, a1, after = _group(src, after)
             b0, b1, after = _group(src, after)
+            if t.matrices and _NUMBER.fullmatch(src[a0:a1]) and _NUMBER.fullmatch(src[b0:b1]):
+                t.emit(" " + src[a0:a1].strip(), a0)        # an entry of a matrix literal is a number or a
+                t.emit("/", a1)                              # quotient of two, never in parentheses
+                t.emit(src[b0:b1].strip() + " ", b0)
+                i = after
+                continue
             t.emit("((", i)
             _run(src, a0, a1, t)
             t.emit(")/(", a1)
@@ -139,6 +147,7 @@ def _run(src, i, end, t):
             env = src[a0:a1]
             if env not in ("bmatrix", "pmatrix", "matrix"):
                 raise ParseError(f"unsupported LaTeX environment '{env}'", i, src, end=after)
+            t.matrices += 1 if name == "begin" else -1
             t.emit("[" if name == "begin" else "]", i)
         elif name in _WRAPPERS:
             a0, a1, after = _group(src, after)

@@ -323,7 +323,7 @@ def _to_ast(tree):
         if op == "number":
             return kids[0]
         if op in ("fraction", "negfraction"):
-            num, den = kids[-2].args[0], kids[-1].args[0]
+            num, den = kids[-3].args[0], kids[-1].args[0]       # NUMBER SLASH NUMBER, after an optional MINUS
             if den == 0:
                 raise ParseError("division by zero", a, end=b)
             return Node("num", ((-1 if op == "negfraction" else 1) * num / den,), a, b)

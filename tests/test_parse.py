@@ -152,6 +152,20 @@ def test_latex_bars_that_say_their_side_nest():
     assert err.value.pos == 0
 
 
+def test_fractions_in_matrix_literals():
+    # [1/2, -1/3] raised AttributeError (the fraction rule read the '/' token as the numerator)
+    w = {"x": "2"}
+    e = matcalc.parse("[1/2, -1/3] .* x", w)
+    assert e is matcalc.parse("[0.5, -1/3] .* x", w)
+    assert matcalc.parse(str(e), w) is e and matcalc.parse(e.latex(), w) is e
+    m = matcalc.parse("[1, 2; -3/4, 5]")
+    assert m.shape == (2, 2) and matcalc.parse(m.latex()) is m      # \frac{3}{4} inside bmatrix
+    with pytest.raises(matcalc.ParseError, match="division by zero"):
+        matcalc.parse("[1/0, 1]")
+    with pytest.raises(matcalc.ParseError, match="unexpected '3'"):
+        matcalc.parse(r"\begin{bmatrix} \frac{1}{2}3 \\ 1 \end{bmatrix}")      # not 1/23
+
+
 # ---- print → parse is the identity, on random expressions ------------------------------------
 VEC = st.sampled_from(["x", "y", "z", "A x", "exp(x)", "x .* y", "x ./ y", "-x", "2 x", "1/2 y", "x - y",
                        "tanh(A y)", "softmax(x)", "diag(B)", "X^-1 y", "abs(x)", "x.^2"])
