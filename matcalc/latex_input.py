@@ -31,6 +31,8 @@ _SIDED_BARS = {"lVert": ("||", True), "rVert": ("||", False), "lvert": ("|", Tru
                "left\\lvert": ("|", True), "right\\rvert": ("|", False)}
 _WRAPPERS = ("mathbf", "boldsymbol", "bm", "vec", "mathit", "mathrm", "operatorname", "text", "mathsf",
              "mathnormal", "textrm", "textit", "operatorname*", "mathopen", "mathclose")
+_COMMUTATION = re.compile(r"K_\{\s*([A-Za-z0-9]+)\s*,\s*([A-Za-z0-9]+)\s*\}")
+_SIZED_ZERO = re.compile(r"\s*_\{((?:[^{}\\]|\{[^{}]*\})*\\times(?:[^{}\\]|\{[^{}]*\})*)\}")
 _NUMBER = re.compile(r"\s*(\d+\.\d+|\d+|\.\d+)\s*")
 _COMMAND = re.compile(r"\\(left\\[|{lLrR][A-Za-z]*|right\\[|}lLrR][A-Za-z]*|left[(\[|.{]|right[)\]|.}]|[A-Za-z]+\*?|.)",
                       re.S)
@@ -110,6 +112,12 @@ def _run(src, i, end, t):
             t.emit(",", i)
             i += 1
             continue
+        if ch == "K" and (i == 0 or not src[i - 1].isalnum()):
+            m = _COMMUTATION.match(src, i, end)
+            if m is not None:                            # K_{m,n}, as the printer writes commutation(m, n)
+                t.emit(f"commutation({m.group(1)}, {m.group(2)})", i)
+                i = m.end()
+                continue
         if ch != "\\":
             t.emit(ch, i)
             i += 1
@@ -152,7 +160,14 @@ def _run(src, i, end, t):
         elif name in _WRAPPERS:
             a0, a1, after = _group(src, after)
             word = src[a0:a1].strip()
-            if name in ("mathbf", "boldsymbol", "bm") and word in ("1", "0"):
+            sized = _SIZED_ZERO.match(src, after, end) if word == "0" else None
+            if name in ("mathbf", "boldsymbol", "bm") and sized is not None:
+                # 0_{m \times n}, as the printer writes a zero matrix; sizes that are not names (n^{2}) are left open
+                dims = [d.strip() for d in sized.group(1).split("\\times")]
+                plain = len(dims) == 2 and all(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*|[0-9]+", d) for d in dims)
+                t.emit(f"zeros({dims[0]}, {dims[1]})" if plain else "matrix(0)", i)
+                after = sized.end()
+            elif name in ("mathbf", "boldsymbol", "bm") and word in ("1", "0"):
                 t.emit(f"vector({word})", i)
             elif word.startswith("\\") and word[1:] in _GREEK:
                 t.emit(word[1:], a0)

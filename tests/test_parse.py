@@ -166,6 +166,24 @@ def test_fractions_in_matrix_literals():
         matcalc.parse(r"\begin{bmatrix} \frac{1}{2}3 \\ 1 \end{bmatrix}")      # not 1/23
 
 
+def test_latex_of_rows_zero_matrices_and_entrywise_norms_reads_back():
+    row = matcalc.parse("vector(1)^T x")
+    assert row.latex() == r"\mathbf{1}^{\top} x" and matcalc.parse(row.latex()) is row
+    zero_row = matcalc.hessian("c^2 + x^T x", "c", wrt2="x", where={"c": "scalar", "x": "n"})
+    assert zero_row.latex() == r"\mathbf{0}^{\top}"
+    zero = matcalc.parse("zeros(m, n)")
+    assert zero.latex() == r"\mathbf{0}_{m \times n}" and matcalc.parse(zero.latex()) is zero
+    assert matcalc.parse("X .^ -1").latex() == r"1 \oslash X"
+    assert matcalc.parse(r"1 \oslash X") is matcalc.parse("X .^ -1")
+    ones = matcalc.parse("matrix(1) X")
+    assert ones.latex().startswith(r"\left(\mathbf{1} \mathbf{1}^{\top}\right)")
+    entrywise = matcalc.parse("norm1(X)")             # sum |X_ij|: not the induced norm ||X||_1, refused as input
+    assert entrywise.latex() == r"\left\lVert \operatorname{vec}\mathopen{}\left(X\right)\mathclose{} \right\rVert_1"
+    k = matcalc.parse("commutation(m, n) vec(X)", {"X": "m x n"})
+    assert matcalc.parse(k.latex(), {"X": "m x n"}) is k                        # K_{m,n}
+    assert matcalc.parse("2 K_{n,n}", latex=True) is matcalc.parse("2 commutation(n, n)")
+
+
 # ---- print → parse is the identity, on random expressions ------------------------------------
 VEC = st.sampled_from(["x", "y", "z", "A x", "exp(x)", "x .* y", "x ./ y", "-x", "2 x", "1/2 y", "x - y",
                        "tanh(A y)", "softmax(x)", "diag(B)", "X^-1 y", "abs(x)", "x.^2"])

@@ -50,6 +50,16 @@ def latex_name(name, is_vector=False, bold=False):
     return text + (f"_{{{sub}}}" if sub else "")
 
 
+def dim_latex(d):
+    """A dimension: n, 3, or a product such as n^{2} m."""
+    if not isinstance(d, tuple):
+        return str(d)
+    counts = {}
+    for f in d:
+        counts[f] = counts.get(f, 0) + 1
+    return " ".join(f"{f}^{{{k}}}" if k > 1 else f"{f}" for f, k in counts.items())
+
+
 def num_latex(v):
     return str(v.numerator) if v.denominator == 1 else rf"\frac{{{v.numerator}}}{{{v.denominator}}}"
 
@@ -109,9 +119,19 @@ class _L:
         return "I", ATOM
 
     def l_zero(self, e):
+        if e.shape[0] == 1 and e.shape[1] != 1:             # a row: the transpose of a zero vector
+            return rf"\mathbf{{0}}^{{{self.o.transpose}}}", POST
+        r, c = e.shape
+        if r != 1 and c != 1:                     # a zero matrix, sized: a lone one has no context
+            return rf"\mathbf{{0}}_{{{dim_latex(r)} \times {dim_latex(c)}}}", ATOM
         return r"\mathbf{0}", ATOM
 
     def l_ones(self, e):
+        r, c = e.shape
+        if r == 1 and c != 1:
+            return rf"\mathbf{{1}}^{{{self.o.transpose}}}", POST
+        if r != 1 and c != 1:                               # the all-ones matrix, an outer product
+            return rf"\mathbf{{1}} \mathbf{{1}}^{{{self.o.transpose}}}", JUXT
         return r"\mathbf{1}", ATOM
 
     def l_commutation(self, e):
@@ -166,7 +186,8 @@ class _L:
     def l_pow(self, e):
         base, k = e.base, e.exponent
         if not base.is_scalar and isinstance(k, E.Num) and k.value == -1:
-            return rf"\mathbf{{1}} \oslash {self.wrap(base, PROD)}", ELEM
+            one = r"\mathbf{1}" if base.shape[1] == 1 else "1"       # 1 ⊘ X: the number spread over X
+            return rf"{one} \oslash {self.wrap(base, PROD)}", ELEM
         if isinstance(k, E.Num) and k.value == E.Fraction(1, 2) and base.is_scalar:
             return rf"\sqrt{{{self.p(base)[0]}}}", ATOM
         exp = self.p(k)[0]
@@ -209,6 +230,9 @@ class _L:
         return r"\operatorname{vec}" + self.arg(e.arg), ATOM
 
     def l_norm(self, e):
+        if e.p == 1 and not e.arg.is_vector and not e.arg.is_scalar:
+            # the entry-wise 1-norm of a matrix (‖X‖₁ would read as the induced norm): ‖vec(X)‖₁
+            return rf"\left\lVert \operatorname{{vec}}{self.arg(e.arg)} \right\rVert_1", ATOM
         inner = self.p(e.arg)[0]
         sub = "_1" if e.p == 1 else ("_F" if not e.arg.is_vector and not e.arg.is_scalar else "")
         return rf"\left\lVert {inner} \right\rVert{sub}", ATOM
