@@ -180,7 +180,7 @@ def _run(src, i, end, t):
         elif name in _SIMPLE:
             t.emit(_SIMPLE[name], i)
         elif name in _GREEK:
-            t.emit(name + " ", i)
+            t.emit(name + ("" if src.startswith("_", after) else " "), i)       # \mu_0 is the name mu_0
         else:
             raise ParseError(f"unknown or unsupported LaTeX command '\\{name}'", i, src, end=after)
         i = after

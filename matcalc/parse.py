@@ -15,7 +15,7 @@ from pathlib import Path
 from . import expr as E
 from . import shapes as S
 from .declarations import parse_declarations
-from .errors import LimitError, MatcalcError, ParseError, ShapeError
+from .errors import DeclarationError, LimitError, MatcalcError, ParseError, ShapeError
 
 MAX_INPUT = 100_000   # characters
 MAX_DEPTH = 64        # nesting of brackets and bars
@@ -127,13 +127,14 @@ class _PostLex:
                     tok = Token.new_borrow_pos("FUNC", "sigmoid", tok)
                     yield tok
                 else:
-                    parts = _split_name(tok.value, declared)
+                    parts = _split_name(_normal_name(tok.value), declared)
                     if len(parts) > 2 and nxt is not None and nxt.type == "LPAR" and nxt.start_pos == tok.end_pos:
                         raise _unknown_function(tok)
                     offset = 0
-                    for part in parts:
+                    for k, part in enumerate(parts):
+                        width = len(part) if k < len(parts) - 1 else tok.end_pos - tok.start_pos - offset
                         yield Token("NAME", part, tok.start_pos + offset, tok.line, tok.column + offset,
-                                    tok.end_line, tok.column + offset + len(part), tok.start_pos + offset + len(part))
+                                    tok.end_line, tok.column + offset + width, tok.start_pos + offset + width)
                         offset += len(part)
                     tok = Token("NAME", parts[-1])
             else:
@@ -163,12 +164,18 @@ def _user_function_token(self, tok, tokens, i):
 _PostLex._user_function = _user_function_token
 
 
+def _normal_name(name):
+    """x_{0} is x_0: braces around a subscript are notation, not part of the name."""
+    return re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", name) if "_{" in name else name
+
+
 def _split_name(name, declared):
-    """`Ax` → [A, x]: a run of letters that is not a known name is a product of single letters."""
+    """`Ax` → [A, x]: a run of letters that is not a known name is a product of single letters; a Greek
+    name keeps its digits and subscript (mu_0, alpha2)."""
     if name in declared or name in GREEK_NAMES or name in IDENTITY_NAMES or len(name) == 1:
         return [name]
     m = re.match(r"^([A-Za-z]+)(.*)$", name)
-    if m is None or len(m.group(1)) == 1:
+    if m is None or len(m.group(1)) == 1 or m.group(1) in GREEK_NAMES:
         return [name]
     letters, suffix = m.groups()
     return list(letters[:-1]) + [letters[-1] + suffix]
@@ -404,7 +411,8 @@ def _normsub(tok):
 def letter_kind(name):
     """matrixcalculus.org's convention: a–g and lower-case Greek are scalars, h–z vectors."""
     first = name[0]
-    if name in GREEK_NAMES or not ("a" <= first.lower() <= "z"):
+    letters = re.match(r"[A-Za-z]*", name).group()
+    if name in GREEK_NAMES or letters in GREEK_NAMES or not ("a" <= first.lower() <= "z"):   # mu, mu_0, alpha2
         return "scalar"
     return "scalar" if first <= "g" else "vector"
 
@@ -1125,6 +1133,14 @@ class Parsed:
 def parse_full(text, where=None, latex=None):
     """latex: True forces LaTeX input, None detects it by a backslash."""
     decls = parse_declarations(where)
+    if any("_{" in name for name in decls):
+        normal, original = {}, {}
+        for name, decl in decls.items():
+            key = _normal_name(name)
+            if key in normal:
+                raise DeclarationError(f"'{original[key]}' and '{name}' are the same name ({key}), declared twice")
+            normal[key], original[key] = decl, name
+        decls = normal
     source = text
     translation = None
     if latex or (latex is None and isinstance(text, str) and "\\" in text):

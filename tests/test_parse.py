@@ -184,6 +184,22 @@ def test_latex_of_rows_zero_matrices_and_entrywise_norms_reads_back():
     assert matcalc.parse("2 K_{n,n}", latex=True) is matcalc.parse("2 commutation(n, n)")
 
 
+def test_subscripts_and_greek_names():
+    # x_{0} was a variable other than x_0; mu_0 was m u_0; LaTeX \mu_0 did not parse (mu _0)
+    assert matcalc.parse("x_{0} + x_0").variables == {"x_0": "vector n"}
+    assert matcalc.parse("x_{0}^T x_{0}", {"x_{0}": "n"}) is matcalc.parse("x_0^T x_0", {"x_0": "n"})
+    with pytest.raises(matcalc.DeclarationError, match="the same name"):
+        matcalc.parse("x_0", {"x_{0}": "n", "x_0": "m"})
+    assert matcalc.parse("mu_0").variables == {"mu_0": "scalar"}                 # lower-case Greek: a scalar
+    assert matcalc.parse("alpha2 x").variables == {"alpha2": "scalar", "x": "vector n"}
+    assert matcalc.parse("x - mu_0").variables == {"mu_0": "vector n", "x": "vector n"}
+    assert matcalc.parse(r"x - \mu_0") is matcalc.parse(r"x - \mu_{0}") is matcalc.parse("x - mu_0")
+    assert matcalc.parse(r"\Sigma_1^{-1}") is matcalc.parse("Sigma_1^-1")
+    e = matcalc.parse("(x - mu_0)^T Sigma_1^-1 (x - mu_0)")
+    assert matcalc.parse(e.latex()) is e and matcalc.parse(str(e)) is e
+    assert matcalc.parse("Ax_{0}") is matcalc.parse("A x_0")
+
+
 # ---- print → parse is the identity, on random expressions ------------------------------------
 VEC = st.sampled_from(["x", "y", "z", "A x", "exp(x)", "x .* y", "x ./ y", "-x", "2 x", "1/2 y", "x - y",
                        "tanh(A y)", "softmax(x)", "diag(B)", "X^-1 y", "abs(x)", "x.^2"])
