@@ -5,14 +5,20 @@ levels deep (a Horner-factored differential, a long network) runs past Python's 
 recursion limit of 1000. Such calls are retried once on a thread with a large stack and a high
 recursion limit: the common, shallow case pays nothing, and the deep case is a result, not a
 crash. What is too deep even there is reported by the caller as a LimitError.
+
+The recursion limit is process-wide while the deep call runs: another thread recursing at the
+same time gets the higher limit on its ordinary stack.
 """
 import contextvars
 import functools
 import sys
 import threading
 
-DEEP_RECURSION_LIMIT = 60_000
-DEEP_STACK_BYTES = 1 << 30   # address space only: a thread's stack pages are committed as they are touched
+# Address space only: a thread's stack pages are committed as they are touched. Smaller sizes are
+# tried where a platform refuses a large one; the recursion limit keeps ~16 kB of stack per level.
+STACK_SIZES = (1 << 30, 1 << 28, 1 << 26)
+BYTES_PER_LEVEL = 16_384
+DEEP_RECURSION_LIMIT = STACK_SIZES[0] // BYTES_PER_LEVEL
 
 _state = threading.local()
 
@@ -48,12 +54,16 @@ def call_deep(fn, *args, **kwargs):
             out["error"] = err
 
     old_limit = sys.getrecursionlimit()
+    for size in STACK_SIZES:
+        try:
+            old_size = threading.stack_size(size)
+            break
+        except (ValueError, RuntimeError):
+            continue
+    else:                                     # a platform without a settable stack size
+        raise RecursionError("maximum recursion depth exceeded")
     try:
-        old_size = threading.stack_size(DEEP_STACK_BYTES)
-    except (ValueError, RuntimeError):        # a platform without a settable stack size
-        raise RecursionError("maximum recursion depth exceeded") from None
-    try:
-        sys.setrecursionlimit(max(old_limit, DEEP_RECURSION_LIMIT))
+        sys.setrecursionlimit(max(old_limit, size // BYTES_PER_LEVEL))
         worker = threading.Thread(target=run, name="matcalc-deep", daemon=True)
         worker.start()
     finally:
