@@ -201,7 +201,7 @@ class Generator:
                     self.dims[d] = (self.ident[v], axis, v)
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
         self.functions = {key: sanitize(label, taken) for key, label in user_functions(outputs)}
-        self.lines, self.memo = [], {}
+        self.lines, self.memo, self.groups = [], {}, set()
         self.counter = 0
         self.outputs = plan(outputs)
         self.uses = count_uses(self.outputs)
@@ -250,7 +250,7 @@ class Generator:
             return self.op("sum", text)
         if arg_kind == "s":
             return text
-        return f"{text if _is_atomic(text) else f'({text})'}.sum()"
+        return f"{self.atomic(text)}.sum()"
 
     def factor(self, x):
         """The Cholesky factor of an spd variable (NumPy), computed once for log det, inverse and solves."""
@@ -261,6 +261,16 @@ class Generator:
 
     def is_spd(self, e):
         return self.target == "numpy" and isinstance(e, E.Var) and e.has("spd")
+
+    def group(self, text):
+        """(text): one operand, remembered so that nested products are not rescanned."""
+        text = f"({text})"
+        self.groups.add(text)
+        return text
+
+    def atomic(self, text):
+        """text as an operand: as it is when safe to juxtapose, else parenthesized."""
+        return text if text in self.groups or _is_atomic(text) else self.group(text)
 
     def op(self, name, *args):
         return self.ops[name].format(*args)
@@ -307,7 +317,7 @@ class Generator:
                 text, neg = repr(float(abs(lit))), lit < 0
             elif c < 0:     # −c·rest, shared when the term is (rest is then used as often)
                 text = self.code(rest if c == -1 else E.Mul(E.Num(-c), rest), shared=self.uses.get(t, 0) > 1)
-                text, neg = text if _is_atomic(text) else f"({text})", True
+                text, neg = self.atomic(text), True
             else:
                 text, neg = self.wrapped(t), False
             parts.append(("-" if neg else "") + text if i == 0 else (" - " if neg else " + ") + text)
@@ -320,7 +330,7 @@ class Generator:
 
     def wrapped(self, e):
         text = self.code(e)
-        return text if _is_atomic(text) else f"({text})"
+        return self.atomic(text)
 
     def e_hadamard(self, e):
         parts = []
@@ -381,7 +391,7 @@ class Generator:
                 and not isinstance(a.factors[-1], (E.Inverse, E.DiagMat)):
             *xs, y = a.factors   # tr(P Y) = sum(P ⊙ Yᵀ): one matrix product fewer
             p = self.chain(xs)
-            p = p if _is_atomic(p) else f"({p})"
+            p = self.atomic(p)
             return self.sum(f"{p} * {self.transposed(y)}")
         return self.op("trace", self.code(a))
 
@@ -460,8 +470,8 @@ class Generator:
         if body is None:
             text = " * ".join(coef) if coef else "1.0"
         else:
-            text = " * ".join(coef + [body if _is_atomic(body) or not coef else f"({body})"])
-        return sign + (text if not sign or _is_atomic(text) else f"({text})")
+            text = " * ".join(coef + [self.atomic(body) if coef else body])
+        return sign + (self.atomic(text) if sign else text)
 
     def chain(self, chain):
         """Multiply a chain right to left when it ends in a column, else left to right."""
@@ -502,7 +512,7 @@ class Generator:
         if "s" in (lk, rk):    # a 1×1 partial product inside a chain scales the rest
             code = f"{lcode} * {rcode}"
             other = right if lk == "s" else left
-            return f"({code})", (_Computed(other[0].shape), other[1])
+            return self.group(code), (_Computed(other[0].shape), other[1])
         out_kind = {("c", "r"): "m", ("r", "c"): "s", ("m", "c"): "c", ("r", "m"): "r", ("m", "m"): "m"}[(lk, rk)]
         if isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat):
             code = self.op("diag", f"{lcode} * {rcode}")
@@ -526,7 +536,7 @@ class Generator:
         else:
             code = f"{lcode} @ {rcode}"
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
-        return f"({code})", (placeholder, out_kind)
+        return self.group(code), (placeholder, out_kind)
 
     def function(self, fname, labels, doc):
         args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
@@ -587,20 +597,22 @@ def _one_plus_exp(a):
 
 def _is_atomic(text):
     """A name, a number, or a call / parenthesized group spanning the whole text (safe to juxtapose)."""
-    m = re.match(r"[\w.]*", text)
+    m = _NAME.match(text)
     rest = text[m.end():]
     if not rest:
         return True
     if not rest.startswith("("):
         return False
     depth = 0
-    for i, ch in enumerate(rest):
-        depth += ch in "(["
-        depth -= ch in ")]"
+    for b in _BRACKET.finditer(rest):      # nested products make long texts: visit brackets only
+        depth += 1 if b.group() in "([" else -1
         if depth == 0:
-            tail = rest[i + 1:]
-            return not tail or re.fullmatch(r"(\[[^\]]*\])+", tail) is not None
+            tail = rest[b.end():]
+            return not tail or _INDEXES.fullmatch(tail) is not None
     return False
+
+
+_NAME, _BRACKET, _INDEXES = re.compile(r"[\w.]*"), re.compile(r"[()\[\]]"), re.compile(r"(\[[^\]]*\])+")
 
 
 def _transpose(code):

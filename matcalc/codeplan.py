@@ -95,7 +95,7 @@ class Planner:
         k = len(chain)
         rightward = kind(chain[-1]) == "c"
         if k > MAX_SEARCH:      # no search: right to left into a column, else left to right
-            splits = {(i, j): i if rightward else j - 1 for i in range(k) for j in range(i + 1, k)}
+            splits = _Fixed(rightward)
         else:
             splits = self.splits(chain, rightward)
 
@@ -155,6 +155,16 @@ class Planner:
             return None
         self.spread.add(s)
         return [transposed(t) for t in s.terms] if flipped else list(s.terms)
+
+
+class _Fixed:
+    """The splits of a chain multiplied right to left (or left to right), as a mapping."""
+
+    def __init__(self, rightward):
+        self.rightward = rightward
+
+    def __getitem__(self, ij):
+        return ij[0] if self.rightward else ij[1] - 1
 
 
 def transposed(e):
