@@ -132,8 +132,9 @@ class Planner:
         return split
 
     def distribute(self, left, right):
-        """left · right (lists of factors) as a sum of products when one side is a sum of matrices that
-        `spreads` and the other makes a vector: (B + C) v = B v + C v, vᵀ(B + C) = vᵀB + vᵀC. Else None."""
+        """left · right (lists of factors) as a sum of products when one side is a sum of matrices to
+        distribute (see `terms`) and the other makes a vector: (B + C) v = B v + C v, vᵀ(B + C) = vᵀB + vᵀC.
+        Else None."""
         if len(left) == 1 and kind(right[-1]) == "c":
             terms = self.terms(left[0])
             if terms:
@@ -168,7 +169,7 @@ class _Fixed:
 
 
 def transposed(e):
-    """eᵀ with the transpose pushed inside: (P Q)ᵀ = Qᵀ Pᵀ, (B + C)ᵀ = Bᵀ + Cᵀ, Sᵀ = S for symmetric S."""
+    """eᵀ, the transpose pushed inside: (P Q)ᵀ = Qᵀ Pᵀ, (B + C)ᵀ = Bᵀ + Cᵀ, Sᵀ = S (S symmetric)."""
     if isinstance(e, E.Transpose):
         return e.arg
     if e.is_scalar or isinstance(e, (E.DiagMat, E.Identity)) or (isinstance(e, E.Var) and e.has("symmetric")):
