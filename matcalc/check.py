@@ -140,6 +140,13 @@ def _finite(a):
     return a is not None and np.all(np.isfinite(a))
 
 
+def _norm(a):
+    """‖a‖ without overflow: entries past 1e154 square to inf, which would make every error look small."""
+    a = np.asarray(a, dtype=float)
+    top = float(np.max(np.abs(a))) if a.size else 0.0
+    return top * float(np.linalg.norm(a / top)) if 0 < top < np.inf else top
+
+
 def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
     """Check `derivative` of `function` w.r.t. `wrt`.
 
@@ -200,7 +207,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
                 # rounding inside f (1 + e⁻²⁴ loses digits that f itself does not show) makes the two
                 # differences disagree; their gap bounds that noise, and is tiny next to a wrong rule's error
                 spread = float(np.max(np.abs(d1 - d2)))
-                norm = float(np.linalg.norm(deriv) * np.linalg.norm(d))
+                norm = _norm(deriv) * _norm(d)
                 denom = max(norm, float(np.max(np.abs(numeric))), 1e-300)
                 noise = 1e2 * np.finfo(float).eps * magnitude / t
                 margin = (err - noise - spread) / (RTOL * denom)

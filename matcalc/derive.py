@@ -166,7 +166,7 @@ def _linear_factor(factors):
 def differential(f, wrt, steps=None):
     """df as an expression linear in Differential(wrt), simplified; and the conditions met on the way."""
     d = Differentiator(wrt)
-    raw = d(f)
+    raw = d(simplify(f))      # x ⊙ x ⊙ … ⊙ x is x.^k first: the product rule on k copies would make k² terms
     df = simplify(raw) if raw is not None else None
     if steps is not None and raw is not None:
         steps.append(Step("differential: " + ", ".join(d.rules), DF, raw))

@@ -12,6 +12,10 @@ from . import shapes as S
 _interned = WeakValueDictionary()
 
 
+MAX_KEY = 256   # characters of a sort key; see Expr.sort_key
+Q_ONE, Q_ZERO = Fraction(1), Fraction(0)   # Fractions are immutable: built once, not in every rewrite
+
+
 class Expr:
     __slots__ = ("args", "shape", "_key", "_vars", "__weakref__")
     fields = ()
@@ -78,7 +82,8 @@ class Expr:
         """A total order used to put commutative operands in canonical order.
 
         A flat string, compared at C speed: the type's rank, the node's own fields, then the keys of
-        its children. Aᵀ sorts right after A.
+        its children. Aᵀ sorts right after A. A key longer than MAX_KEY keeps its head and ends in a
+        digest of the rest, so a tree k levels deep has keys of bounded length, not of length k.
         """
         if self._key is None:
             if isinstance(self, Transpose):
@@ -87,6 +92,9 @@ class Expr:
                 own = "|".join(str(a) for a in self.args if not isinstance(a, Expr))
                 kids = ",".join(c.sort_key for c in self.children)
                 key = f"{_RANK.get(type(self), 50):02d}{own}({kids})"
+                if len(key) > MAX_KEY:
+                    from hashlib import blake2b
+                    key = key[:MAX_KEY - 17] + "#" + blake2b(key.encode(), digest_size=8).hexdigest()
             object.__setattr__(self, "_key", key)
         return self._key
 
@@ -481,7 +489,7 @@ def product(*factors):
     Nested products are flattened, except a scalar-valued product inside a product that has a
     matrix chain: (x^T y) A cannot become the chain x^T y A.
     """
-    coef, scalars, chain = Fraction(1), [], []
+    coef, scalars, chain = Q_ONE, [], []
     has_chain = any(not f.is_scalar for f in factors)
     for f in factors:
         parts = f.factors if isinstance(f, Mul) and (not f.is_scalar or not has_chain) else (f,)
@@ -516,4 +524,4 @@ def coefficient(e):
     if isinstance(e, Mul) and isinstance(e.factors[0], Num):
         rest = e.factors[1:]
         return e.factors[0].value, rest[0] if len(rest) == 1 else Mul(*rest)
-    return Fraction(1), e
+    return Q_ONE, e

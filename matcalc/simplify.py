@@ -45,12 +45,8 @@ def simplify(e):
         _memo.clear()
     if e in _active:          # a rule asked for the node being simplified: leave it as is
         return e
+    _spend(1)
     _active.add(e)
-    _work[0] += 1
-    if _work[0] > MAX_WORK:
-        from .errors import LimitError
-        raise LimitError(f"the derivation needs more than {MAX_WORK:,} rewrites; the expression is too large "
-                         "or too deeply composed to derive in closed form")
     try:
         out = e
         for _ in range(50):
@@ -66,12 +62,21 @@ def simplify(e):
                 nxt = rule(out) if rule else out
             if nxt is out:
                 break
+            _spend(len(nxt.children))   # a rewrite costs its width: flattening a long chain is work too
             out = nxt
     finally:
         _active.discard(e)
     _memo[e] = out
     _memo[out] = out
     return out
+
+
+def _spend(n):
+    _work[0] += n
+    if _work[0] > MAX_WORK:
+        from .errors import LimitError
+        raise LimitError(f"the derivation needs more than {MAX_WORK:,} rewrites; the expression is too large "
+                         "or too deeply composed to derive in closed form")
 
 
 # ---- properties ---------------------------------------------------------------------------
@@ -131,7 +136,7 @@ def pow_parts(f):
     """f = base ^ exponent, with a rational exponent when there is one."""
     if isinstance(f, E.Pow) and isinstance(f.exponent, E.Num):
         return f.base, f.exponent.value
-    return f, Fraction(1)
+    return f, E.Q_ONE
 
 
 def make_pow(base, k):
@@ -140,7 +145,7 @@ def make_pow(base, k):
     return base if k == 1 else E.Pow(base, E.Num(k))
 
 
-def chain_product(chain, scalars=(), coef=Fraction(1)):
+def chain_product(chain, scalars=(), coef=E.Q_ONE):
     items = ([E.Num(coef)] if coef != 1 or not (scalars or chain) else []) + list(scalars) + list(chain)
     return items[0] if len(items) == 1 else E.Mul(*items)
 
@@ -231,8 +236,9 @@ def _merge_scalars(scalars):
         base, k = pow_parts(s)
         if base not in powers:
             order.append(base)
-            powers[base] = Fraction(0)
-        powers[base] += k
+            powers[base] = k
+        else:
+            powers[base] += k
     out = [make_pow(b, powers[b]) for b in order if powers[b] != 0]
     # the order E.product uses too (divisions last), so the two never undo each other's work
     return sorted((s for s in out if s is not E.ONE), key=lambda s: (E._is_reciprocal(s), s.sort_key))
@@ -363,7 +369,7 @@ def r_mul(e):
     if any(isinstance(f, E.Zero) or f is E.ZERO for f in factors):
         shape = e.shape
         return E.ZERO if shape == (1, 1) else E.Zero(shape)
-    coef, scalars, chain = Fraction(1), [], []
+    coef, scalars, chain = E.Q_ONE, [], []
     for f in factors:
         if f.is_scalar:
             c, rest = split(f)
@@ -407,16 +413,23 @@ def _term_order(t):
 
 
 def _sigmoid_merge(factors):
-    """eᵘ ⊘ (1 + eᵘ) = σ(u): find exp(u) next to (1 + exp(u))⁻¹ and fuse them."""
+    """eᵘ ⊘ (1 + eᵘ) = σ(u): find exp(u) next to (1 + exp(u))⁻¹ and fuse them (one pass: a product of
+    many exponentials is common, a matching pair is not)."""
+    denominators = {}                        # exp(u) → index of a factor (1 + exp(u))⁻¹
+    for j, g in enumerate(factors):
+        base, k = pow_parts(g)
+        if k == -1 and isinstance(base, E.Add) and len(base.terms) == 2:
+            a, b = base.terms
+            for f, other in ((a, b), (b, a)):
+                if isinstance(f, E.Apply) and f.fn == "exp" and (other is E.ONE or isinstance(other, E.Ones)):
+                    denominators.setdefault(f, j)
+    if not denominators:
+        return factors
     for i, f in enumerate(factors):
-        if isinstance(f, E.Apply) and f.fn == "exp":
-            for j, g in enumerate(factors):
-                base, k = pow_parts(g)
-                if k == -1 and isinstance(base, E.Add) and len(base.terms) == 2 and f in base.terms:
-                    other = base.terms[0] if base.terms[1] is f else base.terms[1]
-                    if other is E.ONE or isinstance(other, E.Ones):
-                        rest = [h for n, h in enumerate(factors) if n not in (i, j)]
-                        return rest + [E.Apply("sigmoid", f.arg)]
+        j = denominators.get(f)
+        if j is not None and isinstance(f, E.Apply):
+            rest = [h for n, h in enumerate(factors) if n not in (i, j)]
+            return rest + [E.Apply("sigmoid", f.arg)]
     return factors
 
 
@@ -444,7 +457,7 @@ def _common_factor(terms):
             shared.append((base, min(ks, key=abs)))
     if (g is None or g == 1) and not shared:
         return None
-    g = g if g is not None else Fraction(1)
+    g = g if g is not None else E.Q_ONE
     new_terms = []
     for c, scalars, chain in parts:
         rest = []
@@ -475,7 +488,7 @@ def r_add(e):
         if c == 0:
             continue
         if rest not in coeffs:
-            coeffs[rest] = Fraction(0)
+            coeffs[rest] = E.Q_ZERO
             order.append(rest)
         coeffs[rest] += c
     out = [E.product(E.Num(coeffs[r]), r) for r in order if coeffs[r] != 0]
@@ -565,10 +578,11 @@ def r_hadamard(e):
         factors.extend(f.factors if isinstance(f, E.Hadamard) else (f,))
     if any(isinstance(f, E.Zero) for f in factors):
         return E.Zero(e.shape)
-    coef, scalars, rest = Fraction(1), [], []
+    coef, scalars, rest = E.Q_ONE, [], []
     for f in factors:
         c, body = split(f)
-        coef *= c
+        if c is not E.Q_ONE:
+            coef *= c
         if isinstance(body, E.Ones) or body is E.ONE:
             continue
         if body.is_scalar and not e.is_scalar:
@@ -583,8 +597,9 @@ def r_hadamard(e):
         base, k = pow_parts(f)
         if base not in powers:
             order.append(base)
-            powers[base] = Fraction(0)
-        powers[base] += k
+            powers[base] = k
+        else:
+            powers[base] += k
     merged = sorted((make_pow(b, powers[b]) for b in order if powers[b] != 0), key=lambda f: f.sort_key)
     merged = [f for f in merged if not isinstance(f, E.Ones)]
     if any(isinstance(f, E.Identity) for f in merged):   # Aᵀ ⊙ I = A ⊙ I: only the diagonal survives

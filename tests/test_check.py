@@ -122,3 +122,12 @@ def test_no_false_failures(kind, text, wrt, where):
         text, wrt, where=where, check=False)
     bad = [(seed, r) for seed in range(SEEDS) if (r := result.check(seed=seed)).status == "failed"]
     assert not bad, f"{len(bad)} of {SEEDS} seeds failed, e.g. {bad[0][1]}"
+
+
+def test_norms_of_huge_derivatives_do_not_overflow():
+    """‖g‖ of entries near 1e200 is finite: an infinite norm would make every error look relatively small."""
+    import numpy as np
+    from matcalc.check import _norm
+    assert _norm(np.array([3e200, 4e200])) == pytest.approx(5e200)
+    assert _norm(np.zeros(3)) == 0.0
+    assert _norm(np.array([1.0, np.inf])) == np.inf
