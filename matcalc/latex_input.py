@@ -31,6 +31,7 @@ _SIDED_BARS = {"lVert": ("||", True), "rVert": ("||", False), "lvert": ("|", Tru
                "left\\lvert": ("|", True), "right\\rvert": ("|", False)}
 _WRAPPERS = ("mathbf", "boldsymbol", "bm", "vec", "mathit", "mathrm", "operatorname", "text", "mathsf",
              "mathnormal", "textrm", "textit", "operatorname*", "mathopen", "mathclose")
+_SIZED_IDENTITY = re.compile(r"I_(?:\{\s*([A-Za-z][A-Za-z0-9]*|[1-9][0-9]+|[2-9])\s*\}|([A-Za-z]|[2-9]))")
 _COMMUTATION = re.compile(r"K_\{\s*([A-Za-z0-9]+)\s*,\s*([A-Za-z0-9]+)\s*\}")
 _SIZED_ZERO = re.compile(r"\s*_\{((?:[^{}\\]|\{[^{}]*\})*\\times(?:[^{}\\]|\{[^{}]*\})*)\}")
 _NUMBER = re.compile(r"\s*(\d+\.\d+|\d+|\.\d+)\s*")
@@ -112,6 +113,12 @@ def _run(src, i, end, t):
             t.emit(",", i)
             i += 1
             continue
+        if ch == "I" and (i == 0 or not src[i - 1].isalnum()):
+            m = _SIZED_IDENTITY.match(src, i, end)
+            if m is not None:                            # I_{n}, as the printer writes eye(n) inside ⊗
+                t.emit(f"eye({m.group(1) or m.group(2)})", i)
+                i = m.end()
+                continue
         if ch == "K" and (i == 0 or not src[i - 1].isalnum()):
             m = _COMMUTATION.match(src, i, end)
             if m is not None:                            # K_{m,n}, as the printer writes commutation(m, n)

@@ -182,6 +182,13 @@ def test_latex_of_rows_zero_matrices_and_entrywise_norms_reads_back():
     k = matcalc.parse("commutation(m, n) vec(X)", {"X": "m x n"})
     assert matcalc.parse(k.latex(), {"X": "m x n"}) is k                        # K_{m,n}
     assert matcalc.parse("2 K_{n,n}", latex=True) is matcalc.parse("2 commutation(n, n)")
+    # identities inside ⊗ carry their size, as the text printer writes eye(n): I ⊗ A + B ⊗ I alone leaves
+    # n·p = m·q to solve (found by the LaTeX round trip of a mixed Hessian)
+    h = matcalc.hessian("(x + C z)^T A (C (C^T x))", "A", wrt2="C", where={"x": "n", "z": "m", "C": "n x m"},
+                        check=False)
+    assert r"I_{m} \otimes" in h.latex() and matcalc.parse(h.latex(), {"x": "n", "z": "m", "C": "n x m"}) is h.expr
+    assert matcalc.parse(r"I_n \otimes A") is matcalc.parse("eye(n) ⊗ A")
+    assert matcalc.parse(r"I_1 + A \otimes B").variables["I_1"].startswith("matrix")   # I_1 stays a name
 
 
 def test_subscripts_and_greek_names():

@@ -181,7 +181,13 @@ class _L:
         return "".join(out), ELEM
 
     def l_kron(self, e):
-        return rf"{self.wrap(e.left, ELEM)} \otimes {self.wrap(e.right, PROD)}", ELEM
+        return rf"{self.kron_operand(e.left, ELEM)} \otimes {self.kron_operand(e.right, PROD)}", ELEM
+
+    def kron_operand(self, e, level):
+        """Inside ⊗ nothing sizes an identity, so its size is written: I_{n} (as the text printer writes eye(n))."""
+        if isinstance(e, E.Identity) and isinstance(e.n, (str, int)):
+            return rf"I_{{{e.n}}}"
+        return self.wrap(e, level)
 
     def l_pow(self, e):
         base, k = e.base, e.exponent
