@@ -623,6 +623,9 @@ def r_pow(e):
     kv = scalar_value(k)
     if kv is None:
         return e
+    if kv < 0 and (isinstance(base, E.Zero) or base is E.ZERO or isinstance(base, E.Num) and base.value == 0):
+        from .errors import DiffError    # (a - a)⁻¹: a zero the parser could not see, as 1/0 is refused
+        raise DiffError(f"division by zero: {E.Pow(base, k)} is a negative power of zero")
     if kv == 0:
         return E.ONE if base.is_scalar else E.Ones(base.shape)
     if kv == 1:

@@ -20,12 +20,12 @@ A long run is started by hand, e.g.
    `matcalc.parse` (within a 2 s deadline: no hangs), and the CLI (`matcalc parse TEXT` exits 0 or 2
    and never prints a traceback).
 
-Open bugs the fuzzers found are skipped by narrow predicates (`inverted_zero`) so the properties
-keep looking for new ones, and pinned by strict xfail regression tests at the end of the module.
+Bugs the fuzzers found are pinned by regression tests at the end of the module. While a bug is
+open, the properties skip exactly its inputs with a narrow predicate (so that they keep looking for
+new ones) and its regression test is a strict xfail; none is open now.
 """
 import os
 from datetime import timedelta
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -147,35 +147,6 @@ def test_simplified_derivatives_are_fixed_points(f, data):
     assume(names)
     r = matcalc.grad(f, data.draw(st.sampled_from(names)), check=False)
     assert simplify(r.expr) is r.expr, f"the gradient {r} of {f} simplifies further to {simplify(r.expr)}"
-
-
-# ---- known bugs (open; see the xfail regression tests at the end and docs/fuzzing.md) -------------
-# The properties skip exactly these inputs, so that they keep finding new bugs; the strict xfail
-# tests below fail as soon as a bug is fixed, which is the signal to delete its predicate here.
-def _nodes(e):
-    yield e
-    for c in e.children:
-        yield from _nodes(c)
-
-
-def _simplified_number(e):
-    """simplify(e)'s value when it is a number, else None; a ZeroDivisionError inside counts as 0."""
-    try:
-        s = simplify(e)
-    except ZeroDivisionError:
-        return Fraction(0)
-    return s.value if isinstance(s, E.Num) else None
-
-
-def inverted_zero(e):
-    """BUG 6: a negative power of a scalar that only the simplifier finds to be 0 ((a - a)^-1, which the
-    parser cannot refuse as it refuses 0^-1) makes simplify.r_pow raise ZeroDivisionError."""
-    for n in _nodes(e):
-        if isinstance(n, E.Pow) and n.base.is_scalar:
-            k = _simplified_number(n.exponent)
-            if k is not None and k < 0 and _simplified_number(n.base) == 0:
-                return True
-    return False
 
 
 # ---- 3. printing then parsing keeps the value ---------------------------------------------------
@@ -328,7 +299,6 @@ def _parse_or_matcalc_error(text):
 
 def _parsed_pipeline(e):
     """A parsed text goes on: printing, parsing back, a gradient or Jacobian of its first variable."""
-    assume(not inverted_zero(e))
     try:
         str(e), e.latex()
         matcalc.parse(str(e), declarations(e))
@@ -477,9 +447,6 @@ def test_zero_to_a_power_that_is_not_negative_is_fine():
 X_ = E.Var("x", ("n", 1), frozenset())
 
 
-@pytest.mark.xfail(strict=True, raises=ZeroDivisionError,
-                   reason="BUG 6: simplify.r_pow computes Fraction(0) ** -k for a negative power of what simplifies "
-                   "to 0: grad('(a - a)^-1 x^T x', 'x'), simplify(Pow(Num(0), Num(-1))) built without parsing")
 @pytest.mark.parametrize("make", [
     pytest.param(lambda: matcalc.grad("(a - a)^-1 x^T x", "x", check=False), id="(a-a)^-1"),
     pytest.param(lambda: matcalc.grad("x^T x / (tr(X) - tr(X^T))", "x", check=False), id="tr(X)-tr(X^T)"),
@@ -488,7 +455,8 @@ X_ = E.Var("x", ("n", 1), frozenset())
                                       check=False), id="Pow(0,-1)-grad"),
 ])
 def test_a_negative_power_of_zero_after_simplifying_is_a_matcalc_error(make):
-    with pytest.raises(matcalc.MatcalcError):
+    """BUG 6 (fixed): simplify.r_pow computed Fraction(0) ** -k, a ZeroDivisionError."""
+    with pytest.raises(matcalc.MatcalcError, match="division by zero"):
         make()
 
 
