@@ -52,11 +52,10 @@ def expand(e):
 
     Sound (distributivity, then matcalc's simplifier on each term) and only kept when it pays:
     −A⁻¹ (A x − b) → −A⁻¹ A x + A⁻¹ b → A⁻¹ b − x. matcalc's simplifier factors sums but never
-    distributes, so it cannot cancel A⁻¹ against a factor inside a sum. Each product also gets
-    (A B)⁻¹ A B = I (`cancel_inverse_products`), I ⊗ I = I and (s M)⁻¹ = s⁻¹ M⁻¹ (`_tidy`), which
-    the core does not do either.
+    distributes, so it cannot cancel A⁻¹ against a factor inside a sum; once distributed, the
+    simplifier cancels it ((A B)⁻¹ A B = I included).
     """
-    e = cancel_inverse_products(simplify(_tidy(simplify(e))))
+    e = simplify(e)
     if _size(e) > EXPAND_LIMIT:          # distributing nested sums multiplies terms: leave big expressions be
         return e
     if isinstance(e, E.Add):
@@ -73,55 +72,6 @@ def expand(e):
                     best = new
         return best
     return e
-
-
-def _tidy(e, memo=None):
-    """Two rewrites the core simplifier lacks, bottom-up: I ⊗ I = I (the Hessian of tr(XᵀX) prints
-    as 2 (I ⊗ I)) and (s M)⁻¹ = s⁻¹ M⁻¹ for a scalar factor s (the core only pulls out numbers)."""
-    memo = {} if memo is None else memo
-    if e in memo:
-        return memo[e]
-    out = e.rebuild([_tidy(c, memo) for c in e.children]) if e.children else e
-    if isinstance(out, E.Kron) and isinstance(out.left, E.Identity) and isinstance(out.right, E.Identity):
-        from .shapes import mul_dims
-        out = E.Identity(mul_dims(out.left.n, out.right.n))
-    elif isinstance(out, E.Inverse) and isinstance(out.arg, E.Mul) and not out.arg.is_scalar:
-        scalars = [f for f in out.arg.factors if f.is_scalar]
-        chain = [f for f in out.arg.factors if not f.is_scalar]
-        if scalars:
-            inv = [E.Pow(f, E.Num(-1)) for f in scalars]
-            out = E.product(*inv, E.Inverse(chain[0] if len(chain) == 1 else E.Mul(*chain)))
-    memo[e] = out
-    return out
-
-
-def cancel_inverse_products(e):
-    """(A B)⁻¹ A B = I inside a chain: the core cancels X⁻¹ X only when X is one factor of the chain."""
-    if not isinstance(e, E.Mul):
-        return e
-    scalars = [f for f in e.factors if f.is_scalar]
-    chain = [f for f in e.factors if not f.is_scalar]
-    changed = True
-    while changed:
-        changed = False
-        for i, f in enumerate(chain):
-            if not (isinstance(f, E.Inverse) and isinstance(f.arg, E.Mul)):
-                continue
-            inner_factors = list(f.arg.factors)
-            if any(g.is_scalar for g in inner_factors):
-                continue
-            k = len(inner_factors)
-            if chain[i + 1:i + 1 + k] == inner_factors:
-                chain = chain[:i] + chain[i + 1 + k:]
-            elif i >= k and chain[i - k:i] == inner_factors:
-                chain = chain[:i - k] + chain[i + 1:]
-            else:
-                continue
-            changed = True
-            break
-    if not chain:
-        chain = [E.Identity(e.shape[0])]
-    return simplify(E.product(*scalars, *chain))
 
 
 def _zero_expr(e):
