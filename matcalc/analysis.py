@@ -20,7 +20,7 @@ import re
 from fractions import Fraction
 
 from . import expr as E
-from .api import Result, _parse, find_var
+from .api import Checked, Result, _parse, find_var
 from .errors import DiffError, MatcalcError, ParseError, ShapeError
 from .simplify import simplify
 
@@ -167,7 +167,7 @@ def _from_core(report, what):
 
 
 # ---- Taylor models ------------------------------------------------------------------------------
-class Taylor:
+class Taylor(Checked):
     """f(x + h) ≈ model: `.expr` (in x and h), `.terms`, `str()`, `.latex()`, `.check()`."""
 
     def __init__(self, function, wrt, direction, order, terms, conditions, gradient, hessian, seed):
@@ -201,16 +201,9 @@ class Taylor:
     def _repr_latex_(self):
         return f"${self.latex()}$"
 
-    @property
-    def report(self):
-        return self._report
-
-    def check(self, seed=None):
+    def _run_check(self, seed):
         """Halve t: |f(x + t h) − model(t h)| must shrink by 2^(order+1) (or be at rounding level)."""
-        seed = self.seed if seed is None else seed
-        if self._report is None or self._report.seed != (seed or 0):
-            self._report = _check_taylor(self, seed or 0)
-        return self._report
+        return _check_taylor(self, seed)
 
 
 def taylor(expr, wrt, order=2, where=None, direction="h", *, check=True, seed=None):
@@ -327,7 +320,7 @@ def _check_taylor(model, seed):
 
 
 # ---- Newton and gradient steps ------------------------------------------------------------------
-class Steps:
+class Steps(Checked):
     """The Newton step −H⁻¹∇f (`.newton`) and the gradient step −η ∇f (`.gradient_step`), in closed form."""
 
     def __init__(self, function, wrt, newton, gradient_step, eta, gradient, hessian, conditions, seed):
@@ -365,18 +358,10 @@ class Steps:
     def __repr__(self):
         return f"<Steps newton {self.newton}; gradient {self.gradient_step}>"
 
-    @property
-    def report(self):
-        return self._report
-
-    def check(self, seed=None):
+    def _run_check(self, seed):
         """matcalc's checks of ∇f and H, then the steps against a numerical solve at random points."""
-        seed = self.seed if seed is None else seed
-        if self._report is None or self._report.seed != (seed or 0):
-            reports = [_from_core(self.gradient.check(seed), "gradient"),
-                       _from_core(self.hessian.check(seed), "Hessian"), _check_steps(self, seed or 0)]
-            self._report = _combine(reports)
-        return self._report
+        return _combine([_from_core(self.gradient.check(seed), "gradient"),
+                         _from_core(self.hessian.check(seed), "Hessian"), _check_steps(self, seed)])
 
 
 def newton_step(expr, wrt, where=None, *, eta="eta", check=True, seed=None):
@@ -783,11 +768,9 @@ class Implicit(Result):
         den = x.name if x.is_scalar or x.is_vector else f"vec({x.name})"
         return f"∂{num}/∂{den}"
 
-    def check(self, seed=None):
-        seed = self.seed if seed is None else seed
-        if self._report is None or self._report.seed != (seed or 0):
-            self._report = _check_implicit(self, seed or 0)
-        return self._report
+    def _run_check(self, seed):
+        """Solve F = 0 for y numerically near random points and compare dy/dx with differences."""
+        return _check_implicit(self, seed)
 
 
 def implicit(F, solve_for, wrt, where=None, *, check=True, seed=None):

@@ -67,7 +67,25 @@ LAYOUTS = {
 }
 
 
-class Result:
+class Checked:
+    """Something checked numerically on demand: `check(seed)` runs `_run_check(seed)` once per seed,
+    `report` is the last report (None before any check)."""
+
+    seed = None
+    _report = None
+
+    @property
+    def report(self):
+        return self._report
+
+    def check(self, seed=None):
+        seed = (self.seed if seed is None else seed) or 0
+        if self._report is None or self._report.seed != seed:
+            self._report = self._run_check(seed)
+        return self._report
+
+
+class Result(Checked):
     """A derivative: `str()` in matcalc syntax, `.latex()`, `.expr`, `.shape`, `.check()`, `.to_numpy()`."""
 
     layout = "mixed"
@@ -141,19 +159,11 @@ class Result:
             lines.append(f"{lhs} &= {rhs} && \\text{{{s.rule_latex}}}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
-    def check(self, seed=None):
-        """Compare with central finite differences; returns a CheckReport (cached per seed)."""
+    def _run_check(self, seed):
+        """Compare with central finite differences; returns a CheckReport."""
         from .check import run_check
-        seed = self.seed if seed is None else seed
-        if self._report is None or self._report.seed != (seed or 0):
-            self._report = run_check(self._check_function, self._check_expr or self.expr, self.wrt,
-                                     self._check_kind, seed,
-                                     along=getattr(self, "along", None))
-        return self._report
-
-    @property
-    def report(self):
-        return self._report
+        return run_check(self._check_function, self._check_expr or self.expr, self.wrt, self._check_kind, seed,
+                         along=getattr(self, "along", None))
 
     @property
     def layout_note(self):
