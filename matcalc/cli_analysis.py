@@ -29,6 +29,15 @@ def _read(expr):
     return read_expr(expr)
 
 
+def _echo_text(body, conditions, report):
+    """The text format: the result, its conditions, the check's report."""
+    click.echo(body)
+    for c in conditions:
+        click.echo(f"  where {c}")
+    if report is not None:
+        click.echo(f"  {report}")
+
+
 def _finish(report):
     """Exit 1 on a failed check (a bug in matcalc), warn on an inconclusive one."""
     if report is None:
@@ -70,11 +79,7 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
     elif fmt == "latex":
         click.echo(t.equation(latex=True))
     else:
-        click.echo(t.equation())
-        for c in t.conditions:
-            click.echo(f"  where {c}")
-        if report is not None:
-            click.echo(f"  {report}")
+        _echo_text(t.equation(), t.conditions, report)
     _finish(report)
 
 
@@ -108,11 +113,7 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
         click.echo(f"{n} = {s.newton.latex()}")
         click.echo(f"{g} = {s.gradient_step.latex()}")
     else:
-        click.echo(str(s))
-        for c in s.conditions:
-            click.echo(f"  where {c}")
-        if report is not None:
-            click.echo(f"  {report}")
+        _echo_text(str(s), s.conditions, report)
     _finish(report)
 
 
