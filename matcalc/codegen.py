@@ -138,19 +138,6 @@ _OPS = {
         "softplus": "np.logaddexp(0.0, {0})", "relu": "np.maximum({0}, 0.0)", "step": "({0} > 0) * 1.0",
         "softmax": "_softmax({0})", "logsumexp": "_logsumexp({0})",
     },
-    "jax": {
-        "outer": "jnp.outer({0}, {1})", "inv": "jnp.linalg.inv({0})", "solve": "jnp.linalg.solve({0}, {1})",
-        "det": "jnp.linalg.det({0})", "logdet": "jnp.linalg.slogdet({0})[1]", "trace": "jnp.trace({0})",
-        "sum": "jnp.sum({0})", "eye": "jnp.eye({0})", "ones": "jnp.ones({0})", "zeros": "jnp.zeros({0})",
-        "kron": "jnp.kron({0}, {1})", "diag": "jnp.diag({0})", "diagonal": "jnp.diagonal({0})",
-        "norm": "jnp.linalg.norm({0})", "abs": "jnp.abs({0})", "matpow": "jnp.linalg.matrix_power({0}, {1})",
-        "array": "jnp.array({0})", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
-        "exp": "jnp.exp({0})", "log": "jnp.log({0})", "sin": "jnp.sin({0})", "cos": "jnp.cos({0})",
-        "tan": "jnp.tan({0})", "tanh": "jnp.tanh({0})", "sinh": "jnp.sinh({0})", "cosh": "jnp.cosh({0})",
-        "sqrt": "jnp.sqrt({0})", "sign": "jnp.sign({0})", "sigmoid": "jax.nn.sigmoid({0})",
-        "softplus": "jax.nn.softplus({0})", "relu": "jax.nn.relu({0})", "step": "jnp.where({0} > 0, 1.0, 0.0)",
-        "softmax": "jax.nn.softmax({0})", "logsumexp": "jax.scipy.special.logsumexp({0})",
-    },
     "torch": {
         "outer": "torch.outer({0}, {1})", "inv": "torch.linalg.inv({0})",
         "solve": "torch.linalg.solve({0}, {1})", "det": "torch.linalg.det({0})",
@@ -168,6 +155,12 @@ _OPS = {
         "softmax": "torch.softmax({0}, 0)", "logsumexp": "torch.logsumexp({0}, 0)",
     },
 }
+
+# JAX mirrors NumPy's names under jnp; these differ.
+_OPS["jax"] = {**{k: v.replace("np.", "jnp.") for k, v in _OPS["numpy"].items()},
+               "outer": "jnp.outer({0}, {1})", "sigmoid": "jax.nn.sigmoid({0})", "softplus": "jax.nn.softplus({0})",
+               "relu": "jax.nn.relu({0})", "step": "jnp.where({0} > 0, 1.0, 0.0)", "softmax": "jax.nn.softmax({0})",
+               "logsumexp": "jax.scipy.special.logsumexp({0})"}
 
 
 def sanitize(name, taken):
