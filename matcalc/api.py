@@ -2,7 +2,7 @@
 from . import expr as E
 from .errors import DiffError, MatcalcError
 from .parse import parse
-from .stack import deep
+from .stack import call, deep
 
 SYMMETRIC_NOTE = ("{name} is symmetric: the result is the gradient on symmetric matrices, "
                   "sym(G) = (G + Gᵀ)/2 with G the unconstrained gradient (the Matrix Cookbook's "
@@ -49,12 +49,11 @@ def guarded(fn):
         from .errors import LimitError
         from .simplify import budget
 
-        @deep
         def budgeted():
             with budget():
                 return fn(*args, **kwargs)
         try:
-            return budgeted()
+            return call(budgeted)
         except RecursionError:
             raise LimitError("the expression is nested too deeply to derive") from None
     return wrapper
