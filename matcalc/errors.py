@@ -68,3 +68,9 @@ class DiffError(MatcalcError):
 
 class CheckError(MatcalcError):
     kind = "numerical check"
+
+
+class MissingRuleError(MatcalcError):
+    """A pass met a node type that has no row in its table: a gap in matcalc, named, never a KeyError."""
+
+    kind = "internal error"
