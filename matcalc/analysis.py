@@ -85,7 +85,7 @@ def _fresh(f, candidates):
 
 def _named_var(f, name, shape, props, what):
     """A new variable `name` of the given shape, refusing a name the expression already uses."""
-    from .declarations import _NAME
+    from .vocabulary import NAME as _NAME
     if isinstance(name, E.Var):
         return name
     if not isinstance(name, str) or not _NAME.match(name):

@@ -12,8 +12,8 @@ DIAGONAL_NOTE = "{name} is diagonal: the result is the gradient on diagonal matr
 
 def find_var(expr, wrt, named=None):
     """The variable called `wrt`; `named` holds variables of the text that simplified away (x + 0 y)."""
-    from .declarations import _NAME
-    from .parse import show_text
+    from .vocabulary import NAME as _NAME
+    from .vocabulary import show_text
     if isinstance(wrt, E.Var):
         return wrt
     if not isinstance(wrt, str):
@@ -421,7 +421,7 @@ def _direction_var(f, var, name):
         if existing[0].shape != var.shape:
             raise DiffError(f"the direction {name} must have the shape of {var.name}")
         return existing[0]
-    from .declarations import _NAME
+    from .vocabulary import NAME as _NAME
     if not isinstance(name, str) or not _NAME.match(name):
         raise DiffError(f"the direction must be a variable name, not '{name}'")
     return E.Var(name, var.shape, frozenset())

@@ -1,6 +1,6 @@
 """Expression → LaTeX (bare math, no $ delimiters), with minimal parentheses."""
 from .. import expr as E
-from ..parse import GREEK_NAMES
+from ..vocabulary import GREEK_NAMES
 from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal, is_reciprocal
 
 _UNICODE_GREEK = {chr(0x3B1 + i): n for i, n in enumerate(

@@ -1,0 +1,36 @@
+"""The words of matcalc's language: function names, Greek names, identity names, the name grammar.
+
+One place that the parser, the declarations, LaTeX input and the printers all read, so that none of
+them imports another to learn what a name means (grammar/matcalc.lark's FUNC alternation lists the
+same FUNCTIONS; a test keeps the two equal).
+"""
+import re
+import unicodedata
+
+FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
+             "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
+             "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix",
+             "commutation", "zeros")
+ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
+               "relu", "sqrt", "abs", "sign", "step")
+GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
+         "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma",
+         "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega")
+GREEK_NAMES = frozenset(GREEK) | frozenset(g.capitalize() for g in GREEK)
+IDENTITY_NAMES = ("I", "eye")
+
+# A name that can be declared: a letter (Latin or Greek), letters and digits, an optional subscript
+# (x_0, x_{10}). The grammar's NAME terminal also accepts ϑ, ϕ, ϵ as a first letter.
+NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(_\{?[A-Za-z0-9]+\}?)?$")
+
+
+def show_char(ch):
+    """A character for a message: itself when visible, else its code point."""
+    return f"'{ch}'" if ch.isprintable() and not ch.isspace() and unicodedata.category(ch)[0] != "C" \
+        else f"U+{ord(ch):04X}"
+
+
+def show_text(text):
+    """A user string for a message, with invisible and control characters shown as code points."""
+    return "".join(ch if ch == " " or ch.isprintable() and unicodedata.category(ch)[0] != "C"
+                   else f"<U+{ord(ch):04X}>" for ch in str(text))
