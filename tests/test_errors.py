@@ -294,7 +294,7 @@ def test_good_inputs_are_not_refused(call):
     call()
 
 
-needs_latex = pytest.mark.skipif(importlib.util.find_spec("matcalc.latex_input") is None,
+needs_latex = pytest.mark.skipif(importlib.util.find_spec("matcalc.parse.latex") is None,
                                  reason="this version has no LaTeX input")
 
 

@@ -7,8 +7,8 @@ position — nothing is ever expanded or executed (`\\input`, `\\write18` are re
 """
 import re
 
-from .errors import ParseError
-from .parse import FUNCTIONS, GREEK
+from ..errors import ParseError
+from ..vocabulary import FUNCTIONS, GREEK
 
 _GREEK = set(GREEK) | {g.capitalize() for g in GREEK}
 _SPACES = {",", ";", "!", ":", " ", "quad", "qquad", "left.", "right.", "displaystyle", "big", "Big", "bigg",

@@ -1,12 +1,12 @@
 """Parsing `where=` declarations: "m x n", "n x n spd", "n", "3", "scalar positive"."""
 import re
 
-from .errors import DeclarationError
+from ..errors import DeclarationError
+from ..vocabulary import FUNCTIONS, NAME, show_text
 
 PROPERTIES = ("symmetric", "spd", "diagonal", "positive")
 ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
             "properties: symmetric, spd, diagonal, positive (e.g. 'n x n spd', 'scalar positive')")
-_NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(_\{?[A-Za-z0-9]+\}?)?$")
 _DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
 
 
@@ -32,8 +32,7 @@ def _dim(text, name, spec):
 
 
 def parse_declaration(name, spec):
-    from .parse import FUNCTIONS, show_text
-    if not isinstance(name, str) or not _NAME.match(name):
+    if not isinstance(name, str) or not NAME.match(name):
         raise DeclarationError(f"'{show_text(name)}' is not a valid variable name to declare")
     if name in FUNCTIONS:
         raise DeclarationError(f"'{name}' is a function name and cannot be declared as a variable")
@@ -104,3 +103,12 @@ def _split_let(item):
                                "e.g. 'A: m x n' or 'S: n x n spd'")
     name, spec = item.split(":", 1)
     return name.strip(), spec.strip()
+
+
+def user_function(decls, name):
+    """(function name, declaration) when `name` is g, J_g or h' for a declared function."""
+    base = name.rstrip("'")
+    if base.startswith("J_") and base not in decls:
+        base = base[2:]
+    decl = decls.get(base)
+    return (base, decl) if decl is not None and decl.kind == "function" else None

@@ -1,0 +1,94 @@
+"""Text → typed, shape-checked expression.
+
+Steps: the Lark parser (grammar/matcalc.lark, built once) gives a syntax tree, turned into a small
+position-carrying AST (`syntax`, with the post-lexer in `lexer`); `kinds` decides for every
+undeclared lower-case name whether it is a scalar or a vector; `build.Builder` builds the typed nodes
+while unifying symbolic dimensions, and `dims` rebuilds the result with every dimension named.
+LaTeX input is translated to the plain notation first (`latex`); `where=` declarations are read by
+`declarations`.
+"""
+from .. import expr as E
+from .. import shapes as S
+from ..errors import DeclarationError, LimitError, MatcalcError
+from .build import Builder
+from .declarations import parse_declarations
+from .dims import name_dims, rebuild, resolver
+from .kinds import Kinds
+from .lexer import declared_functions, declared_names, normal_name, prescan
+from .syntax import syntax_tree
+
+
+class Parsed:
+    """What parsing produced besides the expression: inferred kinds, notes, and every variable named
+    in the text (some may simplify away, as y in `x + 0 y`)."""
+    __slots__ = ("expr", "notes", "names")
+
+    def __init__(self, expr, notes, names=None):
+        self.expr, self.notes, self.names = expr, notes, names or {}
+
+
+def parse_full(text, where=None, latex=None):
+    """latex: True forces LaTeX input, None detects it by a backslash."""
+    decls = parse_declarations(where)
+    if any("_{" in name for name in decls):
+        normal, original = {}, {}
+        for name, decl in decls.items():
+            key = normal_name(name)
+            if key in normal:
+                raise DeclarationError(f"'{original[key]}' and '{name}' are the same name ({key}), declared twice")
+            normal[key], original[key] = decl, name
+        decls = normal
+    source = text
+    translation = None
+    if latex or (latex is None and isinstance(text, str) and "\\" in text):
+        from .latex import to_plain
+        prescan(text)
+        text, translation = to_plain(text)
+    token = declared_names.set(frozenset(decls))
+    ftoken = declared_functions.set(frozenset(n for n, d in decls.items() if d.kind == "function"))
+    try:
+        ast = syntax_tree(text)
+    except MatcalcError as e:
+        if translation is not None:
+            e.pos, e.end, e.text = translation.origin(e.pos), None, source
+        raise
+    finally:
+        declared_names.reset(token)
+        declared_functions.reset(ftoken)
+    try:
+        kinder = Kinds(decls)
+        kinder.kind(ast)
+        kinds = kinder.resolve()
+        builder = Builder(text, decls, kinds)
+        unify_token = S._unifier.set(builder.unify)
+        render_token = S._renderer.set(builder.unify.display)
+        try:
+            raw = builder.build(ast)
+        finally:
+            S._unifier.reset(unify_token)
+            S._renderer.reset(render_token)
+        symbols = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)} | \
+            {d for d in builder.unify.symbols if isinstance(d, str)}
+        names = name_dims(raw, builder.unify, symbols, builder.vars.values())
+        dim = resolver(builder.unify, names)
+        expr = rebuild(raw, dim, {})
+        named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values()}
+    except MatcalcError as e:
+        if translation is not None:
+            e.pos, e.end, e.text = translation.origin(e.pos), None, source
+        raise e.with_text(text) from None
+    except RecursionError:
+        raise LimitError("expression nested too deeply", 0, source) from None
+    notes = [f"{name} is read as a {kind} (the letter convention alone would make it a "
+             f"{'scalar' if kind == 'vector' else 'vector'})" for name, (kind, noted) in kinds.items() if noted]
+    return Parsed(expr, notes, named)
+
+
+def parse(text, where=None, latex=None):
+    """Parse `text` into a typed expression; `where` maps names to declarations ('m x n spd', …).
+
+    LaTeX input (`x^\\top A x`, `\\|Ax - b\\|^2`) is detected by a backslash, or forced with latex=True.
+    """
+    if isinstance(text, E.Expr):
+        return text
+    return parse_full(text, where, latex).expr

@@ -1,0 +1,386 @@
+"""AST → typed expression: `Builder` builds the nodes while unifying symbolic dimensions, and reports
+every shape error at the span of the text that caused it.
+"""
+from fractions import Fraction
+
+from .. import expr as E
+from .. import shapes as S
+from ..errors import ParseError, ShapeError
+from ..vocabulary import ELEMENTWISE, IDENTITY_NAMES
+from .declarations import user_function
+from .dims import Cell, Unifier
+from .kinds import is_matrix_name
+
+
+class Builder:
+    """Build typed nodes from the AST; every shape error is reported at the offending span."""
+
+    def __init__(self, text, decls, kinds):
+        self.text, self.decls, self.kinds = text, decls, kinds
+        self.unify = Unifier()
+        self.vars = {}
+
+    def fresh(self):
+        return Cell()
+
+    def at(self, node, build, *args):
+        try:
+            return build(*args)
+        except ShapeError as e:
+            if e.pos is None:
+                e.pos, e.end = node.start, node.end
+            raise
+
+    def var(self, n):
+        name = n.args[0]
+        if name in IDENTITY_NAMES and name not in self.decls:
+            return E.Identity(self.fresh())
+        if name not in self.vars:
+            d = self.decls.get(name)
+            if d is not None and d.kind == "function":
+                raise ParseError(f"{name} is a declared function: apply it, as {name}(x)", n.start, end=n.end)
+            if d is not None:
+                dims, props = tuple(self.unify.symbol(x) for x in d.dims), d.props
+            else:
+                kind = "matrix" if is_matrix_name(name) else self.kinds[name][0]
+                dims = {"matrix": lambda: (self.fresh(), self.fresh()), "vector": lambda: (self.fresh(), 1),
+                        "scalar": lambda: (1, 1)}[kind]()
+                props = frozenset()
+            self.vars[name] = E.Var(name, dims, props)
+        return self.vars[name]
+
+    def broadcastable(self, n):
+        """Only number literals and names declared scalar are broadcast over vectors and matrices; a
+        quotient of number literals (1/2, -1/2, \\frac{1}{2}) is one number literal."""
+        n = _unwrap(n)
+        if n.op == "num" or n.op == "prod" and _unwrap(n.args[0]).op == "num" \
+                and all(op == "/" and _unwrap(x).op == "num" for op, x in n.args[1:]):
+            return True
+        return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
+
+    def elementwise(self, nodes, exprs, opname):
+        target = next((e.shape for e in exprs if not e.is_scalar), None)
+        if target is None:
+            return exprs
+        out = []
+        for n, e in zip(nodes, exprs):
+            if e.is_scalar:
+                if not self.broadcastable(n):
+                    raise ShapeError(f"'{opname}' of a scalar and a {S.fmt_shape(target)}: only number literals "
+                                     "and names declared scalar are broadcast (write c * vector(1), or declare "
+                                     "the name 'scalar')", n.start, end=n.end)
+                e = E.product(e, E.Ones(target))
+            out.append(e)
+        return out
+
+    def build(self, n):
+        return _BUILD[n.op](self, n, *n.args)
+
+    def b_name(self, n, name):
+        return self.var(n)
+
+    def b_num(self, n, value):
+        return E.Num(value)
+
+    def b_paren(self, n, inner):
+        return self.build(inner)
+
+    def b_literal(self, n, rows):
+        """[1, 2, 3] and [1; 2; 3] are column vectors; [1, 0; 0, 10] is a matrix."""
+        if len(rows) == 1 and len(rows[0]) == 1:
+            return E.Num(rows[0][0])
+        if len(rows) == 1:
+            rows = tuple((v,) for v in rows[0])
+        return E.Literal(rows)
+
+    def b_neg(self, n, inner):
+        return E.negate(self.build(inner))
+
+    def b_sum(self, n, first, *rest):
+        nodes = [first] + [x for _, x in rest]
+        exprs = [self.build(x) for x in nodes]
+        exprs = self.elementwise(nodes, exprs, "+")
+        terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
+        return self.at(n, E.Add, *terms)
+
+    def b_elem(self, n, first, *rest):
+        """x .* y ./ z ⊗ W: element-wise factors are collected and the product is built once."""
+        acc_node, factors = first, [self.build(first)]
+
+        def built():
+            return factors[0] if len(factors) == 1 else self.at(n, E.Hadamard, *factors)
+        for op, x in rest:
+            rhs = self.build(x)
+            if op == "⊗":
+                factors = [self.at(n, E.Kron, built(), rhs)]
+            else:
+                if factors[0].is_scalar != rhs.is_scalar:
+                    left, rhs = self.elementwise([acc_node, x], [built(), rhs], op)
+                    factors = [left]
+                else:
+                    self.at(n, S.elementwise, op, [factors[0].shape, rhs.shape])
+                if op in ("./", "⊘"):
+                    rhs = self.power(x, rhs, E.Num(-1))
+                if op in ("./", "⊘") and len(factors) == 1 and factors[0] == E.Ones(factors[0].shape):
+                    factors = [rhs]  # 1 ./ x is x.^-1
+                else:
+                    if len(factors) == 1 and isinstance(factors[0], E.Hadamard):
+                        factors = list(factors[0].factors)
+                    factors.extend(rhs.factors if isinstance(rhs, E.Hadamard) else (rhs,))
+            acc_node = n
+        return built()
+
+    def b_prod(self, n, first, *rest):
+        first_e = self.build(first)
+        factors = [first_e]
+        for op, x in rest:
+            if op == "/":
+                if _const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
+                        and _leading_number(x):
+                    # 1/2 x^T A x: a quotient of two number literals is one coefficient
+                    lead, tail = _leading_number(x)
+                    if lead == 0:
+                        raise ParseError("division by zero", x.start, end=x.end)
+                    factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
+                    continue
+                num = self.product(n, factors)
+                den = self.build(x)
+                if isinstance(den, E.Num):
+                    if den.value == 0:
+                        raise ParseError("division by zero", x.start, end=x.end)
+                    factors = [num, E.Num(1 / den.value)]
+                elif den.is_scalar:
+                    factors = [num, self.power(x, den, E.Num(-1))]
+                else:
+                    num_b, den_b = self.elementwise([first, x], [num, den], "/")
+                    self.at(n, S.elementwise, "/", [num_b.shape, den_b.shape])
+                    factors = [self.at(n, E.Hadamard, num_b, self.power(x, den_b, E.Num(-1)))]
+            else:
+                factors.append(self.build(x))
+        return self.product(n, factors)
+
+    def product(self, n, factors):
+        return self.at(n, E.product, *factors)
+
+    def b_juxt(self, n, *items):
+        return self.product(n, [self.build(x) for x in items])
+
+    def b_pow(self, n, base_node, exp_node):
+        base = self.build(base_node)
+        k = _const(exp_node)
+        if base.is_scalar:
+            return self.power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
+        if k is None or k.denominator != 1:
+            raise ShapeError(f"a matrix power needs an integer exponent; for an element-wise power of a "
+                             f"{S.fmt_shape(base.shape)} write .^", n.start, end=n.end)
+        return self.matpow(n, base, int(k))
+
+    def matpow(self, n, base, k):
+        if base.shape[1] == 1 or base.shape[0] == 1:
+            raise ShapeError(f"a power of a {S.fmt_shape(base.shape)} is undefined; for an element-wise power "
+                             "write .^", n.start, end=n.end)
+        self.at(n, S.square, "a matrix power", base.shape)
+        if k < 0:
+            base, k = self.inverse(n, base), -k
+        if k == 0:
+            return E.Identity(base.shape[0])
+        return base if k == 1 else E.MatPow(base, k)
+
+    def power(self, n, base, exponent):
+        """base^exponent (element-wise); a negative power of a zero is a division by zero, as 1/0 is."""
+        k = _constant(exponent)
+        if k is not None and k < 0 and _constant(base) == 0:
+            raise ParseError("division by zero", n.start, end=n.end)
+        return E.Pow(base, exponent)
+
+    def inverse(self, n, base):
+        inv = self.at(n, E.Inverse, base)
+        if _constant(base) == 0:
+            raise ParseError("division by zero: the inverse of a zero matrix", n.start, end=n.end)
+        return inv
+
+    def scalar(self, node):
+        e = self.build(node)
+        if not e.is_scalar:
+            raise ShapeError(f"an exponent must be a scalar, got {S.fmt_shape(e.shape)}", node.start, end=node.end)
+        return e
+
+    def b_epow(self, n, base_node, exp_node):
+        base = self.build(base_node)
+        return self.power(n, base, self.scalar(exp_node))
+
+    def b_post(self, n, base_node, op):
+        base = self.build(base_node)
+        if op == "T":
+            if isinstance(base, E.Zero):        # zeros(n)^T, the zero row as it prints, is the zero row
+                return E.Zero((base.shape[1], base.shape[0]))
+            return E.Transpose(base)
+        if op in ("-1", "-T"):
+            if base.is_scalar:
+                return self.power(n, base, E.Num(-1))
+            inv = self.inverse(n, base)
+            return E.Transpose(inv) if op == "-T" else inv
+        if base.is_scalar:
+            return self.power(n, base, E.Num(op))
+        return self.matpow(n, base, op)
+
+    def b_norm(self, n, arg_node, sub):
+        arg = self.build(arg_node)
+        if sub == "2" and not arg.is_vector and not arg.is_scalar:
+            raise ShapeError("the spectral norm ||M||_2 of a matrix is not supported; use ||M||_F or ||M|| "
+                             "for the Frobenius norm", n.start, end=n.end)
+        if sub == "1" and not arg.is_vector and not arg.is_scalar:
+            raise ShapeError("the matrix 1-norm ||M||_1 is not supported; use sum(abs(M)) for the entry-wise "
+                             "1-norm", n.start, end=n.end)
+        return E.Norm(arg, 1 if sub == "1" else 2)
+
+    def b_inner(self, n, a_node, b_node):
+        a, b = self.build(a_node), self.build(b_node)
+        if a.is_scalar and b.is_scalar:
+            return E.Mul(a, b)
+        self.at(n, S.elementwise, "⟨,⟩", [a.shape, b.shape])
+        return E.Mul(E.Transpose(a), b) if a.is_vector else E.Trace(E.Mul(E.Transpose(a), b))
+
+    def b_call(self, n, name, arg_nodes):
+        user = user_function(self.decls, name)
+        if user is not None:
+            return self.user_call(n, name, arg_nodes, *user)
+        if name == "eye":           # eye(n): the identity with its size written out
+            if len(arg_nodes) != 1:
+                raise ParseError(f"eye takes 1 argument (a dimension), got {len(arg_nodes)}", n.start, end=n.end)
+            return E.Identity(self.dimension(arg_nodes[0]))
+        if name == "zeros":         # zeros(n), zeros(m, n): a zero vector or matrix with its size written out
+            if len(arg_nodes) not in (1, 2):
+                raise ParseError(f"zeros takes 1 or 2 dimensions, got {len(arg_nodes)}", n.start, end=n.end)
+            dims = [self.dimension(a) for a in arg_nodes]
+            return E.Zero((dims[0], dims[1] if len(dims) == 2 else 1))
+        if name == "commutation":   # commutation(m, n): K with K vec(A) = vec(Aᵀ) for A m×n
+            dims = [self.dimension(a) for a in arg_nodes]
+            if len(dims) != 2:
+                raise ParseError(f"commutation takes 2 arguments, got {len(dims)}", n.start, end=n.end)
+            return E.Commutation(*dims)
+        arity = 2 if name == "kron" else 1
+        if len(arg_nodes) != arity:
+            raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}, got {len(arg_nodes)}",
+                             n.start, end=n.end)
+        args = [self.build(a) for a in arg_nodes]
+        a = args[0]
+        name = {"trace": "tr", "ln": "log", "norm2": "norm"}.get(name, name)
+        if name == "log" and isinstance(a, E.Det):
+            return E.LogDet(a.arg)
+        if name in ELEMENTWISE:
+            return E.Apply(name, a)
+        if name == "kron":
+            return E.Kron(a, args[1])
+        if name in ("vector", "matrix"):
+            if not a.is_scalar:
+                raise ShapeError(f"{name}(c) needs a scalar c, got {S.fmt_shape(a.shape)}", n.start, end=n.end)
+            dims = (self.fresh(), 1) if name == "vector" else (self.fresh(), self.fresh())
+            return E.product(a, E.Ones(dims))
+        if name == "norm":
+            return E.Norm(a, 2)
+        if name == "norm1":
+            return E.Norm(a, 1)
+        if name == "diag":
+            if a.is_scalar:
+                raise ShapeError("diag needs a vector or a square matrix, got a scalar", n.start, end=n.end)
+            return self.at(n, E.DiagMat if a.is_vector else E.DiagVec, a)
+        if name == "inv" and a.is_scalar:
+            return self.power(n, a, E.Num(-1))
+        if name in ("tr", "det", "logdet") and a.is_scalar:
+            return a if name != "logdet" else E.Apply("log", a)
+        if name == "inv":
+            return self.inverse(n, a)
+        node = {"tr": E.Trace, "det": E.Det, "logdet": E.LogDet, "sum": E.Sum, "vec": E.Vec,
+                "softmax": E.Softmax, "logsumexp": E.LogSumExp}[name]
+        return self.at(n, node, a)
+
+    def dimension(self, a):
+        """A dimension written as an argument: a name (a dimension symbol) or an integer > 1."""
+        if a.op == "num" and a.args[0].denominator == 1 and a.args[0] > 1:
+            return int(a.args[0])
+        if a.op == "name":
+            return self.unify.symbol(a.args[0])
+        raise ParseError("expected a dimension: a name such as n, or an integer greater than 1", a.start, end=a.end)
+
+    def user_call(self, n, name, arg_nodes, base, decl):
+        if len(arg_nodes) != 1:
+            raise ParseError(f"{base} takes 1 argument, got {len(arg_nodes)}", n.start, end=n.end)
+        arg = self.build(arg_nodes[0])
+        d_in, d_out = (self.unify.symbol(d) for d in decl.dims)
+        if decl.dims[0] == 1:                                   # h: scalar -> scalar, element-wise
+            return E.ElementCall(base, arg, name.count("'"))
+        if name.endswith("'"):
+            raise ParseError(f"{base} maps vectors; its derivative is written J_{base}(x)", n.start, end=n.end)
+        self.at(n, lambda: S.elementwise(f"the argument of {base}", [arg.shape, (d_in, 1)]))
+        return self.at(n, E.CallJacobian if name.startswith("J_") else E.Call, base, arg, d_out)
+
+
+# one build method per AST op
+_BUILD = {"name": Builder.b_name, "num": Builder.b_num, "paren": Builder.b_paren, "literal": Builder.b_literal,
+          "neg": Builder.b_neg, "sum": Builder.b_sum, "elem": Builder.b_elem, "prod": Builder.b_prod,
+          "juxt": Builder.b_juxt, "pow": Builder.b_pow, "epow": Builder.b_epow, "post": Builder.b_post,
+          "norm": Builder.b_norm, "inner": Builder.b_inner, "call": Builder.b_call}
+
+
+def _leading_number(n):
+    """(value, rest) when n is a number literal, or a juxtaposition that starts with one."""
+    if n.op == "num":
+        return n.args[0], []
+    if n.op == "juxt" and n.args[0].op == "num":
+        return n.args[0].args[0], list(n.args[1:])
+    return None
+
+
+def _constant(e):
+    """The exact value of a typed expression made of numbers (0, 1 - 1, 0 x^T x, zeros(n), 2 vector(1)),
+    or None. For a vector or matrix it is the value of every entry, or, for a product of several
+    matrices, only tells 0 from not 0."""
+    if isinstance(e, E.Num):
+        return e.value
+    if isinstance(e, E.Zero):
+        return Fraction(0)
+    if isinstance(e, E.Ones):
+        return Fraction(1)
+    if isinstance(e, E.Pow):
+        b, k = _constant(e.base), _constant(e.exponent)
+        if b is None or k is None:
+            return None
+        if b == 0:
+            return Fraction(0) if k > 0 else Fraction(1) if k == 0 else None
+        small = max(abs(b.numerator).bit_length(), b.denominator.bit_length()) * abs(k) <= 1024
+        return b ** int(k) if k.denominator == 1 and small else None
+    if not isinstance(e, (E.Add, E.Mul, E.Hadamard)):
+        return None
+    values = []
+    for c in e.children:
+        v = _constant(c)
+        if v is None:
+            return None
+        values.append(v)
+    if isinstance(e, E.Add):
+        return sum(values)
+    out = Fraction(1)
+    for v in values:
+        out *= v
+    if out and isinstance(e, E.Mul) and sum(not c.is_scalar for c in e.children) > 1:
+        return None         # vector(1)^T vector(1) is n, not 1
+    return out
+
+
+def _unwrap(n):
+    """The node inside parentheses and signs: (-(1)) → 1."""
+    while n.op in ("paren", "neg"):
+        n = n.args[0]
+    return n
+
+
+def _const(n):
+    while n.op == "paren":
+        n = n.args[0]
+    if n.op == "num":
+        return n.args[0]
+    if n.op == "neg" and n.args[0].op == "num":
+        return -n.args[0].args[0]
+    return None
+

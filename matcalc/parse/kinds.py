@@ -1,0 +1,198 @@
+"""Kinds: is each undeclared lower-case name a scalar or a vector?
+
+An abstract interpretation of the AST over {S (scalar), V (vector), R (row), M (matrix)} and groups
+of still-unknown names joined by union-find: `x^T A` forces x to be a vector, `a + b` puts a and b in
+one group. What is left unforced follows the letter convention (`letter_kind`).
+"""
+import re
+
+from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
+from .declarations import user_function
+
+
+def letter_kind(name):
+    """matrixcalculus.org's convention: a–g and lower-case Greek are scalars, h–z vectors."""
+    first = name[0]
+    letters = re.match(r"[A-Za-z]*", name).group()
+    if name in GREEK_NAMES or letters in GREEK_NAMES or not ("a" <= first.lower() <= "z"):   # mu, mu_0, alpha2
+        return "scalar"
+    return "scalar" if first <= "g" else "vector"
+
+
+def is_matrix_name(name):
+    return name[0].isupper() and name not in ("I",)
+
+
+class Kinds:
+    """Abstract interpretation over {S, V, R, M} and unknown groups of names (union-find)."""
+
+    def __init__(self, decls):
+        self.decls = decls
+        self.parent, self.forced = {}, set()
+        self.names = []
+
+    def find(self, g):
+        while self.parent[g] != g:
+            self.parent[g] = self.parent[self.parent[g]]
+            g = self.parent[g]
+        return g
+
+    def force(self, k):
+        if isinstance(k, tuple):
+            self.forced.add(self.find(k[1]))
+            return "V"
+        return k
+
+    def join(self, kinds):
+        groups = [k for k in kinds if isinstance(k, tuple)]
+        known = [k for k in kinds if not isinstance(k, tuple) and k is not None]
+        if any(k in ("V", "M") for k in known):
+            for g in groups:
+                self.force(g)
+            return next(k for k in known if k in ("V", "M"))
+        if groups:
+            root = self.find(groups[0][1])
+            for g in groups[1:]:
+                other = self.find(g[1])
+                if other != root:
+                    self.parent[other] = root
+                    if other in self.forced:
+                        self.forced.add(root)
+            return ("U", root)
+        return known[0] if known else None
+
+    def kind(self, n):
+        return _RULES[n.op](self, *n.args)
+
+    def resolve(self):
+        """name → ('scalar' | 'vector', noted: the letter convention alone would be wrong)."""
+        vector_groups = {self.find(m) for m in self.names if letter_kind(m) == "vector"}
+        out = {}
+        for name in self.names:
+            root = self.find(name)
+            kind = "vector" if root in self.forced or root in vector_groups else "scalar"
+            out[name] = (kind, kind != letter_kind(name))
+        return out
+
+
+# ---- one rule per AST op: (Kinds, *node.args) → kind ----------------------------------------
+def _name(k, name):
+    d = k.decls.get(name)
+    if d is not None:
+        return {"scalar": "S", "vector": "V", "matrix": "M", "function": None}[d.kind]
+    if name in IDENTITY_NAMES or is_matrix_name(name):
+        return "M"
+    if name not in k.parent:
+        k.parent[name] = name
+        k.names.append(name)
+    return ("U", name)
+
+
+def _literal(k, rows):
+    return "S" if len(rows) == 1 and len(rows[0]) == 1 else "V" if all(len(r) == 1 for r in rows) else "M"
+
+
+def _elem(k, first, *rest):
+    kinds = [k.kind(first)] + [k.kind(x) for _, x in rest]
+    if any(o == "⊗" for o, _ in rest):
+        return "M"
+    return k.join(kinds)
+
+
+def _product(k, items):
+    """items: [(operator or None, node)]; a quotient's denominator joins only when it is not a scalar."""
+    acc = k.kind(items[0][1])
+    for o, x in items[1:]:
+        kx = k.kind(x)
+        if o == "/":
+            acc = k.join([acc, kx]) if kx in ("V", "M") else acc
+            continue
+        if acc in ("M", "R") and isinstance(kx, tuple):
+            kx = k.force(kx)
+        acc = _product_kind(acc, kx)
+    return acc
+
+
+def _product_kind(a, b):
+    if a == "S" or a is None and b in ("S",):
+        return b
+    if b == "S":
+        return a
+    table = {("M", "M"): "M", ("M", "V"): "V", ("R", "M"): "R", ("R", "V"): "S", ("V", "R"): "M"}
+    return table.get((a, b))
+
+
+def _pow(k, base, exponent):
+    k.kind(exponent)
+    return k.kind(base)
+
+
+def _post(k, base, op):
+    kb = k.kind(base)
+    if op in ("T", "-T"):
+        kb = k.force(kb)
+        return {"V": "R", "R": "V"}.get(kb, kb)
+    return kb
+
+
+def _norm(k, arg, sub):
+    k.kind(arg)
+    return "S"
+
+
+def _inner(k, a, b):
+    k.force(k.kind(a))
+    k.force(k.kind(b))
+    return "S"
+
+
+def _diag(k, arg):
+    arg = k.force(arg)
+    return "M" if arg == "V" else "V" if arg == "M" else None
+
+
+def _logsumexp(k, arg):
+    k.force(arg)
+    return "S"
+
+
+# known function → kind of the result from the kind of the first argument (None: no argument)
+_CALLS = {
+    "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
+    "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
+    "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M",
+    **{name: (lambda k, arg: arg) for name in ELEMENTWISE},
+}
+
+
+def _call(k, name, args):
+    kinds = [k.kind(a) for a in args]
+    first = kinds[0] if kinds else None
+    user = user_function(k.decls, name)
+    if user is not None:
+        base, decl = user
+        if decl.dims[0] == 1:
+            return first                                     # element-wise
+        k.force(first)
+        return "M" if base != name else ("S" if decl.dims[1] == 1 else "V")
+    rule = _CALLS.get(name)
+    return rule(k, first) if rule is not None else "S"
+
+
+_RULES = {
+    "name": _name,
+    "num": lambda k, value: "S",
+    "literal": _literal,
+    "paren": lambda k, inner: k.kind(inner),
+    "neg": lambda k, inner: k.kind(inner),
+    "sum": lambda k, first, *rest: k.join([k.kind(first)] + [k.kind(x) for _, x in rest]),
+    "elem": _elem,
+    "prod": lambda k, first, *rest: _product(k, [(None, first)] + list(rest)),
+    "juxt": lambda k, *items: _product(k, [(None, x) for x in items]),
+    "pow": _pow,
+    "epow": _pow,
+    "post": _post,
+    "norm": _norm,
+    "inner": _inner,
+    "call": _call,
+}

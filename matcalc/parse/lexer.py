@@ -1,0 +1,155 @@
+"""Characters and tokens before the grammar: the pre-scan of the raw text and the post-lexer.
+
+The post-lexer pairs | and || into opening and closing bars, splits undeclared letter runs (`Ax` →
+`A x`), and turns the names of declared functions (g, J_g, h') and `σ(` into function tokens. What
+is declared reaches it through two context variables set by `parse_full` for the length of a parse.
+"""
+import difflib
+import re
+import unicodedata
+from contextvars import ContextVar
+
+from ..errors import LimitError, ParseError
+from ..vocabulary import FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES
+
+MAX_INPUT = 100_000   # characters
+MAX_DEPTH = 64        # nesting of brackets and bars
+
+declared_names = ContextVar("declared", default=frozenset())
+declared_functions = ContextVar("functions", default=frozenset())
+
+
+class PostLex:
+    """Pairs | and || into open/close tokens, splits undeclared letter runs, reads σ( as sigmoid.
+
+    A bar after an operand closes the innermost open bar of its kind, unless a bracket was opened after
+    that bar: bars pair inside brackets, so ||(2 ||x|| x)|| is the norm of 2 ||x|| x."""
+    always_accept = ("BAR", "DBAR")
+    _OPERAND_END = {"NAME", "NUMBER", "RPAR", "RNORM", "RABS", "POSTOP", "NORMSUB", "RSQB", "RBRACE", "RANGLE"}
+    _OPENERS = {"LPAR", "LSQB", "LBRACE", "LANGLE"}
+    _CLOSERS = {"RPAR", "RSQB", "RBRACE", "RANGLE"}
+
+    def process(self, stream):
+        from lark import Token
+        declared = declared_names.get()
+        stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
+        tokens = list(stream)
+        for i, tok in enumerate(tokens):
+            if tok is None:        # consumed by a user function's name (h' in h'(x))
+                continue
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            if tok.type in self._OPENERS or tok.type in ("BAR", "DBAR") and not (
+                    stack and stack[-1] == ("NORM" if tok.type == "DBAR" else "ABS")
+                    and prev is not None and prev.type in self._OPERAND_END):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise LimitError(f"nesting deeper than {MAX_DEPTH} levels", tok.start_pos, end=tok.end_pos)
+            elif tok.type in self._CLOSERS or tok.type in ("BAR", "DBAR"):
+                depth -= 1
+            if tok.type in self._OPENERS:
+                stack.append("GROUP")
+                groups += 1
+            elif tok.type in self._CLOSERS and groups:
+                while stack.pop() != "GROUP":       # a bar left open inside the brackets is a syntax error
+                    pass
+                groups -= 1
+            if tok.type in ("BAR", "DBAR"):
+                kind = "NORM" if tok.type == "DBAR" else "ABS"
+                closing = bool(stack) and stack[-1] == kind and prev is not None and prev.type in self._OPERAND_END
+                if closing:
+                    stack.pop()
+                else:
+                    stack.append(kind)
+                tok = Token.new_borrow_pos(("R" if closing else "L") + kind, tok.value, tok)
+                yield tok
+            elif tok.type == "NAME" and nxt is not None and self._user_function(tok, tokens, i):
+                name, skip = self._user_function(tok, tokens, i)
+                for j in range(skip):
+                    tokens[i + 1 + j] = None
+                tok = Token.new_borrow_pos("FUNC", name, tok)
+                yield tok
+            elif tok.type == "NAME" and tok.value == "eye" and nxt is not None and nxt.type == "LPAR" \
+                    and "eye" not in declared:
+                tok = Token.new_borrow_pos("FUNC", "eye", tok)     # eye(n): the n×n identity
+                yield tok
+            elif tok.type == "NAME":
+                if tok.value == "σ" and nxt is not None and nxt.type == "LPAR":
+                    tok = Token.new_borrow_pos("FUNC", "sigmoid", tok)
+                    yield tok
+                else:
+                    parts = _split_name(normal_name(tok.value), declared)
+                    if len(parts) > 2 and nxt is not None and nxt.type == "LPAR" and nxt.start_pos == tok.end_pos:
+                        raise _unknown_function(tok)
+                    offset = 0
+                    for k, part in enumerate(parts):
+                        width = len(part) if k < len(parts) - 1 else tok.end_pos - tok.start_pos - offset
+                        yield Token("NAME", part, tok.start_pos + offset, tok.line, tok.column + offset,
+                                    tok.end_line, tok.column + offset + width, tok.start_pos + offset + width)
+                        offset += len(part)
+                    tok = Token("NAME", parts[-1])
+            else:
+                yield tok
+            prev = tok
+
+
+    def _user_function(self, tok, tokens, i):
+        """g(, J_g(, h'( for declared functions g, h: (function token text, tokens consumed after the name)."""
+        functions = declared_functions.get()
+        if not functions:
+            return None
+        name, j = tok.value, i + 1
+        if name.startswith("J_") and name[2:] in functions:
+            pass
+        elif name in functions:
+            while j < len(tokens) and tokens[j] is not None and tokens[j].type == "POSTOP" and tokens[j].value == "'":
+                name += "'"
+                j += 1
+        else:
+            return None
+        if j < len(tokens) and tokens[j] is not None and tokens[j].type == "LPAR":
+            return name, j - i - 1
+        return None
+
+
+def normal_name(name):
+    """x_{0} is x_0: braces around a subscript are notation, not part of the name."""
+    return re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", name) if "_{" in name else name
+
+
+def _split_name(name, declared):
+    """`Ax` → [A, x]: a run of letters that is not a known name is a product of single letters; a Greek
+    name keeps its digits and subscript (mu_0, alpha2)."""
+    if name in declared or name in GREEK_NAMES or name in IDENTITY_NAMES or len(name) == 1:
+        return [name]
+    m = re.match(r"^([A-Za-z]+)(.*)$", name)
+    if m is None or len(m.group(1)) == 1 or m.group(1) in GREEK_NAMES:
+        return [name]
+    letters, suffix = m.groups()
+    return list(letters[:-1]) + [letters[-1] + suffix]
+
+
+def _unknown_function(tok):
+    best = difflib.get_close_matches(tok.value.lower(), FUNCTIONS, n=1, cutoff=0.0)
+    hint = f"; did you mean '{best[0]}'?" if best else ""
+    return ParseError(f"unknown function '{tok.value}'{hint}", tok.start_pos, end=tok.end_pos)
+
+
+def prescan(text):
+    if not isinstance(text, str):
+        raise ParseError(f"expected the expression as a string, got {type(text).__name__}")
+    if len(text) > MAX_INPUT:
+        raise LimitError(f"input is {len(text):,} characters; the limit is {MAX_INPUT:,}", 0, text)
+    if not text.strip():
+        raise ParseError("empty expression: type an expression such as 'x^T A x'", 0, text)
+    for i, ch in enumerate(text):
+        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
+            raise ParseError(f"control or invalid character U+{ord(ch):04X} in the input", i, text)
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "([{⟨":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise LimitError(f"nesting deeper than {MAX_DEPTH} levels", i, text)
+        elif ch in ")]}⟩":
+            depth -= 1
+

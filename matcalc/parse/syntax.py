@@ -1,0 +1,263 @@
+"""Text → syntax tree: the Lark parser for grammar/matcalc.lark and the conversion of its tree into
+small position-carrying `Node`s, with the wording of syntax errors.
+"""
+import re
+from fractions import Fraction
+from pathlib import Path
+
+from lark import Transformer_NonRecursive, Tree, v_args
+
+from ..errors import LimitError, MatcalcError, ParseError
+from ..vocabulary import show_char
+from .lexer import PostLex, prescan
+
+MAX_EXPONENT = 300    # decimal exponent of a number literal
+MAX_TREE_DEPTH = 200  # operators nested in one another (postfix chains like x count too)
+_UNICODE = {"−": "-", "∗": "*", "×": "*", "⋅": "·", "⊤": "ᵀ"}
+_parser = None
+
+
+class Node:
+    """An AST node: op, args, and the span [start, end) in the input."""
+    __slots__ = ("op", "args", "start", "end")
+
+    def __init__(self, op, args, start, end):
+        self.op, self.args, self.start, self.end = op, args, start, end
+
+    def __repr__(self):
+        return f"{self.op}{self.args}"
+
+
+def grammar_text():
+    here = Path(__file__).resolve().parent.parent
+    for path in (here / "grammar" / "matcalc.lark", here.parent / "grammar" / "matcalc.lark"):
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise MatcalcError("the grammar file matcalc.lark is missing from the installation")
+
+
+def lark_parser():
+    global _parser
+    if _parser is None:
+        from lark import Lark
+        _parser = Lark(grammar_text(), parser="lalr", lexer="basic", propagate_positions=True,
+                       postlex=PostLex(), maybe_placeholders=False, cache=True)
+    return _parser
+
+
+def syntax_tree(text):
+    """Parse text into the AST (no typing)."""
+    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+    prescan(text)
+    text = "".join(_UNICODE.get(ch, ch) for ch in text)
+    try:
+        tree = lark_parser().parse(text)
+        _check_depth(tree, text)
+        return to_ast(tree)
+    except MatcalcError as e:
+        raise e.with_text(text) from None
+    except UnexpectedCharacters as e:
+        raise ParseError(f"unexpected character {show_char(text[e.pos_in_stream])}", e.pos_in_stream, text) from None
+    except UnexpectedEOF:
+        raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
+    except UnexpectedInput as e:
+        tok = getattr(e, "token", None)
+        if tok is None or tok.type == "$END":
+            raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
+        raise ParseError(_unexpected(tok, text), tok.start_pos, text, end=tok.end_pos) from None
+    except LarkError as e:
+        raise ParseError(f"cannot parse the expression: {e}", 0, text) from None
+    except RecursionError:
+        raise LimitError("expression nested too deeply", 0, text) from None
+
+
+def _check_depth(tree, text):
+    """Refuse trees deeper than MAX_TREE_DEPTH before anything recurses over them."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        weight = len(node.children) - 1 if node.data == "postfix" else 1
+        depth += max(weight, 1) - 1
+        if depth > MAX_TREE_DEPTH:
+            pos = node.meta.start_pos if not node.meta.empty else 0
+            raise LimitError(f"expression nested deeper than {MAX_TREE_DEPTH} operators", pos, text)
+        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
+
+
+def _eof_message(text):
+    opens = {"(": ")", "[": "]", "{": "}", "⟨": "⟩"}
+    stack = []
+    for ch in text:
+        if ch in opens:
+            stack.append(opens[ch])
+        elif ch in opens.values() and stack:
+            stack.pop()
+    if stack:
+        return f"unexpected end of input: missing '{stack[-1]}'"
+    if text.count("||") % 2 or text.count("‖") % 2:
+        return "unexpected end of input: a norm bar '||' is not closed"
+    if (text.count("|") - 2 * text.count("||")) % 2:
+        return "unexpected end of input: an absolute-value bar '|' is not closed"
+    return "unexpected end of input: the expression is incomplete"
+
+
+def _unexpected(tok, text):
+    before = text[:tok.start_pos].rstrip()
+    if tok.type == "RPAR":
+        pairs, stack = {"(": ")", "[": "]", "{": "}", "⟨": "⟩"}, []
+        for i, ch in enumerate(before):
+            if ch in pairs:
+                stack.append((ch, i))
+            elif ch in pairs.values() and stack and pairs[stack[-1][0]] == ch:
+                stack.pop()
+        if stack and stack[-1][0] != "(":
+            return f"unexpected ')': the '{stack[-1][0]}' before it is not closed"
+        if before.count("(") <= before.count(")"):
+            return "unexpected ')' without a matching '('"
+        if before.endswith("(") or before.endswith(","):
+            return "unexpected ')': an argument or expression is missing"
+        inside = before[stack[-1][1] + 1:] if stack else before     # bars pair inside the parentheses
+        if (inside.count("|") - 2 * inside.count("||")) % 2 or inside.count("||") % 2 or inside.count("‖") % 2:
+            return "unexpected ')': a norm or absolute-value bar opened inside the parentheses is not closed"
+        return "unexpected ')': the expression before it is incomplete"
+    what = {"RNORM": "norm bar", "RABS": "'|'", "LNORM": "'||' here", "LABS": "'|' here"}.get(tok.type)
+    if what is None:
+        what = show_char(tok.value) if len(tok.value) == 1 else repr(tok.value)
+    return f"unexpected {what}"
+
+
+def to_ast(tree):
+    """The Lark tree as Nodes; an error raised while converting surfaces as itself, not as Lark's
+    VisitError wrapping it."""
+    from lark.exceptions import VisitError
+    try:
+        return ToAst().transform(tree)
+    except VisitError as e:
+        raise e.orig_exc from None
+
+
+def _span(meta):
+    return (meta.start_pos, meta.end_pos) if not meta.empty else (0, 0)
+
+
+@v_args(inline=True, meta=True)
+class ToAst(Transformer_NonRecursive):
+    """One method per grammar alias (grammar/matcalc.lark); terminals NAME and NUMBER become leaves,
+    other tokens (operators, bars) stay tokens for the rule that holds them. Non-recursive, so a tree
+    MAX_TREE_DEPTH deep needs no deep Python stack."""
+
+    def NAME(self, tok):
+        return Node("name", (tok.value,), tok.start_pos, tok.end_pos)
+
+    def NUMBER(self, tok):
+        return Node("num", (_number(tok),), tok.start_pos, tok.end_pos)
+
+    def name(self, meta, leaf):
+        return leaf
+
+    number = name
+
+    def fraction(self, meta, *kids):
+        num, den = kids[-3].args[0], kids[-1].args[0]       # NUMBER SLASH NUMBER, after an optional MINUS
+        if den == 0:
+            start, end = _span(meta)
+            raise ParseError("division by zero", start, end=end)
+        sign = -1 if len(kids) == 4 else 1
+        return Node("num", (sign * num / den,), *_span(meta))
+
+    negfraction = fraction
+
+    def negnumber(self, meta, minus, num):
+        return Node("num", (-num.args[0],), *_span(meta))
+
+    def paren(self, meta, inner):
+        return Node("paren", (inner,), *_span(meta))
+
+    def _chain(self, op, meta, kids):
+        items = [kids[0]] + [(str(kids[i]), kids[i + 1]) for i in range(1, len(kids), 2)]
+        return Node(op, tuple(items), *_span(meta))
+
+    def sum(self, meta, *kids):
+        return self._chain("sum", meta, kids)
+
+    def elem(self, meta, *kids):
+        return self._chain("elem", meta, kids)
+
+    def prod(self, meta, *kids):
+        return self._chain("prod", meta, kids)
+
+    def juxt(self, meta, *kids):
+        return Node("juxt", kids, *_span(meta))
+
+    def neg(self, meta, minus, inner):
+        return Node("neg", (inner,), *_span(meta))
+
+    def power(self, meta, base, *rest):
+        return Node("pow", (base, rest[-1]), *_span(meta))
+
+    def epower(self, meta, base, *rest):
+        return Node("epow", (base, rest[-1]), *_span(meta))
+
+    def postfix(self, meta, base, *ops):
+        start = _span(meta)[0]
+        for tok in ops:
+            base = Node("post", (base, _postop(tok)), start, tok.end_pos)
+        return base
+
+    def call(self, meta, func, *args):
+        return Node("call", (str(func), args), *_span(meta))
+
+    prefix_call = call
+
+    def norm(self, meta, left, inner, right, sub=None):
+        return Node("norm", (inner, _normsub(sub) if sub is not None else None), *_span(meta))
+
+    def abs(self, meta, left, inner, right):
+        return Node("call", ("abs", (inner,)), *_span(meta))
+
+    def inner(self, meta, left, a, b, right):
+        return Node("inner", (a, b), *_span(meta))
+
+    def row(self, meta, *nums):
+        return tuple(n.args[0] for n in nums)
+
+    def rows(self, meta, *rows):
+        return rows
+
+    def literal(self, meta, rows):
+        if len({len(r) for r in rows}) != 1:
+            start, end = _span(meta)
+            raise ParseError("the rows of a matrix literal must have the same length", start, end=end)
+        return Node("literal", (rows,), *_span(meta))
+
+    def __default__(self, data, children, meta):
+        start, end = _span(meta)
+        raise ParseError(f"unsupported construct '{data}'", start, end=end)
+
+
+def _number(tok):
+    text = tok.value
+    m = re.search(r"[eE]([+-]?\d+)$", text)
+    if m and abs(int(m.group(1))) > MAX_EXPONENT:
+        raise ParseError(f"number {text} is out of range (exponent limit ±{MAX_EXPONENT})", tok.start_pos,
+                         end=tok.end_pos)
+    if len(text) > 40:
+        raise ParseError(f"number literal too long ({len(text)} digits)", tok.start_pos, end=tok.end_pos)
+    return Fraction(text)
+
+
+def _postop(tok):
+    v = re.sub(r"\s", "", tok.value)
+    if v in ("'", "ᵀ") or re.fullmatch(r"\^(\{T\}|\(T\)|T)", v):
+        return "T"
+    if v == "⁻ᵀ" or re.fullmatch(r"\^(\{-T\}|\(-T\)|-T)", v):
+        return "-T"
+    if v == "⁻¹" or re.fullmatch(r"\^(\{-1\}|\(-1\)|-1)", v):
+        return "-1"
+    return int(v.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+
+
+def _normsub(tok):
+    v = re.sub(r"[\s_{}]", "", tok.value)
+    return {"fro": "F"}.get(v, v)
+
