@@ -1,4 +1,4 @@
-"""`python -m matcalc.parse`: regenerate matcalc/parse/tables.py after editing grammar/matcalc.lark."""
+"""`python -m matcalc.parse`: regenerate matcalc/parse/tables.json after editing grammar/matcalc.lark."""
 from .syntax import write_tables
 
 print(f"wrote {write_tables()}")
