@@ -1,6 +1,6 @@
 """Run the matcalc command line from a source checkout: `python cli.py parse "x^T A x"`.
 
-The click application lives in matcalc/cli.py so that it ships inside the package (the installed
+The click application lives in matcalc/cli/ so that it ships inside the package (the installed
 command is `matcalc`, or `python -m matcalc`).
 """
 from matcalc.cli import main

@@ -19,34 +19,64 @@ from .numeric import dim_size, evaluate
 
 RTOL = 1e-6
 ATTEMPTS = 40
+#: The sampling modes tried in turn: plain values first, then positive entries (for logs and square
+#: roots), then spd square matrices (for log det and Cholesky-like domains).
+MODES = ["plain"] * 15 + ["positive"] * 15 + ["spd"] * 10
 DIRECTIONS = 3
 STEPS = (1e-3, 1e-4, 1e-5)
 _SIZES = (3, 4, 2, 5, 6, 7)
 
 
 class CheckReport:
-    """Outcome of a numerical check: status is 'passed', 'failed' or 'inconclusive'."""
+    """Outcome of a numerical check: status is 'passed', 'failed' or 'inconclusive'.
 
-    def __init__(self, status, max_rel_error=None, sizes=None, seed=None, message=""):
+    The one report of every check: a derivative's (max_rel_error, the summary derived from it) and
+    the analysis commands' (a summary such as "error ratio 8.00 when halving t", extra `details`).
+    The dictionary keeps each its own keys: the derivative check's has max_rel_error, an analysis
+    check's has the summary, then its details.
+    """
+
+    def __init__(self, status, max_rel_error=None, sizes=None, seed=None, message="", *, summary=None, **details):
         self.status, self.max_rel_error, self.sizes, self.seed, self.message = \
             status, max_rel_error, sizes or {}, seed, message
+        self.summary, self.details = summary, details
 
     @property
     def passed(self):
         return self.status == "passed"
 
+    def labelled(self, what):
+        """This report as one part of an analysis check ("gradient: max relative error 1e-10")."""
+        err = self.max_rel_error
+        return CheckReport(self.status, None, self.sizes, self.seed, self.message,
+                           summary=f"{what}: max relative error {err:.1e}" if err is not None else what)
+
     def as_dict(self):
-        return {"status": self.status, "passed": self.passed, "max_rel_error": self.max_rel_error,
-                "sizes": self.sizes, "seed": self.seed, "message": self.message}
+        head = {"max_rel_error": self.max_rel_error} if self.summary is None else {"summary": self.summary}
+        tail = {"max_rel_error": self.max_rel_error} if self.summary is not None and self.max_rel_error is not None \
+            else {}
+        return {"status": self.status, "passed": self.passed, **head, "sizes": self.sizes, "seed": self.seed,
+                "message": self.message, **tail, **self.details}
 
     def __str__(self):
         sizes = ", ".join(f"{k}={v}" for k, v in self.sizes.items()) or "fixed sizes"
-        err = f"max relative error {self.max_rel_error:.1e}, " if self.max_rel_error is not None else ""
+        summary = self.summary
+        if summary is None:
+            summary = f"max relative error {self.max_rel_error:.1e}" if self.max_rel_error is not None else ""
         tail = f": {self.message}" if self.message else ""
-        return f"numerical check {self.status} ({err}{sizes}, seed {self.seed}){tail}"
+        return f"numerical check {self.status} ({summary + ', ' if summary else ''}{sizes}, seed {self.seed}){tail}"
 
     def __repr__(self):
         return f"<CheckReport {self}>"
+
+
+def worst_of(reports):
+    """The worst of several reports (a failed one wins, then an inconclusive one)."""
+    for status in ("failed", "inconclusive"):
+        for r in reports:
+            if r.status == status:
+                return r
+    return reports[-1]
 
 
 def dim_symbols(exprs):
@@ -71,6 +101,23 @@ def dim_symbols(exprs):
     for e in exprs:
         walk(e)
     return found
+
+
+def sampler(exprs, seed):
+    """(rng, sizes) for a check: the seeded generator and a distinct small size per dimension symbol."""
+    rng = np.random.default_rng(0 if seed is None else int(seed))
+    return rng, sample_sizes(dim_symbols(exprs), rng)
+
+
+def variables(exprs, skip=()):
+    """The variables of the expressions, sorted by name (the order values are drawn in)."""
+    found = {v for e in exprs for v in e.free if isinstance(v, E.Var)}
+    return sorted((v for v in found if v not in skip), key=lambda v: v.name)
+
+
+def sample_env(vs, sizes, rng, mode):
+    """A value for every variable, honouring its declared properties."""
+    return {v: sample_value(v, sizes, rng, mode) for v in vs}
 
 
 def sample_sizes(symbols, rng):
@@ -136,8 +183,13 @@ def user_functions(exprs, sizes, rng):
     return impls
 
 
-def _finite(a):
-    return a is not None and np.all(np.isfinite(a))
+def finite(a):
+    return a is not None and bool(np.all(np.isfinite(a)))
+
+
+def vec(a):
+    """Column-major vec, as the Jacobians and Hessians on matrices use it."""
+    return a.reshape(-1, order="F")
 
 
 def _norm(a):
@@ -155,24 +207,21 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
     derivative already contains the direction, the variable `along`, which is the E used.
     """
     seed = 0 if seed is None else int(seed)
-    rng = np.random.default_rng(seed)
     exprs = (function, derivative, wrt) + tuple(extra)
-    variables = sorted({v for e in exprs for v in e.free if isinstance(v, E.Var)} | {wrt}, key=lambda v: v.name)
-    variables = [v for v in variables if v is not along]
-    sizes = sample_sizes(dim_symbols(exprs), rng)
-    modes = ["plain"] * 15 + ["positive"] * 15 + ["spd"] * 10
+    rng, sizes = sampler(exprs, seed)
+    sampled = variables(exprs, skip=(along,))
     functions = user_functions(exprs, sizes, rng)
-    for mode in modes[:ATTEMPTS]:
-        env = {v: sample_value(v, sizes, rng, mode) for v in variables}
+    for mode in MODES[:ATTEMPTS]:
+        env = sample_env(sampled, sizes, rng, mode)
         env.update(functions)
         memo = {}
         value = evaluate(function, env, sizes, memo)
         # the size of the numbers f is computed from: rounding noise scales with it, not with |f|
-        magnitude = max(float(np.max(np.abs(v))) for v in memo.values() if v.size and _finite(v)) if memo else 0.0
+        magnitude = max(float(np.max(np.abs(v))) for v in memo.values() if v.size and finite(v)) if memo else 0.0
         if along is not None:
             env[along] = direction(wrt, sizes, rng)
         deriv = evaluate(derivative, env, sizes)
-        if not (_finite(value) and _finite(deriv)):
+        if not (finite(value) and finite(deriv)):
             continue
         x0 = env[wrt]
         expected = x0.shape if kind == "gradient" else (value.size, x0.size) if kind == "jacobian" else None
@@ -187,7 +236,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
                 continue
             if along is not None:
                 deriv = evaluate(derivative, {**env, along: d}, sizes)
-                if not _finite(deriv):
+                if not finite(deriv):
                     usable = False
                     break
             analytic = _apply(deriv, d, kind)
@@ -200,7 +249,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
             for t in STEPS:   # the best of three step sizes: steep functions need a smaller one
                 t = t * scale
                 d1, d2 = fd(t), fd(t / 2)
-                if not (_finite(d1) and _finite(d2)):
+                if not (finite(d1) and finite(d2)):
                     continue
                 numeric = ((4 * d2 - d1) / 3).reshape(-1, order="F")
                 err = float(np.max(np.abs(numeric - analytic)))

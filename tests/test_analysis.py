@@ -176,6 +176,26 @@ def test_expand_distributes_only_when_it_pays():
     assert str(A.expand(E.product(E.Inverse(Am), g))) == "A^-1 (B x - b)"    # nothing cancels: kept
 
 
+def test_expand_sizes_a_shared_dag_once_per_node():
+    """Regression: the size walk had no memo, so 60 levels of sharing (122 distinct nodes) meant 2^61 visits."""
+    import time
+    from matcalc.analysis.expand import tree_size
+    x = E.Var("x", ("n", 1), frozenset())
+    Am = E.Var("A", ("n", "n"), frozenset())
+    e, small = x, x
+    for k in range(60):
+        e = E.Add(E.product(Am, e), e)
+        if k == 3:
+            small = e
+
+    def naive(n):
+        return 1 + sum(naive(c) for c in n.children)
+    assert tree_size(small) == naive(small) == 61
+    start = time.perf_counter()
+    assert tree_size(e) == 2 ** 62 - 3
+    assert time.perf_counter() - start < 0.5
+
+
 # ---- at -----------------------------------------------------------------------------------------
 def test_at_the_seed_example():
     p = A.at(SEED_F, "x", {"x": [1, 1]}, eta=0.1)

@@ -1,53 +1,11 @@
-"""Command-line commands beyond derivatives: taylor, newton, at, implicit (see matcalc/analysis.py).
+"""The commands beyond derivatives: taylor, newton, at, implicit (the API is matcalc.analysis).
 
-`register(group)` adds them to the `matcalc` click group. Nothing heavy is imported here: the
-analysis module (and NumPy) load inside each command, so `matcalc --help` stays fast. Errors are
-MatcalcError and reach the group, which prints a caret, a message, and exits with code 2; a failed
-numerical check exits with 1, an inconclusive one warns.
+Nothing heavy is imported here: the analysis package (and NumPy) load inside each command, so
+`matcalc --help` stays fast.
 """
-import json
-import sys
-
 import click
 
-LET_HELP = "Declare a variable, e.g. --let 'A: m x n' --let 'S: n x n spd' --let 'c: scalar'."
-
-
-def _common(formats=("text", "latex", "json")):
-    def decorate(f):
-        f = click.option("--let", "lets", multiple=True, help=LET_HELP)(f)
-        f = click.option("--no-check", is_flag=True, help="Skip the numerical check.")(f)
-        f = click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
-                         help="Seed of the numerical check (default 0).")(f)
-        f = click.option("--format", "fmt", type=click.Choice(list(formats)), default="text", show_default=True)(f)
-        return f
-    return decorate
-
-
-def _read(expr):
-    from .cli import read_expr
-    return read_expr(expr)
-
-
-def _echo_text(body, conditions, report):
-    """The text format: the result, its conditions, the check's report."""
-    click.echo(body)
-    for c in conditions:
-        click.echo(f"  where {c}")
-    if report is not None:
-        click.echo(f"  {report}")
-
-
-def _finish(report):
-    """Exit 1 on a failed check (a bug in matcalc), warn on an inconclusive one."""
-    if report is None:
-        return
-    if report.status == "failed":
-        click.echo(f"error: the result FAILED the numerical check: {report}. This is a bug in matcalc; please "
-                   "report it with the command line.", err=True)
-        sys.exit(1)
-    if report.status == "inconclusive":
-        click.echo(f"warning: {report}", err=True)
+from .common import analysis_options, echo_json, echo_text, emit, finish, read_expr
 
 
 @click.command()
@@ -56,7 +14,7 @@ def _finish(report):
 @click.option("--order", type=click.IntRange(1, 2), default=2, show_default=True, help="1 (linear) or 2 (quadratic).")
 @click.option("--direction", default="h", show_default=True,
               help="Name of the step h (H by default for a matrix variable).")
-@_common()
+@analysis_options()
 def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
     """The Taylor model of a scalar EXPR around x: f(x) + ∇f(x)ᵀh + ½ hᵀH(x)h.
 
@@ -67,27 +25,26 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
       matcalc taylor "sum(exp(A x))" --wrt x
       matcalc taylor "log det X" --wrt X --order 1
     """
-    from .analysis import taylor as api_taylor
-    t = api_taylor(_read(expr), wrt, order=order, where=list(lets), direction=direction, check=not no_check,
+    from ..analysis import taylor as api_taylor
+    t = api_taylor(read_expr(expr), wrt, order=order, where=list(lets), direction=direction, check=not no_check,
                    seed=seed)
     report = t.report
     if fmt == "json":
-        click.echo(json.dumps({"model": str(t), "latex": t.latex(), "order": t.order, "wrt": t.wrt.name,
-                               "direction": t.direction.name, "terms": [str(x) for x in t.terms],
-                               "conditions": t.conditions, "check": report.as_dict() if report else None},
-                              ensure_ascii=False))
+        echo_json({"model": str(t), "latex": t.latex(), "order": t.order, "wrt": t.wrt.name,
+                   "direction": t.direction.name, "terms": [str(x) for x in t.terms],
+                   "conditions": t.conditions, "check": report.as_dict() if report else None})
     elif fmt == "latex":
         click.echo(t.equation(latex=True))
     else:
-        _echo_text(t.equation(), t.conditions, report)
-    _finish(report)
+        echo_text(t.equation(), t.conditions, report)
+    finish(report)
 
 
 @click.command()
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to step in.")
 @click.option("--eta", "eta_name", default="eta", show_default=True, help="Name of the gradient step size.")
-@_common()
+@analysis_options()
 def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
     """The Newton step −H⁻¹∇f and the gradient step −η ∇f of a scalar EXPR, in closed form.
 
@@ -98,23 +55,22 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
       matcalc newton "1/2 x^T A x - b^T x" --wrt x --let "A: n x n spd"
       matcalc newton "||A x - b||^2" --wrt x
     """
-    from .analysis import newton_step
-    s = newton_step(_read(expr), wrt, where=list(lets), eta=eta_name, check=not no_check, seed=seed)
+    from ..analysis import newton_step
+    s = newton_step(read_expr(expr), wrt, where=list(lets), eta=eta_name, check=not no_check, seed=seed)
     report = s.report
     if fmt == "json":
-        click.echo(json.dumps({"newton": str(s.newton), "newton_latex": s.newton.latex(),
-                               "gradient_step": str(s.gradient_step), "gradient_step_latex": s.gradient_step.latex(),
-                               "wrt": s.wrt.name, "eta": s.eta.name, "newton_on_vec": s.on_vec,
-                               "gradient": str(s.gradient.expr), "hessian": str(s.hessian.expr),
-                               "conditions": s.conditions, "check": report.as_dict() if report else None},
-                              ensure_ascii=False))
+        echo_json({"newton": str(s.newton), "newton_latex": s.newton.latex(),
+                   "gradient_step": str(s.gradient_step), "gradient_step_latex": s.gradient_step.latex(),
+                   "wrt": s.wrt.name, "eta": s.eta.name, "newton_on_vec": s.on_vec,
+                   "gradient": str(s.gradient.expr), "hessian": str(s.hessian.expr),
+                   "conditions": s.conditions, "check": report.as_dict() if report else None})
     elif fmt == "latex":
         n, g = s.labels(latex=True)
         click.echo(f"{n} = {s.newton.latex()}")
         click.echo(f"{g} = {s.gradient_step.latex()}")
     else:
-        _echo_text(str(s), s.conditions, report)
-    _finish(report)
+        echo_text(str(s), s.conditions, report)
+    finish(report)
 
 
 @click.command()
@@ -125,7 +81,7 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
 @click.option("--tol", type=float, default=None, help="Critical when ‖∇f‖ ≤ tol (default 1e-8).")
 @click.option("--eig-tol", type=float, default=None, help="|λ| ≤ eig-tol · max(1, ρ(H)) counts as zero (default 1e-8).")
 @click.option("--eta", type=float, default=None, help="Step size of the gradient step shown (default 1/ρ(H)).")
-@_common(formats=("text", "json"))
+@analysis_options(formats=("text", "json"), no_check_help="Skip the numerical check.")
 def at(expr, wrt, values, tol, eig_tol, eta, lets, no_check, seed, fmt):
     """Evaluate f, ∇f and the Hessian of a scalar EXPR at a point and classify it.
 
@@ -137,24 +93,24 @@ def at(expr, wrt, values, tol, eig_tol, eta, lets, no_check, seed, fmt):
       matcalc at "1/2 x^T [1, 0; 0, 10] x" --wrt x --values '{"x": [1, 1]}'
       matcalc at "||A x - b||^2" --wrt x --values data.npz --format json
     """
-    from . import analysis
-    point = analysis.at(_read(expr), wrt, values, where=list(lets),
+    from .. import analysis
+    point = analysis.at(read_expr(expr), wrt, values, where=list(lets),
                         tol=analysis.GRAD_TOL if tol is None else tol,
                         eig_tol=analysis.EIG_TOL if eig_tol is None else eig_tol,
                         eta=eta, check=not no_check, seed=seed)
     if fmt == "json":
-        click.echo(json.dumps(point.as_dict(), ensure_ascii=False))
+        echo_json(point.as_dict())
     else:
         click.echo(point.text())
     for report in point.checks or ():
-        _finish(report)
+        finish(report)
 
 
 @click.command()
 @click.argument("equation")
 @click.option("--solve-for", "solve_for", required=True, help="The unknown y of F(x, y) = 0.")
 @click.option("--wrt", required=True, help="The variable x that y depends on.")
-@_common()
+@analysis_options()
 def implicit(equation, solve_for, wrt, lets, no_check, seed, fmt):
     """dy/dx for F(x, y) = 0 by the implicit function theorem: −(∂F/∂y)⁻¹ ∂F/∂x.
 
@@ -165,17 +121,9 @@ def implicit(equation, solve_for, wrt, lets, no_check, seed, fmt):
       matcalc implicit "X^T (X w - y) + lambda w = 0" --solve-for w --wrt y
       matcalc implicit "X^T (X w - y) + lambda w" --solve-for w --wrt lambda
     """
-    from .analysis import implicit as api_implicit
-    from .cli import emit
-    result = api_implicit(_read(equation), solve_for, wrt, where=list(lets), check=not no_check, seed=seed)
+    from ..analysis import implicit as api_implicit
+    result = api_implicit(read_expr(equation), solve_for, wrt, where=list(lets), check=not no_check, seed=seed)
     emit(result, fmt, (result.symbol(), result.symbol(latex=True)))
 
 
 COMMANDS = (taylor, newton, at, implicit)
-
-
-def register(group):
-    """Add taylor, newton, at and implicit to a click group."""
-    for command in COMMANDS:
-        group.add_command(command)
-    return group

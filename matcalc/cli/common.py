@@ -1,0 +1,136 @@
+"""What every command shares: reading EXPR, the shared options, printing a result, and the exit codes.
+
+Exit codes: 0 success; 1 a failed numerical check (a bug in matcalc); 2 a MatcalcError (handled by
+the group in __init__.py). An inconclusive check prints a warning and exits 0.
+"""
+import json
+import sys
+
+import click
+
+from ..errors import ParseError
+
+LET_HELP = "Declare a variable, e.g. --let 'A: m x n' --let 'S: n x n spd' --let 'c: scalar'."
+FORMATS = ("text", "latex", "json")
+
+
+def read_expr(expr):
+    """EXPR, or standard input when EXPR is '-'."""
+    if expr != "-":
+        return expr
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8").strip()
+    except UnicodeDecodeError as e:
+        raise ParseError(f"standard input is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})")
+
+
+# ---- options ------------------------------------------------------------------------------------
+def let_option(f):
+    return click.option("--let", "lets", multiple=True, help=LET_HELP)(f)
+
+
+def check_options(f=None, *, no_check_help="Skip the numerical check (and NumPy's import)."):
+    """--no-check and --seed; `@check_options(no_check_help=...)` where skipping the check still imports NumPy."""
+    if f is None:
+        return lambda g: check_options(g, no_check_help=no_check_help)
+    f = click.option("--no-check", is_flag=True, help=no_check_help)(f)
+    return click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
+                        help="Seed of the numerical check (default 0).")(f)
+
+
+def format_option(formats=FORMATS):
+    return click.option("--format", "fmt", type=click.Choice(list(formats)), default="text", show_default=True)
+
+
+def analysis_options(formats=FORMATS, **check):
+    """--let, --no-check, --seed and --format."""
+    def decorate(f):
+        return format_option(formats)(check_options(let_option(f), **check))
+    return decorate
+
+
+def derivative_options(f):
+    """--let, --no-check, --seed, --format, and the derivative commands' --standalone and --layout."""
+    f = analysis_options()(f)
+    f = click.option("--standalone", is_flag=True,
+                     help="With --format latex: wrap the output in a minimal compilable LaTeX document.")(f)
+    return click.option("--layout", type=click.Choice(["mixed", "numerator", "denominator"]), default="mixed",
+                        show_default=True, help="mixed: gradients in the variable's shape, Jacobians m×n; numerator: "
+                        "gradients transposed (rows); denominator: Jacobians transposed (n×m).")(f)
+
+
+# ---- printing -----------------------------------------------------------------------------------
+STANDALONE = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+              "{body}\n\\end{document}")
+
+
+def latex_document(parts):
+    """Display equations in a minimal compilable document."""
+    return STANDALONE.replace("{body}", "\n".join(f"\\[\n{p}\n\\]" for p in parts))
+
+
+def show_steps(result, fmt, standalone=False):
+    if fmt == "latex" and standalone:
+        return
+    if fmt == "latex":
+        click.echo(result.steps_latex())
+    elif fmt == "text":
+        click.echo(result.steps_text())
+        click.echo()
+
+
+def payload(result):
+    """A Result as JSON-ready data."""
+    report = result.report
+    return {"result": str(result), "pretty": result.pretty(), "latex": result.latex(),
+            "steps": [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in result.steps],
+            "shape": [str(d) for d in result.shape], "wrt": result.wrt.name, "kind": result.kind,
+            "layout": result.layout, "conditions": result.conditions, "notes": result.notes,
+            "check": report.as_dict() if report else None}
+
+
+def echo_json(data):
+    click.echo(json.dumps(data, ensure_ascii=False))
+
+
+def echo_text(body, conditions, report, notes=(), extra=()):
+    """The text format: the result, its conditions, notes and extra lines, the check's report."""
+    click.echo(body)
+    for c in conditions:
+        click.echo(f"  where {c}")
+    for n in notes:
+        click.echo(f"  note: {n}")
+    for line in extra:
+        click.echo(f"  {line}")
+    if report is not None:
+        click.echo(f"  {report}")
+
+
+def finish(report, what="result"):
+    """Exit 1 on a failed check (a bug in matcalc), warn on an inconclusive one."""
+    if report is None:
+        return
+    if report.status == "failed":
+        click.echo(f"error: the {what} FAILED the numerical check: {report}. This is a bug in matcalc; please "
+                   "report it with the command line.", err=True)
+        sys.exit(1)
+    if report.status == "inconclusive":
+        click.echo(f"warning: {report}", err=True)
+
+
+def emit(result, fmt, symbol, quiet_json=False, standalone=False, steps=False):
+    """Print a Result as `symbol = value` (symbol: a text and a LaTeX form), then finish on its check."""
+    report = result.report
+    if fmt == "latex" and standalone:
+        parts = ([result.steps_latex()] if steps else []) + [f"{symbol[1]} = {result.pretty(latex=True)}"]
+        click.echo(latex_document(parts))
+    elif fmt == "json":
+        if not quiet_json:
+            echo_json(payload(result))
+    elif fmt == "latex":
+        click.echo(f"{symbol[1]} = {result.pretty(latex=True)}")
+    else:
+        echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
+                  extra=[result.layout_note] if result.layout != "mixed" else ())
+    finish(report, result.kind)

@@ -1,0 +1,188 @@
+"""The derivative commands: parse, grad, jacobian, hessian, diff, directional, codegen.
+
+Each is a thin layer over matcalc.api; the API (and NumPy) load inside the command, so that
+`matcalc --help` stays fast.
+"""
+import click
+
+from .common import (check_options, derivative_options, echo_json, emit, format_option, let_option, payload,
+                     read_expr, show_steps)
+
+
+@click.command()
+@click.argument("expr")
+@let_option
+@format_option()
+def parse(expr, lets, fmt):
+    """Parse EXPR and show its shape and the type of every variable (EXPR '-' reads standard input)."""
+    from ..parse import parse_full
+    from ..shapes import fmt_shape
+    parsed = parse_full(read_expr(expr), list(lets))
+    e = parsed.expr
+    if fmt == "json":
+        echo_json({"expression": str(e), "latex": e.latex(), "shape": list(map(str, e.shape)),
+                   "variables": e.variables, "notes": parsed.notes})
+        return
+    click.echo(e.latex() if fmt == "latex" else str(e))
+    if fmt == "latex":
+        return
+    click.echo(f"shape: {fmt_shape(e.shape)}")
+    for name, kind in e.variables.items():
+        click.echo(f"  {name}: {kind}")
+    for note in parsed.notes:
+        click.echo(f"note: {note}")
+
+
+@click.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, multiple=True,
+              help="The variable to differentiate by; repeat it for several gradients in one run.")
+@click.option("--steps", is_flag=True, help="Show the derivation step by step.")
+@derivative_options
+def grad(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
+    """The gradient of a scalar EXPR w.r.t. a variable, in the variable's shape.
+
+    \b
+    Examples:
+      matcalc grad "x^T A x" --wrt x
+      matcalc grad "||A x - b||^2" --wrt x --let "A: m x n"
+      matcalc grad "log det X" --wrt X --let "X: n x n spd" --format latex
+    """
+    from ..api import grad as api_grad
+    results = api_grad(read_expr(expr), list(wrt), where=list(lets), check=not no_check, seed=seed, layout=layout)
+    if fmt == "json" and len(wrt) > 1:
+        echo_json([payload(r) for r in results.values()])
+    for name, result in results.items():
+        if steps:
+            show_steps(result, fmt, standalone)
+        emit(result, fmt, _symbols("gradient", name), quiet_json=len(wrt) > 1, standalone=standalone, steps=steps)
+
+
+def _symbols(kind, name, name2=None):
+    """The derivative's symbol, as text and as LaTeX: ∂f/∂x, ∂vec(F)/∂vec(X), ∂²f/∂x², ∂²f/∂x∂y."""
+    from ..printers.latex import latex_name
+    n, ln = name, latex_name(name)
+    if kind in ("gradient", "jacobian"):
+        return f"∂f/∂{n}", rf"\frac{{\partial f}}{{\partial {ln}}}"
+    if kind == "vec jacobian":
+        return f"∂vec(F)/∂vec({n})", rf"\frac{{\partial \operatorname{{vec}} F}}{{\partial \operatorname{{vec}} {ln}}}"
+    if name2 is None:
+        return f"∂²f/∂{n}²", rf"\frac{{\partial^2 f}}{{\partial {ln}^2}}"
+    ln2 = latex_name(name2)
+    return f"∂²f/∂{n}∂{name2}", rf"\frac{{\partial^2 f}}{{\partial {ln}\,\partial {ln2}}}"
+
+
+@click.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--steps", is_flag=True, help="Show the derivation step by step.")
+@derivative_options
+def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
+    """The Jacobian of EXPR: m×n for f: Rⁿ → Rᵐ; on column-major vec for matrices (d vec F = J d vec X).
+
+    \b
+    Examples:
+      matcalc jacobian "softmax(x)" --wrt x
+      matcalc jacobian "A X B" --wrt X
+    """
+    from ..api import jacobian as api_jacobian
+    result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed, layout=layout)
+    if steps:
+        show_steps(result, fmt, standalone)
+    on_vec = not (result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1)
+    emit(result, fmt, _symbols("vec jacobian" if on_vec else "jacobian", result.wrt.name), standalone=standalone,
+         steps=steps)
+
+
+@click.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--wrt2", default=None, help="A second variable, for the mixed second derivative ∂²f/∂x∂y.")
+@click.option("--times", "times", default=None, help="A direction v: print the Hessian-vector product H v.")
+@click.option("--steps", is_flag=True, help="Show the derivation step by step.")
+@derivative_options
+def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, standalone, layout):
+    """The Hessian of a scalar EXPR: the Jacobian of its gradient (n×n, or mn×mn on vec X).
+
+    \b
+    Examples:
+      matcalc hessian "||A x - b||^2" --wrt x
+      matcalc hessian "x^T A y" --wrt x --wrt2 y
+      matcalc hessian "x^T A x" --wrt x --times v
+    """
+    from .. import api
+    text = read_expr(expr)
+    if times is not None:
+        result = api.hvp(text, wrt, times, where=list(lets), check=not no_check, seed=seed)
+        emit(result, fmt, (f"H {times}", f"H {times}"), standalone=standalone)
+        return
+    result = api.hessian(text, wrt, where=list(lets), wrt2=wrt2, check=not no_check, seed=seed)
+    if steps:
+        show_steps(result, fmt, standalone)
+    emit(result, fmt, _symbols("hessian", wrt, wrt2), standalone=standalone, steps=steps)
+
+
+@click.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable whose differential is taken.")
+@let_option
+@format_option(("text", "latex"))
+def diff(expr, wrt, lets, fmt):
+    """The canonical differential of EXPR: df = tr(Gᵀ dX), or d vec F = J d vec X."""
+    from ..api import differential
+    d = differential(read_expr(expr), wrt, where=list(lets))
+    click.echo(d.latex() if fmt == "latex" else str(d))
+    if fmt == "text":
+        for c in d.conditions:
+            click.echo(f"  where {c}")
+
+
+@click.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--target", type=click.Choice(["numpy", "jax", "torch"]), default="numpy", show_default=True)
+@click.option("--hessian", "with_hessian", is_flag=True, help="Also return the Hessian (scalar EXPR).")
+@let_option
+@check_options(no_check_help="Skip the numerical check.")
+def codegen(expr, wrt, target, with_hessian, lets, no_check, seed):
+    """Print a standalone Python function returning the value and the derivative(s) of EXPR.
+
+    Standard output holds only Python; the check's report and warnings go to standard error.
+
+    \b
+    Examples:
+      matcalc codegen "||A x - b||^2" --wrt x > grad.py
+      matcalc codegen "sum(log(1 + exp(X w))) - y^T X w" --wrt w --hessian --target jax
+    """
+    import sys
+    from .. import api
+    text = read_expr(expr)
+    f, named = api._parse(text, list(lets))
+    fn = api.grad if f.is_scalar else api.jacobian
+    if with_hessian and not f.is_scalar:
+        raise api.DiffError("--hessian needs a scalar expression")
+    result = fn(f, api.find_var(f, wrt, named), check=not no_check, seed=seed)
+    source = result.to_code(target, hessian=with_hessian)
+    notes = [f"# {line}" for line in ["generated by matcalc from: " + str(result.function)]
+             + [f"where {c}" for c in result.conditions] + result.notes]
+    click.echo("\n".join(notes) + "\n" + source, nl=False)
+    report = result.report
+    if report is not None:
+        click.echo(str(report), err=True)
+        if report.status == "failed":
+            sys.exit(1)
+
+
+@click.command()
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The variable.")
+@click.option("--along", required=True, help="The direction, a name for a vector or matrix of the variable's shape.")
+@derivative_options
+def directional(expr, wrt, along, lets, no_check, seed, fmt, standalone, layout):
+    """The directional derivative ∇f(x)ᵀ v of a scalar EXPR, in closed form."""
+    from ..api import directional as api_directional
+    result = api_directional(read_expr(expr), wrt, along, where=list(lets), check=not no_check, seed=seed)
+    emit(result, fmt, (f"D_{along} f", rf"D_{{{along}}} f"), standalone=standalone)
+
+
+COMMANDS = (parse, grad, jacobian, hessian, diff, codegen, directional)
