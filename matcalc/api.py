@@ -161,8 +161,16 @@ class Result(Checked):
     def _run_check(self, seed):
         """Compare with central finite differences; returns a CheckReport."""
         from .check import run_check
-        return run_check(self._check_function, self._check_expr or self.expr, self.wrt, self._check_kind, seed,
-                         along=getattr(self, "along", None))
+        report = run_check(self._check_function, self._check_expr or self.expr, self.wrt, self._check_kind, seed,
+                           along=getattr(self, "along", None))
+        if self.kind == "hessian" and report.status != "failed":
+            # The Jacobian check above compares H with differences of matcalc's own gradient, so a wrong
+            # first-derivative rule would give a self-consistent wrong Hessian: compare with f itself too.
+            second = run_check(self.function, self._check_expr or self.expr, self.wrt, "hessian", seed,
+                               first=self.first)
+            if second.status == "failed" or report.status == "inconclusive":
+                return second
+        return report
 
     @property
     def layout_note(self):

@@ -12,9 +12,13 @@ Tolerance: the error is measured relative to ‖D‖·‖E‖ (and |fd|), not pe
 blow up where the derivative is near zero; 1e-6 leaves six orders of margin above the noise and
 sits far below the O(1) error of a wrong rule.
 """
+import itertools
+import math
+
 import numpy as np
 
 from . import expr as E
+from .errors import LimitError
 from .numeric import dim_size, evaluate
 
 RTOL = 1e-6
@@ -24,7 +28,20 @@ ATTEMPTS = 40
 MODES = ["plain"] * 15 + ["positive"] * 15 + ["spd"] * 10
 DIRECTIONS = 3
 STEPS = (1e-3, 1e-4, 1e-5)
+# Second differences lose twice the digits to rounding (eps/t² instead of eps/t): larger steps.
+SECOND_STEPS = (1e-2, 3e-3, 1e-3)
 _SIZES = (3, 4, 2, 5, 6, 7)
+# A point where a matrix that is inverted (or whose determinant is taken) has a condition number
+# past this is not used: finite differences there measure rounding and curvature, not the
+# derivative, and a correct answer would be blamed for the sample.
+COND_MAX = 1e6
+SIZE_DRAWS = 8          # orders of the sizes tried when every point at the drawn ones is ill-conditioned
+ILL_PER_DRAW = 6        # ill-conditioned points in a row before the sizes are drawn again
+# What one check may cost at the sizes it evaluates at (fixed, declared sizes are used as they are):
+# every node of f and of the derivative is held at once, and the check evaluates f ~100 times.
+MEMORY_BUDGET = 256 * 2 ** 20      # bytes of float64 intermediates
+FLOP_BUDGET = 2e8                  # floating-point operations per evaluation
+_INVERTING = ("Inverse", "LogDet", "Det")
 
 
 class CheckReport:
@@ -199,54 +216,89 @@ def _norm(a):
     return top * float(np.linalg.norm(a / top)) if 0 < top < np.inf else top
 
 
-def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
+def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, first=None):
     """Check `derivative` of `function` w.r.t. `wrt`.
 
     kind 'gradient': ⟨G, E⟩ ≈ (f(X+tE) − f(X−tE))/2t; 'jacobian': J vec(E) ≈ the same for vec f.
-    For a Hessian, pass the gradient as `function` and kind 'jacobian'. Kind 'directional': the
-    derivative already contains the direction, the variable `along`, which is the E used.
+    For a Hessian, pass the gradient as `function` and kind 'jacobian' — and, because a Hessian that
+    is the exact Jacobian of a wrong gradient passes that test, also kind 'hessian' with f itself as
+    `function` and the first variable as `first`: vec(U)ᵀ H vec(W) ≈ mixed second differences of f.
+    Kind 'directional': the derivative already contains the direction, the variable `along`, which
+    is the E used.
     """
     seed = 0 if seed is None else int(seed)
-    exprs = (function, derivative, wrt) + tuple(extra)
+    exprs = (function, derivative, wrt) + tuple(extra) + ((first,) if first is not None else ())
     rng, sizes = sampler(exprs, seed)
+    symbols = dim_symbols(exprs)
     sampled = variables(exprs, skip=(along,))
+    within_budget(exprs, sizes)
     functions = user_functions(exprs, sizes, rng)
-    for mode in MODES[:ATTEMPTS]:
+    inverted = [n.arg for n in E.nodes(function, derivative) if type(n).__name__ in _INVERTING]
+    worst_ill = None
+    draws, ill_run = 1, 0
+    orders = itertools.islice(itertools.permutations(list(sizes.values())), 1, SIZE_DRAWS)
+    attempts = iter(MODES[:ATTEMPTS])
+    while True:
+        mode = next(attempts, None)
+        if mode is None or ill_run >= ILL_PER_DRAW:
+            if ill_run < ILL_PER_DRAW or draws >= min(SIZE_DRAWS, math.factorial(len(sizes))):
+                break
+            # every recent point was ill-conditioned: these sizes may make a product singular (AᵀA
+            # with m < n, A X B with k past m or n). Later draws put the same sizes in other orders.
+            sizes = dict(zip(sizes, next(orders)))
+            draws, ill_run = draws + 1, 0
+            functions = user_functions(exprs, sizes, rng)
+            attempts = iter(MODES[:ATTEMPTS])
+            continue
         env = sample_env(sampled, sizes, rng, mode)
         env.update(functions)
         memo = {}
         value = evaluate(function, env, sizes, memo)
-        # the size of the numbers f is computed from: rounding noise scales with it, not with |f|
-        magnitude = max(float(np.max(np.abs(v))) for v in memo.values() if v.size and finite(v)) if memo else 0.0
         if along is not None:
             env[along] = direction(wrt, sizes, rng)
-        deriv = evaluate(derivative, env, sizes)
+        dmemo = {}
+        deriv = evaluate(derivative, env, sizes, dmemo)
+        ill = _ill_conditioned(inverted, env, sizes, {**memo, **dmemo})
+        if ill is not None:
+            ill_run += 1
+            worst_ill = ill
+            continue
+        ill_run = 0
         if not (finite(value) and finite(deriv)):
             continue
+        # the size of the numbers f is computed from: rounding noise scales with it, not with |f|
+        magnitude = max(float(np.max(np.abs(v))) for v in memo.values() if v.size and finite(v)) if memo else 0.0
         x0 = env[wrt]
-        expected = x0.shape if kind == "gradient" else (value.size, x0.size) if kind == "jacobian" else None
+        expected = x0.shape if kind == "gradient" else (value.size, x0.size) if kind == "jacobian" else \
+            (env[first].size, x0.size) if kind == "hessian" else None
         if expected is not None and deriv.shape != expected:
             return CheckReport("failed", None, sizes, seed, f"the derivative has shape {deriv.shape}, expected "
                                f"{expected}")
         scale = max(1.0, float(np.sqrt(np.mean(x0 ** 2))))
+        # a derivative that is exactly zero has no size to be relative to: measure the differences
+        # of f against the size a derivative of f could have, |intermediates| · ‖E‖ / scale
+        zero = not np.any(deriv)
         worst, ok, usable = 0.0, True, True
         for _ in range(DIRECTIONS):
             d = direction(wrt, sizes, rng)
             if not np.any(d):
                 continue
-            if along is not None:
-                deriv = evaluate(derivative, {**env, along: d}, sizes)
-                if not finite(deriv):
-                    usable = False
-                    break
-            analytic = _apply(deriv, d, kind)
-
-            def fd(h):
-                plus = evaluate(function, {**env, wrt: x0 + h * d}, sizes)
-                minus = evaluate(function, {**env, wrt: x0 - h * d}, sizes)
-                return (plus - minus) / (2 * h)
+            if kind == "hessian":
+                u = direction(first, sizes, rng)
+                analytic = np.array([float(u.reshape(-1, order="F") @ deriv @ d.reshape(-1, order="F"))])
+                fd, steps, norm_d = _second_difference(function, env, sizes, first, u, wrt, d), SECOND_STEPS, \
+                    _norm(d) * _norm(u)
+                noise_power = 2
+            else:
+                if along is not None:
+                    deriv = evaluate(derivative, {**env, along: d}, sizes)
+                    if not finite(deriv):
+                        usable = False
+                        break
+                analytic = _apply(deriv, d, kind)
+                fd, steps, norm_d, noise_power = _first_difference(function, env, sizes, wrt, d), STEPS, _norm(d), 1
             best = None
-            for t in STEPS:   # the best of three step sizes: steep functions need a smaller one
+            for t in steps:   # the best of three step sizes: steep functions need a smaller one
                 t = t * scale
                 d1, d2 = fd(t), fd(t / 2)
                 if not (finite(d1) and finite(d2)):
@@ -256,9 +308,10 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
                 # rounding inside f (1 + e⁻²⁴ loses digits that f itself does not show) makes the two
                 # differences disagree; their gap bounds that noise, and is tiny next to a wrong rule's error
                 spread = float(np.max(np.abs(d1 - d2)))
-                norm = _norm(deriv) * _norm(d)
-                denom = max(norm, float(np.max(np.abs(numeric))), 1e-300)
-                noise = 1e2 * np.finfo(float).eps * magnitude / t
+                norm = _norm(deriv) * norm_d
+                floor = magnitude * norm_d / scale ** noise_power if zero else 0.0
+                denom = max(norm, float(np.max(np.abs(numeric))), floor, 1e-300)
+                noise = 1e2 * np.finfo(float).eps * magnitude / t ** noise_power
                 margin = (err - noise - spread) / (RTOL * denom)
                 if best is None or margin < best[0]:
                     best = (margin, err / denom, (noise + spread) / denom)
@@ -273,11 +326,102 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None):
         structure = _structure_problem(deriv, wrt, kind)
         if structure:
             return CheckReport("failed", worst, sizes, seed, structure)
+        what = "second differences of the function" if kind == "hessian" else "finite differences"
         return CheckReport("passed" if ok else "failed", worst, sizes, seed,
-                           "" if ok else "the derivative does not match finite differences")
+                           "" if ok else f"the derivative does not match {what}")
+    if worst_ill is not None:
+        from .printers.text import to_text
+        return CheckReport("inconclusive", None, sizes, seed,
+                           f"every point sampled made {to_text(worst_ill[0])} ill-conditioned (condition number "
+                           f"{worst_ill[1]:.1e}), at {draws} draw(s) of sizes; finite differences cannot judge the "
+                           "derivative there. This is not a failure of the formula: the sampled sizes or values "
+                           "make that matrix (nearly) singular — declare sizes or properties (spd) that make it "
+                           "invertible, or check at your own values with `matcalc at`")
     return CheckReport("inconclusive", None, sizes, seed,
                        "no point could be sampled where the function is defined and finite differences are "
                        "accurate (declare properties such as 'positive' or 'spd' to help)")
+
+
+def _first_difference(function, env, sizes, wrt, d):
+    x0 = env[wrt]
+
+    def fd(h):
+        plus = evaluate(function, {**env, wrt: x0 + h * d}, sizes)
+        minus = evaluate(function, {**env, wrt: x0 - h * d}, sizes)
+        return (plus - minus) / (2 * h)
+    return fd
+
+
+def _second_difference(function, env, sizes, first, u, second, w):
+    """h ↦ [f(+u,+w) − f(+u,−w) − f(−u,+w) + f(−u,−w)] / 4h², steps h·u on `first`, h·w on `second`."""
+    def at(h, a, b):
+        point = dict(env)
+        point[first] = env[first] + a * h * u
+        point[second] = point[second] + b * h * w    # the same variable twice: both steps add up
+        return evaluate(function, point, sizes)
+
+    def fd(h):
+        return (at(h, 1, 1) - at(h, 1, -1) - at(h, -1, 1) + at(h, -1, -1)) / (4 * h * h)
+    return fd
+
+
+def _ill_conditioned(arguments, env, sizes, memo):
+    """(argument, condition number) of the worst-conditioned inverted matrix past COND_MAX, else None."""
+    worst = None
+    for arg in arguments:
+        value = memo.get(arg)
+        if value is None:
+            value = evaluate(arg, env, sizes, memo)
+        if value.shape[0] != value.shape[1] or value.size == 0:
+            continue
+        with np.errstate(all="ignore"):
+            try:
+                cond = float(np.linalg.cond(value)) if finite(value) else np.inf
+            except np.linalg.LinAlgError:
+                cond = np.inf
+        if not cond <= COND_MAX and (worst is None or cond > worst[1]):
+            worst = (arg, cond)
+    return worst
+
+
+def within_budget(exprs, sizes):
+    """Refuse, before anything is allocated, a check that would exceed MEMORY_BUDGET or FLOP_BUDGET.
+
+    Symbolic sizes are drawn small (2–7), so this only bites when sizes are fixed by declarations
+    (`A: 50000 x 50000`) or by the formula (a Hessian w.r.t. a 300×300 X is 90000×90000)."""
+    entries = flops = 0
+    largest = None
+    for n in E.nodes(*exprs):
+        r, c = dim_size(n.shape[0], sizes), dim_size(n.shape[1], sizes)
+        entries += r * c
+        if largest is None or r * c > largest[1] * largest[2]:
+            largest = (n, r, c)
+        if isinstance(n, E.Mul):       # left to right, as numeric does; a 1×1 factor scales
+            ar, ac = (dim_size(d, sizes) for d in n.args[0].shape)
+            for f in n.args[1:]:
+                fr, fc = (dim_size(d, sizes) for d in f.shape)
+                if ar * ac == 1 or fr * fc == 1:
+                    flops += max(ar * ac, fr * fc)
+                    ar, ac = (fr, fc) if ar * ac == 1 else (ar, ac)
+                else:
+                    flops += ar * ac * fc
+                    ac = fc
+        elif type(n).__name__ in _INVERTING:
+            flops += r ** 3
+    if entries * 8 > MEMORY_BUDGET or flops > FLOP_BUDGET:
+        from .printers.text import to_text
+        node, r, c = largest
+        need = f"{entries * 8 / 2 ** 30:.1f} GiB" if entries * 8 > MEMORY_BUDGET else f"{flops:.1e} operations per evaluation"
+        budget = f"{MEMORY_BUDGET // 2 ** 20} MiB" if entries * 8 > MEMORY_BUDGET else f"{FLOP_BUDGET:.0e}"
+        fixed = ", ".join(f"{k}={v}" for k, v in sizes.items())
+        raise LimitError(f"the numerical check would need {need} at these sizes (the largest intermediate, "
+                         f"{_short(to_text(node))}, is {r}×{c}{'; ' + fixed if fixed else ''}): more than its "
+                         f"budget of {budget}. Skip the check with --no-check (check=False in Python), or "
+                         "declare sizes as symbols (A: m x n) so the formula is checked at small sizes")
+
+
+def _short(text, width=60):
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _apply(deriv, d, kind):
