@@ -89,7 +89,7 @@ def implicit(F, solve_for, wrt, where=None, *, check=True, seed=None):
 def _newton_solve(F, Jy, y, env, sizes, y0, iterations=60):
     """Solve F(·, y) = 0 for y from y0 with Newton's method and matcalc's Jacobian; None if it fails."""
     import numpy as np
-    from ..check import finite, vec
+    from ..sampling import finite, vec
     from ..numeric import evaluate
     cur = y0.copy()
     for _ in range(iterations):
@@ -117,7 +117,8 @@ def _newton_solve(F, Jy, y, env, sizes, y0, iterations=60):
 
 def _check_implicit(res, seed):
     import numpy as np
-    from ..check import MODES, CheckReport, direction, finite, sample_env, sampler, variables, vec
+    from ..check import CheckReport
+    from ..sampling import MODES, direction, finite, sample_env, sampler, variables, vec
     from ..numeric import evaluate
     F, y, x = res.function, res.solve_for, res.wrt
     exprs = [F, res.expr, res.Fy, y, x]

@@ -97,7 +97,8 @@ def newton_step(expr, wrt, where=None, *, eta="eta", check=True, seed=None):
 
 def _check_steps(steps, seed):
     import numpy as np
-    from ..check import MODES, CheckReport, finite, sample_env, sampler, variables, vec
+    from ..check import CheckReport
+    from ..sampling import MODES, finite, sample_env, sampler, variables, vec
     from ..numeric import evaluate
     var = steps.wrt
     exprs = [steps.function, steps.newton, steps.gradient_step, steps.gradient.expr, steps.hessian.expr, var]

@@ -223,7 +223,7 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
     """
     import numpy as np
     from .. import api
-    from ..check import finite, variables, vec
+    from ..sampling import finite, variables, vec
     from ..numeric import evaluate
     f, named = _parse(expr, where)
     var = find_var(f, wrt, named)

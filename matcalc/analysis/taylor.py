@@ -102,7 +102,8 @@ def taylor(expr, wrt, order=2, where=None, direction="h", *, check=True, seed=No
 
 def _check_taylor(model, seed):
     import numpy as np
-    from ..check import MODES, CheckReport, direction, finite, sample_env, sampler, variables
+    from ..check import CheckReport
+    from ..sampling import MODES, direction, finite, sample_env, sampler, variables
     f, var, h, order = model.function, model.wrt, model.direction, model.order
     exprs = [f, model.expr, var, h]
     rng, sizes = sampler(exprs, seed)
