@@ -28,7 +28,46 @@ def classify(c):
         return f"CRASH: {type(exc).__name__}: {str(exc)[:200]}"
 
 
+def summary(table):
+    """Counts by outcome and by cause, as markdown (for tests/corpus/README.md)."""
+    import collections
+    api = {c["id"]: table[c["id"]] for c in CASES}
+    ok = [k for k, (s, _) in api.items() if s.startswith("ok")]
+    refused = [k for k, (s, _) in api.items() if s.startswith("refused")]
+    misread = [k for k, (s, _) in api.items() if s.startswith("MISREAD")]
+    crash = [k for k, (s, _) in api.items() if s.startswith("CRASH")]
+    lines = [f"- forms: {len(CASES)} (+ {len(FRONTIER)} frontier forms)",
+             f"- accepted in source form and answered correctly: {len(ok)} (of which "
+             f"{sum('free scalar' in api[k][0] for k in ok)} only with a dimension name read as a free scalar "
+             f"that the user must set to the size)",
+             f"- refused: {len(refused)}", f"- silently misread: {len(misread)}", f"- crashed: {len(crash)}"]
+    fr = [table[c["id"]][0].split(":")[0] for c in FRONTIER]
+    lines.append(f"- frontier: {fr.count('refused')} refused cleanly, {fr.count('ok')} answered correctly, "
+                 f"{fr.count('MISREAD')} misread")
+    cli = {k: v for k, v in table.items() if k.startswith("cli:") and k[4:] in api}
+    lines.append(f"- command line sample (of the cases accepted through the API): {len(cli)}, exit 0: "
+                 f"{sum(s == 'ok' for s, _ in cli.values())}")
+    lines += ["", "| cause | refused | misread |", "| --- | --- | --- |"]
+    by = collections.defaultdict(lambda: [0, 0])
+    for k in refused + misread + crash:
+        by[api[k][1]][0 if k in refused else 1] += 1
+    for cause, (r, m) in sorted(by.items(), key=lambda kv: -sum(kv[1])):
+        lines.append(f"| {cause} | {r} | {m} |")
+    clic = collections.Counter(c for s, c in cli.values() if s != "ok")
+    for cause, n in clic.items():
+        lines.append(f"| {cause} (command line only) | {n} | 0 |")
+    lines += ["", "Misread forms (accepted, answered for another reading):", ""]
+    for k in misread:
+        c = next(c for c in CASES if c["id"] == k)
+        lines.append(f"- `{k}` [{api[k][1]}]: `{c['text']}` — {api[k][0][len('MISREAD: '):]}")
+    return "\n".join(lines)
+
+
 def main():
+    if "--summary" in sys.argv:
+        from corpus.status import STATUS
+        print(summary(STATUS))
+        return
     try:
         from corpus.status import STATUS as old
     except ImportError:

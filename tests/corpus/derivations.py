@@ -101,7 +101,7 @@ case("ridge_bishop_latex", r"\frac{1}{2}\|\mathbf{y} - X\mathbf{w}\|^2 + \frac{\
      RID, f_ridge, "Bishop PRML 3.27, LaTeX", where={"λ": "scalar"})
 case("ridge_bishop_latex22", r"\frac{1}{2}\|\mathbf{y} - \mathbf{X}\mathbf{w}\|_2^2 + \frac{\lambda}{2}\|\mathbf{w}\|_2^2", "w",
      RID, f_ridge, "Bishop PRML 3.27, LaTeX 2-norms", where={r"\lambda": "scalar"})
-case("ridge_bishop_noparen", "1/2 ||X w - y||^2 + λ/2 ||w||^2", "w", RID, f_ridge,
+case("ridge_bishop_undeclared", "1/2 ||X w - y||^2 + λ/2 ||w||^2", "w", RID, f_ridge,
      "Bishop PRML 3.27, λ undeclared (prose: 'λ is the regularization coefficient')")
 case("ridge_lambda_word", "||y - X w||^2 + lambda ||w||^2", "w", RID,
      lambda v: sq(v.y - v.X @ v.w) + v.lam * sq(v.w), "Murphy MLAPP 7.5 eq. 7.33 (ridge)")
