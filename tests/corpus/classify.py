@@ -9,9 +9,11 @@ import pprint
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..")]   # tests/, then this checkout's matcalc
 
 import matcalc  # noqa: E402
+print(f"matcalc from {os.path.dirname(matcalc.__file__)}", file=sys.stderr)
 from corpus.derivations import CASES, FRONTIER  # noqa: E402
 from corpus.harness import run, run_cli, cli_sample, Misread  # noqa: E402
 
@@ -52,7 +54,7 @@ def summary(table):
     for k in refused + misread + crash:
         by[api[k][1]][0 if k in refused else 1] += 1
     for cause, (r, m) in sorted(by.items(), key=lambda kv: -sum(kv[1])):
-        lines.append(f"| {cause} | {r} | {m} |")
+        lines.append(f"| {cause.replace('|', chr(92) + '|')} | {r} | {m} |")
     clic = collections.Counter(c for s, c in cli.values() if s != "ok")
     for cause, n in clic.items():
         lines.append(f"| {cause} (command line only) | {n} | 0 |")

@@ -665,3 +665,186 @@ frontier("nuclear_norm", "||X||_*", "X", dict(X="m x n"), lambda v: np.sum(np.li
          "Recht, Fazel, Parrilo 2010 nuclear norm (gradient U V^T where it exists)")
 frontier("lambda_max", "λ_max(A)", "A", dict(A="n x n symmetric"), lambda v: np.max(np.linalg.eigvalsh(v.A)),
          "Overton 1988 largest eigenvalue (gradient v v^T when simple)", where={"A": "n x n symmetric"})
+
+
+# ================================================================ second round (added after v1)
+# LaTeX cases again, declared in the unicode spelling (so that a `where=` spelled `\Sigma` is not
+# the only thing they test), and more sources.
+def _barrier_box_fix(v):
+    rng = np.random.default_rng(11)
+    v["x"] = rng.uniform(-0.5, 0.5, v["x"].shape)
+    v["b"] = v["A"] @ v["x"] + rng.uniform(0.5, 1.5, v["A"].shape[0])
+
+
+case("ridge_bishop_latex22_u", r"\frac{1}{2}\|\mathbf{y} - \mathbf{X}\mathbf{w}\|_2^2 + \frac{\lambda}{2}\|\mathbf{w}\|_2^2", "w",
+     RID, f_ridge, "Bishop PRML 3.27, LaTeX 2-norms, λ declared in unicode", where={"λ": "scalar"})
+case("blr_map_latex_u", r"\frac{\beta}{2}\|\mathbf{t} - \Phi\mathbf{w}\|^2 + \frac{\alpha}{2}\mathbf{w}^\top\mathbf{w}", "w",
+     BLR, f_blr, "Bishop PRML 3.79, LaTeX, unicode declarations", where={"α": "scalar", "β": "scalar", "Φ": "N x M"})
+case("gauss_latex_Sigma_u", r"-\frac{1}{2}\log|\Sigma| - \frac{1}{2}(\mathbf{x}-\boldsymbol{\mu})^\top\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})",
+     "Σ", G1, f_g1, "Bishop PRML 2.43, LaTeX, Σ declared in unicode", where={"Σ": "D x D spd"})
+case("gauss_latex_logdet_u", r"-\frac{1}{2}\log\det\Sigma - \frac{1}{2}(\mathbf{x}-\boldsymbol{\mu})^\top\Sigma^{-1}(\mathbf{x}-\boldsymbol{\mu})",
+     r"\mu", G1, f_g1, "Murphy MLAPP 4.1, LaTeX with \\log\\det", where={"Σ": "D x D spd"})
+case("mahalanobis_seed_u", r"\mathbf{x}^\top\Sigma^{-1}\mathbf{x}", "x", dict(x="D", Sigma="D x D spd"),
+     lambda v: v.x @ inv(v.Sigma) @ v.x, "seed 001 cheat sheet, Σ declared in unicode", where={"Σ": "D x D spd"})
+case("gauss_entropy_latex_u", r"\frac{1}{2}\ln|2\pi e\Sigma|", "Σ", dict(Sigma="D x D spd"),
+     lambda v: 0.5 * logdet(2 * pi * e * v.Sigma), "Bishop PRML 1.6 / Cover & Thomas, LaTeX", where={"Σ": "D x D spd"})
+case("gp_noise_latex_u", r"-\frac{1}{2}\mathbf{y}^\top(K + \sigma_n^2 I)^{-1}\mathbf{y} - \frac{1}{2}\log|K + \sigma_n^2 I| - \frac{n}{2}\log 2\pi",
+     "K", GPN, f_gpn, "R&W 2.30, LaTeX, unicode declarations", where={"K": "n x n spd", "σ_n": "scalar"})
+case("rbf_kernel_undeclared", "exp(-||x - y||^2 / (2 ℓ^2))", "x", dict(x="D", y="D", ell="scalar positive"),
+     lambda v: np.exp(-sq(v.x - v.y) / (2 * v.ell ** 2)), "R&W 4.9 squared exponential, ℓ undeclared")
+case("rbf_kernel_latex_undeclared", r"\exp\left(-\frac{\|\mathbf{x} - \mathbf{x}'\|^2}{2\ell^2}\right)", "x",
+     dict(x="D", xprime="D", ell="scalar positive"), lambda v: np.exp(-sq(v.x - v.xprime) / (2 * v.ell ** 2)),
+     "R&W 4.9, LaTeX, \\ell undeclared")
+case("goodfellow_quad_approx_u", r"\frac{\alpha}{2}\mathbf{w}^\top\mathbf{w} + \frac{1}{2}(\mathbf{w} - \mathbf{w}^*)^\top H(\mathbf{w} - \mathbf{w}^*)",
+     "w", dict(w="n", wstar="n", H="n x n symmetric", alpha="scalar positive"),
+     lambda v: v.alpha / 2 * v.w @ v.w + 0.5 * (v.w - v.wstar) @ v.H @ (v.w - v.wstar),
+     "Goodfellow DL 7.1.1 eq. 7.7, unicode declarations", where={"H": "n x n symmetric", "α": "scalar"})
+case("pca_lagrangian_latex_u", r"\mathbf{u}_1^\top\mathbf{S}\mathbf{u}_1 + \lambda_1\left(1 - \mathbf{u}_1^\top\mathbf{u}_1\right)", "u_1",
+     dict(u1="D", S="D x D spd", lam1="scalar"), lambda v: v.u1 @ v.S @ v.u1 + v.lam1 * (1 - v.u1 @ v.u1),
+     "Bishop PRML 12.4, LaTeX, λ_1 declared in unicode", where={"S": "D x D spd", "λ_1": "scalar"})
+case("student_t_latex_u", r"-\frac{\nu + p}{2}\log\left(1 + \frac{1}{\nu}(\mathbf{x}-\boldsymbol\mu)^\top\Sigma^{-1}(\mathbf{x}-\boldsymbol\mu)\right) - \frac{1}{2}\log|\Sigma|",
+     r"\mu", ST, f_st, "Murphy MLAPP 2.5.3, LaTeX, unicode declarations", where={"Σ": "p x p spd", "ν": "scalar"})
+case("kl_gauss_latex_u", r"\frac{1}{2}\left[\operatorname{tr}(\Sigma_2^{-1}\Sigma_1) + (\mu_2-\mu_1)^\top\Sigma_2^{-1}(\mu_2-\mu_1) - k + \ln\frac{|\Sigma_2|}{|\Sigma_1|}\right]",
+     "Σ_1", KL, f_kl, "KL between Gaussians, LaTeX, unicode declarations", where={"Σ_1": "k x k spd", "Σ_2": "k x k spd"})
+case("elastic_net_latex_u", r"\frac{1}{2n}\|y - X\beta\|_2^2 + \lambda\frac{1-\alpha}{2}\|\beta\|_2^2", "β", EN, f_en,
+     "glmnet 2010 eq. 1, LaTeX, unicode declarations", where={"λ": "scalar", "α": "scalar"})
+case("kl_tr_nospace", r"\operatorname{tr}(\Sigma_2^{-1}\Sigma_1) - \ln|\Sigma_1|", "Σ_1", dict(Sigma1="k x k spd", Sigma2="k x k spd"),
+     lambda v: np.trace(inv(v.Sigma2) @ v.Sigma1) - logdet(v.Sigma1), "KL between Gaussians, the Σ_1 terms (\\Sigma_2\\Sigma_1 unspaced)",
+     where={"Σ_1": "k x k spd", "Σ_2": "k x k spd"})
+
+# ---- LaTeX spellings of forms matcalc accepts in plain text
+case("cb_tr_AXB_latex", r"\operatorname{tr}(\mathbf{A}\mathbf{X}\mathbf{B})", "X", dict(A="p x m", X="m x n", B="n x p"),
+     lambda v: np.trace(v.A @ v.X @ v.B), "Matrix Cookbook (100), LaTeX")
+case("cb_inv_bilinear_latex", r"\mathbf{a}^\top\mathbf{X}^{-1}\mathbf{b}", "X", dict(a="n", X="n x n spd", b="n"),
+     lambda v: v.a @ inv(v.X) @ v.b, "Matrix Cookbook (61), LaTeX")
+case("cb_logdet_XTAX_latex", r"\log\det(\mathbf{X}^\top\mathbf{A}\mathbf{X})", "X", dict(X="m x n", A="m x m spd"),
+     lambda v: logdet(v.X.T @ v.A @ v.X), "Matrix Cookbook (55), LaTeX", sizes={"m": 5, "n": 3})
+case("cb_quad_intercal", r"\mathbf{x}^\intercal A\mathbf{x}", "x", dict(x="n", A="n x n"), lambda v: v.x @ v.A @ v.x,
+     "Matrix Cookbook (81), LaTeX \\intercal")
+case("cb_quad_mathsf", r"\mathbf{x}^{\mathsf{T}} A \mathbf{x}", "x", dict(x="n", A="n x n"), lambda v: v.x @ v.A @ v.x,
+     "Matrix Cookbook (81), LaTeX ^{\\mathsf{T}}")
+case("ls_dfrac_lVert", r"\dfrac{1}{2}\lVert A x - b\rVert_2^2", "x", dict(A="m x n", b="m", x="n"),
+     lambda v: 0.5 * sq(v.A @ v.x - v.b), "Boyd & Vandenberghe 1.2, LaTeX \\dfrac and \\lVert")
+case("ls_left_lVert", r"\left\lVert X\mathbf{w} - \mathbf{y}\right\rVert^2", "w", dict(X="N x D", y="N", w="D"),
+     lambda v: sq(v.X @ v.w - v.y), "ESL 3.2, LaTeX \\left\\lVert")
+case("quad_diag_latex", r"\mathbf{x}^\top\operatorname{diag}(\mathbf{d})\mathbf{x}", "d", dict(x="n", d="n"),
+     lambda v: v.x @ np.diag(v.d) @ v.x, "Boyd & Vandenberghe A.5 weighted norm, LaTeX \\operatorname{diag}")
+case("logdet_ln_latex", r"\ln\det\Sigma", "Σ", dict(Sigma="D x D spd"), lambda v: logdet(v.Sigma), "Bishop PRML 2.3, LaTeX \\ln\\det",
+     where={"Σ": "D x D spd"})
+case("exp_aTx_latex", r"\exp(\mathbf{a}^\top\mathbf{x})", "x", dict(a="n", x="n"), lambda v: np.exp(v.a @ v.x), "Matrix Cookbook, LaTeX")
+case("sqrt_latex", r"\sqrt{\mathbf{x}^\top\mathbf{x}}", "x", dict(x="n"), lambda v: norm(v.x), "2-norm written as a root, LaTeX")
+case("gen_rayleigh_latex", r"\frac{\mathbf{x}^\top\mathbf{A}\mathbf{x}}{\mathbf{x}^\top\mathbf{B}\mathbf{x}}", "x",
+     dict(x="n", A="n x n symmetric", B="n x n spd"), lambda v: (v.x @ v.A @ v.x) / (v.x @ v.B @ v.x),
+     "Golub & Van Loan 8.7 generalized Rayleigh quotient, LaTeX", where={"A": "n x n symmetric", "B": "n x n spd"})
+case("tilde_names", r"\frac{\lambda}{2}\tilde{\mathbf{w}}^\top\tilde{\mathbf{w}} + \frac{1}{2}\|\mathbf{y} - X\tilde{\mathbf{w}}\|^2",
+     r"\tilde{w}", dict(wtilde="D", X="N x D", y="N", lam="scalar positive"),
+     lambda v: v.lam / 2 * v.wtilde @ v.wtilde + 0.5 * sq(v.y - v.X @ v.wtilde), "Bishop PRML 3.27 with w̃ (augmented weights)")
+case("bar_names", r"\|\mathbf{x} - \bar{\mathbf{x}}\|^2", "x", dict(x="n", xbar="n"), lambda v: sq(v.x - v.xbar),
+     "distance to the mean x̄ (a separate vector)")
+case("softmax_mathrm", r"-\mathbf{y}^\top\log\mathrm{softmax}(W\mathbf{x} + \mathbf{b})", "b", dict(W="K x D", x="D", b="K", y="K onehot"),
+     lambda v: -v.y @ np.log(softmax(v.W @ v.x + v.b)), "Goodfellow DL 6.2.2.3, LaTeX \\mathrm{softmax}")
+case("tanh_latex", r"\frac{1}{2}\left\|W_2\tanh(W_1\mathbf{x}) - \mathbf{y}\right\|^2", "W_1", MLP,
+     lambda v: 0.5 * sq(v.W2 @ np.tanh(v.W1 @ v.x) - v.y), "Bishop PRML 5.1, LaTeX \\tanh")
+
+# ---- more sources
+case("seed_partial_xy", "x^2 y", "x", dict(x="scalar", y="scalar"), lambda v: v.x ** 2 * v.y,
+     "seed 004 §3 f(x, y) = x^2 y, x and y real numbers", where={"x": "scalar", "y": "scalar"})
+case("seed_partial_xy_lhs", "f(x, y) = x^2 y + 3 y", "y", dict(x="scalar", y="scalar"), lambda v: v.x ** 2 * v.y + 3 * v.y,
+     "seed 004 §3 with its left side", where={"x": "scalar", "y": "scalar"})
+case("seed_eig_quad", r"\mathbf{v}_i^T \mathbf{H} \mathbf{v}_i", "v_i", dict(vi="n", H="n x n symmetric"),
+     lambda v: v.vi @ v.H @ v.vi, "seed 004 §8 (curvature along an eigenvector)", where={"H": "n x n symmetric"})
+case("cs229_J", "1/(2m) ||X θ - y||^2", "θ", dict(X="m x n", theta="n", y="m"),
+     lambda v: sq(v.X @ v.theta - v.y) / (2 * v.X.shape[0]), "Ng CS229 notes part I (J(θ), m examples)")
+case("cs229_J_latex", r"J(\theta) = \frac{1}{2m}(X\theta - \vec{y})^T(X\theta - \vec{y})", r"\theta", dict(X="m x n", theta="n", y="m"),
+     lambda v: sq(v.X @ v.theta - v.y) / (2 * v.X.shape[0]), "Ng CS229 notes part I §2 (matrix form), LaTeX")
+case("gaussian_noise_sigma", "1/(2σ^2) ||y - X w||^2 + N/2 log(2 π σ^2)", "σ", dict(X="N x D", y="N", w="D", sigma="scalar positive"),
+     lambda v: sq(v.y - v.X @ v.w) / (2 * v.sigma ** 2) + v.X.shape[0] / 2 * np.log(2 * pi * v.sigma ** 2),
+     "Murphy PML 11.2.1 NLL of linear regression in σ", where={"σ": "scalar"})
+case("bishop_evidence_beta", "M/2 log α + N/2 log β - β/2 ||t - Φ m||^2 - α/2 m^T m - 1/2 log det(α I + β Φ^T Φ)", "β",
+     dict(alpha="scalar positive", beta="scalar positive", t="N", Phi="N x M", m="M"),
+     lambda v: (v.m.shape[0] / 2 * np.log(v.alpha) + v.t.shape[0] / 2 * np.log(v.beta) - v.beta / 2 * sq(v.t - v.Phi @ v.m)
+                - v.alpha / 2 * v.m @ v.m - 0.5 * logdet(v.alpha * np.eye(v.m.shape[0]) + v.beta * v.Phi.T @ v.Phi)),
+     "Bishop PRML 3.86 with A = α I + β Φ^T Φ (3.81), m_N held fixed", where={"α": "scalar", "β": "scalar", "Φ": "N x M"})
+case("kernel_ridge_dual", "1/2 a^T K K a - a^T K t + 1/2 t^T t + λ/2 a^T K a", "a", dict(a="N", K="N x N spd", t="N", lam="scalar positive"),
+     lambda v: 0.5 * v.a @ v.K @ v.K @ v.a - v.a @ v.K @ v.t + 0.5 * v.t @ v.t + v.lam / 2 * v.a @ v.K @ v.a,
+     "Bishop PRML 6.7 (dual of regularized least squares)", where={"K": "N x N symmetric", "λ": "scalar"})
+case("kernel_ridge_dual_latex", r"J(\mathbf{a}) = \frac{1}{2}\mathbf{a}^T\mathbf{K}\mathbf{K}\mathbf{a} - \mathbf{a}^T\mathbf{K}\mathbf{t} + \frac{1}{2}\mathbf{t}^T\mathbf{t} + \frac{\lambda}{2}\mathbf{a}^T\mathbf{K}\mathbf{a}",
+     "a", dict(a="N", K="N x N spd", t="N", lam="scalar positive"),
+     lambda v: 0.5 * v.a @ v.K @ v.K @ v.a - v.a @ v.K @ v.t + 0.5 * v.t @ v.t + v.lam / 2 * v.a @ v.K @ v.a,
+     "Bishop PRML 6.7, LaTeX", where={"K": "N x N symmetric", "λ": "scalar"})
+case("gp_predictive_mean", "k_*^T (K + σ_n^2 I)^{-1} y", "y", dict(kstar="n", K="n x n spd", sigman="scalar positive", y="n"),
+     lambda v: v.kstar @ inv(v.K + v.sigman ** 2 * np.eye(len(v.y))) @ v.y, "R&W 2.25 predictive mean",
+     where={"K": "n x n spd", "σ_n": "scalar"})
+case("lse_affine", "log(sum(exp(A x + b)))", "x", dict(A="m x n", x="n", b="m"), lambda v: logsumexp(v.A @ v.x + v.b),
+     "Boyd & Vandenberghe 4.5.3 geometric program in convex form")
+case("l1_residual", "||A x - b||_1", "x", dict(A="m x n", x="n", b="m"), lambda v: np.sum(np.abs(v.A @ v.x - v.b)),
+     "Boyd & Vandenberghe 6.1.2 ℓ1 approximation (away from kinks)")
+case("lasso_full", "1/2 ||A x - b||^2 + λ ||x||_1", "x", dict(A="m x n", x="n", b="m", lam="scalar positive"),
+     lambda v: 0.5 * sq(v.A @ v.x - v.b) + v.lam * np.sum(np.abs(v.x)), "Tibshirani 1996 LASSO (subgradient away from 0)",
+     where={"λ": "scalar"})
+case("analytic_center_box", "-sum(log(1 - x.^2)) - sum(log(b - A x))", "x", dict(A="m x n", x="n", b="m"),
+     lambda v: -np.sum(np.log(1 - v.x ** 2)) - np.sum(np.log(v.b - v.A @ v.x)), "Boyd & Vandenberghe 9.? analytic centering example",
+     fix=_barrier_box_fix)
+case("matrix_fractional_x", "x^T Y^{-1} x", "Y", dict(x="n", Y="n x n spd"), lambda v: v.x @ inv(v.Y) @ v.x,
+     "Boyd & Vandenberghe 3.1.7 matrix fractional function (Y ≻ 0)", where={"Y": "n x n spd"})
+case("rbm_energy", "-b^T v - c^T h - v^T W h", "W", dict(b="n", v="n", c="h", h="h", W="n x h"),
+     lambda v: -v.b @ v.v - v.c @ v.h - v.v @ v.W @ v.h, "Goodfellow DL 20.2 eq. 20.2 RBM energy")
+case("rbm_energy_latex", r"E(\mathbf{v}, \mathbf{h}) = -\mathbf{b}^\top\mathbf{v} - \mathbf{c}^\top\mathbf{h} - \mathbf{v}^\top W\mathbf{h}", "W",
+     dict(b="n", v="n", c="h", h="h", W="n x h"), lambda v: -v.b @ v.v - v.c @ v.h - v.v @ v.W @ v.h,
+     "Goodfellow DL 20.2, LaTeX with its left side")
+case("hopfield", "-1/2 x^T W x - b^T x", "x", dict(x="n", W="n x n symmetric", b="n"), lambda v: -0.5 * v.x @ v.W @ v.x - v.b @ v.x,
+     "Hopfield 1982 / MacKay ITILA 42 energy (W symmetric)", where={"W": "n x n symmetric"})
+case("autoencoder_tied", "||x - W^T σ(W x + b)||^2", "W", dict(x="n", W="h x n", b="h"),
+     lambda v: sq(v.x - v.W.T @ sigmoid(v.W @ v.x + v.b)), "Goodfellow DL 14 / Vincent et al. 2010 tied-weight autoencoder")
+case("skipgram_negative", "-log(σ(u^T v)) - sum(log(σ(-U v)))", "v", dict(u="d", v="d", U="K x d"),
+     lambda v: -np.log(sigmoid(v.u @ v.v)) - np.sum(np.log(sigmoid(-v.U @ v.v))), "Mikolov et al. 2013 negative sampling (K negatives)")
+case("focal_inline", "-(1 - σ(w^T x))^γ log(σ(w^T x))", "w", dict(w="d", x="d", gamma="scalar positive"),
+     lambda v: -(1 - sigmoid(v.w @ v.x)) ** v.gamma * np.log(sigmoid(v.w @ v.x)), "Lin et al. 2017 focal loss (positive class)",
+     where={"γ": "scalar"})
+case("focal_where", "-(1 - p)^γ log(p) where p = σ(w^T x)", "w", dict(w="d", x="d", gamma="scalar positive"),
+     lambda v: -(1 - sigmoid(v.w @ v.x)) ** v.gamma * np.log(sigmoid(v.w @ v.x)), "Lin et al. 2017 eq. 5 with p_t defined",
+     where={"γ": "scalar"})
+case("triplet", "||a - p||^2 - ||a - n||^2 + α", "a", dict(a="d", p="d", n="d", alpha="scalar"),
+     lambda v: sq(v.a - v.p) - sq(v.a - v.n) + v.alpha, "Schroff et al. 2015 FaceNet triplet loss (inside the hinge)",
+     where={"α": "scalar"})
+case("weighted_mf", "||W ⊙ (X - U V^T)||_F^2", "U", dict(W="m x n positive", X="m x n", U="m x k", V="n x k"),
+     lambda v: sq(v.W * (v.X - v.U @ v.V.T)), "Srebro & Jaakkola 2003 weighted low-rank approximation (⊙ Hadamard)",
+     sizes={"k": 2})
+case("sinkhorn_primal", "tr(C^T P) + ε sum(P .* (log(P) - 1))", "P", dict(C="m x n", P="m x n positive", eps="scalar positive"),
+     lambda v: np.trace(v.C.T @ v.P) + v.eps * np.sum(v.P * (np.log(v.P) - 1)), "Cuturi 2013 entropic optimal transport",
+     where={"ε": "scalar"})
+case("policy_logprob", "e_a^T log(softmax(θ))", "θ", dict(ea="K onehot", theta="K"), lambda v: v.ea @ np.log(softmax(v.theta)),
+     "Sutton & Barto 13.3 softmax policy log-probability (e_a the one-hot action)")
+case("entropy_softmax", "-softmax(z)^T log(softmax(z))", "z", dict(z="K"), lambda v: -softmax(v.z) @ np.log(softmax(v.z)),
+     "Williams & Peng 1991 entropy regularization")
+case("student_t_robust", "sum(log(1 + (X w - y).^2 / ν))", "w", dict(X="N x D", w="D", y="N", nu="scalar positive"),
+     lambda v: np.sum(np.log(1 + (v.X @ v.w - v.y) ** 2 / v.nu)), "Murphy MLAPP 7.4 robust (Student-t) regression",
+     where={"ν": "scalar"})
+case("bilinear_attention", "q^T W k", "W", dict(q="d", W="d x d", k="d"), lambda v: v.q @ v.W @ v.k,
+     "Luong et al. 2015 general attention score")
+case("layernorm_rms", "y^T (x / sqrt(mean(x.^2) + ε))", "x", dict(x="n", y="n", eps="scalar positive"),
+     lambda v: v.y @ (v.x / np.sqrt(np.mean(v.x ** 2) + v.eps)), "Zhang & Sennrich 2019 RMSNorm", where={"ε": "scalar"})
+case("layernorm", "g^T ((x - mean(x)) / sqrt(var(x) + ε))", "x", dict(x="n", g="n", eps="scalar positive"),
+     lambda v: v.g @ ((v.x - np.mean(v.x)) / np.sqrt(np.var(v.x) + v.eps)), "Ba et al. 2016 layer normalization",
+     where={"ε": "scalar"})
+case("l2_normalized", "y^T x / ||x||", "x", dict(x="n", y="n"), lambda v: v.y @ v.x / norm(v.x), "Salimans & Kingma 2016 / cosine head")
+case("score_matching_gauss", "1/2 (x - μ)^T Λ Λ (x - μ) - tr(Λ)", "Λ", dict(x="n", mu="n", Lam="n x n spd"),
+     lambda v: 0.5 * (v.x - v.mu) @ v.Lam @ v.Lam @ (v.x - v.mu) - np.trace(v.Lam), "Hyvärinen 2005 score matching, Gaussian model",
+     where={"Λ": "n x n symmetric"})
+case("laplacian_eigenmaps", "tr(Y^T L Y)", "Y", dict(Y="n x d", L="n x n symmetric"), lambda v: np.trace(v.Y.T @ v.L @ v.Y),
+     "Belkin & Niyogi 2003 Laplacian eigenmaps (L symmetric)", where={"L": "n x n symmetric"})
+case("logreg_bias_ones", "sum(log(1 + exp(-y .* (X w + b))))", "b", dict(X="N x D", w="D", b="scalar", y="N pm1"),
+     lambda v: np.sum(np.log(1 + np.exp(-v.y * (v.X @ v.w + v.b)))), "Murphy PML 10.2 with intercept b", where={"b": "scalar"})
+case("smooth_hinge_softplus", "sum(log(1 + exp(1 - y .* (X w))))", "w", dict(X="N x D", w="D", y="N pm1"),
+     lambda v: np.sum(np.log(1 + np.exp(1 - v.y * (v.X @ v.w)))), "Zhang & Oles 2001 smoothed hinge (softplus)")
+case("gmm_em_mstep", "-N_k/2 log|Σ| - 1/2 tr(Σ^{-1} S_k)", "Σ", dict(Nk="scalar positive", Sigma="D x D spd", Sk="D x D spd"),
+     lambda v: -v.Nk / 2 * logdet(v.Sigma) - 0.5 * np.trace(inv(v.Sigma) @ v.Sk), "Bishop PRML 9.2.2 M-step for Σ_k (N_k effective count)",
+     where={"Σ": "D x D spd", "S_k": "D x D spd", "N_k": "scalar"})
+
+frontier("skipgram_latex", r"-\log\sigma(\mathbf{u}_o^\top\mathbf{v}_c) - \sum_{k=1}^K\log\sigma(-\mathbf{u}_k^\top\mathbf{v}_c)", "v_c", {}, None,
+         "Mikolov et al. 2013 eq. 4 as printed")
+frontier("expfam_abstract", r"\boldsymbol\eta^\top\mathbf{t}(\mathbf{x}) - A(\boldsymbol\eta)", r"\eta", {}, None,
+         "Murphy MLAPP 9.2 exponential family (abstract log partition A)")
+frontier("nn_abstract", r"\frac{1}{2}\|y(\mathbf{x}, \mathbf{w}) - \mathbf{t}\|^2", "w", {}, None, "Bishop PRML 5.11 (network function y(x, w))")
+frontier("ng_sum_latex", r"J(\theta) = \frac{1}{2}\sum_{i=1}^m \left(h_\theta(x^{(i)}) - y^{(i)}\right)^2", r"\theta", {}, None,
+         "Ng CS229 notes part I as printed")

@@ -21,7 +21,7 @@ def norm_name(s):
     W_1, W_{1}, W^{(1)} -> W1; w^*, w^\\star -> wstar; x' -> xprime."""
     s = s.replace("ŷ", "yhat").replace("x̂", "xhat")
     s = re.sub(r"\\(hat|tilde|bar)\{([^{}]*)\}", lambda m: m.group(2) + m.group(1), s)
-    s = re.sub(r"\\(mathbf|boldsymbol|bm|mathrm|mathit|operatorname)\s*", "", s)
+    s = re.sub(r"\\(mathbf|boldsymbol|bm|mathrm|mathit|operatorname|vec)\s*", "", s)
     s = s.replace("\\star", "star").replace("*", "star").replace("⋆", "star").replace("'", "prime")
     for g, a in GREEK.items():
         s = s.replace(g, a)
@@ -177,7 +177,7 @@ def run_cli(c):
     from matcalc.cli import main
     res = CliRunner().invoke(main, cli_args(c))
     out = res.output   # click >= 8.2: standard output and standard error interleaved
-    if res.exc_info and not isinstance(res.exception, SystemExit):
+    if res.exception is not None and not isinstance(res.exception, SystemExit):
         import traceback
         out += "".join(traceback.format_exception(*res.exc_info))
     return res.exit_code, out
