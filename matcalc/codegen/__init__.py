@@ -22,11 +22,11 @@ importable. `.to_numpy()` is built by this generator too.
 from typing import NamedTuple
 
 from .emit import Generator
-from .names import function_label, sanitize, user_functions, variables_of
+from .names import function_label, sanitize, declared_functions, variables_of
 from .targets import TARGETS, prelude_for, target as find_target
 
-__all__ = ["Code", "TARGETS", "describe", "function_label", "generate", "numpy_callable", "sanitize", "user_functions",
-           "variables_of"]
+__all__ = ["Code", "TARGETS", "declared_functions", "describe", "function_label", "generate", "numpy_callable",
+           "sanitize", "variables_of"]
 
 
 class Code(NamedTuple):

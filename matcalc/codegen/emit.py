@@ -12,7 +12,7 @@ import re
 
 from .. import expr as E
 from ..shapes import mul_dims
-from .names import sanitize, user_functions
+from .names import sanitize, declared_functions
 from .plan import count_uses, is_syrk, kind, plan
 from .rules import CODE
 
@@ -29,7 +29,7 @@ class Generator:
                 if isinstance(d, str) and d not in self.dims:
                     self.dims[d] = (self.ident[v], axis, v)
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
-        self.functions = {key: sanitize(label, taken) for key, label in user_functions(outputs)}
+        self.functions = {key: sanitize(label, taken) for key, label in declared_functions(outputs)}
         self.lines, self.memo, self.groups = [], {}, set()
         self.counter = 0
         self.outputs = plan(outputs)

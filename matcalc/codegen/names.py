@@ -38,8 +38,9 @@ def function_label(key):
     return key[1] if k == 0 else f"d{key[1]}" if k == 1 else f"d{k}{key[1]}"
 
 
-def user_functions(outputs):
-    """[(key, label)] of the declared functions the outputs call, in a stable order."""
+def declared_functions(outputs):
+    """[(key, label)] of the declared functions the outputs call, in a stable order (the generated
+    function takes their implementations; check.user_functions samples them instead)."""
     found = set()
     for e in E.nodes(*outputs):
         if isinstance(e, E.Call):
