@@ -3,7 +3,7 @@
 Blocks are separated by two blank lines and each defines one name; the generator keeps a block only
 when the generated body (or a kept block) uses its name, after the first block (the imports), which
 is always kept. `_sigmoid`, `_softmax` and `_commutation` compute what the evaluator's (numeric.py)
-do, so generated code and matcalc agree (tests/test_codegen_prelude.py). SciPy is optional: without
+do, so generated code and matcalc agree (tests/test_codegen_parts.py). SciPy is optional: without
 it, σ is the NumPy fallback and the spd helpers use np.linalg. Everything below this docstring is
 emitted verbatim, comments included; importing this module gives the same functions for testing.
 """

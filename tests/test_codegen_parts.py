@@ -116,3 +116,14 @@ def test_targets_not_target_names_decide_the_fast_forms():
     x = variables_of(*out)
     assert Generator(TARGETS["numpy"], out, x).function("f", ["value"], "d").endswith("return x.sum()\n")
     assert "torch.sum(x)" in Generator(TARGETS["torch"], out, x).function("f", ["value"], "d")
+
+
+def test_codegen_takes_expressions_and_does_not_import_the_api():
+    import ast
+    from pathlib import Path
+    import matcalc.codegen
+    for path in Path(matcalc.codegen.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [a.name for a in node.names]
+                assert "api" not in names and not (node.module or "").endswith(".api"), path.name
