@@ -198,13 +198,19 @@ class Result(Checked):
 
     def to_code(self, target="numpy", hessian=False):
         """A standalone Python function (source) returning the value and the derivative(s)."""
-        from .codegen import generate
-        return generate(self, target, hessian)[0]
+        from .codegen import describe, generate
+        from .api import hessian as hessian_of      # the parameter `hessian` shadows the function
+        if hessian:
+            h = hessian_of(self.function, self.wrt, check=False)
+            outputs, labels = [self.function, h.gradient, h.expr], ["value", "gradient", "hessian"]
+        else:
+            outputs, labels = [self.function, self.expr], ["value", self.kind.replace(" ", "_")]
+        return generate(outputs, labels, describe(self.kind, self.function, self.wrt), target).source
 
     def to_numpy(self):
         """A callable taking every variable as a keyword argument (vectors 1-D) and returning the derivative."""
         from .codegen import numpy_callable
-        return numpy_callable(self)
+        return numpy_callable(self.function, self.expr, self.wrt, self.kind)
 
 
 def _gradient(f, wrt, steps=None):

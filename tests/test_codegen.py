@@ -32,7 +32,7 @@ CASES += [("jacobian", r[0], r[1], None) for r in JACOBIANS]
 CASES += [("hessian", r[0], r[1], r[2]) for r in HESSIANS]
 CASES += [("grad", r.expr, r.wrt, r.decl) for r in COOKBOOK if r.domain is None and r.xfail is None]
 SPD = {"S": "n x n spd"}
-# the evaluation plan's rules (matcalc/codeplan.py) and the NumPy helpers, on every target
+# the evaluation plan's rules (matcalc/codegen/plan.py) and the NumPy helpers, on every target
 PLAN = [
     ("grad", "x^T (A + B^T) x", "x", None),                 # a sum times a vector, distributed
     ("grad", "y^T (A - 2 B) x", "x", None),                  # ... with a coefficient, row on the left

@@ -15,7 +15,7 @@ the generator's common-subexpression pass shares it between the value, the gradi
 """
 from fractions import Fraction
 
-from . import expr as E
+from .. import expr as E
 
 LARGE = 1000          # the size of a symbolic dimension, for ordering products only
 MAX_SEARCH = 16       # longer chains: right to left when they end in a column, else left to right
@@ -148,7 +148,7 @@ class Planner:
     def terms(self, f):
         """The terms of a sum of matrices (or of its transpose, (B + C)ᵀ = Bᵀ + Cᵀ) to distribute a
         product over; None when f is no such sum or is computed as a matrix anyway."""
-        from .printers.text import broadcast_literal
+        from ..printers.text import broadcast_literal
         flipped = isinstance(f, E.Transpose)
         s = f.arg if flipped else f
         if not isinstance(s, E.Add) or kind(s) != "m" or s in self.keep \
@@ -195,6 +195,7 @@ def merge_diagonals(chain):
 
 
 def is_syrk(chain):
+    """Xᵀ diag(d) X with d ≥ 0 = (√d X)ᵀ (√d X): a symmetric rank-k product (BLAS syrk), kept whole."""
     return len(chain) == 3 and isinstance(chain[1], E.DiagMat) and isinstance(chain[0], E.Transpose) \
         and chain[0].arg is chain[2] and kind(chain[2]) == "m" and is_nonnegative(chain[1].arg)
 

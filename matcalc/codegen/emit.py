@@ -1,0 +1,251 @@
+"""The generator: the planned outputs printed as the body of one Python function.
+
+Vectors are 1-D arrays, so shapes are tracked per node ('s' scalar, 'c' column, 'r' row,
+'m' matrix) to emit `@`, `outer`, or a broadcast. Shared subexpressions, partial products included,
+are computed once (every node used twice gets a temporary). Each node type has one row in the `CODE`
+table (codegen/rules.py); a row asks the target (codegen/targets.py) for its operation templates and
+for what it does better than the generic form, never for its name. A product chain is printed here:
+diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve, Xᵀ diag(d) X a rank-k
+update.
+"""
+import re
+
+from .. import expr as E
+from ..shapes import mul_dims
+from .names import sanitize, declared_functions
+from .plan import count_uses, is_syrk, kind, plan
+from .rules import CODE
+
+
+class Generator:
+    def __init__(self, target, outputs, variables):
+        self.target = target
+        self.variables = variables
+        taken = set()
+        self.ident = {v: sanitize(v.name, taken) for v in variables}
+        self.dims = {}
+        for v in variables:
+            for axis, d in enumerate(v.shape):
+                if isinstance(d, str) and d not in self.dims:
+                    self.dims[d] = (self.ident[v], axis, v)
+        self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
+        self.functions = {key: sanitize(label, taken) for key, label in declared_functions(outputs)}
+        self.lines, self.memo, self.groups = [], {}, set()
+        self.counter = 0
+        self.outputs = plan(outputs)
+        self.uses = count_uses(self.outputs)
+
+    # ---- sizes -------------------------------------------------------------------------------
+    def size(self, d):
+        if isinstance(d, int):
+            return str(d)
+        if isinstance(d, tuple):
+            return " * ".join(self.size(f) for f in d)
+        return self.dim_names[d]
+
+    def shape_code(self, e):
+        r, c = e.shape
+        k = kind(e)
+        if k == "s":
+            return "()"
+        if k in "cr":
+            return f"({self.size(mul_dims(r, c))},)"
+        return f"({self.size(r)}, {self.size(c)})"
+
+    # ---- emission ----------------------------------------------------------------------------
+    def code(self, e, shared=False):
+        """Code for e; a node used more than once (or `shared`) is assigned to a temporary."""
+        hit = self.memo.get(e)
+        if hit is not None:
+            return hit
+        text = CODE[type(e)](self, e)
+        if (shared or self.uses.get(e, 0) > 1) and not isinstance(e, (E.Var, E.Num)) and not is_trivial(text):
+            text = self.temp(text)
+        self.memo[e] = text
+        return text
+
+    def temp(self, text, count=1):
+        """A new line `t<k> = text` (or `t<k>, t<k+1> = text`); the name(s) of the temporaries."""
+        names = []
+        for _ in range(count):
+            self.counter += 1
+            names.append(f"t{self.counter}")
+        self.lines.append(f"{', '.join(names)} = {text}")
+        return names[0] if count == 1 else names
+
+    def op(self, name, *args):
+        return self.target.op(name, *args)
+
+    def sum(self, text, arg_kind="m"):
+        """The sum of all entries; NumPy's method form is the cheaper call."""
+        if not self.target.sum_method:
+            return self.op("sum", text)
+        if arg_kind == "s":
+            return text
+        return f"{self.atomic(text)}.sum()"
+
+    def factor(self, x):
+        """The Cholesky factor of an spd variable (NumPy), computed once for log det, inverse and solves."""
+        key = ("cholesky", x)
+        if key not in self.memo:
+            self.memo[key] = self.temp(f"_cholesky({self.code(x)})")
+        return self.memo[key]
+
+    def is_spd(self, e):
+        return self.target.cholesky and isinstance(e, E.Var) and e.has("spd")
+
+    def group(self, text):
+        """(text): one operand, remembered so that nested products are not rescanned."""
+        text = f"({text})"
+        self.groups.add(text)
+        return text
+
+    def atomic(self, text):
+        """text as an operand: as it is when safe to juxtapose, else parenthesized."""
+        return text if text in self.groups or is_atomic(text) else self.group(text)
+
+    def wrapped(self, e):
+        return self.atomic(self.code(e))
+
+    def emit_fresh(self, e):
+        """Code that builds a new array (safe to update in place)."""
+        text = self.code(e)
+        return text if not is_trivial(text) else f"{text}.copy()"
+
+    def transposed(self, e):
+        if isinstance(e, E.Transpose):
+            return self.wrapped(e.arg)
+        return self.op("T", self.wrapped(e))
+
+    def as_2d(self, e):
+        k = kind(e)
+        text = self.wrapped(e)
+        if k == "c":
+            return f"{text}[:, None]"
+        if k == "r":
+            return f"{text}[None, :]"
+        return text
+
+    def softmax_pair(self, u):
+        """logsumexp(u) and softmax(u) from one max, one exp and one sum."""
+        value, soft = self.temp(f"_logsumexp_softmax({self.code(u)})", 2)
+        self.memo[E.LogSumExp(u)], self.memo[E.Softmax(u)] = value, soft
+        return value, soft
+
+    # ---- products ----------------------------------------------------------------------------
+    def chain(self, chain):
+        """Multiply a chain right to left when it ends in a column, else left to right."""
+        if len(chain) == 1:
+            return self.code(chain[0])
+        if is_syrk(chain):      # Xᵀ diag(d) X = (√d X)ᵀ (√d X), d ≥ 0
+            self.counter += 1
+            name = f"t{self.counter}"
+            self.lines.append(f"{name} = {self.op('sqrt', self.code(chain[1].arg))}[:, None] * "
+                              f"{self.wrapped(chain[2])}")
+            return f"{self.op('T', name)} @ {name}"
+        items = [(f, kind(f)) for f in chain]
+        if items[-1][1] == "c":
+            acc = items[-1]
+            acc_code = self.operand(acc[0])
+            for f, k in reversed(items[:-1]):
+                acc_code, acc = self.combine((f, k), self.operand(f), acc, acc_code)
+            return acc_code
+        acc = items[0]
+        acc_code = self.operand(acc[0])
+        for f, k in items[1:]:
+            acc_code, acc = self.combine(acc, acc_code, (f, k), self.operand(f))
+        return acc_code
+
+    def operand(self, f):
+        if isinstance(f, E.DiagMat):
+            return self.wrapped(f.arg)
+        if isinstance(f, E.Inverse):
+            return self.factor(f.arg) if self.is_spd(f.arg) else self.code(f.arg)
+        return self.wrapped(f)
+
+    def combine(self, left, lcode, right, rcode):
+        """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
+        lf, lk = left
+        rf, rk = right
+        if "s" in (lk, rk):    # a 1×1 partial product inside a chain scales the rest
+            code = f"{lcode} * {rcode}"
+            other = right if lk == "s" else left
+            return self.group(code), (_Computed(other[0].shape), other[1])
+        out_kind = {("c", "r"): "m", ("r", "c"): "s", ("m", "c"): "c", ("r", "m"): "r", ("m", "m"): "m"}[(lk, rk)]
+        if isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat):
+            code = self.op("diag", f"{lcode} * {rcode}")
+            return code, (E.DiagMat(E.Hadamard(lf.arg, rf.arg)), "m")
+        if isinstance(lf, E.DiagMat):
+            code = f"{lcode}[:, None] * {rcode}" if rk == "m" else f"{lcode} * {rcode}"
+        elif isinstance(rf, E.DiagMat):
+            code = f"{lcode} * {rcode}"
+        elif isinstance(lf, E.Inverse) and self.is_spd(lf.arg):
+            code = f"_cho_solve({lcode}, {rcode})"
+        elif isinstance(rf, E.Inverse) and self.is_spd(rf.arg) and lk in "rm":
+            # M X⁻¹ = (X⁻¹ Mᵀ)ᵀ for symmetric X
+            code = f"_cho_solve({rcode}, {lcode})" if lk == "r" else f"_cho_solve({rcode}, {transpose(lcode)}).T"
+        elif isinstance(lf, E.Inverse):
+            code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
+        elif isinstance(rf, E.Inverse):
+            code = self.op("inv", rcode)
+            code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
+        elif (lk, rk) == ("c", "r"):
+            code = self.op("outer", lcode, rcode)
+        else:
+            code = f"{lcode} @ {rcode}"
+        placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
+        return self.group(code), (placeholder, out_kind)
+
+    # ---- the function ------------------------------------------------------------------------
+    def function(self, fname, labels, doc):
+        args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
+        results = [self.code(o) for o in self.outputs]
+        head = [f"def {fname}({args}):", f'    """{doc}', ""]
+        for v in self.variables:
+            if self.ident[v] != v.name:
+                head.append(f"    {self.ident[v]}: the variable {v.name}")
+        head.append(f"    Returns ({', '.join(labels)}).")
+        head.append('    """')
+        used = "\n".join(self.lines + results)
+        sizes = [f"    {self.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, v) in self.dims.items()
+                 if re.search(rf"\b{self.dim_names[d]}\b", used)]
+        body = [f"    {line}" for line in self.lines]
+        ret = f"    return {', '.join(results)}"
+        return "\n".join(head + sizes + body + [ret]) + "\n"
+
+
+class _Computed:
+    """A placeholder node for an intermediate product in a chain (only its kind matters)."""
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+# ---- the text of operands --------------------------------------------------------------------
+def is_atomic(text):
+    """A name, a number, or a call / parenthesized group spanning the whole text (safe to juxtapose)."""
+    m = _NAME.match(text)
+    rest = text[m.end():]
+    if not rest:
+        return True
+    if not rest.startswith("("):
+        return False
+    depth = 0
+    for b in _BRACKET.finditer(rest):      # nested products make long texts: visit brackets only
+        depth += 1 if b.group() in "([" else -1
+        if depth == 0:
+            tail = rest[b.end():]
+            return not tail or _INDEXES.fullmatch(tail) is not None
+    return False
+
+
+_NAME, _BRACKET, _INDEXES = re.compile(r"[\w.]*"), re.compile(r"[()\[\]]"), re.compile(r"(\[[^\]]*\])+")
+
+
+def transpose(code):
+    """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
+    return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
+
+
+def is_trivial(text):
+    return re.fullmatch(r"[\w.]+", text) is not None

@@ -1,0 +1,96 @@
+"""The NumPy prelude of generated code: read as text and copied, block by block, into the output.
+
+Blocks are separated by two blank lines and each defines one name; the generator keeps a block only
+when the generated body (or a kept block) uses its name, after the first block (the imports), which
+is always kept. `_sigmoid`, `_softmax` and `_commutation` compute what the evaluator's (numeric.py)
+do, so generated code and matcalc agree (tests/test_codegen_parts.py). SciPy is optional: without
+it, σ is the NumPy fallback and the spd helpers use np.linalg. Everything below this docstring is
+emitted verbatim, comments included; importing this module gives the same functions for testing.
+"""
+import numpy as np
+
+
+try:
+    from scipy.special import expit as _sigmoid      # σ in one ufunc, accurate in both tails
+except ImportError:
+    def _sigmoid(u):
+        """Accurate in both tails (0.5 (1 + tanh(u/2)) rounds σ(−40) to 0)."""
+        e = np.exp(-np.abs(u))
+        return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softmax(u):
+    z = np.exp(u - np.max(u))
+    return z / np.sum(z)
+
+
+def _commutation(m, n):
+    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec)."""
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return k
+
+
+def _logsumexp(u):
+    m = u.max()
+    return m + np.log(np.exp(u - m).sum())
+
+
+def _logsumexp_softmax(u):
+    """(logsumexp(u), softmax(u)) from one exp."""
+    m = u.max()
+    e = np.exp(u - m)
+    s = e.sum()
+    return m + np.log(s), e / s
+
+
+def _add_diag(m, v):
+    d = np.einsum("ii->i", m)      # a writeable view of the diagonal
+    d += v
+    return m
+
+
+try:
+    from scipy.linalg import lapack as _lapack
+except ImportError:                # NumPy alone: np.linalg.cholesky, and inv / solve for the rest
+    _lapack = None
+
+
+def _cholesky(a):
+    """(lower Cholesky factor of a, or None when a is not positive definite; a)."""
+    if _lapack is not None:
+        c, info = _lapack.dpotrf(a, lower=1)
+        return (None if info else c), a
+    try:
+        return np.linalg.cholesky(a), a
+    except np.linalg.LinAlgError:
+        return None, a
+
+
+def _cho_logdet(f):
+    c, a = f
+    if c is None:
+        return np.linalg.slogdet(a)[1]
+    return 2.0 * np.log(np.diagonal(c)).sum()
+
+
+def _cho_inv(f):
+    c, a = f
+    if c is None or _lapack is None:
+        return np.linalg.inv(a)
+    inv, info = _lapack.dpotri(c, lower=1)
+    if info:
+        return np.linalg.inv(a)
+    inv = inv + inv.T              # potri fills the lower triangle; potrf zeroed the upper one
+    np.einsum("ii->i", inv)[:] *= 0.5
+    return inv
+
+
+def _cho_solve(f, b):
+    c, a = f
+    if c is None or _lapack is None:
+        return np.linalg.solve(a, b)
+    x, info = _lapack.dpotrs(c, b, lower=1)
+    return x if not info else np.linalg.solve(a, b)

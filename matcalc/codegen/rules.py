@@ -1,0 +1,255 @@
+"""The code table: one row per node type, printing a node of the planned outputs as Python.
+
+A row is `rule(g, e) -> text`, where `g` is the Generator (codegen/emit.py): `g.code(child)` prints
+a child (shared children become temporaries), `g.op(name, ...)` fills the target's template for an
+operation, and `g.target` says what the target does better than the generic form (NumPy: a
+Cholesky factor for spd variables, logsumexp and softmax from one exp, a diagonal added in place).
+Products are printed by `g.chain`, which knows diagonals, inverses and the rank-k update.
+"""
+from fractions import Fraction
+
+from .. import expr as E
+from ..errors import MatcalcError
+from ..tables import Table
+from .plan import kind
+
+CODE = Table("code", "generated code for a node (NumPy, JAX, PyTorch through each target's operation table)")
+
+
+# ---- leaves ----------------------------------------------------------------------------------
+@CODE.register(E.Var)
+def code_var(g, e):
+    return g.ident[e]
+
+
+@CODE.register(E.Num)
+def code_num(g, e):
+    v = e.value
+    return repr(float(v)) if v.denominator != 1 else f"{v.numerator}.0"
+
+
+@CODE.register(E.Literal)
+def code_literal(g, e):
+    rows = [[float(v) for v in r] for r in e.rows]
+    return g.op("array", [r[0] for r in rows] if kind(e) == "c" else rows)
+
+
+@CODE.register(E.Identity)
+def code_identity(g, e):
+    return g.op("eye", g.size(e.n))
+
+
+@CODE.register(E.Ones)
+def code_ones(g, e):
+    return g.op("ones", g.shape_code(e))
+
+
+@CODE.register(E.Zero)
+def code_zero(g, e):
+    return g.op("zeros", g.shape_code(e)) if not e.is_scalar else "0.0"
+
+
+@CODE.register(E.Commutation)
+def code_commutation(g, e):
+    return f"_commutation({g.size(e.m)}, {g.size(e.n)})"
+
+
+@CODE.register(E.Differential)
+def code_differential(g, e):
+    raise MatcalcError(f"a differential ({e}) has no code: generate code for a derivative")
+
+
+# ---- sums and products -----------------------------------------------------------------------
+@CODE.register(E.Add, identity="diag(v) + M built in place (NumPy): no n×n diagonal temporary")
+def code_add(g, e):
+    diags = [t for t in e.terms if isinstance(t, E.DiagMat)]
+    if g.target.add_diag and len(diags) == 1 and len(e.terms) > 1 and kind(e) == "m":
+        others = [t for t in e.terms if t is not diags[0]]
+        rest = E.Add(*others) if len(others) > 1 else others[0]
+        return f"_add_diag({g.emit_fresh(rest)}, {g.code(diags[0].arg)})"
+    parts = []
+    for i, t in enumerate(e.terms):
+        c, rest = E.coefficient(t)
+        lit = _broadcast(t)
+        if lit is not None and not e.is_scalar:
+            text, neg = repr(float(abs(lit))), lit < 0
+        elif c < 0:     # −c·rest, shared when the term is (rest is then used as often)
+            text = g.code(rest if c == -1 else E.Mul(E.Num(-c), rest), shared=g.uses.get(t, 0) > 1)
+            text, neg = g.atomic(text), True
+        else:
+            text, neg = g.wrapped(t), False
+        parts.append(("-" if neg else "") + text if i == 0 else (" - " if neg else " + ") + text)
+    return "".join(parts)
+
+
+@CODE.register(E.Mul)
+def code_mul(g, e):
+    sign = ""
+    factors = list(e.factors)
+    if factors and factors[0] is E.Num(-1):
+        sign, factors = "-", factors[1:]
+    scalars = [f for f in factors if f.is_scalar]
+    chain = [f for f in factors if not f.is_scalar]
+    body = g.chain(chain) if chain else None
+    coef = [g.wrapped(s) for s in scalars]
+    if body is None:
+        text = " * ".join(coef) if coef else "1.0"
+    else:
+        text = " * ".join(coef + [g.atomic(body) if coef else body])
+    return sign + (g.atomic(text) if sign else text)
+
+
+@CODE.register(E.Hadamard, identity="a ⊙ b⁻¹ = a / b")
+def code_hadamard(g, e):
+    parts = []
+    for f in e.factors:
+        lit = _broadcast(f)
+        if lit is not None:
+            parts.append(repr(float(lit)))
+        elif isinstance(f, E.Pow) and isinstance(f.exponent, E.Num) and f.exponent.value == -1 and parts:
+            parts[-1] = parts[-1] + " / " + g.wrapped(f.base)
+            continue
+        else:
+            parts.append(g.wrapped(f))
+    return " * ".join(parts)
+
+
+@CODE.register(E.Kron)
+def code_kron(g, e):
+    if kind(e) in "cr":     # a vector (1-D) from vectors and scalars: kron of 1-D arrays is 1-D
+        return g.op("kron", g.code(e.left), g.code(e.right))
+    return g.op("kron", g.as_2d(e.left), g.as_2d(e.right))
+
+
+@CODE.register(E.Pow, identity="‖v‖² = v·v (no square root); u^(1/2) = √u")
+def code_pow(g, e):
+    base, k = e.base, e.exponent
+    if isinstance(base, E.Norm) and base.p == 2 and k is E.Num(2):
+        v = g.code(base.arg, shared=True)
+        return f"{v} @ {v}" if kind(base.arg) in "cr" else g.sum(f"{v} * {v}")
+    if isinstance(k, E.Num) and k.value == -1:
+        return f"1.0 / {g.wrapped(base)}"
+    if isinstance(k, E.Num) and k.value == Fraction(1, 2):
+        return g.op("sqrt", g.code(base))
+    return f"{g.wrapped(base)} ** {g.wrapped(k)}"
+
+
+# ---- matrix functions ------------------------------------------------------------------------
+@CODE.register(E.Transpose, identity="vᵀ = v for 1-D vectors")
+def code_transpose(g, e):
+    a = e.arg
+    if kind(a) in "cr":
+        return g.code(a)
+    return g.op("T", g.wrapped(a))
+
+
+@CODE.register(E.Inverse, identity="X⁻¹ = L⁻ᵀ L⁻¹ from the Cholesky factor L of an spd X (LAPACK potri)")
+def code_inverse(g, e):
+    if g.is_spd(e.arg):
+        return f"_cho_inv({g.factor(e.arg)})"
+    return g.op("inv", g.code(e.arg))
+
+
+@CODE.register(E.MatPow)
+def code_matpow(g, e):
+    return g.op("matpow", g.code(e.arg), e.k)
+
+
+@CODE.register(E.Trace, identity="tr(P Y) = sum(P ⊙ Yᵀ): one matrix product fewer")
+def code_trace(g, e):
+    a = e.arg
+    if isinstance(a, E.Mul) and len(a.factors) >= 2 and all(kind(f) == "m" for f in a.factors) \
+            and not isinstance(a.factors[-1], (E.Inverse, E.DiagMat)):
+        *xs, y = a.factors
+        p = g.atomic(g.chain(xs))
+        return g.sum(f"{p} * {g.transposed(y)}")
+    return g.op("trace", g.code(a))
+
+
+@CODE.register(E.Det)
+def code_det(g, e):
+    return g.op("det", g.code(e.arg))
+
+
+@CODE.register(E.LogDet, identity="log det X = 2 Σ log diag(L), L the Cholesky factor of an spd X")
+def code_logdet(g, e):
+    if g.is_spd(e.arg):
+        return f"_cho_logdet({g.factor(e.arg)})"
+    return g.op("logdet", g.code(e.arg))
+
+
+@CODE.register(E.Sum)
+def code_sum(g, e):
+    return g.sum(g.code(e.arg), kind(e.arg))
+
+
+@CODE.register(E.DiagVec)
+def code_diagvec(g, e):
+    return g.op("diagonal", g.code(e.arg))
+
+
+@CODE.register(E.DiagMat)
+def code_diagmat(g, e):
+    return g.op("diag", g.code(e.arg))
+
+
+@CODE.register(E.Vec, identity="vec(v) = v for 1-D vectors; vec(M) = Mᵀ flattened row-major (column-major vec)")
+def code_vec(g, e):
+    a = e.arg
+    if kind(a) in "cr":
+        return g.code(a)
+    return g.op("vec", g.wrapped(a))
+
+
+@CODE.register(E.Norm, identity="‖v‖₁ = sum(|v|)")
+def code_norm(g, e):
+    if e.p == 1:
+        return g.sum(g.op("abs", g.code(e.arg)), kind(e.arg))
+    return g.op("norm", g.code(e.arg))
+
+
+# ---- element-wise and declared functions -----------------------------------------------------
+@CODE.register(E.Apply, identity="log(1 + eᵘ) = softplus(u), computed stably")
+def code_apply(g, e):
+    if e.fn == "log" and _one_plus_exp(e.arg):
+        return g.op("softplus", g.code(e.arg.terms[1].arg))
+    return g.op(e.fn, g.code(e.arg))
+
+
+@CODE.register(E.Call)
+def code_call(g, e):
+    return f"{g.functions[('fn', e.name)]}({g.code(e.arg)})"
+
+
+@CODE.register(E.CallJacobian)
+def code_calljacobian(g, e):
+    return f"{g.functions[('jac', e.name)]}({g.code(e.arg)})"
+
+
+@CODE.register(E.ElementCall)
+def code_elementcall(g, e):
+    return f"{g.functions[('el', e.name, e.order)]}({g.code(e.arg)})"
+
+
+@CODE.register(E.Softmax, identity="softmax(u) = eᵘ⁻ᵐ / Σ eᵘ⁻ᵐ, with logsumexp(u) from the same exp (NumPy)")
+def code_softmax(g, e):
+    if g.target.fused_softmax and E.LogSumExp(e.arg) in g.uses:
+        return g.softmax_pair(e.arg)[1]
+    return g.op("softmax", g.code(e.arg))
+
+
+@CODE.register(E.LogSumExp, identity="logsumexp(u) = m + log Σ eᵘ⁻ᵐ, m = max u, with softmax(u) from the same exp")
+def code_logsumexp(g, e):
+    if g.target.fused_softmax and E.Softmax(e.arg) in g.uses:
+        return g.softmax_pair(e.arg)[0]
+    return g.op("logsumexp", g.code(e.arg))
+
+
+def _broadcast(f):
+    from ..printers.text import broadcast_literal
+    return broadcast_literal(f)
+
+
+def _one_plus_exp(a):
+    return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
+        and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"

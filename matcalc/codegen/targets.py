@@ -1,0 +1,103 @@
+"""The targets of generated code: for each, its operation table, what it does better than the
+generic form, and its prelude (a real Python file under prelude/, read as text).
+
+An operation table maps a name to a code template ({0}, {1} are operand codes). JAX mirrors NumPy's
+names under jnp, so its table is derived from NumPy's with the seven names that differ. The flags
+are what a code rule asks of the target instead of comparing target names: NumPy alone has a method
+`.sum()` (the cheaper call), a Cholesky factor shared by an spd variable's log det, inverse and
+solves, logsumexp and softmax from one exp, and a diagonal added in place (the helpers of its
+prelude).
+"""
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from ..errors import MatcalcError
+
+NUMPY_OPS = {
+    "outer": "np.multiply.outer({0}, {1})", "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
+    "det": "np.linalg.det({0})", "logdet": "np.linalg.slogdet({0})[1]", "trace": "np.trace({0})",
+    "sum": "np.sum({0})", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
+    "kron": "np.kron({0}, {1})", "diag": "np.diag({0})", "diagonal": "np.diagonal({0})",
+    "norm": "np.linalg.norm({0})", "abs": "np.abs({0})", "matpow": "np.linalg.matrix_power({0}, {1})",
+    "array": "np.array({0})", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
+    "exp": "np.exp({0})", "log": "np.log({0})", "sin": "np.sin({0})", "cos": "np.cos({0})",
+    "tan": "np.tan({0})", "tanh": "np.tanh({0})", "sinh": "np.sinh({0})", "cosh": "np.cosh({0})",
+    "sqrt": "np.sqrt({0})", "sign": "np.sign({0})", "sigmoid": "_sigmoid({0})",
+    "softplus": "np.logaddexp(0.0, {0})", "relu": "np.maximum({0}, 0.0)", "step": "({0} > 0) * 1.0",
+    "softmax": "_softmax({0})", "logsumexp": "_logsumexp({0})",
+}
+
+TORCH_OPS = {
+    "outer": "torch.outer({0}, {1})", "inv": "torch.linalg.inv({0})",
+    "solve": "torch.linalg.solve({0}, {1})", "det": "torch.linalg.det({0})",
+    "logdet": "torch.linalg.slogdet({0})[1]", "trace": "torch.trace({0})", "sum": "torch.sum({0})",
+    "eye": "torch.eye({0}, dtype=torch.float64)", "ones": "torch.ones({0}, dtype=torch.float64)",
+    "zeros": "torch.zeros({0}, dtype=torch.float64)", "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",
+    "diag": "torch.diag({0})", "diagonal": "torch.diagonal({0})", "norm": "torch.linalg.norm({0})",
+    "abs": "torch.abs({0})", "matpow": "torch.linalg.matrix_power({0}, {1})",
+    "array": "torch.tensor({0}, dtype=torch.float64)", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
+    "exp": "torch.exp({0})", "log": "torch.log({0})", "sin": "torch.sin({0})", "cos": "torch.cos({0})",
+    "tan": "torch.tan({0})", "tanh": "torch.tanh({0})", "sinh": "torch.sinh({0})",
+    "cosh": "torch.cosh({0})", "sqrt": "torch.sqrt({0})", "sign": "torch.sign({0})",
+    "sigmoid": "torch.sigmoid({0})", "softplus": "torch.nn.functional.softplus({0})",
+    "relu": "torch.relu({0})", "step": "({0} > 0).to(torch.float64)",
+    "softmax": "torch.softmax({0}, 0)", "logsumexp": "torch.logsumexp({0}, 0)",
+}
+
+# JAX mirrors NumPy's names under jnp; these differ.
+JAX_OPS = {**{k: v.replace("np.", "jnp.") for k, v in NUMPY_OPS.items()},
+           "outer": "jnp.outer({0}, {1})", "sigmoid": "jax.nn.sigmoid({0})", "softplus": "jax.nn.softplus({0})",
+           "relu": "jax.nn.relu({0})", "step": "jnp.where({0} > 0, 1.0, 0.0)", "softmax": "jax.nn.softmax({0})",
+           "logsumexp": "jax.scipy.special.logsumexp({0})"}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    ops: dict                    # operation name -> code template
+    sum_method: bool = False     # x.sum() rather than sum(x), and the sum of a scalar is the scalar
+    cholesky: bool = False       # an spd variable factored once (_cholesky, _cho_logdet/_cho_inv/_cho_solve)
+    fused_softmax: bool = False  # logsumexp(u) and softmax(u) together from one exp (_logsumexp_softmax)
+    add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
+
+    def op(self, name, *args):
+        return self.ops[name].format(*args)
+
+    @property
+    def prelude(self):
+        return _prelude_text(self.name)
+
+
+TARGETS = {
+    "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, fused_softmax=True, add_diag=True),
+    "jax": Target("jax", JAX_OPS),
+    "torch": Target("torch", TORCH_OPS),
+}
+
+
+def target(name):
+    if name not in TARGETS:
+        raise MatcalcError(f"unknown code-generation target '{name}'; choose one of {', '.join(TARGETS)}")
+    return TARGETS[name]
+
+
+@cache
+def _prelude_text(name):
+    """prelude/<name>.py without its docstring: the imports, then blocks of one definition each."""
+    text = resources.files("matcalc.codegen.prelude").joinpath(f"{name}.py").read_text(encoding="utf-8")
+    return re.sub(r'\A"""(?:.|\n)*?"""\n', "", text)
+
+
+def prelude_for(target, body):
+    """The imports, and only the helper blocks the body calls (and the blocks those use)."""
+    blocks = target.prelude.strip().split("\n\n\n")
+    named = {re.search(r"(?:^def |import \w+ as )(\w+)", b, re.M).group(1): b for b in blocks[1:]}
+    keep, text, grown = set(), body, True
+    while grown:
+        new = {n for n in named if n not in keep and re.search(rf"\b{n}\b", text)}
+        keep |= new
+        text = "\n".join(named[n] for n in keep)
+        grown = bool(new)
+    return "\n\n\n".join([blocks[0]] + [b for n, b in named.items() if n in keep]) + "\n"
