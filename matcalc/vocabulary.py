@@ -16,7 +16,8 @@ ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmo
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma",
          "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega")
-GREEK_NAMES = frozenset(GREEK) | frozenset(g.capitalize() for g in GREEK)
+# ℓ (LaTeX \ell) is a letter of its own, as the Greek ones are: the name `ell`, never e·l·l
+GREEK_NAMES = frozenset(GREEK) | frozenset(g.capitalize() for g in GREEK) | {"ell"}
 IDENTITY_NAMES = ("I", "eye")
 
 # A name that can be declared: a letter (Latin or Greek), letters and digits, an optional subscript

@@ -81,7 +81,7 @@ def parse_full(text, where=None, latex=None):
         raise LimitError("expression nested too deeply", 0, source) from None
     notes = [f"{name} is read as a {kind} (the letter convention alone would make it a "
              f"{'scalar' if kind == 'vector' else 'vector'})" for name, (kind, noted) in kinds.items() if noted]
-    return Parsed(expr, notes, named)
+    return Parsed(expr, builder.notes + notes, named)
 
 
 def parse(text, where=None, latex=None):

@@ -19,6 +19,7 @@ class Builder:
         self.text, self.decls, self.kinds = text, decls, kinds
         self.unify = Unifier()
         self.vars = {}
+        self.notes = []         # how the text was read where it could be read two ways
 
     def fresh(self):
         return Cell()
@@ -268,6 +269,14 @@ class Builder:
         name = {"trace": "tr", "ln": "log", "norm2": "norm"}.get(name, name)
         if name == "log" and isinstance(a, E.Det):
             return E.LogDet(a.arg)
+        if name == "log" and self._bars_around_square_matrix(arg_nodes[0], a):
+            # log|Σ| is log det Σ in Bishop, Murphy and Rasmussen & Williams: the log of an entry-wise
+            # |Σ| would be a matrix, never the scalar the formula needs
+            inner = self.text[arg_nodes[0].start:arg_nodes[0].end].replace(" ", "")
+            self.notes.append(f"log{inner} is read as log det: |·| of a square matrix under a log is its "
+                              f"determinant, as in Bishop (PRML §2.3); for the entry-wise absolute value "
+                              f"write log(abs(…))")
+            return E.LogDet(a.arg)
         if name in ELEMENTWISE:
             return E.Apply(name, a)
         if name == "kron":
@@ -294,6 +303,11 @@ class Builder:
         node = {"tr": E.Trace, "det": E.Det, "logdet": E.LogDet, "sum": E.Sum, "vec": E.Vec,
                 "softmax": E.Softmax, "logsumexp": E.LogSumExp}[name]
         return self.at(n, node, a)
+
+    def _bars_around_square_matrix(self, node, built):
+        """Whether `node` is |M| written with bars (not abs(M)) around a matrix (LogDet then makes it square)."""
+        return isinstance(built, E.Apply) and built.fn == "abs" and node.op == "call" and \
+            self.text[node.start:node.start + 1] == "|" and not built.arg.is_scalar and not built.arg.is_vector
 
     def dimension(self, a):
         """A dimension written as an argument: a name (a dimension symbol) or an integer > 1."""

@@ -30,13 +30,33 @@ _SIDED_BARS = {"lVert": ("||", True), "rVert": ("||", False), "lvert": ("|", Tru
                "right\\rVert": ("||", False), "left|": ("|", True), "right|": ("|", False),
                "left\\lvert": ("|", True), "right\\rvert": ("|", False)}
 _WRAPPERS = ("mathbf", "boldsymbol", "bm", "vec", "mathit", "mathrm", "operatorname", "text", "mathsf",
-             "mathnormal", "textrm", "textit", "operatorname*", "mathopen", "mathclose")
+             "mathnormal", "textrm", "textit", "operatorname*", "mathopen", "mathclose", "mathcal", "mathscr",
+             "mathfrak", "mathbb", "pmb")
+_ONES = ("mathbf", "boldsymbol", "bm", "mathbb", "pmb")          # \mathbf{1}, \mathbb{1}: the ones vector
+# Accents make a new name (ŷ is not y): \hat{y} is the name y_hat, printed back as \hat{y}.
+_ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar", "tilde": "tilde",
+            "widetilde": "tilde", "check": "check", "breve": "breve", "dot": "dot", "ddot": "ddot"}
+# Index notation and operators with no matrix form here: refused with the matrix form to write.
+_NOT_MATRIX_FORM = {
+    "sum": "index notation (\\sum_{i=1}^{n} …) is not read: write the sum in matrix form — Σᵢ xᵢ is sum(x) or "
+           "1^T x, Σᵢ (x_iᵀ w − yᵢ)² is ||X w - y||^2 with the x_i as the rows of X, Σᵢ log(…) is sum(log(…)) of the "
+           "vector of terms",
+    "prod": "a product over an index (\\prod) is not read: take its log, Σᵢ log(…), and write that as sum(log(…))",
+    "nabla": "\\nabla names a derivative; write the function and ask for its gradient (matcalc grad F --wrt x)",
+    "partial": "\\partial names a derivative; write the function and ask for its derivative (matcalc grad F --wrt x)",
+    "int": "integrals are not matrix expressions matcalc can differentiate",
+    "in": "a statement of membership (x \\in \\mathbb{R}^n) is a declaration: pass it as --let \"x: n\" "
+          "(where={\"x\": \"n\"})",
+}
 _SIZED_IDENTITY = re.compile(r"I_(?:\{\s*([A-Za-z][A-Za-z0-9]*|[1-9][0-9]+|[2-9])\s*\}|([A-Za-z]|[2-9]))")
 _COMMUTATION = re.compile(r"K_\{\s*([A-Za-z0-9]+)\s*,\s*([A-Za-z0-9]+)\s*\}")
 _SIZED_ZERO = re.compile(r"\s*_\{((?:[^{}\\]|\{[^{}]*\})*\\times(?:[^{}\\]|\{[^{}]*\})*)\}")
+# A subscript of one letter or digit, or of letters and digits in braces: x_0, \Sigma_{12}, W_{hh}
+_SUBSCRIPT = re.compile(r"_\s*(?:\{\s*[A-Za-z0-9]+\s*\}|[A-Za-z0-9])")
 _NUMBER = re.compile(r"\s*(\d+\.\d+|\d+|\.\d+)\s*")
-_COMMAND = re.compile(r"\\(left\\[|{lLrR][A-Za-z]*|right\\[|}lLrR][A-Za-z]*|left[(\[|.{]|right[)\]|.}]|[A-Za-z]+\*?|.)",
-                      re.S)
+# `\left\|X` is the bar \left\| and the name X: only \left\l… / \left\r… commands take letters.
+_COMMAND = re.compile(r"\\(left\\(?:[|{]|[lLrR][A-Za-z]*)|right\\(?:[|}]|[lLrR][A-Za-z]*)|left[(\[|.{]|right[)\]|.}]"
+                      r"|[A-Za-z]+\*?|.)", re.S)
 
 
 class Translation:
@@ -125,6 +145,12 @@ def _run(src, i, end, t):
                 t.emit(f"commutation({m.group(1)}, {m.group(2)})", i)
                 i = m.end()
                 continue
+        if ch == "_":
+            m = _SUBSCRIPT.match(src, i, end)
+            if m is not None:
+                t.emit(m.group(0).replace(" ", "") + " ", i)
+                i = m.end()
+                continue
         if ch != "\\":
             t.emit(ch, i)
             i += 1
@@ -174,7 +200,7 @@ def _run(src, i, end, t):
                 plain = len(dims) == 2 and all(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*|[0-9]+", d) for d in dims)
                 t.emit(f"zeros({dims[0]}, {dims[1]})" if plain else "matrix(0)", i)
                 after = sized.end()
-            elif name in ("mathbf", "boldsymbol", "bm") and word in ("1", "0"):
+            elif name in _ONES and word in ("1", "0"):
                 t.emit(f"vector({word})", i)
             elif word.startswith("\\") and word[1:] in _GREEK:
                 t.emit(word[1:], a0)
@@ -184,6 +210,23 @@ def _run(src, i, end, t):
                 _run(src, a0, a1, t)
         elif name in _SIDED_BARS:
             _bar(name, src, i, after, t)
+        elif name in _ACCENTS:
+            a0, a1, after = _group(src, after)
+            word = src[a0:a1].strip()
+            word = word[1:] if word.startswith("\\") and word[1:] in _GREEK else word
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
+                raise ParseError(f"'\\{name}' over '{src[a0:a1]}': an accent makes a name only over a letter or a "
+                                 "Greek letter", i, src, end=after)
+            t.emit(f"{word}_{_ACCENTS[name]}", i)
+            after = _no_subscript(src, i, after, end)
+        elif name == "ell":
+            t.emit("ell" + ("" if src.startswith("_", after) else " "), i)
+        elif name in _NOT_MATRIX_FORM:
+            raise ParseError(_NOT_MATRIX_FORM[name], i, src, end=after)
+        elif name in ("left[", "right]"):
+            # \left[ … \right] groups, as parentheses do; around a matrix environment, whose own
+            # brackets make the literal, it adds nothing
+            t.emit("" if _next_to_matrix(src, i, after, name) else "(" if name == "left[" else ")", i)
         elif name in _SIMPLE:
             t.emit(_SIMPLE[name], i)
         elif name in _GREEK:
@@ -193,10 +236,32 @@ def _run(src, i, end, t):
         i = after
 
 
+def _no_subscript(src, i, after, end):
+    """\\hat{y}_i: a name carries one subscript, and the accent's is taken (y_hat)."""
+    m = _SUBSCRIPT.match(src, after, end)
+    if m is not None:
+        raise ParseError(f"'{src[i:m.end()]}': an accented name cannot take a subscript as well (it is read as "
+                         f"the name {src[i:after]} = …_hat); for a row or an entry, write the matrix form, and for a "
+                         "name of its own, declare a plain one (--let \"yhat1: n\")", i, src, end=m.end())
+    return after
+
+
+def _next_to_matrix(src, i, after, name):
+    """Whether \\left[ opens (or \\right] closes) a matrix environment, whose brackets are the literal's."""
+    if name == "left[":
+        return re.match(r"\s*\\begin\s*\{", src[after:]) is not None
+    return re.search(r"\\end\s*\{[a-z]*matrix\}\s*$", src[:i]) is not None
+
+
+# ‖w‖^2_2, as often typed: the norm's subscript goes with the bars, before the power (‖w‖_2^2)
+_POWER_BEFORE_NORMSUB = re.compile(r"(\|\|)\s*(\^\s*(?:\{[^{}]*\}|[^\s{}]))\s*(_\s*(?:\{\s*(?:1|2|F|fro)\s*\}|[12F]))")
+
+
 def to_plain(source):
     """The plain-notation text for LaTeX `source` (and the Translation, for mapping positions back)."""
     t = translate(source)
     text = t.text
     text = re.sub(r"\^\s*\{\s*\\?circ\s*", ".^{", text)      # x^{∘ 2}: the element-wise power as printed
     text = text.replace("^{⊙", ".^{")
+    text = _POWER_BEFORE_NORMSUB.sub(r"\1\3\2", text)
     return text, t
