@@ -12,6 +12,7 @@ from .. import shapes as S
 from ..errors import DeclarationError, LimitError, MatcalcError
 from .build import Builder
 from .declarations import parse_declarations
+from .definitions import split as split_definitions
 from .dims import name_dims, rebuild, resolver
 from .kinds import Kinds
 from .lexer import declared_functions, declared_names, normal_name, prescan
@@ -44,10 +45,23 @@ def parse_full(text, where=None, latex=None):
         from .latex import to_plain
         prescan(text)
         text, translation = to_plain(text)
-    token = declared_names.set(frozenset(decls))
+    statements = split_definitions(text)
+    defined = statements[1] if statements else {}
+    for name, s in defined.items():
+        if name in decls:
+            raise DeclarationError(f"{name} is both declared and defined (= …): keep one", s.name_start, source)
+    token = declared_names.set(frozenset(decls) | frozenset(defined))
     ftoken = declared_functions.set(frozenset(n for n, d in decls.items() if d.kind == "function"))
     try:
-        ast = syntax_tree(text)
+        if statements is None:
+            ast, definitions = syntax_tree(text), {}
+        else:   # each statement parsed in place: positions stay the user's, and so does the caret's line
+            try:
+                ast = syntax_tree(statements[0].masked(text))
+                definitions = {name: syntax_tree(s.masked(text)) for name, s in defined.items()}
+            except MatcalcError as e:
+                e.text = text
+                raise
     except MatcalcError as e:
         if translation is not None:
             e.pos, e.end, e.text = translation.origin(e.pos), None, source
@@ -56,10 +70,10 @@ def parse_full(text, where=None, latex=None):
         declared_names.reset(token)
         declared_functions.reset(ftoken)
     try:
-        kinder = Kinds(decls)
+        kinder = Kinds(decls, definitions)
         kinder.kind(ast)
         kinds = kinder.resolve()
-        builder = Builder(text, decls, kinds)
+        builder = Builder(text, decls, kinds, definitions)
         unify_token = S._unifier.set(builder.unify)
         render_token = S._renderer.set(builder.unify.display)
         try:
@@ -81,6 +95,14 @@ def parse_full(text, where=None, latex=None):
         raise LimitError("expression nested too deeply", 0, source) from None
     notes = [f"{name} is read as a {kind} (the letter convention alone would make it a "
              f"{'scalar' if kind == 'vector' else 'vector'})" for name, (kind, noted) in kinds.items() if noted]
+    if definitions:
+        used = [name for name in defined if name in builder.defined]
+        unused = [name for name in defined if name not in builder.defined]
+        if used:
+            notes.append("definitions: " + "; ".join(f"{n} = {rebuild(builder.defined[n], dim, {})}" for n in used)
+                         + " (the derivative goes through them)")
+        if unused:
+            notes.append(f"defined but not used: {', '.join(unused)}")
     return Parsed(expr, builder.notes + notes, named)
 
 

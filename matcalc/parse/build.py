@@ -15,8 +15,10 @@ from .kinds import is_matrix_name
 class Builder:
     """Build typed nodes from the AST; every shape error is reported at the offending span."""
 
-    def __init__(self, text, decls, kinds):
+    def __init__(self, text, decls, kinds, definitions=None):
         self.text, self.decls, self.kinds = text, decls, kinds
+        self.definitions = definitions or {}     # name → AST; a defined name stands for its definition
+        self.defined = {}                        # name → the built definition, once built
         self.unify = Unifier()
         self.vars = {}
         self.notes = []         # how the text was read where it could be read two ways
@@ -34,6 +36,10 @@ class Builder:
 
     def var(self, n):
         name = n.args[0]
+        if name in self.definitions:
+            if name not in self.defined:
+                self.defined[name] = self.build(self.definitions[name])
+            return self.defined[name]
         if name in IDENTITY_NAMES and name not in self.decls:
             return E.Identity(self.fresh())
         if name not in self.vars:

@@ -6,6 +6,7 @@ one group. What is left unforced follows the letter convention (`letter_kind`).
 """
 import re
 
+from ..errors import ParseError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
 from .declarations import user_function
 
@@ -26,10 +27,22 @@ def is_matrix_name(name):
 class Kinds:
     """Abstract interpretation over {S, V, R, M} and unknown groups of names (union-find)."""
 
-    def __init__(self, decls):
+    def __init__(self, decls, definitions=None):
         self.decls = decls
         self.parent, self.forced = {}, set()
         self.names = []
+        self.definitions = definitions or {}     # name → AST of its definition (h = tanh(W x))
+        self._defined = {}                       # name → its kind, once worked out
+
+    def defined(self, name):
+        """The kind of a defined name: the kind of its definition (a definition may not use itself)."""
+        if name not in self._defined:
+            self._defined[name] = None
+            self._defined[name] = self.kind(self.definitions[name])
+        elif self._defined[name] is None:
+            node = self.definitions[name]
+            raise ParseError(f"the definition of {name} uses {name} itself", node.start, end=node.end)
+        return self._defined[name]
 
     def find(self, g):
         while self.parent[g] != g:
@@ -77,6 +90,8 @@ class Kinds:
 
 # ---- one rule per AST op: (Kinds, *node.args) → kind ----------------------------------------
 def _name(k, name):
+    if name in k.definitions:
+        return k.defined(name)
     d = k.decls.get(name)
     if d is not None:
         return {"scalar": "S", "vector": "V", "matrix": "M", "function": None}[d.kind]

@@ -11,8 +11,10 @@ from ..errors import ParseError
 from ..vocabulary import FUNCTIONS, GREEK
 
 _GREEK = set(GREEK) | {g.capitalize() for g in GREEK}
-_SPACES = {",", ";", "!", ":", " ", "quad", "qquad", "left.", "right.", "displaystyle", "big", "Big", "bigg",
+_SPACES = {",", ";", "!", ":", " ", "left.", "right.", "displaystyle", "big", "Big", "bigg",
            "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
+# \quad between two formulas separates statements, as `;` does: `L = … \quad C = W W^\top + \sigma^2 I`
+_STATEMENT_BREAKS = {"quad", "qquad"}
 _SIMPLE = {
     "top": "T", "intercal": "T", "T": "T", "|": "||", "Vert": "||", "vert": "|",
     "odot": "⊙", "circ": "⊙", "otimes": "⊗", "oslash": "⊘",
@@ -20,7 +22,8 @@ _SIMPLE = {
     "left(": "(", "right)": ")", "left[": "[", "right]": "]",
     "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
     "sigma": "σ", "log": "log ", "ln": "log ", "det": "det ", "exp": "exp ", "sin": "sin ", "cos": "cos ",
-    "tan": "tan ", "tanh": "tanh ", "sinh": "sinh ", "cosh": "cosh ",
+    "tan": "tan ", "tanh": "tanh ", "sinh": "sinh ", "cosh": "cosh ", "coloneqq": ":=", "triangleq": ":=",
+    "eqqcolon": "=:",
 }
 # Bars that say which side they are on keep their pairing: \left\lVert 2 \left\lVert x \right\rVert x
 # \right\rVert becomes ||(2 ||(x)|| x)||, where bars pair inside the parentheses (|| 2 || x || x || would
@@ -164,6 +167,8 @@ def _run(src, i, end, t):
             t.emit(";", i)
         elif name in _SPACES or name.rstrip(".") in _SPACES:
             t.emit(" ", i)
+        elif name in _STATEMENT_BREAKS:
+            t.emit(" " if t.matrices else ";", i)
         elif name in ("frac", "tfrac", "dfrac"):
             a0, a1, after = _group(src, after)
             b0, b1, after = _group(src, after)
@@ -204,6 +209,8 @@ def _run(src, i, end, t):
                 t.emit(f"vector({word})", i)
             elif word.startswith("\\") and word[1:] in _GREEK:
                 t.emit(word[1:], a0)
+            elif name.startswith("text") and word in ("where", "with", "and", "for"):
+                t.emit(" where " if word == "where" else ";", i)     # \text{where} C = …: a definition follows
             elif word in FUNCTIONS or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
                 t.emit(word + (" " if word in FUNCTIONS else ""), a0)
             else:
