@@ -249,8 +249,9 @@ class ToAst(Transformer_NonRecursive):
     def juxt(self, meta, *kids):
         return Node("juxt", kids, *_span(meta))
 
-    def neg(self, meta, minus, inner):
-        return Node("neg", (inner,), *_span(meta))
+    def neg(self, meta, sign, inner):
+        """-x, and +x, which the grammar gives the same rule: a unary plus changes nothing."""
+        return Node("neg" if sign == "-" else "paren", (inner,), *_span(meta))
 
     def power(self, meta, base, *rest):
         return Node("pow", (base, rest[-1]), *_span(meta))
