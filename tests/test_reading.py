@@ -55,3 +55,49 @@ def reads_as(text, wrt, fn, where=None, sizes=SIZES, positive=(), seed=0):
 def test_a_unary_plus_changes_nothing():
     assert matcalc.parse("+x") is matcalc.parse("x")
     reads_as("+x^T x - +2 a", "x", lambda x, a: x @ x - 2 * a)
+
+
+# ---- a/b c: the factor right after '/' divides, the rest multiplies ---------------------------------
+def sq(v):
+    return float(np.sum(np.asarray(v) ** 2))
+
+
+@pytest.mark.parametrize("text, wrt, where, fn", [
+    ("λ/2 ||w||^2", "w", None, lambda λ, w: λ / 2 * sq(w)),
+    ("1/n ||X w - y||^2", "w", {"X": "m x p"}, lambda n, X, w, y: sq(X @ w - y) / n),
+    ("1/n ||X w - y||^2", "w", {"X": "n x p"}, lambda n, X, w, y: sq(X @ w - y) / n),
+    ("1/(2N) ||X W - Y||_F^2", "W", None, lambda N, X, W, Y: sq(X @ W - Y) / (2 * N)),
+    ("1/(2N) ||X W - Y||_F^2", "W", {"X": "N x d"}, lambda N, X, W, Y: sq(X @ W - Y) / (2 * N)),
+    ("ρ/2 ||A x - b||^2", "x", None, lambda ρ, A, x, b: ρ / 2 * sq(A @ x - b)),
+    ("N/2 log det Σ", "Σ", {"Σ": "n x n spd"}, lambda N, Σ: N / 2 * np.linalg.slogdet(Σ)[1]),
+    ("ε/K sum(x)", "x", {"W": "K x n"}, lambda ε, K, x: ε / K * np.sum(x)),
+    ("(ν + p)/2 log(1 + x^T x/ν)", "x", {"x": "p"}, lambda ν, p, x: (ν + p) / 2 * np.log(1 + x @ x / ν)),
+    ("a/2 x^T x", "x", None, lambda a, x: a / 2 * (x @ x)),
+])
+def test_a_coefficient_divides_and_the_rest_multiplies(text, wrt, where, fn):
+    notes = reads_as(text, wrt, fn, where, positive=("ν", "N", "n", "K", "ρ", "λ"))
+    assert any("is read as (" in note and "for the other reading write" in note for note in notes), notes
+
+
+@pytest.mark.parametrize("text, wrt, fn", [
+    ("x^T A x / x^T x", "x", lambda x, A: (x @ A @ x) / (x @ x)),      # the Rayleigh quotient
+    ("x^T A x / (x^T x)", "x", lambda x, A: (x @ A @ x) / (x @ x)),
+    ("1/2 x^T A x", "x", lambda x, A: x @ A @ x / 2),                  # number/number: one coefficient
+    ("λ/(2 ||w||^2) + x^T x", "x", lambda λ, w, x: λ / (2 * sq(w)) + x @ x),   # the other reading, written
+])
+def test_a_quotient_stays_a_quotient(text, wrt, fn):
+    notes = reads_as(text, wrt, fn, positive=("λ",))
+    assert not any("for the other reading" in note for note in notes)
+
+
+def test_the_other_reading_is_what_the_note_says_to_write():
+    note = parse_full("λ/2 ||w||^2").notes[0]
+    other = note.split("for the other reading write ")[1]
+    assert other == "λ/(2 ||w||^2)"
+    reads_as(other, "w", lambda λ, w: λ / (2 * sq(w)), positive=("λ",))
+
+
+def test_a_count_used_as_a_matrix_stays_a_matrix():
+    assert matcalc.parse("N x").shape[1] == 1 and not matcalc.parse("N x").is_scalar
+    assert matcalc.parse("K^T x / 2").shape[1] == 1
+    assert matcalc.parse("X/2").shape[0] != 1

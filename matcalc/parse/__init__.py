@@ -70,7 +70,7 @@ def parse_full(text, where=None, latex=None):
         declared_names.reset(token)
         declared_functions.reset(ftoken)
     try:
-        kinder = Kinds(decls, definitions)
+        kinder = Kinds(decls, definitions, ast)
         kinder.kind(ast)
         kinds = kinder.resolve()
         builder = Builder(text, decls, kinds, definitions)
@@ -93,8 +93,7 @@ def parse_full(text, where=None, latex=None):
         raise e.with_text(text) from None
     except RecursionError:
         raise LimitError("expression nested too deeply", 0, source) from None
-    notes = [f"{name} is read as a {kind} (the letter convention alone would make it a "
-             f"{'scalar' if kind == 'vector' else 'vector'})" for name, (kind, noted) in kinds.items() if noted]
+    notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars]
     if definitions:
         used = [name for name in defined if name in builder.defined]
         unused = [name for name in defined if name not in builder.defined]

@@ -7,6 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, IDENTITY_NAMES
+from .conventions import coefficient_note, coefficient_split
 from .declarations import user_function
 from .dims import Cell, Unifier
 from .kinds import is_matrix_name
@@ -49,7 +50,7 @@ class Builder:
             if d is not None:
                 dims, props = tuple(self.unify.symbol(x) for x in d.dims), d.props
             else:
-                kind = "matrix" if is_matrix_name(name) else self.kinds[name][0]
+                kind = self.kinds[name][0] if name in self.kinds else "matrix" if is_matrix_name(name) else "scalar"
                 dims = {"matrix": lambda: (self.fresh(), self.fresh()), "vector": lambda: (self.fresh(), 1),
                         "scalar": lambda: (1, 1)}[kind]()
                 props = frozenset()
@@ -141,30 +142,44 @@ class Builder:
         first_e = self.build(first)
         factors = [first_e]
         for op, x in rest:
-            if op == "/":
-                if _const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
-                        and _leading_number(x):
-                    # 1/2 x^T A x: a quotient of two number literals is one coefficient
-                    lead, tail = _leading_number(x)
-                    if lead == 0:
-                        raise ParseError("division by zero", x.start, end=x.end)
-                    factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
-                    continue
-                num = self.product(n, factors)
-                den = self.build(x)
-                if isinstance(den, E.Num):
-                    if den.value == 0:
-                        raise ParseError("division by zero", x.start, end=x.end)
-                    factors = [num, E.Num(1 / den.value)]
-                elif den.is_scalar:
-                    factors = [num, self.power(x, den, E.Num(-1))]
-                else:
-                    num_b, den_b = self.elementwise([first, x], [num, den], "/")
-                    self.at(n, S.elementwise, "/", [num_b.shape, den_b.shape])
-                    factors = [self.at(n, E.Hadamard, num_b, self.power(x, den_b, E.Num(-1)))]
-            else:
+            if op != "/":
                 factors.append(self.build(x))
+                continue
+            if _const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
+                    and _leading_number(x):
+                # 1/2 x^T A x: a quotient of two number literals is one coefficient
+                lead, tail = _leading_number(x)
+                if lead == 0:
+                    raise ParseError("division by zero", x.start, end=x.end)
+                factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
+                continue
+            split = coefficient_split(x)
+            if split is not None:
+                divisor, tail = split
+                divisor_e = self.build(divisor)
+                tail_e = [self.build(t) for t in tail]
+                if divisor_e.is_scalar:             # λ/2 ||w||^2 is (λ/2) ||w||^2 (conventions.py)
+                    factors = self.divide(n, first, factors, divisor, divisor_e) + tail_e
+                    self.notes.append(coefficient_note(self.text, first.start,
+                                                       self.text.rfind("/", first.start, x.start), divisor, x.end))
+                    continue
+                factors = self.divide(n, first, factors, x, self.product(x, [divisor_e] + tail_e))
+            else:
+                factors = self.divide(n, first, factors, x, self.build(x))
         return self.product(n, factors)
+
+    def divide(self, n, first, factors, x, den):
+        """The factors of (product of `factors`) / den, den built from the node x."""
+        num = self.product(n, factors)
+        if isinstance(den, E.Num):
+            if den.value == 0:
+                raise ParseError("division by zero", x.start, end=x.end)
+            return [num, E.Num(1 / den.value)]
+        if den.is_scalar:
+            return [num, self.power(x, den, E.Num(-1))]
+        num_b, den_b = self.elementwise([first, x], [num, den], "/")
+        self.at(n, S.elementwise, "/", [num_b.shape, den_b.shape])
+        return [self.at(n, E.Hadamard, num_b, self.power(x, den_b, E.Num(-1)))]
 
     def product(self, n, factors):
         return self.at(n, E.product, *factors)

@@ -8,6 +8,7 @@ import re
 
 from ..errors import ParseError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
+from .conventions import coefficient_split, counts, divisor_name
 from .declarations import user_function
 
 
@@ -27,10 +28,20 @@ def is_matrix_name(name):
 class Kinds:
     """Abstract interpretation over {S, V, R, M} and unknown groups of names (union-find)."""
 
-    def __init__(self, decls, definitions=None):
+    def __init__(self, decls, definitions=None, ast=None):
         self.decls = decls
+        # names read as numbers: dimensions of the declarations (`1/n` with X: n x p) and the counts N, K
+        # used only as coefficients (conventions.counts); never a matrix of that name
+        dims = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)} - set(decls)
+        self.numbers = {name: f"{name} is read as the number {name}, a dimension of the declarations"
+                        for name in dims}
+        if ast is not None:
+            for name in counts(ast) - set(decls) - dims:
+                self.numbers[name] = (f"{name} is read as a number (a count): it is only used as a coefficient; "
+                                      f"declare it ('{name}: m x n') if it is a matrix")
         self.parent, self.forced = {}, set()
         self.names = []
+        self.divisors = []      # names that divide as a coefficient: scalars unless forced to be vectors
         self.definitions = definitions or {}     # name → AST of its definition (h = tanh(W x))
         self._defined = {}                       # name → its kind, once worked out
 
@@ -77,14 +88,25 @@ class Kinds:
     def kind(self, n):
         return _RULES[n.op](self, *n.args)
 
+    def divisor(self, node):
+        name = divisor_name(node)
+        if name is not None and name in self.parent:
+            self.divisors.append(name)
+
     def resolve(self):
-        """name → ('scalar' | 'vector', noted: the letter convention alone would be wrong)."""
-        vector_groups = {self.find(m) for m in self.names if letter_kind(m) == "vector"}
-        out = {}
+        """name → (kind, note): kind 'scalar' or 'vector' ('scalar' for the names read as numbers); the
+        note says why when the letter convention alone would have said otherwise, else None."""
+        divisors = {self.find(m) for m in self.divisors}
+        vector_groups = {self.find(m) for m in self.names if letter_kind(m) == "vector"} - divisors
+        out = {name: ("scalar", note) for name, note in self.numbers.items()}
         for name in self.names:
             root = self.find(name)
             kind = "vector" if root in self.forced or root in vector_groups else "scalar"
-            out[name] = (kind, kind != letter_kind(name))
+            note = None
+            if kind != letter_kind(name):
+                note = (f"{name} is read as a {kind} (the letter convention alone would make it a "
+                        f"{'scalar' if kind == 'vector' else 'vector'})")
+            out[name] = (kind, note)
         return out
 
 
@@ -95,6 +117,8 @@ def _name(k, name):
     d = k.decls.get(name)
     if d is not None:
         return {"scalar": "S", "vector": "V", "matrix": "M", "function": None}[d.kind]
+    if name in k.numbers:
+        return "S"
     if name in IDENTITY_NAMES or is_matrix_name(name):
         return "M"
     if name not in k.parent:
@@ -118,6 +142,15 @@ def _product(k, items):
     """items: [(operator or None, node)]; a quotient's denominator joins only when it is not a scalar."""
     acc = k.kind(items[0][1])
     for o, x in items[1:]:
+        split = coefficient_split(x) if o == "/" else None
+        if split is not None and k.kind(split[0]) not in ("V", "M"):
+            k.divisor(split[0])                 # λ/2 ||w||^2: (λ/2) ||w||^2, the divisor a scalar
+            for t in split[1]:
+                kt = k.kind(t)
+                if acc in ("M", "R") and isinstance(kt, tuple):
+                    kt = k.force(kt)
+                acc = _product_kind(acc, kt)
+            continue
         kx = k.kind(x)
         if o == "/":
             acc = k.join([acc, kx]) if kx in ("V", "M") else acc

@@ -1,0 +1,94 @@
+"""Reading conventions where the notation alone could mean two things; each is listed, with its
+reason, in the README's language section, and every use of one that could surprise is reported as a
+note of the parse.
+"""
+
+
+def coefficient_split(node):
+    """`λ/2 ||w||^2`, `1/n ||X w - y||^2`, `1/(2N) ||r||^2`, `N/2 log det Σ`: when the right operand
+    of `/` is a juxtaposition whose first factor is a number, a name, a parenthesised expression or a
+    power of one, that factor is the divisor and the rest multiplies — every source that writes
+    `λ/2 ||w||^2` means (λ/2)·||w||². Returns (divisor node, [rest nodes]) or None. (The divisor
+    must also turn out a scalar; `x^T A x / x^T x`, whose first factor is a transpose, stays a
+    quotient.)"""
+    if node.op != "juxt":
+        return None
+    first = node.args[0]
+    base = first.args[0] if first.op == "pow" else first
+    if base.op in ("num", "name", "paren"):
+        return first, list(node.args[1:])
+    return None
+
+
+def divisor_name(node):
+    """The name a divisor is made of (n in `/n`, `/(n)`, `/n^2`), or None."""
+    while node.op in ("paren", "pow"):
+        node = node.args[0]
+    return node.args[0] if node.op == "name" else None
+
+
+def coefficient_note(text, start, slash, divisor, rest_end):
+    """The note for a `/` read as a coefficient: how it was read, and how to write the other reading."""
+    num = text[start:slash].strip()
+    coef = text[divisor.start:divisor.end]
+    rest = text[divisor.end:rest_end].strip()
+    return (f"'{text[start:rest_end].strip()}' is read as ({num}/{coef}) {rest}: the factor right after '/' "
+            f"divides and the rest multiplies; for the other reading write {num}/({coef} {rest})")
+
+
+COUNT_NAMES = ("N", "K")     # capitals that sources use for counts (samples, classes) as often as for matrices
+
+
+def _names_in_number(node):
+    """The names of a node built only of numbers, names, parentheses, sums, products and powers
+    (`2N`, `(ν + p)`, `n^2`), or None when it holds anything else."""
+    if node.op == "num":
+        return []
+    if node.op == "name":
+        return [node.args[0]]
+    if node.op in ("paren", "neg"):
+        return _names_in_number(node.args[0])
+    if node.op == "pow":
+        return _names_in_number(node.args[0])
+    if node.op in ("juxt", "sum", "prod"):
+        out = []
+        for item in node.args:
+            names = _names_in_number(item[1] if isinstance(item, tuple) else item)
+            if names is None:
+                return None
+            out += names
+        return out
+    return None
+
+
+def counts(ast):
+    """The N and K that are only ever used as coefficients — divisors (`1/N ||r||^2`, `1/(2N) ||R||^2`,
+    `x^T x / K`) or divided by a number (`N/2 log det Σ`) — which read as numbers (a count) rather than
+    as matrices."""
+    seen, coefficient = {}, {}
+
+    def walk(n):
+        if not hasattr(n, "op"):
+            if isinstance(n, tuple):
+                for c in n:
+                    walk(c)
+            return
+        if n.op == "name" and n.args[0] in COUNT_NAMES:
+            seen[n.args[0]] = seen.get(n.args[0], 0) + 1
+        if n.op == "prod":
+            items = [n.args[0]] + [x for _, x in n.args[1:]]
+            for i, (op, x) in enumerate(n.args[1:]):
+                if op != "/":
+                    continue
+                split = coefficient_split(x)
+                divisor = split[0] if split is not None else x
+                left = items[0] if i == 0 else None
+                for name in _names_in_number(divisor) or ():         # anything / N: N divides
+                    coefficient[name] = coefficient.get(name, 0) + 1
+                if divisor.op == "num" and left is not None:
+                    for name in _names_in_number(left) or ():
+                        coefficient[name] = coefficient.get(name, 0) + 1
+        for a in n.args:
+            walk(a)
+    walk(ast)
+    return {name for name, k in seen.items() if coefficient.get(name) == k}
