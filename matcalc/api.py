@@ -1,4 +1,6 @@
 """The public API: parse → differentiate → simplify → identify → print → check."""
+from contextvars import ContextVar
+
 from . import expr as E
 from .errors import DiffError, MatcalcError
 from .parse import parse
@@ -30,12 +32,39 @@ def find_var(expr, wrt, named=None):
     raise DiffError(f"'{wrt}' does not occur in the expression (its variables: {', '.join(names) or 'none'})")
 
 
+# The notes of the texts parsed during the current public call (how a `/` or a name was read): every
+# Result made in that call shows them, so they reach the output of every command, not only `parse`.
+_parse_notes = ContextVar("parse_notes", default=None)
+
+
+def parse_notes():
+    """The notes of the texts parsed so far in the current call or command (a copy)."""
+    return list(_parse_notes.get() or ())
+
+
+def collecting_parse_notes():
+    """Context manager: collect parse notes for a whole command (the CLI wraps every command in it)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def collecting():
+        token = _parse_notes.set([])
+        try:
+            yield
+        finally:
+            _parse_notes.reset(token)
+    return collecting()
+
+
 def _parse(expr, where):
     """(expression, every variable named in the text)."""
     if isinstance(expr, E.Expr):
         return expr, {}
     from .parse import parse_full
     parsed = parse_full(expr, where)
+    notes = _parse_notes.get()
+    if notes is not None:
+        notes.extend(n for n in parsed.notes if n not in notes)
     return parsed.expr, parsed.names
 
 
@@ -52,10 +81,14 @@ def guarded(fn):
         def budgeted():
             with budget():
                 return fn(*args, **kwargs)
+        token = _parse_notes.set([]) if _parse_notes.get() is None else None
         try:
             return call(budgeted)
         except RecursionError:
             raise LimitError("the expression is nested too deeply to derive") from None
+        finally:
+            if token is not None:
+                _parse_notes.reset(token)
     return wrapper
 
 
@@ -96,7 +129,8 @@ class Result(Checked):
                  check_function=None, check_kind="gradient", seed=None):
         self.kind, self.function, self.wrt, self.expr = kind, function, wrt, expr
         self.differential = differential
-        self.conditions, self.notes = list(conditions), list(notes)
+        self.conditions = list(conditions)
+        self.notes = list(_parse_notes.get() or ()) + [n for n in notes if n not in (_parse_notes.get() or ())]
         self._check_function, self._check_kind = check_function or function, check_kind
         self.seed, self._report = seed, None
 
@@ -343,19 +377,19 @@ def differential(expr, wrt, *, where=None):
     var = find_var(f, wrt, named)
     if f.is_scalar:
         g, df, conditions, notes = _gradient(f, var)
-        return Differential(f, var, g, "gradient", conditions)
+        return Differential(f, var, g, "gradient", conditions, parse_notes())
     _refuse_structured(var, "a Jacobian")
     from .derive import jacobian_of
     J, dF, conditions = jacobian_of(f, var)
-    return Differential(f, var, J, "jacobian", conditions)
+    return Differential(f, var, J, "jacobian", conditions, parse_notes())
 
 
 class Differential:
     """df written the way people write it in their notes."""
 
-    def __init__(self, function, wrt, derivative, kind, conditions):
+    def __init__(self, function, wrt, derivative, kind, conditions, notes=()):
         self.function, self.wrt, self.derivative, self.kind = function, wrt, derivative, kind
-        self.conditions = conditions
+        self.conditions, self.notes = conditions, list(notes)
 
     def _parts(self, printer, d, tr, transpose):
         m = printer(self.derivative)

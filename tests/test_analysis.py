@@ -383,7 +383,8 @@ def test_cli_taylor():
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0] == "f(x + h) ≈ 1/2 x^T A x - b^T x + h^T (A x - b) + 1/2 h^T A h"
-    assert lines[1].startswith("  numerical check passed (the model is exact")
+    assert lines[1] == "  note: b is read as a vector (the letter convention alone would make it a scalar)"
+    assert lines[2].startswith("  numerical check passed (the model is exact")
     r = run("taylor", "sum(exp(A x))", "--wrt", "x", "--order", "1", "--format", "json")
     out = json.loads(r.output)
     assert out["model"] == "sum(exp(A x)) + h^T A^T exp(A x)" and out["order"] == 1

@@ -101,3 +101,28 @@ def test_a_count_used_as_a_matrix_stays_a_matrix():
     assert matcalc.parse("N x").shape[1] == 1 and not matcalc.parse("N x").is_scalar
     assert matcalc.parse("K^T x / 2").shape[1] == 1
     assert matcalc.parse("X/2").shape[0] != 1
+
+
+@pytest.mark.parametrize("args", [
+    ["parse"], ["grad", "--wrt", "w"], ["hessian", "--wrt", "w"], ["jacobian", "--wrt", "w"],
+    ["diff", "--wrt", "w"], ["directional", "--wrt", "w", "--along", "v"], ["codegen", "--wrt", "w"],
+    ["taylor", "--wrt", "w"], ["newton", "--wrt", "w"], ["at", "--wrt", "w", "--values", '{"w": [1, 2], "λ": 2}'],
+    ["grad", "--wrt", "w", "--format", "json"], ["taylor", "--wrt", "w", "--format", "json"],
+    ["newton", "--wrt", "w", "--format", "json"], ["at", "--wrt", "w", "--format", "json", "--values", '{"w": [1, 2], "λ": 2}'],
+])
+def test_every_command_says_how_a_slash_was_read(args):
+    from click.testing import CliRunner
+
+    from matcalc.cli import main
+    r = CliRunner().invoke(main, [args[0], "λ/2 ||w||^2", *args[1:]])
+    assert r.exit_code == 0, r.output
+    assert "is read as (λ/2) ||w||^2" in r.output and "λ/(2 ||w||^2)" in r.output
+
+
+def test_implicit_says_how_a_slash_was_read():
+    from click.testing import CliRunner
+
+    from matcalc.cli import main
+    r = CliRunner().invoke(main, ["implicit", "λ/2 w - y", "--solve-for", "w", "--wrt", "y"])
+    assert r.exit_code == 0, r.output
+    assert "is read as (λ/2) w" in r.output

@@ -235,7 +235,7 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
     arrays = load_values(values)
     variables = variables([f, g.expr, H.expr, var])
     env, sizes = _bind(variables, arrays)
-    notes = []
+    notes = api.parse_notes()
     extra = sorted(set(arrays) - {v.name for v in variables})
     if extra:
         notes.append(f"ignored values for {', '.join(extra)} (not variables of the expression)")

@@ -24,8 +24,10 @@ class Group(click.Group):
     """Turn every MatcalcError raised by a command into a clean message and exit code 2."""
 
     def invoke(self, ctx):
+        from ..api import collecting_parse_notes
         try:
-            return super().invoke(ctx)
+            with collecting_parse_notes():          # how the text was read reaches every command's output
+                return super().invoke(ctx)
         except MatcalcError as err:
             fail(err)
         except RecursionError:

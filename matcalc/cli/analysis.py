@@ -5,7 +5,7 @@ Nothing heavy is imported here: the analysis package (and NumPy) load inside eac
 """
 import click
 
-from .common import analysis_options, echo_json, echo_text, emit, finish, read_expr
+from .common import analysis_options, echo_json, echo_text, emit, finish, notes_json, parse_notes, read_expr
 
 
 @click.command()
@@ -32,11 +32,11 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
     if fmt == "json":
         echo_json({"model": str(t), "latex": t.latex(), "order": t.order, "wrt": t.wrt.name,
                    "direction": t.direction.name, "terms": [str(x) for x in t.terms],
-                   "conditions": t.conditions, "check": report.as_dict() if report else None})
+                   "conditions": t.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
         click.echo(t.equation(latex=True))
     else:
-        echo_text(t.equation(), t.conditions, report)
+        echo_text(t.equation(), t.conditions, report, notes=parse_notes())
     finish(report)
 
 
@@ -63,13 +63,13 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
                    "gradient_step": str(s.gradient_step), "gradient_step_latex": s.gradient_step.latex(),
                    "wrt": s.wrt.name, "eta": s.eta.name, "newton_on_vec": s.on_vec,
                    "gradient": str(s.gradient.expr), "hessian": str(s.hessian.expr),
-                   "conditions": s.conditions, "check": report.as_dict() if report else None})
+                   "conditions": s.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
         n, g = s.labels(latex=True)
         click.echo(f"{n} = {s.newton.latex()}")
         click.echo(f"{g} = {s.gradient_step.latex()}")
     else:
-        echo_text(str(s), s.conditions, report)
+        echo_text(str(s), s.conditions, report, notes=parse_notes())
     finish(report)
 
 

@@ -90,6 +90,18 @@ def payload(result):
             "check": report.as_dict() if report else None}
 
 
+def parse_notes():
+    """How the command's text was read where it could be read two ways (api.parse_notes)."""
+    from ..api import parse_notes as notes
+    return notes()
+
+
+def notes_json():
+    """{"notes": [...]} for a JSON output when the reading of the text was noted, else nothing."""
+    notes = parse_notes()
+    return {"notes": notes} if notes else {}
+
+
 def echo_json(data):
     click.echo(json.dumps(data, ensure_ascii=False))
 

@@ -135,6 +135,8 @@ def diff(expr, wrt, lets, fmt):
     if fmt == "text":
         for c in d.conditions:
             click.echo(f"  where {c}")
+        for n in d.notes:
+            click.echo(f"  note: {n}")
 
 
 @click.command()
