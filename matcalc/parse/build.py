@@ -6,7 +6,8 @@ from fractions import Fraction
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
-from ..vocabulary import ELEMENTWISE, IDENTITY_NAMES
+from ..vocabulary import IDENTITY_NAMES
+from .calls import build_call
 from .conventions import coefficient_note, coefficient_split
 from .declarations import user_function
 from .dims import Cell, Unifier
@@ -265,70 +266,9 @@ class Builder:
 
     def b_call(self, n, name, arg_nodes):
         user = user_function(self.decls, name)
-        if user is not None:
+        if user is not None:                # a declaration wins over a built-in reading
             return self.user_call(n, name, arg_nodes, *user)
-        if name == "eye":           # eye(n): the identity with its size written out
-            if len(arg_nodes) != 1:
-                raise ParseError(f"eye takes 1 argument (a dimension), got {len(arg_nodes)}", n.start, end=n.end)
-            return E.Identity(self.dimension(arg_nodes[0]))
-        if name == "zeros":         # zeros(n), zeros(m, n): a zero vector or matrix with its size written out
-            if len(arg_nodes) not in (1, 2):
-                raise ParseError(f"zeros takes 1 or 2 dimensions, got {len(arg_nodes)}", n.start, end=n.end)
-            dims = [self.dimension(a) for a in arg_nodes]
-            return E.Zero((dims[0], dims[1] if len(dims) == 2 else 1))
-        if name == "commutation":   # commutation(m, n): K with K vec(A) = vec(Aᵀ) for A m×n
-            dims = [self.dimension(a) for a in arg_nodes]
-            if len(dims) != 2:
-                raise ParseError(f"commutation takes 2 arguments, got {len(dims)}", n.start, end=n.end)
-            return E.Commutation(*dims)
-        arity = 2 if name == "kron" else 1
-        if len(arg_nodes) != arity:
-            raise ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}, got {len(arg_nodes)}",
-                             n.start, end=n.end)
-        args = [self.build(a) for a in arg_nodes]
-        a = args[0]
-        name = {"trace": "tr", "ln": "log", "norm2": "norm"}.get(name, name)
-        if name == "log" and isinstance(a, E.Det):
-            return E.LogDet(a.arg)
-        if name == "log" and self._bars_around_square_matrix(arg_nodes[0], a):
-            # log|Σ| is log det Σ in Bishop, Murphy and Rasmussen & Williams: the log of an entry-wise
-            # |Σ| would be a matrix, never the scalar the formula needs
-            inner = self.text[arg_nodes[0].start:arg_nodes[0].end].replace(" ", "")
-            self.notes.append(f"log{inner} is read as log det: |·| of a square matrix under a log is its "
-                              f"determinant, as in Bishop (PRML §2.3); for the entry-wise absolute value "
-                              f"write log(abs(…))")
-            return E.LogDet(a.arg)
-        if name in ELEMENTWISE:
-            return E.Apply(name, a)
-        if name == "kron":
-            return E.Kron(a, args[1])
-        if name in ("vector", "matrix"):
-            if not a.is_scalar:
-                raise ShapeError(f"{name}(c) needs a scalar c, got {S.fmt_shape(a.shape)}", n.start, end=n.end)
-            dims = (self.fresh(), 1) if name == "vector" else (self.fresh(), self.fresh())
-            return E.product(a, E.Ones(dims))
-        if name == "norm":
-            return E.Norm(a, 2)
-        if name == "norm1":
-            return E.Norm(a, 1)
-        if name == "diag":
-            if a.is_scalar:
-                raise ShapeError("diag needs a vector or a square matrix, got a scalar", n.start, end=n.end)
-            return self.at(n, E.DiagMat if a.is_vector else E.DiagVec, a)
-        if name == "inv" and a.is_scalar:
-            return self.power(n, a, E.Num(-1))
-        if name in ("tr", "det", "logdet") and a.is_scalar:
-            return a if name != "logdet" else E.Apply("log", a)
-        if name == "inv":
-            return self.inverse(n, a)
-        node = {"tr": E.Trace, "det": E.Det, "logdet": E.LogDet, "sum": E.Sum, "vec": E.Vec,
-                "softmax": E.Softmax, "logsumexp": E.LogSumExp}[name]
-        return self.at(n, node, a)
-
-    def _bars_around_square_matrix(self, node, built):
-        """Whether `node` is |M| written with bars (not abs(M)) around a matrix (LogDet then makes it square)."""
-        return isinstance(built, E.Apply) and built.fn == "abs" and node.op == "call" and \
-            self.text[node.start:node.start + 1] == "|" and not built.arg.is_scalar and not built.arg.is_vector
+        return build_call(self, n, name, arg_nodes)
 
     def dimension(self, a):
         """A dimension written as an argument: a name (a dimension symbol) or an integer > 1."""

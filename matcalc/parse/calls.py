@@ -1,0 +1,155 @@
+"""Function application: one rule per known function name, `CALLS[name](builder, node, arg_nodes)`.
+
+Declared functions (g, J_g, h') are built by `Builder.user_call` before this table is consulted: a
+declaration always wins over a built-in reading.
+"""
+from .. import expr as E
+from .. import shapes as S
+from ..errors import ParseError, ShapeError
+from ..vocabulary import ELEMENTWISE
+
+ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
+
+
+def arity_error(name, n, arg_nodes, arity):
+    return ParseError(f"{name} takes {arity} argument{'s' if arity > 1 else ''}, got {len(arg_nodes)}",
+                      n.start, end=n.end)
+
+
+# ---- sized constants: the arguments are dimensions ----------------------------------------
+def _eye(b, n, arg_nodes):
+    """eye(n): the identity with its size written out."""
+    if len(arg_nodes) != 1:
+        raise ParseError(f"eye takes 1 argument (a dimension), got {len(arg_nodes)}", n.start, end=n.end)
+    return E.Identity(b.dimension(arg_nodes[0]))
+
+
+def _sized(node):
+    """zeros(n), zeros(m, n), ones(n), ones(m, n): a constant vector or matrix with its size written out."""
+    def call(b, n, arg_nodes):
+        if len(arg_nodes) not in (1, 2):
+            raise ParseError(f"{'zeros' if node is E.Zero else 'ones'} takes 1 or 2 dimensions, got "
+                             f"{len(arg_nodes)}", n.start, end=n.end)
+        dims = [b.dimension(a) for a in arg_nodes]
+        return node((dims[0], dims[1] if len(dims) == 2 else 1))
+    return call
+
+
+def _commutation(b, n, arg_nodes):
+    """commutation(m, n): K with K vec(A) = vec(Aᵀ) for A m×n."""
+    dims = [b.dimension(a) for a in arg_nodes]
+    if len(dims) != 2:
+        raise ParseError(f"commutation takes 2 arguments, got {len(dims)}", n.start, end=n.end)
+    return E.Commutation(*dims)
+
+
+# ---- functions of built arguments ---------------------------------------------------------
+def _log(b, n, a):
+    if isinstance(a, E.Det):
+        return E.LogDet(a.arg)
+    arg_node = n.args[1][0]
+    if _bars_around_square_matrix(b, arg_node, a):
+        # log|Σ| is log det Σ in Bishop, Murphy and Rasmussen & Williams: the log of an entry-wise
+        # |Σ| would be a matrix, never the scalar the formula needs
+        inner = b.text[arg_node.start:arg_node.end].replace(" ", "")
+        b.notes.append(f"log{inner} is read as log det: |·| of a square matrix under a log is its "
+                       f"determinant, as in Bishop (PRML §2.3); for the entry-wise absolute value "
+                       f"write log(abs(…))")
+        return E.LogDet(a.arg)
+    return E.Apply("log", a)
+
+
+def _bars_around_square_matrix(b, node, built):
+    """Whether `node` is |M| written with bars (not abs(M)) around a matrix (LogDet then makes it square)."""
+    return isinstance(built, E.Apply) and built.fn == "abs" and node.op == "call" and \
+        b.text[node.start:node.start + 1] == "|" and not built.arg.is_scalar and not built.arg.is_vector
+
+
+def _filled(name):
+    """vector(c), matrix(c): c times the ones vector or matrix, sized by context."""
+    def rule(b, n, a):
+        if not a.is_scalar:
+            raise ShapeError(f"{name}(c) needs a scalar c, got {S.fmt_shape(a.shape)}", n.start, end=n.end)
+        dims = (b.fresh(), 1) if name == "vector" else (b.fresh(), b.fresh())
+        return E.product(a, E.Ones(dims))
+    return rule
+
+
+def _diag(b, n, a):
+    if a.is_scalar:
+        raise ShapeError("diag needs a vector or a square matrix, got a scalar", n.start, end=n.end)
+    return b.at(n, E.DiagMat if a.is_vector else E.DiagVec, a)
+
+
+def _inv(b, n, a):
+    return b.power(n, a, E.Num(-1)) if a.is_scalar else b.inverse(n, a)
+
+
+def _matrix_function(node, of_scalar):
+    """tr, det, logdet, sum, vec, softmax, logsumexp; of_scalar: the value for a scalar argument."""
+    def rule(b, n, a):
+        if a.is_scalar and of_scalar is not None:
+            return of_scalar(a)
+        return b.at(n, node, a)
+    return rule
+
+
+def _max(b, n, arg_nodes):
+    """max(0, u) and max(u, 0) are relu(u), element-wise; any other max is refused, not guessed."""
+    if len(arg_nodes) != 2:
+        raise arity_error("max", n, arg_nodes, 2)
+    zero = [i for i, a in enumerate(arg_nodes) if _is_zero(a)]
+    if len(zero) != 1:
+        raise ParseError("max is read only as max(0, u), the element-wise relu(u); for the larger of two "
+                         "expressions write it with abs: (a + b + |a - b|)/2", n.start, end=n.end)
+    return E.Apply("relu", b.build(arg_nodes[1 - zero[0]]))
+
+
+def _is_zero(node):
+    while node.op == "paren":
+        node = node.args[0]
+    return node.op == "num" and node.args[0] == 0
+
+
+def _refused(name, meaning):
+    """A known function matcalc cannot differentiate yet: refused with the way to get it, never misread."""
+    def call(b, n, arg_nodes):
+        raise ParseError(f"{name}(…) is {meaning}, which matcalc does not have built in; declare it as an "
+                         f"element-wise function ('{name}: function scalar -> scalar') and its derivative "
+                         f"appears as {name}'(…)", n.start, end=n.end)
+    return call
+
+
+# Functions whose arguments are dimensions or need their syntax: rule(builder, node, argument nodes).
+RAW = {
+    "eye": _eye, "zeros": _sized(E.Zero), "ones": _sized(E.Ones), "commutation": _commutation,
+    "max": _max,
+    "Phi": _refused("Φ", "the standard normal CDF"), "phi": _refused("φ", "the standard normal density"),
+}
+
+# Functions of built arguments: name → (arity, rule(builder, node, *arguments)).
+BUILT = {
+    "log": (1, _log),
+    **{name: (1, lambda b, n, a, name=name: E.Apply(name, a)) for name in ELEMENTWISE if name != "log"},
+    "kron": (2, lambda b, n, x, y: E.Kron(x, y)),
+    "vector": (1, _filled("vector")), "matrix": (1, _filled("matrix")),
+    "norm": (1, lambda b, n, a: E.Norm(a, 2)), "norm1": (1, lambda b, n, a: E.Norm(a, 1)),
+    "diag": (1, _diag),
+    "inv": (1, _inv),
+    "tr": (1, _matrix_function(E.Trace, lambda a: a)),
+    "det": (1, _matrix_function(E.Det, lambda a: a)),
+    "logdet": (1, _matrix_function(E.LogDet, lambda a: E.Apply("log", a))),
+    "sum": (1, _matrix_function(E.Sum, None)), "vec": (1, _matrix_function(E.Vec, None)),
+    "softmax": (1, _matrix_function(E.Softmax, None)), "logsumexp": (1, _matrix_function(E.LogSumExp, None)),
+}
+
+
+def build_call(b, n, name, arg_nodes):
+    """The known function `name` applied to the argument nodes (messages use the name as written)."""
+    canonical = ALIASES.get(name, name)
+    if canonical in RAW:
+        return RAW[canonical](b, n, arg_nodes)
+    arity, rule = BUILT[canonical]
+    if len(arg_nodes) != arity:
+        raise arity_error(name, n, arg_nodes, arity)
+    return rule(b, n, *[b.build(a) for a in arg_nodes])
