@@ -19,6 +19,12 @@ GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "et
 # ℓ (LaTeX \ell) is a letter of its own, as the Greek ones are: the name `ell`, never e·l·l
 GREEK_NAMES = frozenset(GREEK) | frozenset(g.capitalize() for g in GREEK) | {"ell"}
 IDENTITY_NAMES = ("I", "eye")
+# Names that are applications of a known function when directly followed by `(` and not declared:
+# name → the function (grammar FUNC names, or calls.RAW entries). σ( is the sigmoid even with a space.
+APPLICATIONS = {"σ": "sigmoid", "sigma": "sigmoid", "ReLU": "relu", "Relu": "relu", "max": "max",
+                "Φ": "Phi", "Phi": "Phi", "normcdf": "Phi", "φ": "phi", "ones": "ones", "eye": "eye"}
+# Lower-case letters that name functions in every source (f(x), g(x), h(x)): applied, never multiplied.
+FUNCTION_LETTERS = ("f", "g", "h")
 
 # A name that can be declared: a letter (Latin or Greek), letters and digits, an optional subscript
 # (x_0, x_{10}). The grammar's NAME terminal also accepts ϑ, ϕ, ϵ as a first letter.

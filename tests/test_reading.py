@@ -126,3 +126,51 @@ def test_implicit_says_how_a_slash_was_read():
     r = CliRunner().invoke(main, ["implicit", "λ/2 w - y", "--solve-for", "w", "--wrt", "y"])
     assert r.exit_code == 0, r.output
     assert "is read as (λ/2) w" in r.output
+
+
+# ---- function application is never a product -----------------------------------------------------
+def sigmoid(u):
+    return 1 / (1 + np.exp(-u))
+
+
+@pytest.mark.parametrize("text, wrt, fn", [
+    ("sum(sigma(W x))", "x", lambda W, x: np.sum(sigmoid(W @ x))),
+    ("sum(σ(W x))", "x", lambda W, x: np.sum(sigmoid(W @ x))),
+    ("y^T log(sigma(X w))", "w", lambda X, w, y: y @ np.log(sigmoid(X @ w))),
+    ("sum(max(0, W x))", "x", lambda W, x: np.sum(np.maximum(0, W @ x))),
+    ("sum(max(W x, 0))", "x", lambda W, x: np.sum(np.maximum(0, W @ x))),
+    ("sum(ReLU(W x))", "x", lambda W, x: np.sum(np.maximum(0, W @ x))),
+    ("a(b + c) + x^T x", "x", lambda a, b, c, x: a * (b + c) + x @ x),       # a lone letter: a product
+    ("x^T W_1(x + y)", "x", lambda W_1, x, y: x @ W_1 @ (x + y)),            # a matrix name: a product
+])
+def test_a_known_function_name_before_a_parenthesis_applies_it(text, wrt, fn):
+    reads_as(text, wrt, fn)
+
+
+def test_a_declaration_wins_over_a_known_function_and_says_so():
+    notes = reads_as("x^T σ(W x)", "x", lambda σ, W, x: x @ σ @ W @ x, where={"σ": "n x n"})
+    assert any("σ is declared" in n and "not the function sigmoid" in n for n in notes)
+    notes = reads_as("sigma(x^T x) + x^T x", "x", lambda sigma, x: sigma * (x @ x) + x @ x,
+                     where={"sigma": "scalar"})
+    assert any("sigma is declared" in n for n in notes)
+
+
+@pytest.mark.parametrize("text, name", [("f(x)", "f"), ("g(W x)", "g"), ("λ_max(A)", "λ_max"),
+                                        ("sum(g_1(x))", "g_1")])
+def test_an_undeclared_function_is_an_error_that_suggests_declaring_it(text, name):
+    with pytest.raises(matcalc.ParseError, match=f"'{name}\\(' reads as applying a function {name}, which is "
+                                                 f"not declared: declare it"):
+        matcalc.parse(text)
+
+
+def test_the_normal_cdf_is_refused_or_declared_never_a_matrix():
+    for text in ("sum(Φ(X w))", "sum(Phi(X w))", "sum(normcdf(X w))"):
+        with pytest.raises(matcalc.ParseError, match="standard normal CDF"):
+            matcalc.parse(text)
+    r = matcalc.grad("sum(Φ(X w))", "w", where={"Φ": "function scalar -> scalar"})
+    assert str(r) == "X^T Φ'(X w)" and r.check().passed
+
+
+def test_max_of_two_expressions_is_refused_not_guessed():
+    with pytest.raises(matcalc.ParseError, match=r"max is read only as max\(0, u\)"):
+        matcalc.parse("max(x, y)")

@@ -6,7 +6,7 @@ from fractions import Fraction
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
-from ..vocabulary import IDENTITY_NAMES
+from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
 from .calls import build_call
 from .conventions import coefficient_note, coefficient_split
 from .declarations import user_function
@@ -186,6 +186,12 @@ class Builder:
         return self.at(n, E.product, *factors)
 
     def b_juxt(self, n, *items):
+        for a, b in zip(items, items[1:]):
+            if a.op == "name" and a.args[0] in APPLICATIONS and a.args[0] in self.decls and b.op == "paren" \
+                    and b.start == a.end:
+                self.notes.append(f"{a.args[0]} is declared ({self.decls[a.args[0]].kind}), so "
+                                  f"'{self.text[a.start:b.end]}' is a product, not the function "
+                                  f"{APPLICATIONS[a.args[0]]}")
         return self.product(n, [self.build(x) for x in items])
 
     def b_pow(self, n, base_node, exp_node):

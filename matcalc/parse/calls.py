@@ -6,7 +6,7 @@ declaration always wins over a built-in reading.
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
-from ..vocabulary import ELEMENTWISE
+from ..vocabulary import ELEMENTWISE, FUNCTIONS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
 
@@ -147,6 +147,14 @@ BUILT = {
 def build_call(b, n, name, arg_nodes):
     """The known function `name` applied to the argument nodes (messages use the name as written)."""
     canonical = ALIASES.get(name, name)
+    if canonical not in RAW and canonical not in BUILT:     # f(x), λ_max(A): lexer.reads_as_function
+        import difflib
+        best = difflib.get_close_matches(name.replace("_", "").lower(), FUNCTIONS, n=1, cutoff=0.75)
+        hint = f"; did you mean '{best[0]}'?" if best else ""
+        raise ParseError(f"'{name}(' reads as applying a function {name}, which is not declared: declare it "
+                         f"(--let '{name}: function n -> scalar', or 'function scalar -> scalar' for an "
+                         f"element-wise one), or write '{name} (…)' with a space for a product{hint}",
+                         n.start, end=n.start + len(name))
     if canonical in RAW:
         return RAW[canonical](b, n, arg_nodes)
     arity, rule = BUILT[canonical]

@@ -208,13 +208,16 @@ def _logsumexp(k, arg):
 _CALLS = {
     "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
-    "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M",
+    "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M", "max": lambda k, arg: arg,
+    "ones": lambda k, arg: "V",
     **{name: (lambda k, arg: arg) for name in ELEMENTWISE},
 }
 
 
 def _call(k, name, args):
     kinds = [k.kind(a) for a in args]
+    if name == "max":                                        # max(0, u): relu(u), the kind of u
+        kinds = [kk for kk, a in zip(kinds, args) if not (a.op == "num" and a.args[0] == 0)] or kinds
     first = kinds[0] if kinds else None
     user = user_function(k.decls, name)
     if user is not None:

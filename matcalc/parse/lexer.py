@@ -10,7 +10,7 @@ import unicodedata
 from contextvars import ContextVar
 
 from ..errors import LimitError, ParseError
-from ..vocabulary import FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES
+from ..vocabulary import APPLICATIONS, FUNCTION_LETTERS, FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES
 
 MAX_INPUT = 100_000   # characters
 MAX_DEPTH = 64        # nesting of brackets and bars
@@ -68,25 +68,28 @@ class PostLex:
                     tokens[i + 1 + j] = None
                 tok = Token.new_borrow_pos("FUNC", name, tok)
                 yield tok
-            elif tok.type == "NAME" and tok.value == "eye" and nxt is not None and nxt.type == "LPAR" \
-                    and "eye" not in declared:
-                tok = Token.new_borrow_pos("FUNC", "eye", tok)     # eye(n): the n×n identity
+            elif tok.type == "NAME" and tok.value in APPLICATIONS and tok.value not in declared and nxt is not None \
+                    and nxt.type == "LPAR" and (nxt.start_pos == tok.end_pos or tok.value in ("σ", "eye")):
+                # sigma(W x), Φ(z), max(0, u), ones(n), eye(n): applications of known functions
+                tok = Token.new_borrow_pos("FUNC", APPLICATIONS[tok.value], tok)
                 yield tok
             elif tok.type == "NAME":
-                if tok.value == "σ" and nxt is not None and nxt.type == "LPAR":
-                    tok = Token.new_borrow_pos("FUNC", "sigmoid", tok)
-                    yield tok
-                else:
-                    parts = _split_name(normal_name(tok.value), declared)
-                    if len(parts) > 2 and nxt is not None and nxt.type == "LPAR" and nxt.start_pos == tok.end_pos:
-                        raise _unknown_function(tok)
-                    offset = 0
-                    for k, part in enumerate(parts):
-                        width = len(part) if k < len(parts) - 1 else tok.end_pos - tok.start_pos - offset
-                        yield Token("NAME", part, tok.start_pos + offset, tok.line, tok.column + offset,
-                                    tok.end_line, tok.column + offset + width, tok.start_pos + offset + width)
-                        offset += len(part)
-                    tok = Token("NAME", parts[-1])
+                applied = nxt is not None and nxt.type == "LPAR" and nxt.start_pos == tok.end_pos
+                if applied and tok.value not in declared and _reads_as_function(tok.value):
+                    tok = Token.new_borrow_pos("FUNC", tok.value, tok)  # refused when built (calls.py), after
+                    yield tok                                           # any syntax error in its arguments
+                    prev = tok
+                    continue
+                parts = _split_name(normal_name(tok.value), declared)
+                if len(parts) > 2 and applied:
+                    raise _unknown_function(tok)
+                offset = 0
+                for k, part in enumerate(parts):
+                    width = len(part) if k < len(parts) - 1 else tok.end_pos - tok.start_pos - offset
+                    yield Token("NAME", part, tok.start_pos + offset, tok.line, tok.column + offset,
+                                tok.end_line, tok.column + offset + width, tok.start_pos + offset + width)
+                    offset += len(part)
+                tok = Token("NAME", parts[-1])
             else:
                 yield tok
             prev = tok
@@ -126,6 +129,12 @@ def _split_name(name, declared):
         return [name]
     letters, suffix = m.groups()
     return list(letters[:-1]) + [letters[-1] + suffix]
+
+
+def _reads_as_function(name):
+    """f(x), λ_max(A), g_θ(x): a lower-case name that is a function letter or carries a subscript, written
+    directly before `(`, is an application — never a product (a(b + c), λ(x + y), W_1(x) stay products)."""
+    return name in FUNCTION_LETTERS or "_" in name and name[0].islower()
 
 
 def _unknown_function(tok):
