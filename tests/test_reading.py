@@ -174,3 +174,36 @@ def test_the_normal_cdf_is_refused_or_declared_never_a_matrix():
 def test_max_of_two_expressions_is_refused_not_guessed():
     with pytest.raises(matcalc.ParseError, match=r"max is read only as max\(0, u\)"):
         matcalc.parse("max(x, y)")
+
+
+# ---- the ones vector -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, wrt, fn, where", [
+    ("1^T x", "x", lambda x: np.sum(x), None),
+    ("1^T exp(X w) - y^T X w", "w", lambda X, w, y: np.sum(np.exp(X @ w)) - y @ X @ w, None),
+    ("log(1^T exp(x))", "x", lambda x: np.log(np.sum(np.exp(x))), None),
+    ("-1^T log(1 + exp(A x))", "x", lambda A, x: -np.sum(np.log(1 + np.exp(A @ x))), None),
+    ("y^T 1 1^T x", "x", lambda y, x: np.sum(y) * np.sum(x), None),
+    ("1^T X 1", "X", lambda X: np.sum(X), None),
+    ("||X W + 1 b^T - Y||_F^2", "b", lambda X, W, b, Y: sq(X @ W + np.outer(np.ones(len(X)), b) - Y), None),
+    ("||X - 1 μ^T||_F^2", "μ", lambda X, μ: sq(X - np.outer(np.ones(len(X)), μ)), None),
+    ("||y - X w - b 1||^2", "b", lambda y, X, w, b: sq(y - X @ w - b), {"b": "scalar"}),
+    ("x^T (I - 1 1^T/n) x", "x", lambda x, n: x @ x - np.sum(x) ** 2 / n, None),
+    ("1_n^T x", "x", lambda x: np.sum(x), None),
+    ("𝟙^T x", "x", lambda x: np.sum(x), None),
+    ("ones(n)^T x", "x", lambda x: np.sum(x), None),
+    ("x^T x + 1", "x", lambda x: x @ x + 1, None),                    # a scalar 1 stays the number
+])
+def test_the_literal_1_is_the_ones_vector_where_a_vector_is_needed(text, wrt, fn, where):
+    reads_as(text, wrt, fn, where, positive=("b", "n"))
+
+
+def test_the_ones_vector_is_shown_with_its_length():
+    notes = parse_full("1^T x", {"x": "p"}).notes
+    assert "'1' at column 1 is read as the ones vector of length p" in notes
+    assert parse_full("1 x").expr is matcalc.parse("x")              # 1 x: the number 1
+
+
+def test_a_count_divides_as_a_number():
+    notes = reads_as("x^T x / n", "x", lambda x, n: x @ x / n, positive=("n",))
+    assert "n is read as a scalar (the letter convention alone would make it a vector)" in notes
+    reads_as("sum(1/x)", "x", lambda x: np.sum(1 / x), positive=("x",))   # other letters: element-wise

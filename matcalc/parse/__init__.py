@@ -83,10 +83,14 @@ def parse_full(text, where=None, latex=None):
             S._renderer.reset(render_token)
         symbols = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)} | \
             {d for d in builder.unify.symbols if isinstance(d, str)}
-        names = name_dims(raw, builder.unify, symbols, builder.vars.values())
+        # a scalar named n (1/n …) is not also the name of a free dimension: the output would say n twice
+        scalars = {v.name for v in builder.vars.values() if v.shape == (1, 1)}
+        names = name_dims(raw, builder.unify, symbols | scalars, builder.vars.values())
         dim = resolver(builder.unify, names)
         expr = rebuild(raw, dim, {})
         named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values()}
+        ones = [f"'1' at column {node.start + 1} is read as the ones vector of length "
+                f"{rebuild(e, dim, {}).shape[0]}" for node, e in builder.ones]
     except MatcalcError as e:
         if translation is not None:
             e.pos, e.end, e.text = translation.origin(e.pos), None, source
@@ -102,7 +106,7 @@ def parse_full(text, where=None, latex=None):
                          + " (the derivative goes through them)")
         if unused:
             notes.append(f"defined but not used: {', '.join(unused)}")
-    return Parsed(expr, builder.notes + notes, named)
+    return Parsed(expr, builder.notes + ones + notes, named)
 
 
 def parse(text, where=None, latex=None):

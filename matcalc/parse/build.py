@@ -8,7 +8,7 @@ from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
 from .calls import build_call
-from .conventions import coefficient_note, coefficient_split
+from .conventions import coefficient_note, coefficient_split, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
 from .kinds import is_matrix_name
@@ -24,6 +24,7 @@ class Builder:
         self.unify = Unifier()
         self.vars = {}
         self.notes = []         # how the text was read where it could be read two ways
+        self.ones = []          # (node, Ones): each literal 1 read as the ones vector
 
     def fresh(self):
         return Cell()
@@ -65,6 +66,8 @@ class Builder:
         if n.op == "num" or n.op == "prod" and _unwrap(n.args[0]).op == "num" \
                 and all(op == "/" and _unwrap(x).op == "num" for op, x in n.args[1:]):
             return True
+        if n.op == "juxt" and any(is_one(x) for x in n.args):
+            return True                         # b 1 in y - X w - b 1: b times the ones vector
         return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
 
     def elementwise(self, nodes, exprs, opname):
@@ -78,7 +81,11 @@ class Builder:
                     raise ShapeError(f"'{opname}' of a scalar and a {S.fmt_shape(target)}: only number literals "
                                      "and names declared scalar are broadcast (write c * vector(1), or declare "
                                      "the name 'scalar')", n.start, end=n.end)
-                e = E.product(e, E.Ones(target))
+                ones = E.Ones(target)
+                one = _unwrap(n)
+                if one.op == "juxt" and any(is_one(x) for x in one.args):
+                    self.ones_vector(next(x for x in one.args if is_one(x)), ones)
+                e = E.product(e, ones)
             out.append(e)
         return out
 
@@ -185,6 +192,20 @@ class Builder:
     def product(self, n, factors):
         return self.at(n, E.product, *factors)
 
+    def ones_vector(self, node, ones=None):
+        """The literal 1 read as the ones vector, sized by unification; remembered for a note."""
+        ones = ones if ones is not None else E.Ones((self.fresh(), 1))
+        self.ones.append((node, ones))
+        return ones
+
+    def b_ones(self, n, size):
+        """1_n, 𝟙: the ones vector, of length n when written."""
+        if size is None:
+            return E.Ones((self.fresh(), 1))
+        if size == 1 or size == 0:
+            raise ParseError("the ones vector 1_n needs a length greater than 1", n.start, end=n.end)
+        return E.Ones((self.unify.symbol(size), 1))
+
     def b_juxt(self, n, *items):
         for a, b in zip(items, items[1:]):
             if a.op == "name" and a.args[0] in APPLICATIONS and a.args[0] in self.decls and b.op == "paren" \
@@ -192,7 +213,17 @@ class Builder:
                 self.notes.append(f"{a.args[0]} is declared ({self.decls[a.args[0]].kind}), so "
                                   f"'{self.text[a.start:b.end]}' is a product, not the function "
                                   f"{APPLICATIONS[a.args[0]]}")
-        return self.product(n, [self.build(x) for x in items])
+        built = [self.build(x) for x in items]
+        for i, x in enumerate(items):
+            # X 1, y^T 1, 1 b^T, 1 1^T: a 1 that a matrix or a row multiplies, or that multiplies a row, is
+            # the ones vector (its length by unification); a scalar 1 there would be a shape error
+            if is_one(x):
+                left = built[i - 1] if i > 0 else None
+                right = built[i + 1] if i + 1 < len(built) else None
+                if left is not None and left.shape[1] != 1 or \
+                        right is not None and right.shape[0] == 1 and right.shape[1] != 1:
+                    built[i] = self.ones_vector(x)
+        return self.product(n, built)
 
     def b_pow(self, n, base_node, exp_node):
         base = self.build(base_node)
@@ -239,6 +270,8 @@ class Builder:
         return self.power(n, base, self.scalar(exp_node))
 
     def b_post(self, n, base_node, op):
+        if op == "T" and is_one(base_node):      # 1^T x: the ones vector, transposed (never the number 1)
+            return E.Transpose(self.ones_vector(base_node))
         base = self.build(base_node)
         if op == "T":
             if isinstance(base, E.Zero):        # zeros(n)^T, the zero row as it prints, is the zero row
@@ -301,7 +334,7 @@ class Builder:
 _BUILD = {"name": Builder.b_name, "num": Builder.b_num, "paren": Builder.b_paren, "literal": Builder.b_literal,
           "neg": Builder.b_neg, "sum": Builder.b_sum, "elem": Builder.b_elem, "prod": Builder.b_prod,
           "juxt": Builder.b_juxt, "pow": Builder.b_pow, "epow": Builder.b_epow, "post": Builder.b_post,
-          "norm": Builder.b_norm, "inner": Builder.b_inner, "call": Builder.b_call}
+          "norm": Builder.b_norm, "inner": Builder.b_inner, "call": Builder.b_call, "ones": Builder.b_ones}
 
 
 def _leading_number(n):

@@ -37,6 +37,9 @@ def coefficient_note(text, start, slash, divisor, rest_end):
 
 
 COUNT_NAMES = ("N", "K")     # capitals that sources use for counts (samples, classes) as often as for matrices
+# Lower-case letters that name counts (n samples, p features, k classes, d dimensions): a bare divisor
+# `… / n` made of them is a number, where other letters keep the element-wise `1/x` of a vector.
+COUNT_LETTERS = ("n", "m", "p", "k", "d", "q")
 
 
 def _names_in_number(node):
@@ -92,3 +95,29 @@ def counts(ast):
             walk(a)
     walk(ast)
     return {name for name, k in seen.items() if coefficient.get(name) == k}
+
+
+def is_one(node):
+    """The number literal 1 as written (not (1), not 1.0 … which are scalars): the ones vector where a
+    vector is needed (`1^T x`, `X 1`, `1 b^T`)."""
+    return node.op == "num" and node.args[0] == 1
+
+
+def written_dimensions(ast):
+    """Names written as dimensions in the text: 1_n, ones(n), eye(n), zeros(m, n), commutation(m, n)."""
+    out = set()
+
+    def walk(n):
+        if not hasattr(n, "op"):
+            if isinstance(n, tuple):
+                for c in n:
+                    walk(c)
+            return
+        if n.op == "ones" and isinstance(n.args[0], str):
+            out.add(n.args[0])
+        if n.op == "call" and n.args[0] in ("eye", "zeros", "ones", "commutation"):
+            out.update(a.args[0] for a in n.args[1] if a.op == "name")
+        for a in n.args:
+            walk(a)
+    walk(ast)
+    return out

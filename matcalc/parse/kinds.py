@@ -8,7 +8,7 @@ import re
 
 from ..errors import ParseError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
-from .conventions import coefficient_split, counts, divisor_name
+from .conventions import COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_one, written_dimensions
 from .declarations import user_function
 
 
@@ -36,7 +36,9 @@ class Kinds:
         self.numbers = {name: f"{name} is read as the number {name}, a dimension of the declarations"
                         for name in dims}
         if ast is not None:
-            for name in counts(ast) - set(decls) - dims:
+            for name in written_dimensions(ast) - set(decls) - dims:
+                self.numbers[name] = f"{name} is read as the number {name}, a dimension written in the expression"
+            for name in counts(ast) - set(decls) - set(self.numbers):
                 self.numbers[name] = (f"{name} is read as a number (a count): it is only used as a coefficient; "
                                       f"declare it ('{name}: m x n') if it is a matrix")
         self.parent, self.forced = {}, set()
@@ -152,6 +154,10 @@ def _product(k, items):
                 acc = _product_kind(acc, kt)
             continue
         kx = k.kind(x)
+        if o == "/" and _count_divisor(x):
+            k.divisor(x)                        # 1 1^T / n: n counts, it does not divide element-wise
+        if is_one(x) and o is None and acc in ("M", "R"):
+            kx = "V"                            # X 1: the ones vector
         if o == "/":
             acc = k.join([acc, kx]) if kx in ("V", "M") else acc
             continue
@@ -159,6 +165,11 @@ def _product(k, items):
             kx = k.force(kx)
         acc = _product_kind(acc, kx)
     return acc
+
+
+def _count_divisor(node):
+    name = divisor_name(node)
+    return name is not None and name in COUNT_LETTERS + COUNT_NAMES
 
 
 def _product_kind(a, b):
@@ -176,6 +187,8 @@ def _pow(k, base, exponent):
 
 
 def _post(k, base, op):
+    if op == "T" and is_one(base):
+        return "R"                              # 1^T: the ones vector transposed
     kb = k.kind(base)
     if op in ("T", "-T"):
         kb = k.force(kb)
@@ -246,4 +259,5 @@ _RULES = {
     "norm": _norm,
     "inner": _inner,
     "call": _call,
+    "ones": lambda k, size: "V",
 }

@@ -285,6 +285,12 @@ class ToAst(Transformer_NonRecursive):
     def rows(self, meta, *rows):
         return rows
 
+    def ones(self, meta, tok):
+        """1_n, 1_{3}, 𝟙, 𝟙_n: the ones vector; args: its length as written (a name or an int), or None."""
+        sub = re.sub(r"[\s{}]", "", tok.value.split("_", 1)[1]) if "_" in tok.value else None
+        size = int(sub) if sub is not None and sub.isdigit() else sub
+        return Node("ones", (size,), tok.start_pos, tok.end_pos)
+
     def literal(self, meta, rows):
         if len({len(r) for r in rows}) != 1:
             start, end = _span(meta)
