@@ -6,7 +6,7 @@ one group. What is left unforced follows the letter convention (`letter_kind`).
 """
 import re
 
-from ..errors import ParseError
+from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
 from .declarations import user_function
 
@@ -79,12 +79,16 @@ class Kinds:
 
     def resolve(self):
         """name → ('scalar' | 'vector', noted: the letter convention alone would be wrong)."""
-        vector_groups = {self.find(m) for m in self.names if letter_kind(m) == "vector"}
+        from .solve import kind_hints
+        hints = kind_hints.get()      # the solver's other reading of a name, when it tries one
+        vector_groups = {self.find(m) for m in self.names if hints.get(m, letter_kind(m)) == "vector"}
         out = {}
         for name in self.names:
             root = self.find(name)
             kind = "vector" if root in self.forced or root in vector_groups else "scalar"
-            out[name] = (kind, kind != letter_kind(name))
+            if hints.get(name, kind) != kind:
+                raise ShapeError(f"{name} cannot be a {hints[name]} here")
+            out[name] = (kind, kind != letter_kind(name) and name not in hints)
         return out
 
 
