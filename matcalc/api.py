@@ -56,12 +56,14 @@ def collecting_parse_notes():
     return collecting()
 
 
-def _parse(expr, where):
-    """(expression, every variable named in the text)."""
+def _parse(expr, where, need=None, wrt=()):
+    """(expression, every variable named in the text); need="scalar" for a gradient or a Hessian; the
+    names in `wrt` are names (a run of letters such as `pred` is not split when it is asked for)."""
     if isinstance(expr, E.Expr):
         return expr, {}
-    from .parse import parse_full
-    parsed = parse_full(expr, where)
+    from .parse import parse_solved
+    names = [n for n in (wrt if isinstance(wrt, (list, tuple)) else [wrt]) if isinstance(n, str)]
+    parsed = parse_solved(expr, where, need=need, names=names)
     notes = _parse_notes.get()
     if notes is not None:
         notes.extend(n for n in parsed.notes if n not in notes)
@@ -275,7 +277,7 @@ def grad(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     >>> str(grad("x^T A x", "x", check=False))
     '(A + A^T) x'
     """
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, need="scalar", wrt=wrt)
     if isinstance(wrt, (list, tuple)):
         return {name: grad(f, find_var(f, name, named), check=check, seed=seed, layout=layout) for name in wrt}
     var = find_var(f, wrt, named)
@@ -327,7 +329,7 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     'A'
     """
     from .derive import jacobian_of
-    F, named = _parse(expr, where)
+    F, named = _parse(expr, where, wrt=wrt)
     var = find_var(F, wrt, named)
     _refuse_structured(var, "a Jacobian")
     J, dF, conditions = jacobian_of(F, var)
@@ -350,7 +352,7 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     'A + A^T'
     """
     from .derive import jacobian_of
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, need="scalar", wrt=wrt)
     var = find_var(f, wrt, named)
     var2 = find_var(f, wrt2, named) if wrt2 is not None else var
     _refuse_structured(var, "a Hessian")
@@ -373,7 +375,7 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
 @guarded
 def differential(expr, wrt, *, where=None):
     """The canonical differential: df = tr(Gᵀ dX) for scalar f, d vec F = J d vec X otherwise."""
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     if f.is_scalar:
         g, df, conditions, notes = _gradient(f, var)
@@ -427,7 +429,7 @@ def _paren(text):
 def directional(expr, wrt, along, *, where=None, check=True, seed=None):
     """The directional derivative ∇f(x)ᵀ v in closed form (v gets the shape of x)."""
     from .derive import directional_of
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     v = _direction_var(f, var, along)
     g, _, conditions, _ = _gradient(f, var)
@@ -446,7 +448,7 @@ def hvp(expr, wrt, v, *, where=None, check=True, seed=None):
     from .derive import differential as diff_of
     from .derive import substitute
     from .simplify import simplify
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     _refuse_structured(var, "a Hessian")
     direction = _direction_var(f, var, v)

@@ -116,4 +116,11 @@ def parse(text, where=None, latex=None):
     """
     if isinstance(text, E.Expr):
         return text
-    return parse_full(text, where, latex).expr
+    return parse_solved(text, where, latex).expr
+
+
+def parse_solved(text, where=None, latex=None, need=None, names=()):
+    """parse_full, with the kinds of undeclared names solved for when the default reading fails
+    (or, with need="scalar", is not a scalar), and `names` (the --wrt names) never split: see solve.py."""
+    from .solve import parse_for
+    return parse_for(parse_full, text, where, latex, need, names)

@@ -6,7 +6,7 @@ one group. What is left unforced follows the letter convention (`letter_kind`).
 """
 import re
 
-from ..errors import ParseError
+from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
 from .conventions import COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_one, written_dimensions
 from .declarations import user_function
@@ -98,14 +98,18 @@ class Kinds:
     def resolve(self):
         """name → (kind, note): kind 'scalar' or 'vector' ('scalar' for the names read as numbers); the
         note says why when the letter convention alone would have said otherwise, else None."""
+        from .solve import kind_hints
+        hints = kind_hints.get()      # the solver's other reading of a name, when it tries one
         divisors = {self.find(m) for m in self.divisors}
-        vector_groups = {self.find(m) for m in self.names if letter_kind(m) == "vector"} - divisors
+        vector_groups = {self.find(m) for m in self.names if hints.get(m, letter_kind(m)) == "vector"} - divisors
         out = {name: ("scalar", note) for name, note in self.numbers.items()}
         for name in self.names:
             root = self.find(name)
             kind = "vector" if root in self.forced or root in vector_groups else "scalar"
+            if hints.get(name, kind) != kind:
+                raise ShapeError(f"{name} cannot be a {hints[name]} here")
             note = None
-            if kind != letter_kind(name):
+            if kind != letter_kind(name) and name not in hints:    # the solver states its own readings
                 note = (f"{name} is read as a {kind} (the letter convention alone would make it a "
                         f"{'scalar' if kind == 'vector' else 'vector'})")
             out[name] = (kind, note)

@@ -31,7 +31,8 @@ class PostLex:
 
     def process(self, stream):
         from lark import Token
-        declared = declared_names.get()
+        from .solve import whole_names
+        declared = declared_names.get() | whole_names.get()
         stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
         tokens = list(stream)
         for i, tok in enumerate(tokens):
