@@ -35,6 +35,8 @@ def find_var(expr, wrt, named=None):
 # The notes of the texts parsed during the current public call (how a `/` or a name was read): every
 # Result made in that call shows them, so they reach the output of every command, not only `parse`.
 _parse_notes = ContextVar("parse_notes", default=None)
+# The names the user defined in those texts (h = tanh(W x + b)): results print them, as a textbook does.
+_parse_definitions = ContextVar("parse_definitions", default=None)
 
 
 def parse_notes():
@@ -48,11 +50,12 @@ def collecting_parse_notes():
 
     @contextlib.contextmanager
     def collecting():
-        token = _parse_notes.set([])
+        token, dtoken = _parse_notes.set([]), _parse_definitions.set({})
         try:
             yield
         finally:
             _parse_notes.reset(token)
+            _parse_definitions.reset(dtoken)
     return collecting()
 
 
@@ -67,6 +70,9 @@ def _parse(expr, where, need=None, wrt=()):
     notes = _parse_notes.get()
     if notes is not None:
         notes.extend(n for n in parsed.notes if n not in notes)
+    defined = _parse_definitions.get()
+    if defined is not None:
+        defined.update(parsed.definitions)
     return parsed.expr, parsed.names
 
 
@@ -84,6 +90,7 @@ def guarded(fn):
             with budget():
                 return fn(*args, **kwargs)
         token = _parse_notes.set([]) if _parse_notes.get() is None else None
+        dtoken = _parse_definitions.set({}) if _parse_definitions.get() is None else None
         try:
             return call(budgeted)
         except RecursionError:
@@ -91,6 +98,8 @@ def guarded(fn):
         finally:
             if token is not None:
                 _parse_notes.reset(token)
+            if dtoken is not None:
+                _parse_definitions.reset(dtoken)
     return wrapper
 
 
@@ -133,6 +142,7 @@ class Result(Checked):
         self.differential = differential
         self.conditions = list(conditions)
         self.notes = list(_parse_notes.get() or ()) + [n for n in notes if n not in (_parse_notes.get() or ())]
+        self.definitions = dict(_parse_definitions.get() or {})   # name → expression the user defined
         self._check_function, self._check_kind = check_function or function, check_kind
         self.seed, self._report = seed, None
 
@@ -157,19 +167,37 @@ class Result(Checked):
     def pretty(self, latex=False):
         """The result with shared subexpressions named: 'diag(s) - s s^T where s = softmax(x)'."""
         from .printers.latex import to_latex
-        from .printers.text import shared_names, to_text
-        names = shared_names(self.expr)
+        from .printers.text import to_text
+        names = self.named_subexpressions()
         show = to_latex if latex else (lambda e, names=None: to_text(e, names=names, sized=False))
         body = show(self.expr, names=names)
         if not names:
             return body
         defs = []
-        for node, name in names.items():
+        # dependency order: a subexpression is named before anything that uses it (u = W x, s = softmax(u))
+        for node, name in sorted(names.items(), key=lambda item: sum(1 for _ in E.nodes(item[0]))):
             others = {k: v for k, v in names.items() if k is not node}
             defs.append(f"{show(E.Var(name, node.shape, frozenset()))} = {show(node, names=others)}")
         if latex:
             return body + r"\quad\text{where } " + r",\ ".join(defs)
         return body + "  where " + ", ".join(defs)
+
+    def named_subexpressions(self):
+        """node → name: what the user defined (h = tanh(W x + b)) under their names, in the order they
+        defined them, then the shared subexpressions a reader would name (s = softmax(x))."""
+        from .printers.text import shared_names
+        present = set(E.nodes(self.expr))
+        names = {node: name for name, node in self.definitions.items() if node in present}
+        taken = set(names.values())
+        for node, name in shared_names(self.expr).items():
+            if node in names:
+                continue
+            base, i = name, 1
+            while name in taken:
+                name, i = f"{base}{i}", i + 1
+            names[node] = name
+            taken.add(name)
+        return names
 
     @property
     def steps(self):

@@ -100,3 +100,12 @@ def test_the_cli_derives_through_definitions():
     out = CliRunner().invoke(main, ["grad", "h = tanh(W1 x + b1); L = ||W2 h - y||^2", "--wrt", "W1"])
     assert out.exit_code == 0, out.output
     assert "numerical check passed" in out.output
+
+
+def test_the_answer_uses_the_defined_names_in_dependency_order():
+    r = matcalc.grad("z^T s where s = softmax(u), u = W1 x", "W1")
+    assert r.pretty() == "(z .* s - (z^T s) s) x^T  where u = W1 x, s = softmax(u)"
+    r = matcalc.grad("h = tanh(W1 x + b1); L = ||W2 h - y||^2", "W1")
+    assert r.pretty().endswith("where h = tanh(W1 x + b1)")
+    assert "where" not in str(r)      # str() stays one expression that parses back on its own
+    assert matcalc.parse(str(r)) is r.expr

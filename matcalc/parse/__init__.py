@@ -22,10 +22,11 @@ from .syntax import syntax_tree
 class Parsed:
     """What parsing produced besides the expression: inferred kinds, notes, and every variable named
     in the text (some may simplify away, as y in `x + 0 y`)."""
-    __slots__ = ("expr", "notes", "names")
+    __slots__ = ("expr", "notes", "names", "definitions")
 
-    def __init__(self, expr, notes, names=None):
+    def __init__(self, expr, notes, names=None, definitions=None):
         self.expr, self.notes, self.names = expr, notes, names or {}
+        self.definitions = definitions or {}     # name → expression, for `h = …; L = …` texts
 
 
 def parse_full(text, where=None, latex=None):
@@ -98,15 +99,14 @@ def parse_full(text, where=None, latex=None):
     except RecursionError:
         raise LimitError("expression nested too deeply", 0, source) from None
     notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars]
-    if definitions:
-        used = [name for name in defined if name in builder.defined]
-        unused = [name for name in defined if name not in builder.defined]
-        if used:
-            notes.append("definitions: " + "; ".join(f"{n} = {rebuild(builder.defined[n], dim, {})}" for n in used)
-                         + " (the derivative goes through them)")
-        if unused:
-            notes.append(f"defined but not used: {', '.join(unused)}")
-    return Parsed(expr, builder.notes + ones + notes, named)
+    built = {n: rebuild(builder.defined[n], dim, {}) for n in defined if n in builder.defined}
+    if built:
+        notes.append("definitions: " + "; ".join(f"{n} = {e}" for n, e in built.items())
+                     + " (the derivative goes through them)")
+    unused = [name for name in defined if name not in builder.defined]
+    if unused:
+        notes.append(f"defined but not used: {', '.join(unused)}")
+    return Parsed(expr, builder.notes + ones + notes, named, built)
 
 
 def parse(text, where=None, latex=None):
