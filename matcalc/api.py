@@ -95,6 +95,9 @@ def guarded(fn):
             return call(budgeted)
         except RecursionError:
             raise LimitError("the expression is nested too deeply to derive") from None
+        except OverflowError:   # an exact constant (1e300 · 1e300) past what a double holds, met when evaluated
+            raise LimitError("a number in the expression or its derivative is beyond double precision "
+                             "(about 1.8e308), so it cannot be evaluated or checked; rescale the constants") from None
         finally:
             if token is not None:
                 _parse_notes.reset(token)

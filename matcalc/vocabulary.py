@@ -28,7 +28,7 @@ FUNCTION_LETTERS = ("f", "g", "h")
 
 # A name that can be declared: a letter (Latin or Greek), letters and digits, an optional subscript
 # (x_0, x_{10}). The grammar's NAME terminal also accepts ϑ, ϕ, ϵ as a first letter.
-NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(_\{?[A-Za-z0-9]+\}?)?$")
+NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(_\{?[A-Za-z0-9]+\}?)?\Z")
 
 
 def show_char(ch):
@@ -41,3 +41,22 @@ def show_text(text):
     """A user string for a message, with invisible and control characters shown as code points."""
     return "".join(ch if ch == " " or ch.isprintable() and unicodedata.category(ch)[0] != "C"
                    else f"<U+{ord(ch):04X}>" for ch in str(text))
+
+
+# Greek letters that look like Latin ones: `x^T Ι x` with a Greek capital iota would be a free matrix,
+# not the identity, and nothing on the screen would show it. They are refused wherever a name is read,
+# with the code point, so the reader can see what was typed. Greek letter → (its Latin twin, its name).
+LOOKALIKES = {"Α": ("A", "Alpha"), "Β": ("B", "Beta"), "Ε": ("E", "Epsilon"), "Ζ": ("Z", "Zeta"),
+              "Η": ("H", "Eta"), "Ι": ("I", "Iota"), "Κ": ("K", "Kappa"), "Μ": ("M", "Mu"), "Ν": ("N", "Nu"),
+              "Ο": ("O", "Omicron"), "Ρ": ("P", "Rho"), "Τ": ("T", "Tau"), "Υ": ("Y", "Upsilon"),
+              "Χ": ("X", "Chi"), "ο": ("o", "omicron")}
+
+
+def lookalike(text):
+    """(position, message) for the first Greek letter in `text` that looks like a Latin one, or None."""
+    for i, ch in enumerate(text):
+        if ch in LOOKALIKES:
+            latin, spelled = LOOKALIKES[ch]
+            return i, (f"'{ch}' is U+{ord(ch):04X} ({unicodedata.name(ch).lower()}), which looks like the Latin "
+                       f"'{latin}': type the Latin letter, or spell the Greek one ({spelled})")
+    return None

@@ -2,7 +2,7 @@
 import re
 
 from ..errors import DeclarationError
-from ..vocabulary import FUNCTIONS, NAME, show_text
+from ..vocabulary import FUNCTIONS, NAME, lookalike, show_text
 
 PROPERTIES = ("symmetric", "spd", "diagonal", "positive")
 ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
@@ -32,6 +32,8 @@ def _dim(text, name, spec):
 
 
 def parse_declaration(name, spec):
+    if isinstance(name, str) and lookalike(name) is not None:
+        raise DeclarationError(f"declaration of '{show_text(name)}': {lookalike(name)[1]}")
     if not isinstance(name, str) or not NAME.match(name):
         raise DeclarationError(f"'{show_text(name)}' is not a valid variable name to declare")
     if name in FUNCTIONS:

@@ -2,6 +2,8 @@
 names for the ones left free (vectors' first: the `x` of `A x` gets n), and the rebuild of the
 expression with every dimension resolved.
 """
+from itertools import count
+
 from .. import expr as E
 from .. import shapes as S
 
@@ -112,24 +114,26 @@ def name_dims(root, unify, declared_symbols, extra=()):
     vectors = [leaf for leaf in leaves if leaf.shape[1] == 1]
     # a vector that a matrix multiplies (the `x` of `A x`) gets the first name, n
     vectors.sort(key=lambda v: unify.resolve(v.shape[0]) not in matrix_cols)
-    free = []
+    free = {}       # an ordered set: membership in O(1), so a chain of 10,000 matrices is linear
 
     def collect(r):
         if isinstance(r, tuple):
             for f in r:
                 collect(f)
-        elif isinstance(r, Cell) and r not in free:
-            free.append(r)
+        elif isinstance(r, Cell):
+            free.setdefault(r, None)
     for leaf in vectors + [leaf for leaf in leaves if leaf.shape[1] != 1]:
         for d in leaf.shape:
             collect(unify.resolve(d))
     used, names = set(declared_symbols), {}
-    vec_count = sum(1 for c in free if any(unify.resolve(v.shape[0]) is c for v in vectors))
+    vector_dims = {unify.resolve(v.shape[0]) for v in vectors}
+    vec_count = sum(1 for c in free if c in vector_dims)
+    spare = count(1)        # n1, n2, … once the pools run out, each tried once
     for i, cell in enumerate(free):
         pool = _VECTOR_DIMS if i < vec_count else _MATRIX_DIMS
         name = next((p for p in pool if p not in used), None)
-        if name is None:
-            name = next(f"n{j}" for j in range(1, 10_000) if f"n{j}" not in used)
+        while name is None or name in used:
+            name = f"n{next(spare)}"
         used.add(name)
         names[cell] = name
     return names

@@ -10,10 +10,11 @@ import unicodedata
 from contextvars import ContextVar
 
 from ..errors import LimitError, ParseError
-from ..vocabulary import APPLICATIONS, FUNCTION_LETTERS, FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES
+from ..vocabulary import APPLICATIONS, FUNCTION_LETTERS, FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES, lookalike
 
 MAX_INPUT = 100_000   # characters
 MAX_DEPTH = 64        # nesting of brackets and bars
+MAX_RUN = 32          # letters in an undeclared run read as a product (ABCD is A B C D; 99,000 letters are not)
 
 declared_names = ContextVar("declared", default=frozenset())
 declared_functions = ContextVar("functions", default=frozenset())
@@ -84,6 +85,11 @@ class PostLex:
                 parts = _split_name(normal_name(tok.value), declared)
                 if len(parts) > 2 and applied:
                     raise _unknown_function(tok)
+                if len(parts) > MAX_RUN:
+                    raise ParseError(f"a run of {len(parts):,} letters ('{tok.value[:12]}…') is read as a product "
+                                     f"of single letters, and a product of more than {MAX_RUN} is not plausible: "
+                                     "separate the factors with spaces, or declare the name (--let "
+                                     f"\"{tok.value[:12]}…: n\")", tok.start_pos, end=tok.end_pos)
                 offset = 0
                 for k, part in enumerate(parts):
                     width = len(part) if k < len(parts) - 1 else tok.end_pos - tok.start_pos - offset
@@ -154,6 +160,9 @@ def prescan(text):
     for i, ch in enumerate(text):
         if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn"):
             raise ParseError(f"control or invalid character U+{ord(ch):04X} in the input", i, text)
+    twin = lookalike(text)
+    if twin is not None:
+        raise ParseError(twin[1], twin[0], text)
     depth = 0
     for i, ch in enumerate(text):
         if ch in "([{⟨":

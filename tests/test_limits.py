@@ -1,0 +1,74 @@
+"""Inputs within the documented limits are answered or refused quickly and cleanly (issue 14).
+
+Each case was a hang, a quadratic blow-up or a crash before: a chain of 10,008 distinct matrices
+(StopIteration after 13 s: dimension naming was quadratic and ran out of names), an 8,000-matrix
+chain (13 s), a 99,000-letter run of an undeclared name (8 s: 99,000 tokens), Greek capitals that
+look like Latin letters (silently distinct names), names ending in a newline, and exact constants
+past double precision (an OverflowError traceback)."""
+import time
+
+import pytest
+
+import matcalc
+from matcalc.errors import DeclarationError, LimitError, ParseError
+
+SECONDS = 5     # the issue asks for 3 s; the margin is for a loaded 2-core CI machine
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    assert time.perf_counter() - start < SECONDS
+    return out
+
+
+def test_a_chain_of_ten_thousand_distinct_matrices_parses_in_linear_time():
+    e = timed(lambda: matcalc.parse(" ".join(f"A{i}" for i in range(10_008))))
+    assert len(set(e.shape)) == 2 and e.shape[0] == "m"
+
+
+def test_an_eight_thousand_matrix_chain_times_a_vector():
+    assert timed(lambda: matcalc.parse(" ".join(f"A{i}" for i in range(8_000)) + " x")).shape[1] == 1
+
+
+def test_a_huge_undeclared_letter_run_is_refused_at_once():
+    with pytest.raises(ParseError, match="separate the factors with spaces, or declare the name"):
+        timed(lambda: matcalc.parse("x" + "ab" * 49_500))
+
+
+def test_a_letter_run_up_to_the_limit_is_still_a_product():
+    assert str(matcalc.parse("ABCD")) == "A B C D"
+
+
+@pytest.mark.parametrize("text, twin", [("x^T Ι x", "I"), ("Α x", "A"), ("tr(Χ)", "X"), ("ο^T x", "o")])
+def test_greek_letters_that_look_latin_are_refused_with_their_code_point(text, twin):
+    with pytest.raises(ParseError) as err:
+        matcalc.parse(text)
+    assert "U+03" in err.value.message and f"looks like the Latin '{twin}'" in err.value.message
+
+
+def test_declaring_a_lookalike_is_refused_too():
+    with pytest.raises(DeclarationError, match="looks like the Latin 'K'"):
+        matcalc.parse("K x", where={"Κ": "n x n"})
+
+
+def test_greek_letters_that_do_not_look_latin_stay_names():
+    assert matcalc.parse("x^T Σ x").variables["Σ"].startswith("matrix")
+
+
+@pytest.mark.parametrize("name", ["x\n", "A\n", "x_0\n"])
+def test_a_name_ending_in_a_newline_is_not_a_name(name):
+    with pytest.raises(DeclarationError, match="not a valid variable name"):
+        matcalc.parse("x", where={name: "n"})
+
+
+def test_a_constant_past_double_precision_is_a_limit_error_not_an_overflow():
+    with pytest.raises(LimitError, match="beyond double precision"):
+        matcalc.grad("1e300 * 1e300 * x^T x", "x")
+
+
+def test_the_cli_reports_it_with_exit_2():
+    from click.testing import CliRunner
+    from matcalc.cli import main
+    out = CliRunner().invoke(main, ["grad", "1e300 * 1e300 * x^T x", "--wrt", "x"])
+    assert out.exit_code == 2 and "Traceback" not in out.output
