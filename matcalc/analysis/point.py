@@ -6,6 +6,7 @@ A matrix variable's Hessian acts on vec(X) (column-major), so `at` reports the H
 """
 from ..api import _parse, find_var
 from ..errors import DiffError, MatcalcError
+from ..vocabulary import show_text
 
 #: Defaults of `at`: the point is critical when ‖∇f(x)‖ ≤ GRAD_TOL (Frobenius norm, absolute), and
 #: an eigenvalue λ of the Hessian counts as zero when |λ| ≤ EIG_TOL · max(1, ρ(H)).
@@ -19,48 +20,93 @@ class ValuesError(MatcalcError):
     kind = "values error"
 
 
-def load_values(values):
-    """name → array from a dict, a .json or .npz file, or JSON text ('{"x": [1, 1]}')."""
+MAX_VALUES_BYTES = 256 * 2 ** 20   # what a values file may unpack to: arrays for a check, not a data set
+
+
+def load_values(values, names=None):
+    """name → array from a dict, a .json or .npz file, or JSON text ('{"x": [1, 1]}').
+
+    With `names`, only those members of an .npz file are read. A file is refused before it is read
+    when it, or the arrays it unpacks to, would exceed MAX_VALUES_BYTES."""
     import json
     import os
     import numpy as np
     if isinstance(values, (str, os.PathLike)):
         text = os.fspath(values)
         if isinstance(values, str) and text.lstrip().startswith("{"):
-            try:
-                values = json.loads(text)
-            except json.JSONDecodeError as e:
-                raise ValuesError(f"the values are not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")
+            values = _json(json.loads, text, "the values")
         elif text.lower().endswith(".npz"):
-            try:
-                with np.load(text, allow_pickle=False) as data:
-                    values = {k: data[k] for k in data.files}
-            except (OSError, ValueError) as e:
-                raise ValuesError(f"cannot read values from {text}: {e}")
+            values = _npz(text, names)
         elif text.lower().endswith(".json"):
+            _refuse_large(text, os.path.getsize(text) if os.path.isfile(text) else 0)
             try:
                 with open(text, encoding="utf-8") as fh:
-                    values = json.load(fh)
+                    values = _json(json.load, fh, text)
             except OSError as e:
-                raise ValuesError(f"cannot read values from {text}: {e.strerror or e}")
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                raise ValuesError(f"{text} is not valid JSON: {e}")
+                raise ValuesError(f"cannot read values from {show_text(text)}: {e.strerror or e}")
+            except UnicodeDecodeError as e:
+                raise ValuesError(f"{show_text(text)} is not valid JSON: {e}")
         else:
-            raise ValuesError(f"values must be a .json or .npz file (or JSON text), not '{text}'")
+            raise ValuesError(f"values must be a .json or .npz file (or JSON text), not '{show_text(text)}'")
     if not isinstance(values, dict):
         raise ValuesError(f"the values must map variable names to numbers or arrays, got {type(values).__name__}")
     out = {}
     for name, value in values.items():
+        if value is None and names is not None and name not in names:
+            out[str(name)] = None
+            continue
         try:
             a = np.asarray(value, dtype=float)
-        except (TypeError, ValueError):
-            raise ValuesError(f"the value of {name} is not a number or a rectangular array of numbers")
+        except (TypeError, ValueError, OverflowError):
+            raise ValuesError(f"the value of {show_text(name)} is not a number or a rectangular array of numbers "
+                              "(in double precision)")
         if a.ndim > 2:
-            raise ValuesError(f"the value of {name} has {a.ndim} dimensions; give a number, a vector or a matrix")
+            raise ValuesError(f"the value of {show_text(name)} has {a.ndim} dimensions; give a number, a vector or "
+                              "a matrix")
         if not np.all(np.isfinite(a)):
-            raise ValuesError(f"the value of {name} contains inf or nan")
+            raise ValuesError(f"the value of {show_text(name)} contains inf or nan")
         out[str(name)] = a
     return out
+
+
+def _json(load, source, what):
+    """JSON, with every way it can fail as a ValuesError: bad syntax, integers of thousands of digits
+    (Python refuses past 4,300), nesting past the recursion limit."""
+    import json
+    try:
+        return load(source)
+    except json.JSONDecodeError as e:
+        verb = "are" if what == "the values" else "is"
+        raise ValuesError(f"{show_text(what)} {verb} not valid JSON: {e.msg} (line {e.lineno}, column {e.colno})")
+    except RecursionError:
+        raise ValuesError(f"{show_text(what)}: the JSON is nested too deeply (values are numbers, vectors and "
+                          "matrices: two levels of lists)") from None
+    except ValueError as e:
+        raise ValuesError(f"{show_text(what)}: {e}") from None
+
+
+def _npz(path, names):
+    """The members of an .npz archive that are asked for, after checking what they unpack to."""
+    import zipfile
+    import numpy as np
+    try:
+        with zipfile.ZipFile(path) as archive:
+            sizes = {info.filename[:-4] if info.filename.endswith(".npy") else info.filename: info.file_size
+                     for info in archive.infolist()}
+        wanted = [k for k in sizes if names is None or k in names]
+        _refuse_large(path, sum(sizes[k] for k in wanted))
+        with np.load(path, allow_pickle=False) as data:
+            out = {k: data[k] for k in wanted if k in data.files}
+        out.update((k, None) for k in sizes if k not in wanted)    # named, never read: reported as ignored
+        return out
+    except (OSError, ValueError, zipfile.BadZipFile) as e:
+        raise ValuesError(f"cannot read values from {show_text(path)}: {e}")
+
+
+def _refuse_large(path, size):
+    if size > MAX_VALUES_BYTES:
+        raise ValuesError(f"{show_text(path)} unpacks to {size / 2 ** 20:,.0f} MiB; values files are limited to "
+                          f"{MAX_VALUES_BYTES // 2 ** 20} MiB (the point to evaluate at, not a data set)")
 
 
 def _bind(variables, arrays):
@@ -232,8 +278,8 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
         raise DiffError(f"classifying a point needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
     g = api.grad(f, var, check=False, seed=seed)
     H = api.hessian(f, var, check=False, seed=seed)
-    arrays = load_values(values)
     variables = variables([f, g.expr, H.expr, var])
+    arrays = load_values(values, names={v.name for v in variables})     # an .npz member not needed is not read
     env, sizes = _bind(variables, arrays)
     notes = api.parse_notes()
     extra = sorted(set(arrays) - {v.name for v in variables})
