@@ -1,0 +1,172 @@
+"""The one simplifier: small rewrites per node type, applied bottom-up to a fixpoint.
+
+Canonical form: transposes pushed to the leaves, (X⁻¹)ᵀ kept as X⁻ᵀ, products with one rational
+coefficient and sorted scalar factors, sums with like terms collected and common left/right
+factors pulled out, identities and zeros removed, declared properties used. Results are memoized
+per node (nodes are hash-consed, so the memo is a dict on identity).
+
+This file is the engine (sympy's `exhaust(bottom_up(switch(type, RULES)))`, inlined, with a memo
+and a work budget); the identities are named rows in the modules next to it, grouped by node
+family (products, sums, elementwise, reductions, unary), listed by `rules.IDENTITIES`.
+`simplify_traced` says which identity made each rewrite.
+"""
+from typing import NamedTuple
+
+from .. import expr as E
+
+_memo = {}
+_active = set()
+MAX_WORK = 500_000   # rewrites per derivation: past this a derivation is refused, never a hang
+_work = [0]
+
+
+class budget:
+    """Count the simplifier's rewrites during one derivation; raise LimitError past MAX_WORK."""
+
+    def __enter__(self):
+        self.saved, _work[0] = _work[0], 0
+        return self
+
+    def __exit__(self, *exc):
+        _work[0] = self.saved
+        return False
+
+
+ZERO_PRESERVING = (E.Transpose, E.Trace, E.Sum, E.DiagVec, E.DiagMat, E.Vec, E.Kron, E.Hadamard)
+
+
+def _zero(e):
+    return E.ZERO if e.is_scalar else E.Zero(e.shape)
+
+
+MAX_MEMO = 200_000
+_trace = None        # while simplify_traced runs: the list of Rewrite records
+
+
+def simplify(e):
+    hit = _memo.get(e)
+    if hit is not None:
+        return hit
+    if len(_memo) > MAX_MEMO and not _active:   # bounded: a long session does not keep every node alive
+        _memo.clear()
+    if e in _active:          # a rule asked for the node being simplified: leave it as is
+        return e
+    _spend(1)
+    _active.add(e)
+    try:
+        out = e
+        for _ in range(50):
+            kids = out.children
+            if kids:
+                new = [simplify(c) for c in kids]
+                if any(a is not b for a, b in zip(new, kids)):
+                    out = out.rebuild(new)
+            if _trace is not None:
+                nxt = _traced_rewrite(out)
+            elif isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
+                nxt = _zero(out)                            # linear in a zero argument
+            else:
+                rule = RULES.get(type(out))
+                nxt = rule(out) if rule else out
+            if nxt is out:
+                break
+            _spend(len(nxt.children))   # a rewrite costs its width: flattening a long chain is work too
+            out = nxt
+    finally:
+        _active.discard(e)
+    _memo[e] = out
+    _memo[out] = out
+    return out
+
+
+def _spend(n):
+    _work[0] += n
+    if _work[0] > MAX_WORK:
+        from ..errors import LimitError
+        raise LimitError(f"the derivation needs more than {MAX_WORK:,} rewrites; the expression is too large "
+                         "or too deeply composed to derive in closed form")
+
+
+# ---- tracing: which named identity made each rewrite ------------------------------------------
+class Rewrite(NamedTuple):
+    identity: str        # the name of the identity (names joined by " + " when one normal-form pass used several)
+    before: E.Expr
+    after: E.Expr
+
+
+def simplify_traced(e):
+    """simplify(e) and the rewrites that produced it, innermost first: (result, [Rewrite, ...]).
+
+    Runs with an empty memo (a memo hit would hide its rewrites) and leaves the memo as it was."""
+    global _trace
+    saved, outer = dict(_memo), _trace
+    _memo.clear()
+    _trace = []
+    try:
+        out = simplify(e)
+        return out, _trace
+    finally:
+        _trace = outer
+        _memo.clear()
+        _memo.update(saved)
+
+
+def _traced_rewrite(out):
+    """One step of the loop above, noting the names of the identities that fired."""
+    if isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
+        nxt, names = _zero(out), [LINEAR_IN_ZERO]
+    else:
+        rule = RULES.get(type(out))
+        saved, NOTES[0] = NOTES[0], []
+        try:
+            nxt = rule(out) if rule else out
+            names = NOTES[0]
+        finally:
+            NOTES[0] = saved
+    if nxt is not out:
+        _trace.append(Rewrite(" + ".join(dict.fromkeys(names)) or f"{type(out).__name__.lower()}_normal_form",
+                              out, nxt))
+    return nxt
+
+
+# ---- helpers the rules share ----------------------------------------------------------------
+def transpose(e):
+    return simplify(E.Transpose(e))
+
+
+def split(e):
+    """e = c * rest with c rational."""
+    return E.coefficient(e)
+
+
+def scalar_value(e):
+    return e.value if isinstance(e, E.Num) else None
+
+
+def pow_parts(f):
+    """f = base ^ exponent, with a rational exponent when there is one."""
+    if isinstance(f, E.Pow) and isinstance(f.exponent, E.Num):
+        return f.base, f.exponent.value
+    return f, E.Q_ONE
+
+
+def make_pow(base, k):
+    if k == 0:
+        return E.ONE if base.is_scalar else E.Ones(base.shape)
+    return base if k == 1 else E.Pow(base, E.Num(k))
+
+
+def chain_product(chain, scalars=(), coef=E.Q_ONE):
+    items = ([E.Num(coef)] if coef != 1 or not (scalars or chain) else []) + list(scalars) + list(chain)
+    return items[0] if len(items) == 1 else E.Mul(*items)
+
+
+# The rule modules use the names above, so they are imported last; importing them fills RULES.
+from .rules import IDENTITIES, NOTES, RULES, named  # noqa: E402
+
+LINEAR_IN_ZERO = named(E.Expr, "linear_in_zero", "f(0) = 0 for f linear: transpose, tr, sum, diag, vec, ⊗, ⊙",
+                       kind="engine")
+
+from .properties import is_diagonal, is_symmetric  # noqa: E402,F401
+from . import unary, products, sums, elementwise, reductions  # noqa: E402,F401
+from .reductions import _canonical_rotation  # noqa: E402,F401
