@@ -1,9 +1,14 @@
-"""Rewrites of products the simplifier knows: each printed form pinned, and each value compared with
-the unsimplified expression at random points (a rule that is not an identity fails here)."""
+"""The simplifier's identities: each printed form pinned, and each value compared with the
+unsimplified expression at random points (a rule that is not an identity fails here). RULES pins
+product rewrites; IDENTITY_ROWS gives every named identity (simplify.rules.IDENTITIES) a row."""
+import re
+
 import numpy as np
 import pytest
 
 import matcalc
+from matcalc import expr as E
+from matcalc import simplify as S
 from matcalc.check import dim_symbols, sample_sizes, sample_value
 from matcalc.numeric import evaluate
 from matcalc.simplify import simplify
@@ -63,3 +68,210 @@ def test_newton_step_of_log_det_reads_as_a_product():
     step = newton_step("log det X - tr(A X)", "X")
     assert "⊗" not in str(step.newton) and "commutation" not in str(step.newton)
     assert step.check().status == "passed"
+
+
+# ---- every named identity of the simplifier, one golden row at least ----------------------------
+# (identity, input, printed result): the input is text, or a function of the variables for trees the
+# parser would already have tidied (nested products, a 1×1 identity). Each row is checked three ways:
+# the printed result, the identity is among those the trace names, and the value is unchanged.
+WHERE = {"A": "n x n", "B": "n x n", "C": "n x n", "X": "n x n", "R": "n x m", "S": "n x n symmetric",
+         "x": "n", "y": "n", "u": "n", "a": "scalar", "b": "scalar", "p": "scalar positive"}
+
+IDENTITY_ROWS = [
+    ("linear_in_zero", "x .* zeros(n)", "zeros(n)"),
+    ("linear_in_zero", lambda v: E.Trace(E.Zero(("n", "n"))), "0"),
+    # transpose
+    ("transpose_of_transpose", "(A^T)^T", "A"),
+    ("transpose_of_symmetric", "S^T", "S"),
+    ("transpose_of_symmetric", "(A + A^T)^T", "A + A^T"),
+    ("transpose_of_row_sum", "(x^T + y^T)^T", "x + y"),
+    ("transpose_of_product", "(A B)^T", "B^T A^T"),
+    ("transpose_of_hadamard", "(A .* B)^T", "A^T .* B^T"),
+    ("transpose_of_kron", "(A ⊗ B)^T", "A^T ⊗ B^T"),
+    ("transpose_of_constant", lambda v: E.Mul(E.Transpose(E.Ones(("n", "m"))), v.A), "matrix(1) A"),
+    ("transpose_of_commutation", "commutation(n, m)^T", "commutation(m, n)"),
+    # inverse
+    ("inverse_of_transpose", "(A^T)^-1", "A^-T"),
+    ("inverse_of_inverse", "(A^-1)^-1", "A"),
+    ("inverse_of_identity", "I^-1 A", "A"),
+    ("inverse_of_scalar", lambda v: E.Inverse(v.a), "1 / a"),
+    ("inverse_of_multiple", "(2 A)^-1", "1/2 A^-1"),
+    ("inverse_of_scaled", "(a A)^-1", "A^-1 / a"),
+    ("inverse_of_diag", "diag(x)^-1", "diag(1 ./ x)"),
+    ("inverse_of_kron", "(A ⊗ B)^-1", "A^-1 ⊗ B^-1"),
+    ("inverse_of_commutation", "commutation(n, m)^-1", "commutation(m, n)"),
+    ("inverse_of_product", "(A^-1 B^-1)^-1", "B A"),
+    # matrix powers
+    ("matpow_of_identity", "I^3 A", "A"),
+    ("matpow_of_matpow", "(A^2)^3", "A^6"),
+    ("matpow_of_transpose", "(A^T)^3", "(A^3)^T"),
+    # determinants
+    ("det_of_transpose", "det(A^T)", "det(A)"),
+    ("det_of_inverse", "det(A^-1)", "1 / det(A)"),
+    ("det_of_identity", "det(I) a", "a"),
+    ("logdet_of_transpose", "log det(A^T)", "logdet(A)"),
+    ("logdet_of_inverse", "log det(A^-1)", "-logdet(A)"),
+    ("logdet_of_identity", "log det(I) + a", "a"),
+    ("identity_of_size_one", lambda v: E.Mul(v.a, E.Identity(1)), "a"),
+    # products
+    ("mul_flatten", lambda v: E.Mul(E.Mul(v.A, v.B), v.C), "A B C"),
+    ("mul_zero", lambda v: E.Mul(v.A, E.Zero(("n", "n")), v.B), "zeros(n, n)"),
+    ("mul_coefficient", lambda v: E.Mul(E.Num(2), E.Mul(E.Num(3), v.A)), "6 A"),
+    ("mul_coefficient", lambda v: E.Mul(E.Num(1), v.A), "A"),
+    ("mul_identity", "A I B", "A B"),
+    ("mul_inverse_cancel", "A A^-1 B", "B"),
+    ("mul_inverse_cancel", "x^T A^-T A^T", "x^T"),
+    ("mul_power_run", "(A B)^2 A B", "(A B)^3"),
+    ("mul_matrix_powers", "A^2 A^3", "A^5"),
+    ("kron_mixed_product", "(A ⊗ B) (C ⊗ X)", "A C ⊗ B X"),
+    ("kron_vec", "(A ⊗ B) vec(C)", "vec(B C A^T)"),
+    ("commutation_vec", "commutation(n, n) vec(C)", "vec(C^T)"),
+    ("commutation_pair", "commutation(m, n) commutation(n, m) vec(R^T)", "vec(R^T)"),
+    ("mul_scalar_segment", "x y^T u", "(u^T y) x"),
+    ("mul_hadamard_inner", "x^T (y .* u)", "sum(u .* x .* y)"),
+    ("mul_scalar_powers", "a a^2", "a^3"),
+    ("mul_sigmoid", "exp(a) / (1 + exp(a))", "sigmoid(a)"),
+    ("mul_scalar_transpose", "y^T A^T x", "x^T A y"),
+    ("mul_diag_coefficient", "2 diag(x)", "diag(2 x)"),
+    ("mul_order", lambda v: E.Mul(v.b, v.a, v.A), "a b A"),
+    ("kron_of_scalar", "a ⊗ B", "a B"),
+    ("kron_of_identities", "eye(n) ⊗ eye(m)", "I"),
+    # sums
+    ("add_flatten", "x + (y + u)", "u + x + y"),
+    ("add_zero", "x + 0 y", "x"),
+    ("add_like_terms", "2 x + 3 x", "5 x"),
+    ("add_like_terms", "x - x + y", "y"),
+    ("add_factor", "A x + B x", "(A + B) x"),
+    ("add_factor", "A^T u + A^T y", "A^T (u + y)"),
+    ("add_common_factor", "2 x + 2 y", "2 (x + y)"),
+    ("add_common_factor", "x / a + y / a", "(x + y) / a"),
+    ("add_order", "y + x", "x + y"),
+    # Hadamard products
+    ("hadamard_flatten", lambda v: E.Hadamard(v.x, E.Hadamard(v.y, v.u)), "u .* x .* y"),
+    ("hadamard_coefficient", "(2 x) .* (3 y)", "6 (x .* y)"),
+    ("hadamard_ones", lambda v: E.Hadamard(v.x, E.Ones(("n", 1))), "x"),
+    ("hadamard_scalar", "a .* x", "a x"),
+    ("hadamard_sigmoid", "exp(x) ./ (1 + exp(x))", "sigmoid(x)"),
+    ("hadamard_powers", "x .* x", "x.^2"),
+    ("hadamard_powers", "x.^3 ./ x", "x.^2"),
+    ("hadamard_identity", "A^T .* I", "A .* I"),
+    ("hadamard_order", "y .* x", "x .* y"),
+    # element-wise powers
+    ("pow_of_transpose", "(x^T).^2", "(x.^2)^T"),
+    ("pow_zero", "x.^0", "vector(1)"),
+    ("pow_one", "x.^1", "x"),
+    ("pow_of_number", "2^3 a", "8 a"),
+    ("pow_of_pow", "(a^2)^3", "a^6"),
+    ("pow_of_sqrt", "sqrt(p)^4", "p^2"),
+    ("pow_of_hadamard", "(x .* y).^2", "x.^2 .* y.^2"),
+    ("pow_of_multiple", "(2 x).^2", "4 x.^2"),
+    ("pow_of_product", "(a b)^2", "a^2 b^2"),
+    # element-wise functions
+    ("apply_of_transpose", "exp(x^T)", "exp(x)^T"),
+    ("log_of_exp", "log(exp(x))", "x"),
+    ("abs_of_nonnegative", "abs(exp(a))", "exp(a)"),
+    ("abs_of_nonnegative", "abs(abs(a))", "abs(a)"),
+    ("log_of_det", lambda v: E.Apply("log", E.Det(v.A)), "logdet(A)"),
+    # trace
+    ("trace_of_scalar", lambda v: E.Trace(v.a), "a"),
+    ("trace_of_sum", "tr(A + B)", "tr(A) + tr(B)"),
+    ("trace_of_transpose", "tr(A^T)", "tr(A)"),
+    ("trace_of_identity", "tr(eye(3))", "3"),
+    ("trace_of_diag", "tr(diag(x))", "sum(x)"),
+    ("trace_of_kron", "tr(A ⊗ B)", "tr(A) tr(B)"),
+    ("trace_of_scaled", "tr(2 a A)", "2 a tr(A)"),
+    ("trace_of_outer", "tr(A x y^T)", "x^T A^T y"),
+    ("trace_rotation", "tr(B A)", "tr(A B)"),
+    ("trace_rotation", "tr(C^T B^T A^T)", "tr(A B C)"),
+    # sum of the entries
+    ("sum_of_scalar", "sum(a)", "a"),
+    ("sum_of_sum", "sum(x + y)", "sum(x) + sum(y)"),
+    ("sum_of_multiple", "sum(2 x)", "2 sum(x)"),
+    ("sum_of_scaled", "sum(a x)", "a sum(x)"),
+    ("sum_of_transpose", "sum(x^T)", "sum(x)"),
+    ("sum_of_transpose", "sum(vec(A))", "sum(A)"),
+    ("sum_of_diag", "sum(diag(x))", "sum(x)"),
+    ("sum_of_hadamard", "sum(x .* y)", "x^T y"),
+    ("sum_of_hadamard", "sum(A .* B)", "tr(A B^T)"),
+    ("sum_of_ones", lambda v: E.Sum(E.Ones((3, 2))), "6"),
+    # diag, vec, norms
+    ("diagvec_of_diagmat", "diag(diag(x))", "x"),
+    ("diagvec_of_transpose", "diag(A^T)", "diag(A)"),
+    ("diagvec_of_identity", "diag(I)", "vector(1)"),
+    ("vec_of_vector", "vec(x)", "x"),
+    ("vec_of_row", "vec(x^T)", "x"),
+    ("norm_of_scalar", "||a||", "abs(a)"),
+    ("norm_of_multiple", "||2 x||", "2 ||x||"),
+    ("norm_of_transpose", "||A^T||_F", "||A||"),
+]
+REFUSALS = [   # identities whose result is an error
+    ("pow_negative_of_zero", lambda v: E.Pow(E.Add(v.a, E.negate(v.a)), E.Num(-1)), "negative power of zero"),
+]
+
+
+class _Vars:
+    def __getattr__(self, name):
+        return matcalc.parse(name, where={name: WHERE[name]})
+
+
+def _build(source):
+    if callable(source):
+        return source(_Vars())
+    return matcalc.parse(source, where={k: v for k, v in WHERE.items() if re.search(rf"\b{k}\b", source)})
+
+
+def _fired(rewrites):
+    return {name for r in rewrites for name in r.identity.split(" + ")}
+
+
+def _same_value(e, s):
+    for seed in range(3):
+        before, after = values([e, s], seed)
+        if not np.allclose(before, after, rtol=1e-9, atol=1e-9 * (1 + np.abs(before).max())):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("name, source, expected", IDENTITY_ROWS,
+                         ids=[f"{n}:{s if isinstance(s, str) else expected}" for n, s, expected in IDENTITY_ROWS])
+def test_identity(name, source, expected):
+    e = _build(source)
+    s, rewrites = S.simplify_traced(e)
+    assert str(s) == expected
+    assert s is simplify(e)                        # tracing does not change the result
+    assert name in _fired(rewrites), [r.identity for r in rewrites]
+    assert _same_value(e, s), (name, str(e))
+
+
+@pytest.mark.parametrize("name, source, message", REFUSALS)
+def test_refusal(name, source, message):
+    from matcalc.errors import DiffError
+    with pytest.raises(DiffError, match=message):
+        simplify(_build(source))
+
+
+def test_every_identity_has_a_golden_row():
+    names = {row.name for row in S.rules.all_identities()}
+    rows = {n for n, _, _ in IDENTITY_ROWS} | {n for n, _, _ in REFUSALS}
+    assert rows - names == set(), "rows name identities that are not registered"
+    assert names - rows == set(), "registered identities without a golden row"
+
+
+def test_a_wrong_identity_fails_its_row():
+    """The rows can fail: (A B)ᵀ = Aᵀ Bᵀ (the factors not reversed) changes the value."""
+    rows = S.rules.IDENTITIES[E.Transpose]
+    i = next(i for i, r in enumerate(rows) if r.name == "transpose_of_product")
+
+    def wrong(e):
+        if isinstance(e.arg, E.Mul):
+            return E.Mul(*(E.Transpose(f) for f in e.arg.factors))
+    saved, rows[i] = rows[i], rows[i]._replace(fn=wrong)
+    S._memo.clear()
+    try:
+        e = _build("(A B)^T")
+        s = simplify(e)
+        assert str(s) == "A^T B^T"
+        assert not _same_value(e, s)
+    finally:
+        rows[i] = saved
+        S._memo.clear()

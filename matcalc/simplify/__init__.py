@@ -92,12 +92,18 @@ class Rewrite(NamedTuple):
     identity: str        # the name of the identity (names joined by " + " when one normal-form pass used several)
     before: E.Expr
     after: E.Expr
+    aside: bool = False  # made while a rule looked at a side expression (the transpose it compares with),
+                         # not on the way from the input to the result
+
+
+_in_rule = [0]           # how many rule calls the current rewrite runs inside
 
 
 def simplify_traced(e):
     """simplify(e) and the rewrites that produced it, innermost first: (result, [Rewrite, ...]).
 
-    Runs with an empty memo (a memo hit would hide its rewrites) and leaves the memo as it was."""
+    Runs with an empty memo (a memo hit would hide its rewrites) and leaves the memo as it was.
+    The result is the one simplify(e) gives: tracing only notes names, it rewrites nothing else."""
     global _trace
     saved, outer = dict(_memo), _trace
     _memo.clear()
@@ -118,14 +124,16 @@ def _traced_rewrite(out):
     else:
         rule = RULES.get(type(out))
         saved, NOTES[0] = NOTES[0], []
+        _in_rule[0] += 1
         try:
             nxt = rule(out) if rule else out
             names = NOTES[0]
         finally:
             NOTES[0] = saved
+            _in_rule[0] -= 1
     if nxt is not out:
         _trace.append(Rewrite(" + ".join(dict.fromkeys(names)) or f"{type(out).__name__.lower()}_normal_form",
-                              out, nxt))
+                              out, nxt, _in_rule[0] > 0))
     return nxt
 
 

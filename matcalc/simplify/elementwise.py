@@ -10,7 +10,6 @@ from .rules import fired, fired_alone, named, normal_form, rewrite
 
 H = E.Hadamard
 FLATTEN = named(H, "hadamard_flatten", "(A ⊙ B) ⊙ C = A ⊙ B ⊙ C")
-ZERO = named(H, "hadamard_zero", "A ⊙ 0 = 0")
 COEFFICIENT = named(H, "hadamard_coefficient", "(2 A) ⊙ (3 B) = 6 (A ⊙ B)")
 ONES = named(H, "hadamard_ones", "A ⊙ 1 = A (1 the all-ones matrix)")
 SCALAR = named(H, "hadamard_scalar", "a ⊙ X = a X, (s 1) ⊙ X = s X for scalars a, s")
@@ -29,9 +28,8 @@ def r_hadamard(e):
             factors.extend(f.factors)
         else:
             factors.append(f)
-    if any(isinstance(f, E.Zero) for f in factors):
-        fired(ZERO)
-        return E.Zero(e.shape)
+    if any(isinstance(f, E.Zero) for f in factors):   # A ⊙ 0 = 0: the engine's linear_in_zero comes first,
+        return E.Zero(e.shape)                        # so only a direct call gets here
     coef, scalars, rest = E.Q_ONE, [], []
     for f in factors:
         c, body = split(f)
