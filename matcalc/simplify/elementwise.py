@@ -108,7 +108,7 @@ def pow_one(e):
         return e.base
 
 
-@rewrite(E.Pow, "cᵏ folded for a number c and an integer k (while the result stays small)")
+@rewrite(E.Pow, "2³ = 8: cᵏ folded for a number c and an integer k while the result stays small")
 def pow_of_number(e):
     kv, base = scalar_value(e.exponent), e.base
     if kv is not None and isinstance(base, E.Num) and kv.denominator == 1 and (base.value != 0 or kv > 0) \
