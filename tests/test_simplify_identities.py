@@ -96,3 +96,4 @@ def test_the_trace_is_off_again_after_an_error():
     with pytest.raises(DiffError):
         S.simplify_traced(E.Pow(E.Add(parse("a"), E.negate(parse("a"))), E.Num(-1)))
     assert S._trace is None and rules.NOTES[0] is None and S._in_rule[0] == 0
+    assert S._ROWS is rules.RULES.rows and S._linear is S.ZERO_PRESERVING

@@ -40,7 +40,7 @@ def _zero(e):
 
 
 MAX_MEMO = 200_000
-_trace = None        # while simplify_traced runs: the list of Rewrite records
+_linear = ZERO_PRESERVING   # what the loop below tests for a zero argument; () while a trace runs (see there)
 
 
 def simplify(e):
@@ -61,13 +61,11 @@ def simplify(e):
                 new = [simplify(c) for c in kids]
                 if any(a is not b for a, b in zip(new, kids)):
                     out = out.rebuild(new)
-            if _trace is not None:
-                nxt = _traced_rewrite(out)
-            elif isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
+            if isinstance(out, _linear) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
                 nxt = _zero(out)                            # linear in a zero argument
             else:
-                rule = RULES.get(type(out))
-                nxt = rule(out) if rule else out
+                row = _ROWS.get(type(out))
+                nxt = row.fn(out) if row is not None else out
             if nxt is out:
                 break
             _spend(len(nxt.children))   # a rewrite costs its width: flattening a long chain is work too
@@ -96,6 +94,7 @@ class Rewrite(NamedTuple):
                          # not on the way from the input to the result
 
 
+_trace = None            # while simplify_traced runs: the list of Rewrite records
 _in_rule = [0]           # how many rule calls the current rewrite runs inside
 
 
@@ -103,38 +102,44 @@ def simplify_traced(e):
     """simplify(e) and the rewrites that produced it, innermost first: (result, [Rewrite, ...]).
 
     Runs with an empty memo (a memo hit would hide its rewrites) and leaves the memo as it was.
-    The result is the one simplify(e) gives: tracing only notes names, it rewrites nothing else."""
-    global _trace
-    saved, outer = dict(_memo), _trace
+    The loop above is not touched (tracing costs it nothing): for the duration, its table rows are
+    replaced by ones that run the same rule and note what fired, and its zero test moves into them.
+    The result is the one simplify(e) gives."""
+    global _trace, _ROWS, _linear
+    saved, outer = dict(_memo), (_trace, _ROWS, _linear)
     _memo.clear()
     _trace = []
+    _ROWS, _linear = {node: Rule(_traced(node, RULES.rows.get(node))) for node in {*RULES.rows, *ZERO_PRESERVING}}, ()
     try:
         out = simplify(e)
         return out, _trace
     finally:
-        _trace = outer
+        _trace, _ROWS, _linear = outer
         _memo.clear()
         _memo.update(saved)
 
 
-def _traced_rewrite(out):
-    """One step of the loop above, noting the names of the identities that fired."""
-    if isinstance(out, ZERO_PRESERVING) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
-        nxt, names = _zero(out), [LINEAR_IN_ZERO]
-    else:
-        rule = RULES.get(type(out))
-        saved, NOTES[0] = NOTES[0], []
-        _in_rule[0] += 1
-        try:
-            nxt = rule(out) if rule else out
-            names = NOTES[0]
-        finally:
-            NOTES[0] = saved
-            _in_rule[0] -= 1
-    if nxt is not out:
-        _trace.append(Rewrite(" + ".join(dict.fromkeys(names)) or f"{type(out).__name__.lower()}_normal_form",
-                              out, nxt, _in_rule[0] > 0))
-    return nxt
+def _traced(node, row):
+    """The rule for `node` (row, or None) as the loop applies it, noting the identities that fired."""
+    def traced(out):
+        if node in ZERO_PRESERVING and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
+            nxt, names = _zero(out), [LINEAR_IN_ZERO]
+        elif row is None:
+            return out
+        else:
+            saved, NOTES[0] = NOTES[0], []
+            _in_rule[0] += 1
+            try:
+                nxt = row.fn(out)
+                names = NOTES[0]
+            finally:
+                NOTES[0] = saved
+                _in_rule[0] -= 1
+        if nxt is not out:
+            _trace.append(Rewrite(" + ".join(dict.fromkeys(names)) or f"{node.__name__.lower()}_normal_form",
+                                  out, nxt, _in_rule[0] > 0))
+        return nxt
+    return traced
 
 
 # ---- helpers the rules share ----------------------------------------------------------------
@@ -170,7 +175,10 @@ def chain_product(chain, scalars=(), coef=E.Q_ONE):
 
 
 # The rule modules use the names above, so they are imported last; importing them fills RULES.
+from ..tables import Rule  # noqa: E402
 from .rules import IDENTITIES, NOTES, RULES, named  # noqa: E402
+
+_ROWS = RULES.rows    # the table's own dict: a plain dict lookup per rewrite, as fast as the old RULES dict
 
 LINEAR_IN_ZERO = named(E.Expr, "linear_in_zero", "f(0) = 0 for f linear: transpose, tr, sum, diag, vec, ⊗, ⊙",
                        kind="engine")

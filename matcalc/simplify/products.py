@@ -7,7 +7,7 @@ when it changes the product, so a trace can name it.
 """
 from .. import expr as E
 from . import chain_product, make_pow, pow_parts, simplify, split, transpose
-from .rules import fired, fired_alone, named, normal_form, rewrite, step
+from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
 
 M = E.Mul
 FLATTEN = named(M, "mul_flatten", "(A B) C = A (B C) = A B C")
@@ -33,8 +33,9 @@ ORDER = named(M, "mul_order", "a A b B = a b A B: scalars commute, sorted, divis
 
 @normal_form(E.Mul, "the product's normal form (the mul_* steps)")
 def r_mul(e):
+    tracing = NOTES[0] is not None       # the tests for naming a step cost time: only while tracing
     factors = _flatten_mul(e.factors)
-    if len(factors) != len(e.factors):
+    if tracing and len(factors) != len(e.factors):
         fired(FLATTEN)
     if any(isinstance(f, E.Zero) or f is E.ZERO for f in factors):
         fired(ZERO)
@@ -44,7 +45,7 @@ def r_mul(e):
     for f in factors:
         if f.is_scalar:
             c, rest = split(f)
-            if (c != 1 or rest is E.ONE) and (coef != 1 or c == 1 or not isinstance(f, E.Num)):
+            if tracing and (c != 1 or rest is E.ONE) and (coef != 1 or c == 1 or not isinstance(f, E.Num)):
                 fired(COEFFICIENT)
             coef *= c
             if rest is not E.ONE:
@@ -71,7 +72,8 @@ def r_mul(e):
     out = chain_product(chain, scalars, coef)
     if out is e:
         return e
-    fired_alone(ORDER)
+    if tracing:
+        fired_alone(ORDER)
     return out
 
 

@@ -16,38 +16,38 @@ def trace_of_scalar(e):
         return e.arg
 
 
-@rewrite(E.Trace, "tr(A + B) = tr(A) + tr(B)", source="Matrix Cookbook §1.1, trace")
+@rewrite(E.Trace, "tr(A + B) = tr(A) + tr(B)", source="Matrix Cookbook §1.1, trace", arg=(E.Add,))
 def trace_of_sum(e):
     if isinstance(e.arg, E.Add):
         return E.Add(*(E.Trace(t) for t in e.arg.terms))
 
 
-@rewrite(E.Trace, "tr(Aᵀ) = tr(A)", source="Matrix Cookbook §1.1, trace")
+@rewrite(E.Trace, "tr(Aᵀ) = tr(A)", source="Matrix Cookbook §1.1, trace", arg=(E.Transpose,))
 def trace_of_transpose(e):
     if isinstance(e.arg, E.Transpose):
         return E.Trace(e.arg.arg)
 
 
-@rewrite(E.Trace, "tr(Iₙ) = n for a numeric n")
+@rewrite(E.Trace, "tr(Iₙ) = n for a numeric n", arg=(E.Identity,))
 def trace_of_identity(e):
     if isinstance(e.arg, E.Identity) and isinstance(e.arg.n, int):
         return E.Num(e.arg.n)
 
 
-@rewrite(E.Trace, "tr(diag(x)) = sum(x)")
+@rewrite(E.Trace, "tr(diag(x)) = sum(x)", arg=(E.DiagMat,))
 def trace_of_diag(e):
     if isinstance(e.arg, E.DiagMat):
         return E.Sum(e.arg.arg)
 
 
-@rewrite(E.Trace, "tr(A ⊗ B) = tr(A) tr(B) for square A, B", source="Matrix Cookbook §10.2.1")
+@rewrite(E.Trace, "tr(A ⊗ B) = tr(A) tr(B) for square A, B", source="Matrix Cookbook §10.2.1", arg=(E.Kron,))
 def trace_of_kron(e):
     a = e.arg
     if isinstance(a, E.Kron) and a.left.shape[0] == a.left.shape[1] and a.right.shape[0] == a.right.shape[1]:
         return E.product(E.Trace(a.left), E.Trace(a.right))
 
 
-@rewrite(E.Trace, "tr(c s A) = c s tr(A) for a number c and scalars s")
+@rewrite(E.Trace, "tr(c s A) = c s tr(A) for a number c and scalars s", arg=(E.Mul,))
 def trace_of_scaled(e):
     if isinstance(e.arg, E.Mul):
         c, scalars, chain = chain_of(e.arg)
@@ -55,7 +55,8 @@ def trace_of_scaled(e):
             return E.product(E.Num(c), *scalars, E.Trace(chain_product(chain)))
 
 
-@rewrite(E.Trace, "tr(A u vᵀ B) = vᵀ B A u: a row in the chain rotates to the front", source="Matrix Cookbook §1.1, trace")
+@rewrite(E.Trace, "tr(A u vᵀ B) = vᵀ B A u: a row in the chain rotates to the front",
+         source="Matrix Cookbook §1.1, trace", arg=(E.Mul,))
 def trace_of_outer(e):
     if isinstance(e.arg, E.Mul):
         chain = chain_of(e.arg)[2]
@@ -65,7 +66,7 @@ def trace_of_outer(e):
 
 
 @rewrite(E.Trace, "tr(A B C) = tr(B C A) = tr(Cᵀ Bᵀ Aᵀ): the rotation with the smallest key",
-         source="Matrix Cookbook §1.1, trace")
+         source="Matrix Cookbook §1.1, trace", arg=(E.Mul,))
 def trace_rotation(e):
     if isinstance(e.arg, E.Mul):
         best = _canonical_rotation(chain_of(e.arg)[2])
@@ -111,20 +112,20 @@ def sum_of_scalar(e):
         return e.arg
 
 
-@rewrite(E.Sum, "sum(A + B) = sum(A) + sum(B)")
+@rewrite(E.Sum, "sum(A + B) = sum(A) + sum(B)", arg=(E.Add,))
 def sum_of_sum(e):
     if isinstance(e.arg, E.Add):
         return E.Add(*(E.Sum(t) for t in e.arg.terms))
 
 
-@rewrite(E.Sum, "sum(c A) = c sum(A) for a number c")
+@rewrite(E.Sum, "sum(c A) = c sum(A) for a number c", arg=(E.Num, E.Mul))
 def sum_of_multiple(e):
     c, rest = split(e.arg)
     if c != 1:
         return E.product(E.Num(c), E.Sum(rest))
 
 
-@rewrite(E.Sum, "sum(s A) = s sum(A) for scalars s")
+@rewrite(E.Sum, "sum(s A) = s sum(A) for scalars s", arg=(E.Mul,))
 def sum_of_scaled(e):
     a = e.arg
     if isinstance(a, E.Mul):
@@ -133,19 +134,20 @@ def sum_of_scaled(e):
             return E.product(*scalars, E.Sum(chain_product([f for f in a.factors if not f.is_scalar])))
 
 
-@rewrite(E.Sum, "sum(Aᵀ) = sum(vec(A)) = sum(A)")
+@rewrite(E.Sum, "sum(Aᵀ) = sum(vec(A)) = sum(A)", arg=(E.Transpose, E.Vec))
 def sum_of_transpose(e):
     if isinstance(e.arg, (E.Transpose, E.Vec)):
         return E.Sum(e.arg.arg)
 
 
-@rewrite(E.Sum, "sum(diag(x)) = sum(x)")
+@rewrite(E.Sum, "sum(diag(x)) = sum(x)", arg=(E.DiagMat,))
 def sum_of_diag(e):
     if isinstance(e.arg, E.DiagMat):
         return E.Sum(e.arg.arg)
 
 
-@rewrite(E.Sum, "sum(x ⊙ y) = xᵀ y, sum(X ⊙ Y) = tr(Xᵀ Y)", source="Matrix Cookbook §1.1, trace")
+@rewrite(E.Sum, "sum(x ⊙ y) = xᵀ y, sum(X ⊙ Y) = tr(Xᵀ Y)", source="Matrix Cookbook §1.1, trace",
+         arg=(E.Hadamard,))
 def sum_of_hadamard(e):
     a = e.arg
     if isinstance(a, E.Hadamard) and len(a.factors) == 2:
@@ -153,7 +155,7 @@ def sum_of_hadamard(e):
         return E.Mul(E.Transpose(x), y) if a.is_vector else E.Trace(E.Mul(E.Transpose(x), y))
 
 
-@rewrite(E.Sum, "sum(1ₘₓₙ) = m n for numeric m, n")
+@rewrite(E.Sum, "sum(1ₘₓₙ) = m n for numeric m, n", arg=(E.Ones,))
 def sum_of_ones(e):
     a = e.arg
     if isinstance(a, E.Ones) and all(isinstance(d, int) for d in a.shape):
@@ -161,19 +163,19 @@ def sum_of_ones(e):
 
 
 # ---- diag and vec ---------------------------------------------------------------------------
-@rewrite(E.DiagVec, "diag(diag(x)) = x")
+@rewrite(E.DiagVec, "diag(diag(x)) = x", arg=(E.DiagMat,))
 def diagvec_of_diagmat(e):
     if isinstance(e.arg, E.DiagMat):
         return e.arg.arg
 
 
-@rewrite(E.DiagVec, "diag(Aᵀ) = diag(A)")
+@rewrite(E.DiagVec, "diag(Aᵀ) = diag(A)", arg=(E.Transpose,))
 def diagvec_of_transpose(e):
     if isinstance(e.arg, E.Transpose):
         return E.DiagVec(e.arg.arg)
 
 
-@rewrite(E.DiagVec, "diag(Iₙ) = 1ₙ")
+@rewrite(E.DiagVec, "diag(Iₙ) = 1ₙ", arg=(E.Identity,))
 def diagvec_of_identity(e):
     if isinstance(e.arg, E.Identity):
         return E.Ones((e.arg.n, 1))
@@ -185,7 +187,7 @@ def vec_of_vector(e):
         return e.arg
 
 
-@rewrite(E.Vec, "vec(xᵀ) = x for a column x")
+@rewrite(E.Vec, "vec(xᵀ) = x for a column x", arg=(E.Transpose,))
 def vec_of_row(e):
     if isinstance(e.arg, E.Transpose) and e.arg.arg.is_vector:
         return e.arg.arg
@@ -198,14 +200,14 @@ def norm_of_scalar(e):
         return E.Apply("abs", e.arg)
 
 
-@rewrite(E.Norm, "‖c A‖ = |c| ‖A‖ for a number c")
+@rewrite(E.Norm, "‖c A‖ = |c| ‖A‖ for a number c", arg=(E.Num, E.Mul))
 def norm_of_multiple(e):
     c, rest = split(e.arg)
     if c != 1:
         return E.product(E.Num(abs(c)), E.Norm(rest, e.p))
 
 
-@rewrite(E.Norm, "‖Aᵀ‖ = ‖A‖ for the norms matcalc has (entry-wise and Frobenius)")
+@rewrite(E.Norm, "‖Aᵀ‖ = ‖A‖ for the norms matcalc has (entry-wise and Frobenius)", arg=(E.Transpose,))
 def norm_of_transpose(e):
     if isinstance(e.arg, E.Transpose):
         return E.Norm(e.arg.arg, e.p)

@@ -25,6 +25,8 @@ class Identity(NamedTuple):
     fn: Callable
     source: Optional[str] = None   # where the identity comes from, when it is a textbook one
     kind: str = "rewrite"          # "rewrite" (tried in order), "step" (of a normal form) or "engine"
+    arg: Optional[tuple] = None    # a rewrite that can only apply when the node's argument (`arg`, else its
+                                   # first field: a power's base) is one of these types
 
 
 IDENTITIES = {}   # node type -> [Identity], in the order they are tried (or run, for a normal form)
@@ -48,30 +50,46 @@ def fired_alone(name):
         notes.append(name)
 
 
-def _add(node, identity, source, kind, fn, name):
+_CANDIDATES = {}  # node type -> {type of its arg: indices of the rewrites that can apply}, filled as met
+
+
+def _add(node, identity, source, kind, fn, name, arg=None):
     for rows in IDENTITIES.values():
         if any(r.name == name for r in rows):
             raise ValueError(f"a simplification identity named {name!r} is already registered")
-    IDENTITIES.setdefault(node, []).append(Identity(name, node, identity, fn, source, kind))
+    IDENTITIES.setdefault(node, []).append(Identity(name, node, identity, fn, source, kind, arg))
+    _CANDIDATES.get(node, {}).clear()
 
 
-def rewrite(node, identity, source=None):
-    """Decorator: `fn(e)` is tried on every `node` after the rewrites registered before it."""
+def rewrite(node, identity, source=None, arg=None):
+    """Decorator: `fn(e)` is tried on every `node` after the rewrites registered before it. With
+    `arg=(types)` it is tried only when the node's argument (`e.arg`, or the first field: a power's
+    base) is one of them: a necessary condition of the rewrite, stated so dispatch can skip it as
+    fast as an if-chain would."""
     def add(fn):
         if node not in RULES:
             RULES.register(node, identity="the first of its rewrites that applies")(_first_match(node))
         elif IDENTITIES[node][0].kind != "rewrite":
             raise ValueError(f"{node.__name__} has a normal form; its identities are steps")
-        _add(node, identity, source, "rewrite", fn, fn.__name__)
+        _add(node, identity, source, "rewrite", fn, fn.__name__, arg)
         return fn
     return add
 
 
 def _first_match(node):
     rows = IDENTITIES.setdefault(node, [])
+    by_arg = _CANDIDATES.setdefault(node, {})
+    at = node.fields.index("arg") if "arg" in node.fields else 0
+
+    def candidates(kind):
+        found = by_arg[kind] = [i for i, r in enumerate(rows) if r.arg is None or issubclass(kind, r.arg)]
+        return found
 
     def first_match(e):
-        for row in rows:
+        kind = type(e.args[at]) if e.args else None
+        found = by_arg.get(kind)
+        for i in candidates(kind) if found is None else found:
+            row = rows[i]
             out = row.fn(e)
             if out is not None:
                 notes = NOTES[0]

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 from .. import expr as E
 from . import chain_product, make_pow, pow_parts, split
-from .rules import fired, fired_alone, named, normal_form
+from .rules import NOTES, fired, fired_alone, named, normal_form
 
 A = E.Add
 FLATTEN = named(A, "add_flatten", "(a + b) + c = a + b + c")
@@ -58,7 +58,8 @@ def r_add(e):
     new = E.Add(*out)
     if new is e:
         return e
-    fired_alone(ORDER)
+    if NOTES[0] is not None:
+        fired_alone(ORDER)
     return new
 
 
