@@ -9,7 +9,8 @@ Two kinds of node type:
 
 - products, sums and Hadamard products are brought to a **normal form** in one pass (the sorted
   scalars, the merged chain, the collected terms); its steps are named identities too, registered
-  with `@step`, and they call `fired(name)` when they change something so a trace can name them.
+  with `named(...)` next to the code, which calls `fired(name)` where a step changes something so
+  a trace can name it (splitting the pass into separate rewrites would cost a rebuild per step).
 
 The engine (`simplify/__init__.py`) looks a node type up in `RULES`, a `tables.Table`.
 """
@@ -86,7 +87,7 @@ def _first_match(node):
         return found
 
     def first_match(e):
-        kind = type(e.args[at]) if e.args else None
+        kind = type(e.args[at]) if e.args else type(None)
         found = by_arg.get(kind)
         for i in candidates(kind) if found is None else found:
             row = rows[i]
@@ -102,17 +103,9 @@ def _first_match(node):
 
 
 def normal_form(node, identity):
-    """Decorator: `fn(e)` brings every `node` to its normal form (its steps are registered with `step`)."""
+    """Decorator: `fn(e)` brings every `node` to its normal form (its steps are registered with `named`)."""
     def add(fn):
         RULES.register(node, identity=identity)(fn)
-        return fn
-    return add
-
-
-def step(node, identity, name=None, source=None):
-    """Decorator: `fn` is a step of `node`'s normal form; it calls `fired(name)` when it changes something."""
-    def add(fn):
-        _add(node, identity, source, "step", fn, name or fn.__name__)
         return fn
     return add
 
