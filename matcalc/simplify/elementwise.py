@@ -6,6 +6,7 @@ functions are rewrites tried in order, each returning the new node or None.
 from .. import expr as E
 from . import make_pow, pow_parts, scalar_value, split
 from .products import sigmoid_merge
+from .properties import is_nonnegative
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
 
 H = E.Hadamard
@@ -177,7 +178,7 @@ def log_of_exp(e):
 
 @rewrite(E.Apply, "|f(u)| = f(u) for f = abs, exp, sqrt (never negative)", arg=(E.Apply,))
 def abs_of_nonnegative(e):
-    if e.fn == "abs" and isinstance(e.arg, E.Apply) and e.arg.fn in ("abs", "exp", "sqrt"):
+    if e.fn == "abs" and is_nonnegative(e.arg):
         return e.arg
 
 

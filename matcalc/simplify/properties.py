@@ -1,8 +1,11 @@
-"""Structure the simplifier reads off a node: symmetric, diagonal.
+"""What the simplifier reads off a node: structure (symmetric, diagonal) and sign.
 
-Sign analysis lives elsewhere for now: `diff.is_positive` (may a rule assume u > 0?) and
-`codeplan.is_nonnegative` answer overlapping questions over the same element-wise functions; the
-review (§1, "One concept, many places") proposes one sign/structure analysis here.
+The sign test is three times in the package, each with its own list of functions:
+`is_nonnegative` below (abs, exp, sqrt: what |f(u)| = f(u) uses), `diff.is_positive` (exp, sigmoid,
+softplus: conditions that always hold) and `codegen.plan.is_nonnegative` (seven functions, squares,
+1 − σ: the syrk test). The review (§1, "One concept, many places") proposes one analysis here; the
+lists differ, so merging them changes output and is left to a change of its own. Likewise
+`codegen.plan.transposed` and `derive.transpose_chain` repeat `transpose` (the engine's).
 """
 from .. import expr as E
 from . import transpose   # defined in the engine before this module is imported
@@ -44,3 +47,12 @@ def is_diagonal(e):
     if isinstance(e, E.Var):
         return e.has("diagonal")
     return isinstance(e, (E.Identity, E.DiagMat))
+
+
+NONNEGATIVE_FUNCTIONS = ("abs", "exp", "sqrt")
+
+
+def is_nonnegative(e):
+    """A sufficient test, f(u) ≥ 0 entry-wise for f = abs, exp, sqrt (the simplifier's list since
+    |f(u)| = f(u) was written; sigmoid, softplus and relu would be right too, but print differently)."""
+    return isinstance(e, E.Apply) and e.fn in NONNEGATIVE_FUNCTIONS
