@@ -97,3 +97,35 @@ def test_the_trace_is_off_again_after_an_error():
         S.simplify_traced(E.Pow(E.Add(parse("a"), E.negate(parse("a"))), E.Num(-1)))
     assert S._trace is None and rules.NOTES[0] is None and S._in_rule[0] == 0
     assert S._ROWS is rules.RULES.rows and S._linear is S.ZERO_PRESERVING
+
+
+def test_the_argument_types_a_rewrite_declares_never_hide_it():
+    """`arg=(types)` lets dispatch skip a rewrite; with every declaration dropped (each rewrite tried
+    on every node, as an if-chain would), the golden rows and some derivations come out the same."""
+    from test_simplify_rules import IDENTITY_ROWS, RULES as PRODUCT_ROWS, SQUARE, _build
+
+    inputs = [_build(source) for _, source, _ in IDENTITY_ROWS]
+    inputs += [matcalc.parse(t, where={k: v for k, v in SQUARE.items() if k in t}) for t, _ in PRODUCT_ROWS]
+    texts = [("x^T A x", "x"), ("tr(A X B X^T)", "X"), ("log det X + tr(X^-1)", "X"),
+             ("sum(log(1 + exp(-y .* (X w))))", "w"), ("||tanh(W x + b) - y||^2", "W")]
+
+    def run():
+        S._memo.clear()
+        out = [str(S.simplify(e)) for e in inputs]
+        return out + [str(matcalc.grad(t, wrt, check=False)) for t, wrt in texts]
+
+    hinted = run()
+    saved = {node: list(rows) for node, rows in rules.IDENTITIES.items()}
+    assert any(r.arg for rows in saved.values() for r in rows)
+    try:
+        for node, rows in rules.IDENTITIES.items():
+            rows[:] = [r._replace(arg=None) for r in rows]
+        for cache in rules._CANDIDATES.values():
+            cache.clear()
+        assert run() == hinted
+    finally:
+        for node, rows in rules.IDENTITIES.items():
+            rows[:] = saved[node]
+        for cache in rules._CANDIDATES.values():
+            cache.clear()
+        S._memo.clear()
