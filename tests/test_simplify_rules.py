@@ -240,6 +240,7 @@ def test_identity(name, source, expected):
     assert str(s) == expected
     assert s is simplify(e)                        # tracing does not change the result
     assert name in _fired(rewrites), [r.identity for r in rewrites]
+    assert _fired(rewrites) <= {row.name for row in S.rules.all_identities()}   # each rewrite named
     assert _same_value(e, s), (name, str(e))
 
 
