@@ -45,9 +45,9 @@ from_sympy — accepted: MatrixSymbol, Symbol, Integer/Rational/Float, E, Immuta
 """
 from fractions import Fraction
 
-from . import expr as E
-from . import shapes as S
-from .errors import MatcalcError
+from .. import expr as E
+from .. import shapes as S
+from ..errors import MatcalcError
 
 __all__ = ["to_sympy", "from_sympy", "SympyBridgeError"]
 
