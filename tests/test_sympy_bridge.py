@@ -373,3 +373,32 @@ def test_api_wiring():
     x, A = sympy.MatrixSymbol("x", 3, 1), sympy.MatrixSymbol("A", 3, 3)
     assert str(matcalc.grad(matcalc.from_sympy(x.T * A * x), "x", check=False)) == "(A + A^T) x"
     assert isinstance(matcalc.to_sympy("tr(A X)"), sympy.Trace)
+
+
+# ---- dispatch: a table each way ---------------------------------------------------------------------
+def test_every_node_type_has_a_to_sympy_row():
+    from matcalc.sympy_bridge.matcalc_to_sympy import TO_SYMPY
+    defined = {c for c in vars(E).values() if isinstance(c, type) and issubclass(c, E.Expr) and c is not E.Expr}
+    missing = sorted(t.__name__ for t in set(E.NODE_TYPES) | defined if t not in TO_SYMPY)
+    assert not missing, missing
+
+
+def test_user_functions_are_refused_by_name():
+    G = {"g": "function n -> m", "h": "function scalar -> scalar"}
+    for text in ("g(x)", "J_g(x)", "h'(x)"):
+        e = matcalc.parse(text, G)
+        with pytest.raises(MatcalcError, match=rf"to_sympy: no SymPy counterpart \({type(e).__name__} in"):
+            to_sympy(e)
+
+
+def test_from_sympy_takes_the_most_specific_rule_along_the_mro():
+    from matcalc.sympy_bridge.sympy_to_matcalc import FROM_SYMPY
+    rule = FROM_SYMPY.rule_for
+    assert rule(sympy.Inverse).__name__ == "f_Inverse"            # an Inverse is a MatPow
+    assert rule(sympy.MatPow).__name__ == "f_MatPow"
+    assert rule(sympy.MatMul).__name__ == "f_MatMul"              # a MatMul is a Mul
+    assert rule(sympy.MatAdd) is rule(sympy.Add)
+    assert rule(sympy.Dummy) is rule(sympy.Symbol)                # no row of its own: its base's
+    assert rule(type(sympy.Integer(3))) is rule(sympy.Rational)
+    assert rule(type(sympy.Function("f")(sympy.Symbol("t")))) is None
+    assert rule(sympy.exp).__name__ == "f_exp" and rule(sympy.Abs).__name__ == "f_abs"

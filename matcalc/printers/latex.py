@@ -1,7 +1,16 @@
-"""Expression → LaTeX (bare math, no $ delimiters), with minimal parentheses."""
+"""Expression → LaTeX (bare math, no $ delimiters), with minimal parentheses.
+
+One rule per node type in the `LATEX` table. The rules are methods of the printer `_L` (they need
+its options and memo), registered in the class body next to their definitions: `LATEX[type(e)]` is
+the plain function, called as `rule(printer, e)`. Each returns (latex, level), with the binding
+levels of the text printer.
+"""
 from .. import expr as E
+from ..tables import Table
 from ..vocabulary import GREEK_NAMES
-from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal, is_reciprocal
+from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal
+
+LATEX = Table("latex", doc="expression → LaTeX, (latex, binding level) per node")
 
 _UNICODE_GREEK = {chr(0x3B1 + i): n for i, n in enumerate(
     ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda",
@@ -71,7 +80,7 @@ class _L:
     def p(self, e):
         hit = self.memo.get(e)
         if hit is None:
-            hit = self.memo[e] = getattr(self, "l_" + type(e).__name__.lower())(e)
+            hit = self.memo[e] = LATEX[type(e)](self, e)
         return hit
 
     def wrap(self, e, level):
@@ -101,23 +110,29 @@ class _L:
                 out.append(self.wrap(t, level))
         return out
 
+    @LATEX.register(E.Var)
     def l_var(self, e):
         return latex_name(e.name, e.is_vector, self.o.bold), ATOM
 
+    @LATEX.register(E.Differential)
     def l_differential(self, e):
         return r"\mathrm{d}" + self.p(e.var)[0], ATOM
 
+    @LATEX.register(E.Num)
     def l_num(self, e):
         v = e.value
         return (num_latex(v), ATOM) if v >= 0 else ("-" + num_latex(-v), NEG)
 
+    @LATEX.register(E.Literal)
     def l_literal(self, e):
         body = r" \\ ".join(" & ".join(num_latex(v) if v >= 0 else "-" + num_latex(-v) for v in r) for r in e.rows)
         return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}", ATOM
 
+    @LATEX.register(E.Identity)
     def l_identity(self, e):
         return "I", ATOM
 
+    @LATEX.register(E.Zero)
     def l_zero(self, e):
         if e.shape[0] == 1 and e.shape[1] != 1:             # a row: the transpose of a zero vector
             return rf"\mathbf{{0}}^{{{self.o.transpose}}}", POST
@@ -126,6 +141,7 @@ class _L:
             return rf"\mathbf{{0}}_{{{dim_latex(r)} \times {dim_latex(c)}}}", ATOM
         return r"\mathbf{0}", ATOM
 
+    @LATEX.register(E.Ones)
     def l_ones(self, e):
         r, c = e.shape
         if r == 1 and c != 1:
@@ -134,9 +150,11 @@ class _L:
             return rf"\mathbf{{1}} \mathbf{{1}}^{{{self.o.transpose}}}", JUXT
         return r"\mathbf{1}", ATOM
 
+    @LATEX.register(E.Commutation)
     def l_commutation(self, e):
         return rf"K_{{{e.m},{e.n}}}", ATOM
 
+    @LATEX.register(E.Add)
     def l_add(self, e):
         bare_ok = any(broadcast_literal(t) is None for t in e.terms)
         parts = []
@@ -149,11 +167,12 @@ class _L:
             parts.append(text if i == 0 else (" - " if negative else " + ") + text)
         return "".join(parts), SUM
 
+    @LATEX.register(E.Mul)
     def l_mul(self, e):
         c, _ = E.coefficient(e)
         factors = [f for f in e.factors if not isinstance(f, E.Num)]
-        recips = [f for f in factors if f.is_scalar and is_reciprocal(f)]
-        items = [f for f in factors if not (f.is_scalar and is_reciprocal(f))]
+        recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
+        items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
         body = " ".join(self.wrap(f, POW) for f in items)
         sign, mag = ("-" if c < 0 else ""), abs(c)
         if recips:
@@ -170,16 +189,18 @@ class _L:
             body = num_latex(mag) + (" " + body if body else "")
         return sign + body, NEG if sign else JUXT
 
+    @LATEX.register(E.Hadamard)
     def l_hadamard(self, e):
         texts = self.operands(list(e.factors), PROD)
         out = [texts[0]]
         for f, text in zip(e.factors[1:], texts[1:]):
-            if is_reciprocal(f) and f.exponent.value == -1:
+            if E._is_reciprocal(f) and f.exponent.value == -1:
                 out.append(r" \oslash " + self.wrap(f.base, PROD))
             else:
                 out.append(r" \odot " + text)
         return "".join(out), ELEM
 
+    @LATEX.register(E.Kron)
     def l_kron(self, e):
         return rf"{self.kron_operand(e.left, ELEM)} \otimes {self.kron_operand(e.right, PROD)}", ELEM
 
@@ -189,6 +210,7 @@ class _L:
             return rf"I_{{{e.n}}}"
         return self.wrap(e, level)
 
+    @LATEX.register(E.Pow)
     def l_pow(self, e):
         base, k = e.base, e.exponent
         if not base.is_scalar and isinstance(k, E.Num) and k.value == -1:
@@ -201,40 +223,48 @@ class _L:
             exp = r"\circ " + exp
         return f"{self.base(base)}^{{{exp}}}", POW
 
+    @LATEX.register(E.Transpose)
     def l_transpose(self, e):
         t = self.o.transpose
         if isinstance(e.arg, E.Inverse):
             return f"{self.base(e.arg.arg)}^{{-{t}}}", POST
         return f"{self.base(e.arg)}^{{{t}}}", POST
 
+    @LATEX.register(E.Inverse)
     def l_inverse(self, e):
         return f"{self.base(e.arg)}^{{-1}}", POST
 
+    @LATEX.register(E.MatPow)
     def l_matpow(self, e):
         if isinstance(e.arg, E.Inverse):
             return f"{self.base(e.arg.arg)}^{{-{e.k}}}", POW
         return f"{self.base(e.arg)}^{{{e.k}}}", POW
 
+    @LATEX.register(E.Trace)
     def l_trace(self, e):
         return r"\operatorname{tr}" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.Det)
     def l_det(self, e):
         return r"\det" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.LogDet)
     def l_logdet(self, e):
         return r"\log\det" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.Sum)
     def l_sum(self, e):
         return r"\operatorname{sum}" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.DiagVec, E.DiagMat)
     def l_diagvec(self, e):
         return r"\operatorname{diag}" + self.arg(e.arg), ATOM
 
-    l_diagmat = l_diagvec
-
+    @LATEX.register(E.Vec)
     def l_vec(self, e):
         return r"\operatorname{vec}" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.Norm)
     def l_norm(self, e):
         if e.p == 1 and not e.arg.is_vector and not e.arg.is_scalar:
             # the entry-wise 1-norm of a matrix (‖X‖₁ would read as the induced norm): ‖vec(X)‖₁
@@ -243,6 +273,7 @@ class _L:
         sub = "_1" if e.p == 1 else ("_F" if not e.arg.is_vector and not e.arg.is_scalar else "")
         return rf"\left\lVert {inner} \right\rVert{sub}", ATOM
 
+    @LATEX.register(E.Apply)
     def l_apply(self, e):
         if e.fn == "sqrt":
             return rf"\sqrt{{{self.p(e.arg)[0]}}}", ATOM
@@ -250,17 +281,22 @@ class _L:
             return rf"\left\lvert {self.p(e.arg)[0]} \right\rvert", ATOM
         return _FUNCS[e.fn] + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.Call)
     def l_call(self, e):
         return latex_name(e.name) + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.CallJacobian)
     def l_calljacobian(self, e):
         return rf"J_{{{latex_name(e.name)}}}" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.ElementCall)
     def l_elementcall(self, e):
         return latex_name(e.name) + "'" * e.order + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.Softmax)
     def l_softmax(self, e):
         return r"\operatorname{softmax}" + self.arg(e.arg), ATOM
 
+    @LATEX.register(E.LogSumExp)
     def l_logsumexp(self, e):
         return r"\operatorname{logsumexp}" + self.arg(e.arg), ATOM

@@ -1,8 +1,17 @@
-"""Expression → matcalc syntax that parses back to the same tree (under the same declarations)."""
+"""Expression → matcalc syntax that parses back to the same tree (under the same declarations).
+
+One rule per node type in the `TEXT` table, registered next to the rule. A rule takes the node and
+the memo (node → (text, level)) and returns (text, level): `level` is how tightly the text binds
+(SUM < ELEM < … < ATOM), so a parent wraps a child in parentheses only when the child binds less
+tightly than the parent's operand position needs.
+"""
 from fractions import Fraction
 from itertools import count
 
 from .. import expr as E
+from ..tables import Table
+
+TEXT = Table("text", doc="expression → matcalc syntax, (text, binding level) per node")
 
 SUM, ELEM, PROD, NEG, JUXT, POW, POST, ATOM = range(8)
 FUNC_NAMES = {E.Trace: "tr", E.Det: "det", E.Sum: "sum", E.DiagVec: "diag", E.DiagMat: "diag",
@@ -58,10 +67,6 @@ def wrap(e, level, memo):
     return text if own >= level else f"({text})"
 
 
-def is_reciprocal(f):
-    return isinstance(f, E.Pow) and isinstance(f.exponent, E.Num) and f.exponent.value < 0
-
-
 def broadcast_literal(f):
     """c * Ones(shape) with c a number: printed as the bare number inside + and ⊙."""
     if isinstance(f, E.Ones):
@@ -79,7 +84,7 @@ def num_text(v):
 def _p(e, memo):
     hit = memo.get(e)
     if hit is None:
-        hit = memo[e] = _RULES[type(e)](e, memo)
+        hit = memo[e] = TEXT[type(e)](e, memo)
     return hit
 
 
@@ -98,6 +103,7 @@ def _operands_with_literals(items, memo, level):
     return [_operand(t, memo, level, bare_ok) for t in items]
 
 
+@TEXT.register(E.Add)
 def t_add(e, memo):
     bare_ok = any(broadcast_literal(t) is None for t in e.terms)
     parts = []
@@ -110,11 +116,12 @@ def t_add(e, memo):
     return "".join(parts), SUM
 
 
+@TEXT.register(E.Mul)
 def t_mul(e, memo):
     c, _ = E.coefficient(e)
     factors = [f for f in e.factors if not isinstance(f, E.Num)]
-    recips = [f for f in factors if f.is_scalar and is_reciprocal(f)]
-    items = [f for f in factors if not (f.is_scalar and is_reciprocal(f))]
+    recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
+    items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
     body = " ".join(wrap(f, POW, memo) for f in items)
     sign, mag = ("-" if c < 0 else ""), abs(c)
     if mag != 1 or not body:
@@ -129,6 +136,7 @@ def t_mul(e, memo):
     return text, level
 
 
+@TEXT.register(E.Hadamard)
 def t_hadamard(e, memo):
     first, *rest = e.factors
     # a product inside ⊙ needs no parentheses (products bind tighter) but reads better with them
@@ -137,13 +145,14 @@ def t_hadamard(e, memo):
     out = [texts[0] if _p(first, memo)[1] >= ELEM or broadcast_literal(first) is not None
            else f"({_p(first, memo)[0]})"]
     for f, text in zip(rest, texts[1:]):
-        if is_reciprocal(f) and f.exponent.value == -1:
+        if E._is_reciprocal(f) and f.exponent.value == -1:
             out.append(" ./ " + wrap(f.base, PROD, memo))
         else:
             out.append(" .* " + text)
     return "".join(out), ELEM
 
 
+@TEXT.register(E.Pow)
 def t_pow(e, memo):
     base, k = e.base, e.exponent
     if not base.is_scalar and isinstance(k, E.Num) and k.value == -1:
@@ -168,39 +177,41 @@ def kron_operand(e, level, memo):
     return wrap(e, level, memo)
 
 
+@TEXT.register(E.Num)
 def t_num(e, memo):
     v = e.value
     return num_text(v), (ATOM if v >= 0 and v.denominator == 1 else PROD if v.denominator != 1 else NEG)
 
 
+@TEXT.register(E.Transpose)
 def t_transpose(e, memo):
     if isinstance(e.arg, E.Inverse):
         return wrap(e.arg.arg, POST, memo) + "^-T", POST
     return wrap(e.arg, POST, memo) + "^T", POST
 
 
+@TEXT.register(E.Inverse)
 def t_inverse(e, memo):
     return wrap(e.arg, POST, memo) + "^-1", POST
 
 
+@TEXT.register(E.MatPow)
 def t_matpow(e, memo):
     if isinstance(e.arg, E.Inverse):
         return f"{wrap(e.arg.arg, POST, memo)}^-{e.k}", POW
     return f"{wrap(e.arg, POST, memo)}^{e.k}", POW
 
 
-def t_call(name):
-    return lambda e, memo: (f"{name}({to_text_memo(e.arg, memo)})", ATOM)
-
-
 def to_text_memo(e, memo):
     return _p(e, memo)[0]
 
 
+@TEXT.register(E.Trace, E.Det, E.Sum, E.DiagVec, E.DiagMat, E.Vec, E.Softmax, E.LogSumExp)
 def t_func(e, memo):
     return f"{FUNC_NAMES[type(e)]}({to_text_memo(e.arg, memo)})", ATOM
 
 
+@TEXT.register(E.Norm)
 def t_norm(e, memo):
     """||v||, ||v||_1; norm(...), norm1(...) when the argument shows a norm bar itself: ||2 ||x|| x|| would
     read as ||2|| ||x|| x, since a bar after an operand closes the open norm."""
@@ -210,12 +221,14 @@ def t_norm(e, memo):
     return (f"||{inner}||", ATOM) if "||" not in inner else (f"norm({inner})", ATOM)
 
 
+@TEXT.register(E.Ones)
 def t_ones(e, memo):
     if e.shape[0] == 1 and e.shape[1] != 1:
         return "vector(1)^T", POST
     return ("vector(1)", ATOM) if e.shape[1] == 1 else ("matrix(1)", ATOM)
 
 
+@TEXT.register(E.Zero)
 def t_zero(e, memo):
     if e.shape == (1, 1):
         return "0", ATOM
@@ -227,6 +240,7 @@ def t_zero(e, memo):
     return ("vector(0)", ATOM) if c == 1 else ("matrix(0)", ATOM)
 
 
+@TEXT.register(E.Literal)
 def t_literal(e, memo):
     rows = e.rows
     if e.shape[1] == 1:
@@ -234,39 +248,51 @@ def t_literal(e, memo):
     return "[" + "; ".join(", ".join(num_text(v) for v in r) for r in rows) + "]", ATOM
 
 
+@TEXT.register(E.ElementCall)
 def t_element_call(e, memo):
     return f"{e.name}{chr(39) * e.order}({to_text_memo(e.arg, memo)})", ATOM
 
 
-_RULES = {
-    E.Call: lambda e, m: (f"{e.name}({to_text_memo(e.arg, m)})", ATOM),
-    E.CallJacobian: lambda e, m: (f"J_{e.name}({to_text_memo(e.arg, m)})", ATOM),
-    E.ElementCall: t_element_call,
-    E.Literal: t_literal,
-    E.Var: lambda e, m: (e.name, ATOM),
-    E.Differential: lambda e, m: ("d" + e.var.name, ATOM),
-    E.Num: t_num,
-    E.Identity: lambda e, m: ("I", ATOM),
-    E.Zero: t_zero,
-    E.Ones: t_ones,
-    E.Commutation: lambda e, m: (f"commutation({e.m}, {e.n})", ATOM),
-    E.Add: t_add,
-    E.Mul: t_mul,
-    E.Hadamard: t_hadamard,
-    E.Kron: lambda e, m: (f"{kron_operand(e.left, ELEM, m)} ⊗ {kron_operand(e.right, PROD, m)}", ELEM),
-    E.Pow: t_pow,
-    E.Transpose: t_transpose,
-    E.Inverse: t_inverse,
-    E.MatPow: t_matpow,
-    E.Trace: t_func,
-    E.Det: t_func,
-    E.LogDet: lambda e, m: (f"logdet({to_text_memo(e.arg, m)})", ATOM),
-    E.Sum: t_func,
-    E.DiagVec: t_func,
-    E.DiagMat: t_func,
-    E.Vec: t_func,
-    E.Norm: t_norm,
-    E.Apply: lambda e, m: (f"{e.fn}({to_text_memo(e.arg, m)})", ATOM),
-    E.Softmax: t_func,
-    E.LogSumExp: t_func,
-}
+@TEXT.register(E.Var)
+def t_var(e, memo):
+    return e.name, ATOM
+
+
+@TEXT.register(E.Differential)
+def t_differential(e, memo):
+    return "d" + e.var.name, ATOM
+
+
+@TEXT.register(E.Identity)
+def t_identity(e, memo):
+    return "I", ATOM
+
+
+@TEXT.register(E.Commutation)
+def t_commutation(e, memo):
+    return f"commutation({e.m}, {e.n})", ATOM
+
+
+@TEXT.register(E.Kron)
+def t_kron(e, memo):
+    return f"{kron_operand(e.left, ELEM, memo)} ⊗ {kron_operand(e.right, PROD, memo)}", ELEM
+
+
+@TEXT.register(E.LogDet)
+def t_logdet(e, memo):
+    return f"logdet({to_text_memo(e.arg, memo)})", ATOM
+
+
+@TEXT.register(E.Apply)
+def t_apply(e, memo):
+    return f"{e.fn}({to_text_memo(e.arg, memo)})", ATOM
+
+
+@TEXT.register(E.Call)
+def t_call(e, memo):
+    return f"{e.name}({to_text_memo(e.arg, memo)})", ATOM
+
+
+@TEXT.register(E.CallJacobian)
+def t_call_jacobian(e, memo):
+    return f"J_{e.name}({to_text_memo(e.arg, memo)})", ATOM
