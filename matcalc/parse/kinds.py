@@ -5,11 +5,16 @@ of still-unknown names joined by union-find: `x^T A` forces x to be a vector, `a
 one group. What is left unforced follows the letter convention (`letter_kind`).
 """
 import re
+from contextvars import ContextVar
 
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
 from .conventions import COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_one, written_dimensions
 from .declarations import user_function
+
+
+#: name → "scalar" | "vector": another reading of an undeclared name, set while solve.py tries it.
+kind_hints = ContextVar("kind_hints", default={})
 
 
 def letter_kind(name):
@@ -98,7 +103,6 @@ class Kinds:
     def resolve(self):
         """name → (kind, note): kind 'scalar' or 'vector' ('scalar' for the names read as numbers); the
         note says why when the letter convention alone would have said otherwise, else None."""
-        from .solve import kind_hints
         hints = kind_hints.get()      # the solver's other reading of a name, when it tries one
         divisors = {self.find(m) for m in self.divisors}
         vector_groups = {self.find(m) for m in self.names if hints.get(m, letter_kind(m)) == "vector"} - divisors

@@ -18,6 +18,8 @@ MAX_RUN = 32          # letters in an undeclared run read as a product (ABCD is 
 
 declared_names = ContextVar("declared", default=frozenset())
 declared_functions = ContextVar("functions", default=frozenset())
+# Runs of letters read as one name while solve.py tries that reading (and the names given to --wrt).
+whole_names = ContextVar("whole_names", default=frozenset())
 
 
 class PostLex:
@@ -32,7 +34,6 @@ class PostLex:
 
     def process(self, stream):
         from lark import Token
-        from .solve import whole_names
         declared = declared_names.get() | whole_names.get()
         stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
         tokens = list(stream)

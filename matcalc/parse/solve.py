@@ -12,16 +12,13 @@ settles it; the letter convention only breaks ties that typing leaves open.
     ||yhat - y||^2             yhat is one name, not y·h·a·t
 """
 import re
-from contextvars import ContextVar
 from itertools import combinations
 
 from ..errors import DiffError, MatcalcError, ParseError, ShapeError
 from ..vocabulary import FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES
+from .kinds import kind_hints
+from .lexer import whole_names
 
-#: name → "scalar" | "vector": the kind the solver tries for an undeclared lower-case name.
-kind_hints = ContextVar("kind_hints", default={})
-#: runs of letters the solver tries as one name (the lexer would split them).
-whole_names = ContextVar("whole_names", default=frozenset())
 
 MAX_CANDIDATES = 12     # names and runs that may change reading (the first ones in the text)
 MAX_TRIES = 80          # readings tried at most: one or two changes, a few milliseconds each
