@@ -5,7 +5,7 @@ import pytest
 
 import matcalc
 from matcalc import expr as E
-from matcalc import simplify as S
+from matcalc.simplify import engine as S
 from matcalc.errors import DiffError
 from matcalc.simplify import rules
 from matcalc.tables import TABLES, Table

@@ -4,7 +4,7 @@ The Hadamard product is normalized in one pass (its steps call `fired(NAME)`); p
 functions are rewrites tried in order, each returning the new node or None.
 """
 from .. import expr as E
-from . import make_pow, pow_parts, scalar_value, split
+from .engine import make_pow, pow_parts, scalar_value, split
 from .products import sigmoid_merge
 from .properties import is_nonnegative
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite

@@ -6,7 +6,7 @@ Kronecker and vec products contracted). The steps are named identities; each cal
 when it changes the product, so a trace can name it.
 """
 from .. import expr as E
-from . import chain_product, make_pow, pow_parts, simplify, split, transpose
+from .engine import chain_product, make_pow, pow_parts, simplify, split, transpose
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
 
 M = E.Mul

@@ -8,7 +8,7 @@ lists differ, so merging them changes output and is left to a change of its own.
 `codegen.plan.transposed` and `derive.transpose_chain` repeat `transpose` (the engine's).
 """
 from .. import expr as E
-from . import transpose   # defined in the engine before this module is imported
+from .engine import transpose   # defined in the engine before this module is imported
 
 
 def is_symmetric(e):

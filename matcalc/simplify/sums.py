@@ -5,7 +5,7 @@ The steps are named identities; each calls `fired(NAME)` when it changes the sum
 from fractions import Fraction
 
 from .. import expr as E
-from . import chain_product, make_pow, pow_parts, split
+from .engine import chain_product, make_pow, pow_parts, split
 from .rules import NOTES, fired, fired_alone, named, normal_form
 
 A = E.Add

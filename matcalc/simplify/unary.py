@@ -4,7 +4,7 @@ Each rewrite returns the new node, or None when it does not apply; a node type's
 tried in the order they are written here (the first that applies wins).
 """
 from .. import expr as E
-from . import split
+from .engine import split
 from .properties import is_symmetric
 from .rules import rewrite
 
