@@ -8,8 +8,9 @@ A long run is started by hand, e.g.
 (docs/fuzzing.md records the runs made so far and what they found).
 
 1. Derivatives of random expressions (tests/strategies.py): every gradient of a scalar, Jacobian of a
-   vector, Hessian and mixed second derivative of a scalar passes the numerical check
-   (status ≠ 'failed').
+   vector, Hessian and mixed second derivative of a scalar passes the numerical check (never
+   'failed'; a flat function's zero derivative settled in absolute terms; at most MAX_INCONCLUSIVE of
+   the checks left inconclusive); Hessians are symmetric.
 2. simplify preserves the value and is idempotent: simplify(simplify(e)) is simplify(e); derivatives
    come out simplified.
 3. Printing then parsing (under declarations built from the variables' shapes) gives an
@@ -25,6 +26,7 @@ open, the properties skip exactly its inputs with a narrow predicate (so that th
 new ones) and its regression test is a strict xfail; none is open now.
 """
 import os
+from collections import Counter
 from datetime import timedelta
 
 import numpy as np
@@ -34,7 +36,7 @@ from hypothesis import HealthCheck, assume, event, given, note, settings, strate
 
 import matcalc
 from matcalc import expr as E
-from matcalc.check import dim_symbols, sample_sizes, sample_value
+from matcalc.check import dim_symbols, direction, sample_sizes, sample_value
 from matcalc.cli import main as cli_main
 from matcalc.numeric import evaluate
 from matcalc.simplify import simplify
@@ -119,13 +121,78 @@ def draw_derivative(data, kind):
 
 
 # ---- 1. every derivative passes the numerical check -----------------------------------------
+# An inconclusive check (no sampled point where the function is defined and finite differences are
+# accurate) proves nothing, so a property whose checks are mostly inconclusive would pass without
+# testing anything. Most inconclusive checks are of a flat function (a zero Hessian of a linear
+# function, sum(softmax(x)) = 1), where no relative error exists: those are settled here in absolute
+# terms (the derivative must be zero exactly where finite differences are). The rest count against
+# MAX_INCONCLUSIVE, a share of the checked examples (measured with the `ci` profile at 200 examples:
+# none left; before settling flat ones, up to 37% of the Hessians were inconclusive).
+MAX_INCONCLUSIVE = 0.10
+
+
+def settle_flat(kind, r, seed):
+    """'flat' when finite differences of the checked function vanish and so does the derivative, '' when
+    the function is not flat (or not finite) at the sampled point; fails when only one of them vanishes."""
+    function = r.gradient if kind in ("hessian", "mixed") else r.function    # a Hessian checks the gradient
+    var = r.wrt
+    rng = np.random.default_rng(seed)
+    exprs = [function, r.expr, var]
+    sizes = sample_sizes(dim_symbols(exprs), rng)
+    variables = sorted({v for e in exprs for v in e.free if isinstance(v, E.Var)}, key=lambda v: v.name)
+    env = {v: sample_value(v, sizes, rng, "plain") for v in variables}
+    d = direction(var, sizes, rng)
+    value, deriv = evaluate(function, env, sizes), evaluate(r.expr, env, sizes)
+    t = 1e-3 * max(1.0, float(np.sqrt(np.mean(env[var] ** 2))))
+    fd = (evaluate(function, {**env, var: env[var] + t * d}, sizes)
+          - evaluate(function, {**env, var: env[var] - t * d}, sizes)) / (2 * t)
+    if not all(np.all(np.isfinite(a)) for a in (value, deriv, fd)):
+        return ""
+    tol = 1e-6 * (1 + float(np.max(np.abs(value))))
+    flat = float(np.max(np.abs(fd))) <= tol
+    zero = float(np.max(np.abs(deriv))) * (1 + float(np.max(np.abs(d)))) <= tol
+    assert flat == zero or not (flat or isinstance(r.expr, E.Zero) or r.expr is E.ZERO), \
+        f"{kind} {r} of {r.function}: finite differences {'' if flat else 'do not '}vanish, the derivative " \
+        f"{'does not' if flat else 'does'}"
+    return "flat" if flat and zero else ""
+
+
+def assert_mostly_conclusive(statuses, what):
+    checked = sum(statuses[s] for s in ("passed", "flat", "inconclusive"))
+    assert checked >= min(EXAMPLES, 100) // 2, f"{what}: only {checked} examples reached the check: {dict(statuses)}"
+    assert statuses["inconclusive"] <= MAX_INCONCLUSIVE * checked, \
+        f"{what}: {statuses['inconclusive']} of {checked} checks were inconclusive (bound {MAX_INCONCLUSIVE:.0%})"
+    # half the Hessians drawn are of functions linear in the variable (zero): make sure the rest is not empty
+    assert statuses["passed"] >= checked / 3, f"{what}: only {statuses['passed']} of {checked} checks passed"
+
+
 @pytest.mark.parametrize("kind", KINDS)
-@SETTINGS
-@given(data=st.data())
-def test_every_derivative_passes_the_check(kind, data):
-    f, r = draw_derivative(data, kind)
-    report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
-    assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
+def test_every_derivative_passes_the_check(kind):
+    """The single home of the derivative-check property (gradients, Jacobians, Hessians, mixed second
+    derivatives); a Hessian that passes is also symmetric at a sampled point."""
+    statuses = Counter()
+
+    @SETTINGS
+    @given(data=st.data())
+    def check_one(data):
+        f, r = draw_derivative(data, kind)
+        report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
+        assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
+        status = report.status
+        if status == "inconclusive":
+            status = settle_flat(kind, r, report.seed) or status
+        statuses[status] += 1
+        if kind == "hessian" and report.passed:
+            env, sizes = sample([r.function, r.expr], report.seed)
+            H = evaluate(r.expr, env, sizes)
+            if np.all(np.isfinite(H)):
+                statuses["symmetry checked"] += 1
+                assert np.allclose(H, H.T, rtol=1e-7, atol=1e-7 * (1 + np.abs(H).max())), f"{f}: {r} is not symmetric"
+
+    check_one()
+    assert_mostly_conclusive(statuses, f"{kind} checks")
+    if kind == "hessian":
+        assert statuses["symmetry checked"] >= statuses["passed"] // 2, dict(statuses)
 
 
 # ---- 2. simplify preserves the value and is idempotent -----------------------------------------
@@ -293,7 +360,10 @@ def _parse_or_matcalc_error(text):
     except matcalc.MatcalcError as err:
         str(err), err.caret()          # the CLI prints both
         return None
-    assert isinstance(e, E.Expr)
+    # what parses prints as text that parses again (under declarations of what the parser inferred) to
+    # an expression of the same kind; the value round trip is test_print_then_parse_keeps_the_value's
+    again = matcalc.parse(str(e), declarations(e))
+    assert (again.is_scalar, again.is_vector) == (e.is_scalar, e.is_vector), f"{text!r} → {str(e)!r} → {str(again)!r}"
     return e
 
 
