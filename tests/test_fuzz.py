@@ -9,8 +9,7 @@ A long run is started by hand, e.g.
 
 1. Derivatives of random expressions (tests/strategies.py): every gradient of a scalar, Jacobian of a
    vector, Hessian and mixed second derivative of a scalar passes the numerical check (never
-   'failed'; a flat function's zero derivative settled in absolute terms; at most MAX_INCONCLUSIVE of
-   the checks left inconclusive); Hessians are symmetric.
+   'failed', at most MAX_INCONCLUSIVE of the checks inconclusive); Hessians are symmetric.
 2. simplify preserves the value and is idempotent: simplify(simplify(e)) is simplify(e); derivatives
    come out simplified.
 3. Printing then parsing (under declarations built from the variables' shapes) gives an
@@ -36,7 +35,7 @@ from hypothesis import HealthCheck, assume, event, given, note, settings, strate
 
 import matcalc
 from matcalc import expr as E
-from matcalc.check import dim_symbols, direction, sample_sizes, sample_value
+from matcalc.check import dim_symbols, sample_sizes, sample_value
 from matcalc.cli import main as cli_main
 from matcalc.numeric import evaluate
 from matcalc.simplify import simplify
@@ -123,47 +122,17 @@ def draw_derivative(data, kind):
 # ---- 1. every derivative passes the numerical check -----------------------------------------
 # An inconclusive check (no sampled point where the function is defined and finite differences are
 # accurate) proves nothing, so a property whose checks are mostly inconclusive would pass without
-# testing anything. Most inconclusive checks are of a flat function (a zero Hessian of a linear
-# function, sum(softmax(x)) = 1), where no relative error exists: those are settled here in absolute
-# terms (the derivative must be zero exactly where finite differences are). The rest count against
-# MAX_INCONCLUSIVE, a share of the checked examples (measured with the `ci` profile at 200 examples:
-# none left; before settling flat ones, up to 37% of the Hessians were inconclusive).
+# testing anything: each property counts its statuses and fails past MAX_INCONCLUSIVE of the checked
+# examples. Measured with the `ci` profile at 200 examples: none (before the check settled zero
+# derivatives against f, 37% of the Hessians were inconclusive, and the property passed).
 MAX_INCONCLUSIVE = 0.10
 
 
-def settle_flat(kind, r, seed):
-    """'flat' when finite differences of the checked function vanish and so does the derivative, '' when
-    the function is not flat (or not finite) at the sampled point; fails when only one of them vanishes."""
-    function = r.gradient if kind in ("hessian", "mixed") else r.function    # a Hessian checks the gradient
-    var = r.wrt
-    rng = np.random.default_rng(seed)
-    exprs = [function, r.expr, var]
-    sizes = sample_sizes(dim_symbols(exprs), rng)
-    variables = sorted({v for e in exprs for v in e.free if isinstance(v, E.Var)}, key=lambda v: v.name)
-    env = {v: sample_value(v, sizes, rng, "plain") for v in variables}
-    d = direction(var, sizes, rng)
-    value, deriv = evaluate(function, env, sizes), evaluate(r.expr, env, sizes)
-    t = 1e-3 * max(1.0, float(np.sqrt(np.mean(env[var] ** 2))))
-    fd = (evaluate(function, {**env, var: env[var] + t * d}, sizes)
-          - evaluate(function, {**env, var: env[var] - t * d}, sizes)) / (2 * t)
-    if not all(np.all(np.isfinite(a)) for a in (value, deriv, fd)):
-        return ""
-    tol = 1e-6 * (1 + float(np.max(np.abs(value))))
-    flat = float(np.max(np.abs(fd))) <= tol
-    zero = float(np.max(np.abs(deriv))) * (1 + float(np.max(np.abs(d)))) <= tol
-    assert flat == zero or not (flat or isinstance(r.expr, E.Zero) or r.expr is E.ZERO), \
-        f"{kind} {r} of {r.function}: finite differences {'' if flat else 'do not '}vanish, the derivative " \
-        f"{'does not' if flat else 'does'}"
-    return "flat" if flat and zero else ""
-
-
 def assert_mostly_conclusive(statuses, what):
-    checked = sum(statuses[s] for s in ("passed", "flat", "inconclusive"))
+    checked = sum(statuses[s] for s in ("passed", "inconclusive"))
     assert checked >= min(EXAMPLES, 100) // 2, f"{what}: only {checked} examples reached the check: {dict(statuses)}"
     assert statuses["inconclusive"] <= MAX_INCONCLUSIVE * checked, \
         f"{what}: {statuses['inconclusive']} of {checked} checks were inconclusive (bound {MAX_INCONCLUSIVE:.0%})"
-    # half the Hessians drawn are of functions linear in the variable (zero): make sure the rest is not empty
-    assert statuses["passed"] >= checked / 3, f"{what}: only {statuses['passed']} of {checked} checks passed"
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -177,11 +146,8 @@ def test_every_derivative_passes_the_check(kind):
     def check_one(data):
         f, r = draw_derivative(data, kind)
         report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
+        statuses[report.status] += 1
         assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
-        status = report.status
-        if status == "inconclusive":
-            status = settle_flat(kind, r, report.seed) or status
-        statuses[status] += 1
         if kind == "hessian" and report.passed:
             env, sizes = sample([r.function, r.expr], report.seed)
             H = evaluate(r.expr, env, sizes)
