@@ -5,7 +5,6 @@ file (a 1 MB expression, 10,000 nested parentheses) are generated below. A row o
 bug asserts the correct behaviour and is a strict xfail: fixing the bug turns it into a failure
 until the mark is removed.
 """
-import importlib.util
 import json
 import os
 import re
@@ -294,18 +293,12 @@ def test_good_inputs_are_not_refused(call):
     call()
 
 
-needs_latex = pytest.mark.skipif(importlib.util.find_spec("matcalc.parse.latex") is None,
-                                 reason="this version has no LaTeX input")
-
-
-@needs_latex
 @pytest.mark.parametrize("text", ["\\", "x \\", "x^\\"])
 def test_latex_trailing_backslash(text):
     with pytest.raises(matcalc.ParseError):
         matcalc.parse(text)
 
 
-@needs_latex
 @pytest.mark.parametrize("text", [r"\mathbf{x} + \mathbf{A}", r"\frac{1}{2} x^\top x + \mathbf{A}",
                                   r"\left( x + A \right)"])
 def test_latex_errors_point_into_the_latex_input(text):

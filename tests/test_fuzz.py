@@ -1,15 +1,16 @@
 """Fuzzing: properties over random well-typed expressions, and a grammar fuzzer over random text.
 
-The number of examples per property comes from MATCALC_FUZZ_EXAMPLES (default 200, what CI runs).
-A long run is started by hand, e.g.
+The number of examples per property comes from MATCALC_FUZZ_EXAMPLES (default 100, what CI runs:
+the `ci` Hypothesis profile of tests/conftest.py draws the same 100 every run). A long run, with
+random examples (the `fuzz` profile), is started by hand, e.g.
 
     MATCALC_FUZZ_EXAMPLES=20000 python -m pytest tests/test_fuzz.py --hypothesis-show-statistics
 
 (docs/fuzzing.md records the runs made so far and what they found).
 
 1. Derivatives of random expressions (tests/strategies.py): every gradient of a scalar, Jacobian of a
-   vector, Hessian and mixed second derivative of a scalar passes the numerical check
-   (status ≠ 'failed').
+   vector, Hessian and mixed second derivative of a scalar passes the numerical check (never
+   'failed', at most MAX_INCONCLUSIVE of the checks inconclusive); Hessians are symmetric.
 2. simplify preserves the value and is idempotent: simplify(simplify(e)) is simplify(e); derivatives
    come out simplified.
 3. Printing then parsing (under declarations built from the variables' shapes) gives an
@@ -25,6 +26,7 @@ open, the properties skip exactly its inputs with a narrow predicate (so that th
 new ones) and its regression test is a strict xfail; none is open now.
 """
 import os
+from collections import Counter
 from datetime import timedelta
 
 import numpy as np
@@ -41,7 +43,7 @@ from matcalc.simplify import simplify
 from strategies import others, scalars, squares, variables_of, vectors
 from test_parse import FORMS
 
-EXAMPLES = int(os.environ.get("MATCALC_FUZZ_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("MATCALC_FUZZ_EXAMPLES", "100"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 # Text fuzzing: every input must be answered quickly (a hang is a failure, not a slow test).
@@ -119,13 +121,45 @@ def draw_derivative(data, kind):
 
 
 # ---- 1. every derivative passes the numerical check -----------------------------------------
+# An inconclusive check (no sampled point where the function is defined and finite differences are
+# accurate) proves nothing, so a property whose checks are mostly inconclusive would pass without
+# testing anything: each property counts its statuses and fails past MAX_INCONCLUSIVE of the checked
+# examples. Measured with the `ci` profile at 100 and 200 examples: none (before the check settled zero
+# derivatives against f, 37% of the Hessians were inconclusive, and the property passed).
+MAX_INCONCLUSIVE = 0.10
+
+
+def assert_mostly_conclusive(statuses, what):
+    checked = sum(statuses[s] for s in ("passed", "inconclusive"))
+    assert checked >= min(EXAMPLES, 100) // 2, f"{what}: only {checked} examples reached the check: {dict(statuses)}"
+    assert statuses["inconclusive"] <= MAX_INCONCLUSIVE * checked, \
+        f"{what}: {statuses['inconclusive']} of {checked} checks were inconclusive (bound {MAX_INCONCLUSIVE:.0%})"
+
+
 @pytest.mark.parametrize("kind", KINDS)
-@SETTINGS
-@given(data=st.data())
-def test_every_derivative_passes_the_check(kind, data):
-    f, r = draw_derivative(data, kind)
-    report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
-    assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
+def test_every_derivative_passes_the_check(kind):
+    """The single home of the derivative-check property (gradients, Jacobians, Hessians, mixed second
+    derivatives); a Hessian that passes is also symmetric at a sampled point."""
+    statuses = Counter()
+
+    @SETTINGS
+    @given(data=st.data())
+    def check_one(data):
+        f, r = draw_derivative(data, kind)
+        report = r.check(seed=data.draw(st.integers(0, 10**6), label="seed"))
+        statuses[report.status] += 1
+        assert report.status != "failed", f"{kind} of {f} = {r}: {report}"
+        if kind == "hessian" and report.passed:
+            env, sizes = sample([r.function, r.expr], report.seed)
+            H = evaluate(r.expr, env, sizes)
+            if np.all(np.isfinite(H)):
+                statuses["symmetry checked"] += 1
+                assert np.allclose(H, H.T, rtol=1e-7, atol=1e-7 * (1 + np.abs(H).max())), f"{f}: {r} is not symmetric"
+
+    check_one()
+    assert_mostly_conclusive(statuses, f"{kind} checks")
+    if kind == "hessian":
+        assert statuses["symmetry checked"] >= statuses["passed"] // 2, dict(statuses)
 
 
 # ---- 2. simplify preserves the value and is idempotent -----------------------------------------
@@ -293,7 +327,10 @@ def _parse_or_matcalc_error(text):
     except matcalc.MatcalcError as err:
         str(err), err.caret()          # the CLI prints both
         return None
-    assert isinstance(e, E.Expr)
+    # what parses prints as text that parses again (under declarations of what the parser inferred) to
+    # an expression of the same kind; the value round trip is test_print_then_parse_keeps_the_value's
+    again = matcalc.parse(str(e), declarations(e))
+    assert (again.is_scalar, again.is_vector) == (e.is_scalar, e.is_vector), f"{text!r} → {str(e)!r} → {str(again)!r}"
     return e
 
 

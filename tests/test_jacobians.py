@@ -1,11 +1,9 @@
 """Jacobians, Hessians, mixed second derivatives, differentials, directional derivatives, HVPs."""
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import matcalc
 from matcalc.numeric import evaluate
-from strategies import scalars, variables_of, vectors
 from test_identities import sample
 
 inv = np.linalg.inv
@@ -136,31 +134,3 @@ def test_diag_is_not_materialized_in_products(monkeypatch):
     env, sizes = sample(r.function)
     evaluate(r.expr, env, sizes)
     assert calls == []
-
-
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-@SETTINGS
-@given(vectors(), st.data())
-def test_every_jacobian_passes_the_check(F, data):
-    names = [n for n in variables_of(F) if n != "S"]     # S is declared spd: refused by design
-    assume(names)
-    r = matcalc.jacobian(F, data.draw(st.sampled_from(names)), check=False)
-    report = r.check(seed=data.draw(st.integers(0, 10**6)))
-    assert report.status != "failed", f"{F}: {r}: {report}"
-
-
-@SETTINGS
-@given(scalars(), st.data())
-def test_every_hessian_passes_the_check_and_is_symmetric(f, data):
-    names = [n for n in variables_of(f) if n != "S"]
-    assume(names)
-    r = matcalc.hessian(f, data.draw(st.sampled_from(names)), check=False)
-    report = r.check(seed=data.draw(st.integers(0, 10**6)))
-    assert report.status != "failed", f"{f}: {r}: {report}"
-    if report.passed:
-        env, sizes = sample(r.function, seed=report.seed)
-        H = evaluate(r.expr, env, sizes)
-        assume(np.all(np.isfinite(H)))
-        assert np.allclose(H, H.T, rtol=1e-7, atol=1e-7 * (1 + np.abs(H).max())), f"{f}: {r}"

@@ -924,10 +924,7 @@ def _declarations(e):
 def test_the_oracle_rejects_wrong_closed_forms(kind, text, wrt, where, wrong):
     import copy
     result = Case("wrong", kind, text, wrt, where).derive()
-    try:
-        bad = matcalc.parse(wrong, _declarations(result.function))
-    except matcalc.MatcalcError:
-        pytest.skip(f"{wrong!r} does not parse (any more)")
+    bad = matcalc.parse(wrong, _declarations(result.function))    # a control that stops parsing fails here
     assert bad.shape == result.expr.shape
     forged = copy.copy(result)
     forged.expr = bad

@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from functools import lru_cache
 from pathlib import Path
 
 import lark
@@ -35,10 +36,16 @@ def test_the_tables_are_used_with_the_lark_that_made_them():
     assert syntax._load_tables(syntax.grammar_text()) is not None
 
 
+@lru_cache(maxsize=None)
+def _parsers():
+    """(the parser loaded from the tables, the parser built from the grammar): built once, ~0.2 s each."""
+    return syntax._load_tables(syntax.grammar_text()), syntax._build(syntax.grammar_text())
+
+
 @pytest.mark.parametrize("text", [f[0] if isinstance(f, tuple) else f for f in FORMS])
 def test_the_tables_parse_as_the_grammar_does(text):
-    loaded = syntax._load_tables(syntax.grammar_text()) or pytest.skip("tables not usable here")
-    built = syntax._build(syntax.grammar_text())
+    loaded, built = _parsers()
+    loaded = loaded or pytest.skip("tables not usable here")
     try:
         expected = built.parse(text)
     except lark.exceptions.LarkError as e:
