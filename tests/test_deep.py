@@ -179,7 +179,7 @@ def test_runaway_work_is_stopped_by_the_budget(monkeypatch):
     the width-counted work budget stops it. Shown with a tenth of the budget (50,000 rewrites) on 2,000
     levels, deeper than Python's default recursion limit (20,000 levels against the full budget took
     12–15 s); 200 levels still fit in that budget and derive correctly."""
-    monkeypatch.setattr(S, "MAX_WORK", 50_000)
+    monkeypatch.setattr(S.engine, "MAX_WORK", 50_000)   # the engine reads its own global
     small = matcalc.grad(tanh_tower(200), "x", check=False)
     x = np.array([[0.3], [-1.2], [2.0]])
     y, slope = x, np.ones_like(x)                   # d/dx sum(tanh²⁰⁰(x)) = ∏ (1 − y_k²), y_k = tanhᵏ(x)

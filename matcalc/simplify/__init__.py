@@ -11,7 +11,7 @@ family (products, sums, elementwise, reductions, unary), listed by `rules.IDENTI
 `simplify_traced` says which identity made each rewrite.
 """
 from . import elementwise, products, reductions, sums, unary  # noqa: F401  (importing them fills rules.RULES)
-from .engine import (MAX_MEMO, MAX_WORK, ZERO_PRESERVING, Rewrite, _memo, budget, chain_product, make_pow,  # noqa: F401
+from .engine import (ZERO_PRESERVING, Rewrite, _memo, budget, chain_product, make_pow,  # noqa: F401
                      pow_parts, scalar_value, simplify, simplify_traced, split, transpose)
 from .properties import is_diagonal, is_symmetric  # noqa: F401
 from .reductions import _canonical_rotation  # noqa: F401
