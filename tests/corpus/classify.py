@@ -56,8 +56,8 @@ def summary(table):
     bad = [k for k in refused + misread + crash]
     lines.append(f"- re-spelled in the notation the README documents (tests/corpus/respelled.py): "
                  f"{sum(s.startswith('ok') for s, _ in rs.values())} of the {len(bad)} refused or misread forms work; "
-                 f"{len(bad) - len(rs)} have no documented spelling ("
-                 + ", ".join(f"`{k}`" for k in bad if "respell:" + k not in rs) + ")"
+                 f"{len(bad) - len(rs)} have no documented spelling"
+                 + "".join(f", `{k}`" for k in bad if "respell:" + k not in rs)
                  + "".join(f", `{k[8:]}` re-spelled is {s.split(':')[0]}" for k, (s, _) in rs.items() if not s.startswith("ok")))
     lines.append(f"- command line sample (of the cases accepted through the API): {len(cli)}, exit 0: "
                  f"{sum(s == 'ok' for s, _ in cli.values())}")

@@ -133,7 +133,7 @@ def run(c):
     by_norm.update({norm_name(a): k for a, k in c.get("alias", {}).items()})
     key = by_norm.get(norm_name(c["wrt"]))
     assert key is not None, f"case {c['id']}: no input for wrt {c['wrt']!r}"
-    ignored = [k for k in c["where"] if k not in r.function.variables]
+    ignored = [k for k, spec in c["where"].items() if k not in r.function.variables and not spec.startswith("function")]
     notes = [f"declaration of {k} silently ignored (the text's name is "
              f"{', '.join(n for n in r.function.variables if norm_name(n) == norm_name(k)) or 'absent'})" for k in ignored]
     needed = set(r.function.variables) | set(getattr(r.expr, "variables", {}) or {})
@@ -147,6 +147,7 @@ def run(c):
             notes.append(f"dimension {name} read as a free scalar")
         else:
             unknown.append(name)
+    kwargs.update(c.get("funcs", {}))   # values of declared functions and their derivatives (Φ, dΦ)
     if unknown:
         raise Misread(f"names the source does not have: {sorted(unknown)}; read as {reading(r)}")
     try:
@@ -172,7 +173,8 @@ def run(c):
 def respelled(c, spec):
     """The case re-spelled in documented notation (tests/corpus/respelled.py): same inputs and fn."""
     return dict(c, id=c["id"], text=spec["text"], wrt=spec["wrt"] or c["wrt"],
-                where=c["where"] if spec["where"] is None else spec["where"], extra=spec["extra"], alias=spec["alias"])
+                where=c["where"] if spec["where"] is None else spec["where"], extra=spec["extra"], alias=spec["alias"],
+                funcs=spec.get("funcs", {}))
 
 
 def cli_args(c):

@@ -5,14 +5,17 @@ shows the case is a *reading* problem (the engine can do it); one that does not 
 vocabulary gap. Same inputs and NumPy function as the source form. Fields: text, and optionally
 wrt, where (replacing the case's), extra (a scalar name standing for a dimension: name -> dim).
 """
+from .npfun import normcdf, normpdf
+
 G = "(x - μ)^T Σ^{-1} (x - μ)"
 R = {}
 
 
-def r(ids, text, wrt=None, where=None, extra=None, alias=None):
-    """alias: a name of the re-spelling -> the case's input it stands for (ℓ written l, w^* written w_s)."""
+def r(ids, text, wrt=None, where=None, extra=None, alias=None, funcs=None):
+    """alias: a name of the re-spelling -> the case's input it stands for (ℓ written l, w^* written w_s);
+    funcs: NumPy values of declared functions and their derivatives, as the gradient needs them."""
     for i in ids.split():
-        R[i] = dict(text=text, wrt=wrt, where=where, extra=extra or {}, alias=alias or {})
+        R[i] = dict(text=text, wrt=wrt, where=where, extra=extra or {}, alias=alias or {}, funcs=funcs or {})
 
 
 SD = {"Σ": "D x D spd"}
@@ -177,3 +180,7 @@ r("centered_inner", "x^T y - sum(x) sum(y) / nn", where={"nn": "scalar"}, extra=
 r("elbo_gauss_Sigma", "1/2 log det Σ - 1/2 tr(Λ Σ) - 1/2 (μ - m)^T Λ (μ - m)", where={"Σ": "D x D spd", "Λ": "D x D spd"})
 r("elbo_gauss_latex", "1/2 log det Σ - 1/2 tr(Λ Σ) - 1/2 (μ - m)^T Λ (μ - m)", wrt="μ", where={"Σ": "D x D spd", "Λ": "D x D spd"})
 r("ls_esl_rss_latex_dX", "(y - X β)^T (y - X β)", where={"β": "p"})
+r("kl_discrete_latex", "p^T log(p ./ q)")
+PHI = dict(where={"Φ": "function scalar -> scalar"}, funcs={"Φ": normcdf, "dΦ": normpdf})
+r("probit probit_normcdf", "-sum(log(Φ(y .* (X w))))", **PHI)
+r("probit_single", "-log(Φ(y w^T x))", where=dict(PHI["where"], y="scalar"), funcs=PHI["funcs"])
