@@ -15,7 +15,8 @@ sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "..")]   # te
 import matcalc  # noqa: E402
 print(f"matcalc from {os.path.dirname(matcalc.__file__)}", file=sys.stderr)
 from corpus.derivations import CASES, FRONTIER  # noqa: E402
-from corpus.harness import run, run_cli, cli_sample, Misread  # noqa: E402
+from corpus.harness import run, run_cli, cli_sample, respelled, Misread  # noqa: E402
+from corpus.respelled import R as RESPELLED  # noqa: E402
 
 
 def classify(c):
@@ -41,12 +42,23 @@ def summary(table):
     lines = [f"- forms: {len(CASES)} (+ {len(FRONTIER)} frontier forms)",
              f"- accepted in source form and answered correctly: {len(ok)} (of which "
              f"{sum('free scalar' in api[k][0] for k in ok)} only with a dimension name read as a free scalar "
-             f"that the user must set to the size)",
+             f"that the user must set to the size, "
+             f"{sum('silently ignored' in api[k][0] for k in ok)} with a declaration spelled differently from the text "
+             f"silently ignored)",
+             f"- of the forms written in LaTeX ({sum(chr(92) in c['text'] for c in CASES)}), accepted and correct: "
+             f"{sum(chr(92) in c['text'] for c in CASES if c['id'] in ok)}",
              f"- refused: {len(refused)}", f"- silently misread: {len(misread)}", f"- crashed: {len(crash)}"]
     fr = [table[c["id"]][0].split(":")[0] for c in FRONTIER]
     lines.append(f"- frontier: {fr.count('refused')} refused cleanly, {fr.count('ok')} answered correctly, "
                  f"{fr.count('MISREAD')} misread")
     cli = {k: v for k, v in table.items() if k.startswith("cli:") and k[4:] in api}
+    rs = {k: v for k, v in table.items() if k.startswith("respell:")}
+    bad = [k for k in refused + misread + crash]
+    lines.append(f"- re-spelled in the notation the README documents (tests/corpus/respelled.py): "
+                 f"{sum(s.startswith('ok') for s, _ in rs.values())} of the {len(bad)} refused or misread forms work; "
+                 f"{len(bad) - len(rs)} have no documented spelling"
+                 + "".join(f", `{k}`" for k in bad if "respell:" + k not in rs)
+                 + "".join(f", `{k[8:]}` re-spelled is {s.split(':')[0]}" for k, (s, _) in rs.items() if not s.startswith("ok")))
     lines.append(f"- command line sample (of the cases accepted through the API): {len(cli)}, exit 0: "
                  f"{sum(s == 'ok' for s, _ in cli.values())}")
     lines += ["", "| cause | refused | misread |", "| --- | --- | --- |"]
@@ -62,6 +74,10 @@ def summary(table):
     for k in misread:
         c = next(c for c in CASES if c["id"] == k)
         lines.append(f"- `{k}` [{api[k][1]}]: `{c['text']}` — {api[k][0][len('MISREAD: '):]}")
+    lines += ["", "Cases by cause (first blocker):", ""]
+    for cause in sorted(by, key=lambda k: -sum(by[k])):
+        ids = [k for k in refused + misread + crash if api[k][1] == cause]
+        lines.append(f"- {cause}: " + ", ".join(f"`{k}`" for k in ids))
     return "\n".join(lines)
 
 
@@ -83,6 +99,12 @@ def main():
             cause = ""
         table[c["id"]] = (s, cause)
         print(f"{c['id']:32s} {s[:160]}")
+    for c in CASES:
+        if c["id"] in RESPELLED and not table[c["id"]][0].startswith("ok"):
+            key = "respell:" + c["id"]
+            s = classify(respelled(c, RESPELLED[c["id"]]))
+            table[key] = (s, "" if s.startswith("ok") else old.get(key, ("", "?"))[1])
+            print(f"{key:32s} {s[:160]}")
     for c in cli_sample(CASES):
         if table[c["id"]][0].startswith("ok"):
             code, out = run_cli(c)

@@ -848,3 +848,200 @@ frontier("expfam_abstract", r"\boldsymbol\eta^\top\mathbf{t}(\mathbf{x}) - A(\bo
 frontier("nn_abstract", r"\frac{1}{2}\|y(\mathbf{x}, \mathbf{w}) - \mathbf{t}\|^2", "w", {}, None, "Bishop PRML 5.11 (network function y(x, w))")
 frontier("ng_sum_latex", r"J(\theta) = \frac{1}{2}\sum_{i=1}^m \left(h_\theta(x^{(i)}) - y^{(i)}\right)^2", r"\theta", {}, None,
          "Ng CS229 notes part I as printed")
+
+# ---- third round: issue-13 notations in their sources, and more books
+case("quad_penalty_simplex", "||A x - b||^2 + ρ/2 (1^T x - 1)^2", "x", dict(A="m x n", x="n", b="m", rho="scalar positive"),
+     lambda v: sq(v.A @ v.x - v.b) + v.rho / 2 * (np.sum(v.x) - 1) ** 2, "Nocedal & Wright 17.1 quadratic penalty for 1^T x = 1",
+     where={"ρ": "scalar"})
+case("attn_Wq_code_name", "y^T V^T softmax(K Wq x / sqrt(d))", "Wq", dict(y="dv", V="T x dv", K="T x d", Wq="d x D", x="D"),
+     lambda v: v.y @ v.V.T @ softmax(v.K @ v.Wq @ v.x / np.sqrt(v.K.shape[1])), "minGPT-style names for Vaswani et al. eq. 1 (query projection Wq)",
+     sizes={"dv": 2})
+case("attn_WQ_sub", "y^T V^T softmax(K W_Q x / sqrt(d))", "W_Q", dict(y="dv", V="T x dv", K="T x d", WQ="d x D", x="D"),
+     lambda v: v.y @ v.V.T @ softmax(v.K @ v.WQ @ v.x / np.sqrt(v.K.shape[1])), "Vaswani et al. 2017 §3.2.2 (W^Q projection)",
+     sizes={"dv": 2})
+case("sse_elementwise_sq", "1/2 sum((X w - t)^2)", "w", dict(X="N x D", w="D", t="N"), lambda v: 0.5 * np.sum((v.X @ v.w - v.t) ** 2),
+     "Bishop PRML 1.2 E(w) with the square element-wise")
+case("ridge_lhs_plain", "L(w) = ||X w - y||^2 + λ ||w||^2", "w", RID, lambda v: sq(v.X @ v.w - v.y) + v.lam * sq(v.w),
+     "Murphy PML 11.3 with its left side", where={"λ": "scalar"})
+case("ls_mathcal_lhs", r"\mathcal{L}(\mathbf{w}) = \frac{1}{2}\|\mathbf{y} - X\mathbf{w}\|^2", "w", LS, f_ls_half,
+     "Goodfellow DL 5.1.4, LaTeX with \\mathcal{L} on the left")
+case("lse_ones_n", "log(1_n^T exp(x))", "x", dict(x="n"), lambda v: logsumexp(v.x), "Murphy PML 2.5 (1_n the ones vector)")
+case("lse_mathbb_one", r"\log\left(\mathbb{1}^\top\exp(\mathbf{x})\right)", "x", dict(x="n"), lambda v: logsumexp(v.x),
+     "log-sum-exp with \\mathbb{1}")
+case("probit_normcdf", "-sum(log(normcdf(y .* (X w))))", "w", dict(X="N x D", y="N pm1", w="D"),
+     lambda v: -np.sum(np.log(normcdf(v.y * (v.X @ v.w)))), "Murphy MLAPP 9.4 probit (normcdf as in code)")
+case("poisson_latex_e", r"\mathbf{1}^\top e^{X\mathbf{w}} - \mathbf{y}^\top X\mathbf{w}", "w", dict(X="N x D", y="N positive", w="D"),
+     lambda v: np.sum(np.exp(v.X @ v.w)) - v.y @ v.X @ v.w, "Murphy MLAPP 9.3 Poisson NLL, LaTeX e^{Xw}")
+case("irls_weighted", "(z - Φ w)^T R (z - Φ w)", "w", dict(z="N", Phi="N x M", w="M", R="N x N diagonal positive"),
+     lambda v: (v.z - v.Phi @ v.w) @ v.R @ (v.z - v.Phi @ v.w), "Bishop PRML 4.99 IRLS weighted least squares (R diagonal)",
+     where={"R": "N x N diagonal", "Φ": "N x M"})
+case("qda_discriminant", "-1/2 log det Σ_c - 1/2 (x - μ_c)^T Σ_c^{-1} (x - μ_c) + log π_c", "μ_c",
+     dict(Sigmac="D x D spd", x="D", muc="D", pic="scalar positive"),
+     lambda v: -0.5 * logdet(v.Sigmac) - 0.5 * (v.x - v.muc) @ inv(v.Sigmac) @ (v.x - v.muc) + np.log(v.pic),
+     "Murphy MLAPP 4.2.1 QDA (π_c the class prior)", where={"Σ_c": "D x D spd", "π_c": "scalar"})
+case("qda_discriminant_abs", "-1/2 log|Σ_c| - 1/2 (x - μ_c)^T Σ_c^{-1} (x - μ_c) + log π_c", "Σ_c",
+     dict(Sigmac="D x D spd", x="D", muc="D", pic="scalar positive"),
+     lambda v: -0.5 * logdet(v.Sigmac) - 0.5 * (v.x - v.muc) @ inv(v.Sigmac) @ (v.x - v.muc) + np.log(v.pic),
+     "Murphy MLAPP 4.2.1 QDA, |Σ_c|", where={"Σ_c": "D x D spd", "π_c": "scalar"})
+case("esl_logreg_ll", "y^T X β - sum(log(1 + exp(X β)))", "β", dict(X="N x p", y="N binary", beta="p"),
+     lambda v: v.y @ v.X @ v.beta - np.sum(np.log(1 + np.exp(v.X @ v.beta))), "Hastie ESL 4.4.1 eq. 4.20 in matrix form")
+case("esl_logreg_ll_latex", r"\ell(\beta) = \mathbf{y}^T\mathbf{X}\beta - \mathbf{1}^T\log(1 + e^{\mathbf{X}\beta})", r"\beta",
+     dict(X="N x p", y="N binary", beta="p"), lambda v: v.y @ v.X @ v.beta - np.sum(np.log(1 + np.exp(v.X @ v.beta))),
+     "Hastie ESL 4.4.1, LaTeX with \\ell(β) on the left")
+case("esl_ridge", "(y - X β)^T (y - X β) + λ β^T β", "β", dict(X="N x p", y="N", beta="p", lam="scalar positive"),
+     lambda v: sq(v.y - v.X @ v.beta) + v.lam * v.beta @ v.beta, "Hastie ESL 3.4.1 eq. 3.44", where={"λ": "scalar"})
+case("esl_ridge_latex", r"\mathrm{RSS}(\lambda) = (\mathbf{y} - \mathbf{X}\beta)^T(\mathbf{y} - \mathbf{X}\beta) + \lambda\beta^T\beta", r"\beta",
+     dict(X="N x p", y="N", beta="p", lam="scalar positive"), lambda v: sq(v.y - v.X @ v.beta) + v.lam * v.beta @ v.beta,
+     "Hastie ESL eq. 3.44, LaTeX with its left side", where={"λ": "scalar"})
+case("logdet_inv", "log det(X^{-1})", "X", dict(X="n x n spd"), lambda v: -logdet(v.X), "Boyd & Vandenberghe 3.1.5 (X ≻ 0)",
+     where={"X": "n x n spd"})
+case("quad_over_lin_x", "x^T x / t", "x", dict(x="n", t="scalar positive"), lambda v: v.x @ v.x / v.t,
+     "Boyd & Vandenberghe 3.1.5 quadratic-over-linear (t > 0)", where={"t": "scalar"})
+case("quad_over_lin_t", "x^T x / t", "t", dict(x="n", t="scalar positive"), lambda v: v.x @ v.x / v.t,
+     "Boyd & Vandenberghe 3.1.5 quadratic-over-linear, in t", where={"t": "scalar"})
+case("cb_aTXXTb", "a^T X X^T b", "X", dict(a="m", X="m x n", b="m"), lambda v: v.a @ v.X @ v.X.T @ v.b, "Matrix Cookbook (78)")
+case("cb_tr_XTAXB", "tr(X^T A X B)", "X", dict(X="m x n", A="m x m", B="n x n"), lambda v: np.trace(v.X.T @ v.A @ v.X @ v.B),
+     "Matrix Cookbook (116)")
+case("cb_det_AXB", "det(A X B)", "X", dict(A="n x n", X="n x n", B="n x n"), lambda v: det(v.A @ v.X @ v.B), "Matrix Cookbook (48)")
+case("cb_tr_inv_XTCX", "tr((X^T C X)^{-1} A)", "X", dict(X="m x n", C="m x m spd", A="n x n"),
+     lambda v: np.trace(inv(v.X.T @ v.C @ v.X) @ v.A), "Matrix Cookbook (2.4.x) trace of an inverse product", sizes={"m": 5, "n": 3})
+case("goodfellow_gauss_mle", "-m log σ - m/2 log(2π) - ||yhat - y||^2 / (2σ^2)", "yhat",
+     dict(yhat="m", y="m", sigma="scalar positive"),
+     lambda v: -len(v.y) * np.log(v.sigma) - len(v.y) / 2 * np.log(2 * pi) - sq(v.yhat - v.y) / (2 * v.sigma ** 2),
+     "Goodfellow DL 5.5.1 eq. 5.65 (m examples)", where={"σ": "scalar"})
+case("l1_reg_goodfellow", "α ||w||_1 + 1/2 ||X w - y||^2", "w", dict(alpha="scalar positive", w="D", X="N x D", y="N"),
+     lambda v: v.alpha * np.sum(np.abs(v.w)) + 0.5 * sq(v.X @ v.w - v.y), "Goodfellow DL 7.1.2 eq. 7.19 (subgradient away from 0)",
+     where={"α": "scalar"})
+case("factor_analysis", "-1/2 log det(W W^T + Ψ) - 1/2 x^T (W W^T + Ψ)^{-1} x", "W", dict(W="D x M", Psi="D x D diagonal positive", x="D"),
+     lambda v: -0.5 * logdet(v.W @ v.W.T + v.Psi) - 0.5 * v.x @ inv(v.W @ v.W.T + v.Psi) @ v.x, "Bishop PRML 12.2.4 factor analysis (Ψ diagonal)",
+     where={"Ψ": "D x D diagonal"}, sizes={"M": 2})
+case("ce_temperature_T", "-y^T log(softmax(z / T))", "z", dict(y="K onehot", z="K", T="scalar positive"),
+     lambda v: -v.y @ np.log(softmax(v.z / v.T)), "Hinton et al. 2015 distillation (temperature T)", where={"T": "scalar"})
+case("gpc_laplace", "-1/2 f^T K^{-1} f + y^T f - sum(log(1 + exp(f)))", "f", dict(f="n", K="n x n spd", y="n binary"),
+     lambda v: -0.5 * v.f @ inv(v.K) @ v.f + v.y @ v.f - np.sum(np.log(1 + np.exp(v.f))), "R&W 3.4 Ψ(f) for GP classification (logistic)",
+     where={"K": "n x n spd"})
+case("planar_flow_logdet", "log|1 + u^T w|", "u", dict(u="d", w="d"), lambda v: np.log(np.abs(1 + v.u @ v.w)),
+     "Rezende & Mohamed 2015 planar flow log-det term (|·| of a scalar)")
+case("glow_logabsdet", "log|det(W)|", "W", dict(W="c x c"), lambda v: np.linalg.slogdet(v.W)[1],
+     "Kingma & Dhariwal 2018 Glow invertible 1x1 convolution", sizes={"c": 3})
+case("glow_logabsdet_latex", r"\log\left|\det(\mathbf{W})\right|", "W", dict(W="c x c"), lambda v: np.linalg.slogdet(v.W)[1],
+     "Kingma & Dhariwal 2018, LaTeX", sizes={"c": 3})
+case("elbo_gauss_recon", "-1/(2σ^2) ||x - W z - b||^2", "W", dict(x="D", W="D x J", z="J", b="D", sigma="scalar positive"),
+     lambda v: -sq(v.x - v.W @ v.z - v.b) / (2 * v.sigma ** 2), "Kingma & Welling 2014 Gaussian decoder log-likelihood (up to constants)",
+     where={"σ": "scalar"})
+case("mahalanobis_latex_norm", r"\|\mathbf{x} - \boldsymbol\mu\|_{\Sigma^{-1}}^2", "x", dict(x="D", mu="D", Sigma="D x D spd"),
+     lambda v: (v.x - v.mu) @ inv(v.Sigma) @ (v.x - v.mu), "Mahalanobis distance as a weighted norm (Murphy PML 3.2)",
+     where={"Σ": "D x D spd"})
+
+# ---- fourth round: LaTeX as the papers print the forms above
+case("logreg_pm1_latex", r"\mathbf{1}^\top\log\left(1 + \exp(-\mathbf{y}\odot X\mathbf{w})\right)", "w", LR, f_lr,
+     "Murphy MLAPP 8.3.1, LaTeX with \\odot and \\mathbf{1}")
+case("qp_lagrangian_latex", r"\frac{1}{2}x^TPx + q^Tx + \lambda^T(Gx - h) + \nu^T(Ax - b)", "x",
+     dict(x="n", P="n x n symmetric", q="n", lam="m", G="m x n", h="m", nu="p", A="p x n", b="p"),
+     lambda v: 0.5 * v.x @ v.P @ v.x + v.q @ v.x + v.lam @ (v.G @ v.x - v.h) + v.nu @ (v.A @ v.x - v.b),
+     "Boyd & Vandenberghe 5.5.3, LaTeX as in the book (unspaced Px, Gx)", where={"P": "n x n symmetric"})
+case("log_barrier_latex_ones", r"-\mathbf{1}^T\log(b - Ax)", "x", dict(A="m x n", x="n", b="m"),
+     lambda v: -np.sum(np.log(v.b - v.A @ v.x)), "Boyd & Vandenberghe 11.2, LaTeX with \\mathbf{1}", fix=_barrier_fix)
+case("cov_ml_latex", r"\mathbf{tr}(SX) - \log\det X", "X", dict(S="n x n spd", X="n x n spd"),
+     lambda v: np.trace(v.S @ v.X) - logdet(v.X), "Boyd & Vandenberghe 7.1.1, LaTeX (\\mathbf{tr} as the book sets it)",
+     where={"X": "n x n spd", "S": "n x n spd"})
+case("d_optimal_latex", r"-\log\det\left(V\operatorname{diag}(\lambda)V^T\right)", r"\lambda", dict(V="n x p", lam="p positive"),
+     lambda v: -logdet(v.V @ np.diag(v.lam) @ v.V.T), "Boyd & Vandenberghe 7.5.2, LaTeX", sizes={"p": 6})
+case("neg_entropy_latex", r"\sum_i x_i\log x_i", "x", dict(x="n positive"), lambda v: np.sum(v.x * np.log(v.x)),
+     "Boyd & Vandenberghe 3.1.5 as printed (index notation)", into=FRONTIER)
+case("kl_discrete_latex", r"\mathbf{p}^\top\log\frac{\mathbf{p}}{\mathbf{q}}", "p", dict(p="n positive", q="n positive"),
+     lambda v: np.sum(v.p * np.log(v.p / v.q)), "relative entropy, LaTeX with an element-wise \\frac of vectors")
+case("ce_lse_latex", r"-\mathbf{y}^\top W\mathbf{x} + \log\sum\exp(W\mathbf{x})", "W", CE,
+     lambda v: -v.y @ v.W @ v.x + logsumexp(v.W @ v.x), "Murphy MLAPP 8.3.7, LaTeX with a bare \\sum")
+case("ce_label_smoothing_latex", r"-(1-\varepsilon)\,\mathbf{y}^\top\log\mathbf{p} - \frac{\varepsilon}{K}\mathbf{1}^\top\log\mathbf{p} \quad \mathbf{p} = \mathrm{softmax}(\mathbf{z})",
+     "z", dict(z="K", y="K onehot", eps="scalar positive"),
+     lambda v: -(1 - v.eps) * v.y @ np.log(softmax(v.z)) - v.eps / len(v.z) * np.sum(np.log(softmax(v.z))),
+     "Szegedy et al. 2016, LaTeX with \\varepsilon and a \\quad definition", where={"ε": "scalar"})
+case("infonce_latex", r"-\log\frac{\exp(\mathbf{z}^\top\mathbf{c}/\tau)}{\mathbf{1}^\top\exp(Z\mathbf{c}/\tau)}", "c",
+     dict(z="d", c="d", Z="N x d", tau="scalar positive"),
+     lambda v: -np.log(np.exp(v.z @ v.c / v.tau) / np.sum(np.exp(v.Z @ v.c / v.tau))), "van den Oord et al. 2018, LaTeX",
+     where={"τ": "scalar"})
+case("mlp_relu_latex", r"\left\|W_2\,\mathrm{ReLU}(W_1\mathbf{x} + \mathbf{b}_1) + \mathbf{b}_2 - \mathbf{y}\right\|_2^2", "W_1", MLP,
+     lambda v: sq(v.W2 @ relu(v.W1 @ v.x + v.b1) + v.b2 - v.y), "Goodfellow DL 6.1, LaTeX \\mathrm{ReLU}")
+case("mlp_relu_max_latex", r"\frac{1}{2}\left\|W_2\max\{0, W_1\mathbf{x} + \mathbf{b}_1\} - \mathbf{y}\right\|^2", "W_1", MLP,
+     lambda v: 0.5 * sq(v.W2 @ relu(v.W1 @ v.x + v.b1) - v.y), "Goodfellow DL eq. 6.3, LaTeX \\max\\{0, z\\}")
+case("pca_recon_latex", r"\|\mathbf{X} - \mathbf{X}\mathbf{W}\mathbf{W}^\top\|_F^2", "W", dict(X="N x D", W="D x M"),
+     lambda v: sq(v.X - v.X @ v.W @ v.W.T), "Bishop PRML 12.1.2, LaTeX", sizes={"M": 2})
+case("mf_als_latex", r"\|X - UV^\top\|_F^2 + \lambda\left(\|U\|_F^2 + \|V\|_F^2\right)", "U",
+     dict(X="m x n", U="m x k", V="n x k", lam="scalar positive"),
+     lambda v: sq(v.X - v.U @ v.V.T) + v.lam * (sq(v.U) + sq(v.V)), "Koren et al. 2009, LaTeX (λ undeclared)", sizes={"k": 2})
+case("nmf_latex", r"\frac{1}{2}\|V - WH\|_F^2", "H", dict(V="m x n", W="m x r", H="r x n"), lambda v: 0.5 * sq(v.V - v.W @ v.H),
+     "Lee & Seung 2001, LaTeX (unspaced WH)")
+case("svm_sq_hinge_latex", r"\frac{1}{2}\|\mathbf{w}\|^2 + C\sum\max(0, 1 - \mathbf{y}\odot X\mathbf{w})^2", "w",
+     dict(w="D", C="scalar positive", y="N pm1", X="N x D"),
+     lambda v: 0.5 * sq(v.w) + v.C * np.sum(relu(1 - v.y * (v.X @ v.w)) ** 2), "Chang, Hsieh, Lin 2008, LaTeX", where={"C": "scalar"})
+case("pseudo_huber_latex", r"\delta^2\,\mathbf{1}^\top\left(\sqrt{1 + ((X\mathbf{w} - \mathbf{y})/\delta)^2} - 1\right)", "w",
+     dict(X="N x D", y="N", w="D", delta="scalar positive"),
+     lambda v: np.sum(v.delta ** 2 * (np.sqrt(1 + ((v.X @ v.w - v.y) / v.delta) ** 2) - 1)), "pseudo-Huber, LaTeX (element-wise square)",
+     where={"δ": "scalar"})
+case("attn_K_latex", r"\mathbf{y}^\top V^\top\mathrm{softmax}\!\left(\frac{K\mathbf{q}}{\sqrt{d_k}}\right)", "K",
+     dict(y="dv", V="T x dv", K="T x dk", q="dk"), lambda v: v.y @ v.V.T @ softmax(v.K @ v.q / np.sqrt(len(v.q))),
+     "Vaswani et al. 2017 eq. 1 (d_k), LaTeX with \\!", sizes={"dv": 2, "dk": 3})
+case("bn_latex_where", r"\mathbf{y}^\top\hat{\mathbf{x}} \quad \hat{\mathbf{x}} = \frac{\mathbf{x} - \mu_B}{\sqrt{\sigma_B^2 + \epsilon}}, \quad \mu_B = \mathrm{mean}(\mathbf{x}), \quad \sigma_B^2 = \mathrm{var}(\mathbf{x})",
+     "x", BN, f_bn, "Ioffe & Szegedy 2015 Alg. 1, LaTeX definitions", where={"ε": "scalar"})
+case("wishart_latex", r"\frac{\nu - D - 1}{2}\ln|\boldsymbol\Lambda| - \frac{1}{2}\mathrm{Tr}(\mathbf{W}^{-1}\boldsymbol\Lambda)", "Λ",
+     dict(nu="scalar positive", Lam="D x D spd", W="D x D spd"),
+     lambda v: (v.nu - v.Lam.shape[0] - 1) / 2 * logdet(v.Lam) - 0.5 * np.trace(inv(v.W) @ v.Lam),
+     "Bishop PRML 2.155, LaTeX", where={"ν": "scalar", "Λ": "D x D spd", "W": "D x D spd"})
+case("gp_predictive_latex", r"\mathbf{k}_*^\top(K + \sigma_n^2 I)^{-1}\mathbf{y}", "y", dict(kstar="n", K="n x n spd", sigman="scalar positive", y="n"),
+     lambda v: v.kstar @ inv(v.K + v.sigman ** 2 * np.eye(len(v.y))) @ v.y, "R&W 2.25, LaTeX",
+     where={"K": "n x n spd", "σ_n": "scalar"})
+case("focal_latex", r"-(1 - p_t)^\gamma\log(p_t)", "p_t", dict(pt="scalar positive", gamma="scalar positive"),
+     lambda v: -(1 - v.pt) ** v.gamma * np.log(v.pt), "Lin et al. 2017 eq. 5, LaTeX (p_t a probability)",
+     where={"γ": "scalar", "p_t": "scalar"}, fix=lambda v: v.update(pt=0.3))
+case("triplet_latex", r"\|f_a - f_p\|_2^2 - \|f_a - f_n\|_2^2 + \alpha", "f_a", dict(fa="d", fp="d", fn="d", alpha="scalar"),
+     lambda v: sq(v.fa - v.fp) - sq(v.fa - v.fn) + v.alpha, "Schroff et al. 2015 eq. 1, LaTeX", where={"α": "scalar"})
+case("sinkhorn_latex", r"\langle C, P\rangle - \varepsilon H(P)", "P", {}, None, "Cuturi 2013 (entropy H defined elsewhere)", into=FRONTIER)
+case("sinkhorn_latex_explicit", r"\langle C, P\rangle + \varepsilon\sum P\odot(\log P - 1)", "P",
+     dict(C="m x n", P="m x n positive", eps="scalar positive"),
+     lambda v: np.sum(v.C * v.P) + v.eps * np.sum(v.P * (np.log(v.P) - 1)), "Cuturi 2013, LaTeX with ⟨·,·⟩ and a bare \\sum",
+     where={"ε": "scalar"})
+case("lse_affine_latex", r"\log\left(\mathbf{1}^\top\exp(A\mathbf{x} + \mathbf{b})\right)", "x", dict(A="m x n", x="n", b="m"),
+     lambda v: logsumexp(v.A @ v.x + v.b), "Boyd & Vandenberghe 4.5.3, LaTeX")
+case("factor_analysis_latex", r"-\frac{1}{2}\ln|WW^\top + \Psi| - \frac{1}{2}\mathbf{x}^\top(WW^\top + \Psi)^{-1}\mathbf{x}", "W",
+     dict(W="D x M", Psi="D x D diagonal positive", x="D"),
+     lambda v: -0.5 * logdet(v.W @ v.W.T + v.Psi) - 0.5 * v.x @ inv(v.W @ v.W.T + v.Psi) @ v.x, "Bishop PRML 12.2.4, LaTeX",
+     where={"Ψ": "D x D diagonal"}, sizes={"M": 2})
+case("gpc_laplace_latex", r"-\frac{1}{2}\mathbf{f}^\top K^{-1}\mathbf{f} + \mathbf{y}^\top\mathbf{f} - \mathbf{1}^\top\log(1 + \exp(\mathbf{f}))", "f",
+     dict(f="n", K="n x n spd", y="n binary"), lambda v: -0.5 * v.f @ inv(v.K) @ v.f + v.y @ v.f - np.sum(np.log(1 + np.exp(v.f))),
+     "R&W 3.4, LaTeX", where={"K": "n x n spd"})
+case("newton_model_latex", r"f(x) + \nabla f(x)^T v + \frac{1}{2}v^T\nabla^2 f(x)v", "v", {}, None,
+     "Boyd & Vandenberghe 9.5.1 eq. 9.28 as printed (abstract f)", into=FRONTIER)
+case("gn_lm_latex", r"\|\mathbf{r} + J\boldsymbol{\delta}\|^2 + \mu\|\boldsymbol{\delta}\|^2", r"\delta",
+     dict(r="m", J="m x n", delta="n", mu="scalar positive"), lambda v: sq(v.r + v.J @ v.delta) + v.mu * sq(v.delta),
+     "Nocedal & Wright 10.3, LaTeX", where={"μ": "scalar"})
+case("procrustes_latex", r"\|A - B\Omega\|_F^2", r"\Omega", dict(A="m x n", B="m x n", Omega="n x n"),
+     lambda v: sq(v.A - v.B @ v.Omega), "Schönemann 1966, LaTeX")
+case("metric_learning_latex", r"(\mathbf{x} - \mathbf{y})^\top M(\mathbf{x} - \mathbf{y})", "M", dict(x="n", y="n", M="n x n"),
+     lambda v: (v.x - v.y) @ v.M @ (v.x - v.y), "Xing et al. 2003, LaTeX (M(…) a product)")
+case("hopfield_latex", r"-\frac{1}{2}\mathbf{x}^\top W\mathbf{x} - \mathbf{b}^\top\mathbf{x}", "x", dict(x="n", W="n x n symmetric", b="n"),
+     lambda v: -0.5 * v.x @ v.W @ v.x - v.b @ v.x, "Hopfield 1982, LaTeX", where={"W": "n x n symmetric"})
+case("autoencoder_latex", r"\|\mathbf{x} - W^\top\sigma(W\mathbf{x} + \mathbf{b})\|^2", "W", dict(x="n", W="h x n", b="h"),
+     lambda v: sq(v.x - v.W.T @ sigmoid(v.W @ v.x + v.b)), "Vincent et al. 2010, LaTeX")
+case("poisson_latex_exp", r"\mathbf{1}^\top\exp(X\mathbf{w}) - \mathbf{y}^\top X\mathbf{w}", "w", dict(X="N x D", y="N positive", w="D"),
+     lambda v: np.sum(np.exp(v.X @ v.w)) - v.y @ v.X @ v.w, "Murphy MLAPP 9.3, LaTeX with \\exp")
+
+# ---- fifth round: ones inside other operators, variational terms
+case("laplacian_degree", "x^T (diag(A 1) - A) x", "x", dict(x="n", A="n x n symmetric"),
+     lambda v: v.x @ (np.diag(v.A @ np.ones(len(v.x))) - v.A) @ v.x, "von Luxburg 2007 §3.1 (L = D - W, D = diag(W 1))",
+     where={"A": "n x n symmetric"})
+case("laplacian_degree_latex", r"\mathbf{f}^\top(D - W)\mathbf{f} \quad D = \operatorname{diag}(W\mathbf{1})", "f",
+     dict(f="n", W="n x n symmetric"), lambda v: v.f @ (np.diag(v.W @ np.ones(len(v.f))) - v.W) @ v.f,
+     "von Luxburg 2007 Prop. 1, LaTeX with its definition of D", where={"W": "n x n symmetric"})
+case("centered_inner", "x^T (I - 1 1^T / n) y", "x", dict(x="n", y="n"), lambda v: (v.x - np.mean(v.x)) @ v.y,
+     "Mardia, Kent, Bibby 1.4 (centring matrix H = I - n^{-1} 1 1^T)")
+case("elbo_gauss_Sigma", "1/2 log det Σ - 1/2 tr(Λ Σ) - 1/2 (μ - m)^T Λ (μ - m)", "Σ",
+     dict(Sigma="D x D spd", Lam="D x D spd", mu="D", m="D"),
+     lambda v: 0.5 * logdet(v.Sigma) - 0.5 * np.trace(v.Lam @ v.Sigma) - 0.5 * (v.mu - v.m) @ v.Lam @ (v.mu - v.m),
+     "Murphy MLAPP 21.5 Gaussian variational terms (q = N(μ, Σ), prior precision Λ)", where={"Σ": "D x D spd", "Λ": "D x D spd"})
+case("elbo_gauss_latex", r"\frac{1}{2}\ln|\Sigma| - \frac{1}{2}\operatorname{tr}(\Lambda\Sigma) - \frac{1}{2}(\mu - m)^\top\Lambda(\mu - m)", r"\mu",
+     dict(Sigma="D x D spd", Lam="D x D spd", mu="D", m="D"),
+     lambda v: 0.5 * logdet(v.Sigma) - 0.5 * np.trace(v.Lam @ v.Sigma) - 0.5 * (v.mu - v.m) @ v.Lam @ (v.mu - v.m),
+     "Murphy MLAPP 21.5, LaTeX", where={"Σ": "D x D spd", "Λ": "D x D spd"})
+case("ls_esl_rss_latex_dX", r"(\mathbf{y} - \mathbf{X}\beta)^T(\mathbf{y} - \mathbf{X}\beta)", "X", dict(X="N x p", y="N", beta="p"),
+     lambda v: sq(v.y - v.X @ v.beta), "Hastie ESL eq. 3.3, LaTeX, differentiated in the data matrix (sensitivity to X)")

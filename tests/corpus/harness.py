@@ -83,6 +83,8 @@ def draw_inputs(c):
     vals = {k: draw(spec, c["sizes"], rng) for k, spec in c["inputs"].items()}
     if c["fix"]:
         c["fix"](vals)
+    for name, dim in c.get("extra", {}).items():   # a scalar name standing for a size
+        vals[name] = float(c["sizes"][dim])
     return vals
 
 
@@ -110,8 +112,8 @@ def fd_gradient(fn, vals, key):
     return g, f_at(x0)
 
 
-class Misread(AssertionError):
-    pass
+class Misread(Exception):
+    """matcalc accepted the form and answered something other than what the source means."""
 
 
 def reading(r):
@@ -128,19 +130,24 @@ def run(c):
         raise Misread(f"accepted a frontier form with no reference function: {reading(r)}")
     vals = draw_inputs(c)
     by_norm = {norm_name(k): k for k in vals}
+    by_norm.update({norm_name(a): k for a, k in c.get("alias", {}).items()})
     key = by_norm.get(norm_name(c["wrt"]))
     assert key is not None, f"case {c['id']}: no input for wrt {c['wrt']!r}"
+    ignored = [k for k, spec in c["where"].items() if k not in r.function.variables and not spec.startswith("function")]
+    notes = [f"declaration of {k} silently ignored (the text's name is "
+             f"{', '.join(n for n in r.function.variables if norm_name(n) == norm_name(k)) or 'absent'})" for k in ignored]
     needed = set(r.function.variables) | set(getattr(r.expr, "variables", {}) or {})
-    kwargs, unknown, notes = {}, [], []
+    kwargs, unknown = {}, []
     for name in sorted(needed):
         k = by_norm.get(norm_name(name))
         if k is not None:
             kwargs[name] = vals[k]
-        elif name in c["sizes"]:
-            kwargs[name] = float(c["sizes"][name])   # a dimension read as a free scalar: give it its size
+        elif norm_name(name) in c["sizes"]:
+            kwargs[name] = float(c["sizes"][norm_name(name)])   # a dimension read as a free scalar: give it its size
             notes.append(f"dimension {name} read as a free scalar")
         else:
             unknown.append(name)
+    kwargs.update(c.get("funcs", {}))   # values of declared functions and their derivatives (Φ, dΦ)
     if unknown:
         raise Misread(f"names the source does not have: {sorted(unknown)}; read as {reading(r)}")
     try:
@@ -161,6 +168,13 @@ def run(c):
     if not err <= 1e-6:
         raise Misread(f"answer {r.expr} differs from the source's meaning (rel. error {err:.2g}); read as {reading(r)}")
     return r, notes
+
+
+def respelled(c, spec):
+    """The case re-spelled in documented notation (tests/corpus/respelled.py): same inputs and fn."""
+    return dict(c, id=c["id"], text=spec["text"], wrt=spec["wrt"] or c["wrt"],
+                where=c["where"] if spec["where"] is None else spec["where"], extra=spec["extra"], alias=spec["alias"],
+                funcs=spec.get("funcs", {}))
 
 
 def cli_args(c):

@@ -55,3 +55,7 @@ def normcdf(u):
 
 def ones(k):
     return np.ones(k)
+
+
+def normpdf(u):
+    return np.exp(-np.asarray(u) ** 2 / 2) / sqrt(2 * pi)
