@@ -94,3 +94,14 @@ def test_the_cli_refuses_index_notation_with_exit_2_and_the_matrix_form():
     out = CliRunner().invoke(main, ["grad", r"\sum_{i=1}^n (x_i^\top w - y_i)^2", "--wrt", "w"])
     assert out.exit_code == 2
     assert "||X w - y||^2" in out.output and "Traceback" not in out.output
+
+
+@pytest.mark.parametrize("latex, plain", [
+    (r"(\mathbf{y} - \mathbf{X}\beta)^\top(\mathbf{y} - \mathbf{X}\beta)", "(y - X beta)^T (y - X beta)"),
+    (r"\operatorname{tr}(B\Omega)", "tr(B Omega)"),
+    (r"\mathbf{1}^\top W\mathbf{1}", "vector(1)^T W vector(1)"),
+    (r"\mathbf{W}\mathbf{x}", "W x"),
+])
+def test_a_name_from_a_command_never_joins_the_name_before_it(latex, plain):
+    """\\mathbf{X}\\beta is X β: joined as the run Xbeta it was read X·b·e·t·a, and checked as that."""
+    assert matcalc.parse(latex) is matcalc.parse(plain)

@@ -74,6 +74,13 @@ class Translation:
         self.out.append(text)
         self.where.extend([pos] * len(text))
 
+    def word(self, text, pos):
+        """Emit a name a command produced, apart from a name just before it: `\\mathbf{X}\\beta` is
+        X β, not the letter run Xbeta (which would be read X b e t a)."""
+        if self.out and re.match(r"[A-Za-z0-9_]", self.out[-1][-1:] or " ") and re.match(r"[A-Za-z0-9]", text):
+            self.emit(" ", pos)
+        self.emit(text, pos)
+
     @property
     def text(self):
         return "".join(self.out)
@@ -203,16 +210,16 @@ def _run(src, i, end, t):
                 # 0_{m \times n}, as the printer writes a zero matrix; sizes that are not names (n^{2}) are left open
                 dims = [d.strip() for d in sized.group(1).split("\\times")]
                 plain = len(dims) == 2 and all(re.fullmatch(r"[A-Za-z][A-Za-z0-9]*|[0-9]+", d) for d in dims)
-                t.emit(f"zeros({dims[0]}, {dims[1]})" if plain else "matrix(0)", i)
+                t.word(f"zeros({dims[0]}, {dims[1]})" if plain else "matrix(0)", i)
                 after = sized.end()
             elif name in _ONES and word in ("1", "0"):
-                t.emit(f"vector({word})", i)
+                t.word(f"vector({word})", i)
             elif word.startswith("\\") and word[1:] in _GREEK:
-                t.emit(word[1:], a0)
+                t.word(word[1:], a0)
             elif name.startswith("text") and word in ("where", "with", "and", "for"):
                 t.emit(" where " if word == "where" else ";", i)     # \text{where} C = …: a definition follows
             elif word in FUNCTIONS or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
-                t.emit(word + (" " if word in FUNCTIONS else ""), a0)
+                t.word(word + (" " if word in FUNCTIONS else ""), a0)
             else:
                 _run(src, a0, a1, t)
         elif name in _SIDED_BARS:
@@ -224,10 +231,10 @@ def _run(src, i, end, t):
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
                 raise ParseError(f"'\\{name}' over '{src[a0:a1]}': an accent makes a name only over a letter or a "
                                  "Greek letter", i, src, end=after)
-            t.emit(f"{word}_{_ACCENTS[name]}", i)
+            t.word(f"{word}_{_ACCENTS[name]}", i)
             after = _no_subscript(src, i, after, end)
         elif name == "ell":
-            t.emit("ell" + ("" if src.startswith("_", after) else " "), i)
+            t.word("ell" + ("" if src.startswith("_", after) else " "), i)
         elif name in _NOT_MATRIX_FORM:
             raise ParseError(_NOT_MATRIX_FORM[name], i, src, end=after)
         elif name in ("left[", "right]"):
@@ -237,7 +244,7 @@ def _run(src, i, end, t):
         elif name in _SIMPLE:
             t.emit(_SIMPLE[name], i)
         elif name in _GREEK:
-            t.emit(name + ("" if src.startswith("_", after) else " "), i)       # \mu_0 is the name mu_0
+            t.word(name + ("" if src.startswith("_", after) else " "), i)       # \mu_0 is the name mu_0
         else:
             raise ParseError(f"unknown or unsupported LaTeX command '\\{name}'", i, src, end=after)
         i = after
