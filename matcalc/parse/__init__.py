@@ -71,7 +71,7 @@ def parse_full(text, where=None, latex=None):
         declared_names.reset(token)
         declared_functions.reset(ftoken)
     try:
-        kinder = Kinds(decls, definitions, ast)
+        kinder = Kinds(decls, definitions, ast, vectors=translation.bold if translation is not None else ())
         kinder.kind(ast)
         kinds = kinder.resolve()
         builder = Builder(text, decls, kinds, definitions)

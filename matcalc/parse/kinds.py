@@ -33,7 +33,7 @@ def is_matrix_name(name):
 class Kinds:
     """Abstract interpretation over {S, V, R, M} and unknown groups of names (union-find)."""
 
-    def __init__(self, decls, definitions=None, ast=None):
+    def __init__(self, decls, definitions=None, ast=None, vectors=()):
         self.decls = decls
         # names read as numbers: dimensions of the declarations (`1/n` with X: n x p) and the counts N, K
         # used only as coefficients (conventions.counts); never a matrix of that name
@@ -51,6 +51,11 @@ class Kinds:
         self.divisors = []      # names that divide as a coefficient: scalars unless forced to be vectors
         self.definitions = definitions or {}     # name → AST of its definition (h = tanh(W x))
         self._defined = {}                       # name → its kind, once worked out
+        for name in vectors:    # written in bold (\mathbf{q}): a vector, as in every source that does so
+            if name not in decls and name not in self.numbers:
+                self.parent[name] = name
+                self.names.append(name)
+                self.forced.add(name)
 
     def defined(self, name):
         """The kind of a defined name: the kind of its definition (a definition may not use itself)."""
@@ -205,7 +210,12 @@ def _post(k, base, op):
 
 
 def _norm(k, arg, sub):
-    k.kind(arg)
+    k.force(k.kind(arg))        # ||f_a - f_p||: nobody writes the norm of a scalar, so the names are vectors
+    return "S"
+
+
+def _summed(k, arg):
+    k.force(arg)                # sum(σ.^2 - μ.^2): the sum of a scalar is not written, so its names are vectors
     return "S"
 
 
@@ -230,7 +240,7 @@ _CALLS = {
     "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
     "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M", "max": lambda k, arg: arg,
-    "ones": lambda k, arg: "V",
+    "ones": lambda k, arg: "V", "sum": _summed,
     **{name: (lambda k, arg: arg) for name in ELEMENTWISE},
 }
 

@@ -69,6 +69,7 @@ class Translation:
         self.source, self.out, self.where = source, [], []
         self.bars = []          # open sided bars: (bar, start, end) of the command in the source
         self.matrices = 0       # open matrix environments
+        self.bold = set()       # lower-case names written in bold (\mathbf{x}, \boldsymbol{\mu}): vectors
 
     def emit(self, text, pos):
         self.out.append(text)
@@ -215,10 +216,14 @@ def _run(src, i, end, t):
             elif name in _ONES and word in ("1", "0"):
                 t.word(f"vector({word})", i)
             elif word.startswith("\\") and word[1:] in _GREEK:
+                if name in _ONES and word[1].islower():
+                    t.bold.add(word[1:])
                 t.word(word[1:], a0)
             elif name.startswith("text") and word in ("where", "with", "and", "for"):
                 t.emit(" where " if word == "where" else ";", i)     # \text{where} C = …: a definition follows
             elif word in FUNCTIONS or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
+                if name in _ONES and word[0].islower() and word not in FUNCTIONS:
+                    t.bold.add(word)
                 t.word(word + (" " if word in FUNCTIONS else ""), a0)
             else:
                 _run(src, a0, a1, t)
