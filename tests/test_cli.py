@@ -143,3 +143,21 @@ def test_standalone_latex_document():
     doc = r.output
     assert doc.startswith("\\documentclass{article}") and doc.rstrip().endswith("\\end{document}")
     assert "\\begin{aligned}" in doc and "\\frac{\\partial f}{\\partial X} = X^{-\\top}" in doc
+
+
+# ---- an expression that starts with '-' (issue 13) ------------------------------------------------
+def test_an_expression_may_start_with_a_minus_and_options_may_follow_it():
+    r = run("grad", "-1/2 log det S", "--wrt", "S", "--no-check")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("∂f/∂S = -1/2 S^-T")
+    assert run("grad", "--wrt", "S", "-1/2 log det S", "--no-check").output == r.output
+    r = run("taylor", "-x^T x", "--wrt", "x", "--no-check", "--format", "latex")
+    assert r.exit_code == 0 and r.output.startswith(r"f(x + h) \approx -x^{\top} x")
+    assert run("parse", "-a").output.startswith("-a\nshape: scalar")
+
+
+def test_a_mistyped_option_is_still_an_option_error():
+    r = run("grad", "x^T x", "--wrtt", "x")
+    assert r.exit_code == 2 and "No such option '--wrtt'" in r.output
+    r = run("grad", "-x^T x", "-q", "--wrt", "x")          # one expression only: a second '-…' is an option
+    assert r.exit_code == 2 and "No such option '-q'" in r.output

@@ -5,10 +5,11 @@ Nothing heavy is imported here: the analysis package (and NumPy) load inside eac
 """
 import click
 
-from .common import analysis_options, echo_json, echo_text, emit, finish, notes_json, parse_notes, read_expr
+from .common import (Command, analysis_options, echo_json, echo_text, emit, finish, notes_json, parse_notes,
+                     read_expr)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable x of the expansion.")
 @click.option("--order", type=click.IntRange(1, 2), default=2, show_default=True, help="1 (linear) or 2 (quadratic).")
@@ -40,7 +41,7 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
     finish(report)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to step in.")
 @click.option("--eta", "eta_name", default="eta", show_default=True, help="Name of the gradient step size.")
@@ -73,7 +74,7 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
     finish(report)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable of the point.")
 @click.option("--values", required=True,
@@ -106,7 +107,7 @@ def at(expr, wrt, values, tol, eig_tol, eta, lets, no_check, seed, fmt):
         finish(report)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("equation")
 @click.option("--solve-for", "solve_for", required=True, help="The unknown y of F(x, y) = 0.")
 @click.option("--wrt", required=True, help="The variable x that y depends on.")

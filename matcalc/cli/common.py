@@ -25,6 +25,49 @@ def read_expr(expr):
         raise ParseError(f"standard input is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})")
 
 
+# ---- the command line's shape ---------------------------------------------------------------------
+class Command(click.Command):
+    """A command whose EXPR may start with '-' ("-1/2 log det S"), with options before or after it.
+
+    click reads every token that starts with '-' as an option, so "-1/2 log det S" was "no such option
+    '-1'". A token met where EXPR is expected that is not one of the command's options is EXPR: it is
+    moved behind '--', where click reads it as the argument, and the options after it still count.
+    Long tokens ('--wrtt') stay options, so a mistyped option is still reported as one.
+    """
+
+    def parse_args(self, ctx, args):
+        return super().parse_args(ctx, self._expression_behind_dashes(ctx, list(args)))
+
+    def _expression_behind_dashes(self, ctx, args):
+        takes_value = {name: not (p.is_flag or p.count) for p in self.get_params(ctx)
+                       if isinstance(p, click.Option) for name in p.opts + p.secondary_opts}
+        out, expression, positional, i = [], None, 0, 0
+        while i < len(args):
+            tok = args[i]
+            if tok == "--":
+                out.extend(args[i:])
+                break
+            name = tok.split("=", 1)[0] if tok.startswith("--") else tok
+            if name in takes_value:
+                out.append(tok)
+                if takes_value[name] and "=" not in tok and i + 1 < len(args):
+                    out.append(args[i + 1])
+                    i += 1
+            elif tok.startswith("-") and not tok.startswith("--") and tok != "-" and not positional \
+                    and expression is None:
+                expression = tok
+            else:
+                positional += not tok.startswith("-") or tok == "-"
+                out.append(tok)
+            i += 1
+        if expression is not None and "--" in out:
+            k = out.index("--") + 1
+            out[k:k] = [expression]
+        elif expression is not None:
+            out += ["--", expression]
+        return out
+
+
 # ---- options ------------------------------------------------------------------------------------
 def let_option(f):
     return click.option("--let", "lets", multiple=True, help=LET_HELP)(f)

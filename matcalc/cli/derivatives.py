@@ -5,11 +5,11 @@ Each is a thin layer over matcalc.api; the API (and NumPy) load inside the comma
 """
 import click
 
-from .common import (check_options, derivative_options, echo_json, emit, format_option, let_option, payload,
-                     read_expr, show_steps)
+from .common import (Command, check_options, derivative_options, echo_json, emit, format_option, let_option,
+                     payload, read_expr, show_steps)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @let_option
 @format_option()
@@ -33,7 +33,7 @@ def parse(expr, lets, fmt):
         click.echo(f"note: {note}")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, multiple=True,
               help="The variable to differentiate by; repeat it for several gradients in one run.")
@@ -72,7 +72,7 @@ def _symbols(kind, name, name2=None):
     return f"∂²f/∂{n}∂{name2}", rf"\frac{{\partial^2 f}}{{\partial {ln}\,\partial {ln2}}}"
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
@@ -94,7 +94,7 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
          steps=steps)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
 @click.option("--wrt2", default=None, help="A second variable, for the mixed second derivative ∂²f/∂x∂y.")
@@ -122,7 +122,7 @@ def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, standalone
     emit(result, fmt, _symbols("hessian", wrt, wrt2), standalone=standalone, steps=steps)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable whose differential is taken.")
 @let_option
@@ -139,7 +139,7 @@ def diff(expr, wrt, lets, fmt):
             click.echo(f"  note: {n}")
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable to differentiate by.")
 @click.option("--target", type=click.Choice(["numpy", "jax", "torch"]), default="numpy", show_default=True)
@@ -175,7 +175,7 @@ def codegen(expr, wrt, target, with_hessian, lets, no_check, seed):
             sys.exit(1)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable.")
 @click.option("--along", required=True, help="The direction, a name for a vector or matrix of the variable's shape.")
