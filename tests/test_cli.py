@@ -161,3 +161,26 @@ def test_a_mistyped_option_is_still_an_option_error():
     assert r.exit_code == 2 and "No such option '--wrtt'" in r.output
     r = run("grad", "-x^T x", "-q", "--wrt", "x")          # one expression only: a second '-…' is an option
     assert r.exit_code == 2 and "No such option '-q'" in r.output
+
+
+# ---- a repeated --wrt is honoured or refused, never dropped (issue 13) ------------------------------
+def test_jacobian_honours_every_wrt():
+    r = run("jacobian", "A x + B y", "--wrt", "x", "--wrt", "y", "--no-check")
+    assert r.exit_code == 0 and r.output.splitlines() == ["∂f/∂x = A", "∂f/∂y = B"]
+    r = run("jacobian", "A x + B y", "--wrt", "x", "--wrt", "y", "--no-check", "--format", "json")
+    assert [(d["wrt"], d["result"]) for d in json.loads(r.output)] == [("x", "A"), ("y", "B")]
+
+
+def test_a_repeated_wrt_is_refused_where_one_variable_is_taken():
+    r = run("hessian", "x^T A y", "--wrt", "x", "--wrt", "y")
+    assert r.exit_code == 2 and "given 2 times (x, y)" in r.output and "--wrt x --wrt2 y" in r.output
+    r = run("codegen", "||tanh(W x + b) - y||^2", "--wrt", "W", "--wrt", "b")
+    assert r.exit_code == 2 and "run codegen once per variable" in r.output
+    for args in (["diff", "x^T A y"], ["taylor", "x^T A y"], ["newton", "x^T A y"],
+                 ["at", "x^T A y", "--values", '{"x": [1, 2], "y": [3, 4], "A": [[1, 0], [0, 1]]}'],
+                 ["directional", "x^T A y", "--along", "v"], ["implicit", "A x - y", "--solve-for", "x"]):
+        r = run(*args, "--wrt", "x", "--wrt=y")
+        assert r.exit_code == 2 and "given 2 times (x, y)" in r.output, (args, r.output)
+    r = run("directional", "x^T A x", "--wrt", "x", "--along", "u", "--along", "v")
+    assert r.exit_code == 2 and "--along" in r.output
+    assert run("hessian", "x^T A x", "--wrt", "x", "--wrt", "x", "--no-check").exit_code == 0    # the same twice

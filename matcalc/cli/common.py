@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..errors import ParseError
+from ..vocabulary import show_text as show
 
 LET_HELP = "Declare a variable, e.g. --let 'A: m x n' --let 'S: n x n spd' --let 'c: scalar'."
 FORMATS = ("text", "latex", "json")
@@ -27,32 +28,39 @@ def read_expr(expr):
 
 # ---- the command line's shape ---------------------------------------------------------------------
 class Command(click.Command):
-    """A command whose EXPR may start with '-' ("-1/2 log det S"), with options before or after it.
+    """A command whose EXPR may start with '-', and whose variables are never silently dropped.
 
-    click reads every token that starts with '-' as an option, so "-1/2 log det S" was "no such option
-    '-1'". A token met where EXPR is expected that is not one of the command's options is EXPR: it is
-    moved behind '--', where click reads it as the argument, and the options after it still count.
-    Long tokens ('--wrtt') stay options, so a mistyped option is still reported as one.
+    - click reads every token that starts with '-' as an option, so "-1/2 log det S" was "no such
+      option '-1'". A token met where EXPR is expected that is not one of the command's options is
+      EXPR: it is moved behind '--', where click reads it as the argument, and the options after it
+      still count. Long tokens ('--wrtt') stay options, so a mistyped option is still reported as one.
+    - click keeps the last value of a repeated option. For an option that names a variable or a file
+      (ONCE) that silently drops one: given twice with different values it is refused (exit 2), with
+      the command's hint (REPEATED) when there is one.
     """
 
     def parse_args(self, ctx, args):
-        return super().parse_args(ctx, self._expression_behind_dashes(ctx, list(args)))
+        return super().parse_args(ctx, self._read(ctx, list(args)))
 
-    def _expression_behind_dashes(self, ctx, args):
-        takes_value = {name: not (p.is_flag or p.count) for p in self.get_params(ctx)
-                       if isinstance(p, click.Option) for name in p.opts + p.secondary_opts}
-        out, expression, positional, i = [], None, 0, 0
+    def _read(self, ctx, args):
+        options = {name: p for p in self.get_params(ctx) if isinstance(p, click.Option)
+                   for name in p.opts + p.secondary_opts}
+        out, expression, positional, given, i = [], None, 0, {}, 0
         while i < len(args):
             tok = args[i]
             if tok == "--":
                 out.extend(args[i:])
                 break
             name = tok.split("=", 1)[0] if tok.startswith("--") else tok
-            if name in takes_value:
+            param = options.get(name)
+            if param is not None:
                 out.append(tok)
-                if takes_value[name] and "=" not in tok and i + 1 < len(args):
-                    out.append(args[i + 1])
-                    i += 1
+                if not (param.is_flag or param.count):
+                    value = tok.split("=", 1)[1] if "=" in tok else args[i + 1] if i + 1 < len(args) else None
+                    given.setdefault(param, []).append(value)
+                    if "=" not in tok and i + 1 < len(args):
+                        out.append(args[i + 1])
+                        i += 1
             elif tok.startswith("-") and not tok.startswith("--") and tok != "-" and not positional \
                     and expression is None:
                 expression = tok
@@ -60,12 +68,30 @@ class Command(click.Command):
                 positional += not tok.startswith("-") or tok == "-"
                 out.append(tok)
             i += 1
+        self._refuse_repeats(ctx, given)
         if expression is not None and "--" in out:
             k = out.index("--") + 1
             out[k:k] = [expression]
         elif expression is not None:
             out += ["--", expression]
         return out
+
+    def _refuse_repeats(self, ctx, given):
+        for param, values in given.items():
+            distinct = list(dict.fromkeys(values))
+            if param.name in ONCE and not param.multiple and len(distinct) > 1:
+                hint = REPEATED.get((self.name, param.name), f"{self.name} takes one {param.opts[0]}")
+                shown = ", ".join(show(v) for v in distinct)
+                raise click.BadParameter(f"given {len(distinct)} times ({shown}); {hint}", ctx=ctx, param=param)
+
+
+#: Options that name one variable or one file: a second, different value would silently replace the first.
+ONCE = {"wrt", "wrt2", "along", "times", "solve_for", "direction", "eta_name", "values"}
+REPEATED = {
+    ("hessian", "wrt"): "hessian takes one --wrt; for the mixed second derivative ∂²f/∂x∂y write --wrt x --wrt2 y",
+    ("codegen", "wrt"): "codegen takes one --wrt: one function returning the gradients of several variables "
+                        "is not supported yet; run codegen once per variable",
+}
 
 
 # ---- options ------------------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def _symbols(kind, name, name2=None):
 
 @click.command(cls=Command)
 @click.argument("expr")
-@click.option("--wrt", required=True, help="The variable to differentiate by.")
+@click.option("--wrt", required=True, multiple=True,
+              help="The variable to differentiate by; repeat it for several Jacobians in one run.")
 @click.option("--steps", is_flag=True, help="Show the derivation step by step.")
 @derivative_options
 def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
@@ -85,13 +86,19 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
       matcalc jacobian "softmax(x)" --wrt x
       matcalc jacobian "A X B" --wrt X
     """
-    from ..api import jacobian as api_jacobian
-    result = api_jacobian(read_expr(expr), wrt, where=list(lets), check=not no_check, seed=seed, layout=layout)
-    if steps:
-        show_steps(result, fmt, standalone)
-    on_vec = not (result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1)
-    emit(result, fmt, _symbols("vec jacobian" if on_vec else "jacobian", result.wrt.name), standalone=standalone,
-         steps=steps)
+    from .. import api
+    f, named = api._parse(read_expr(expr), list(lets))
+    results = [api.jacobian(f, api.find_var(f, name, named), check=not no_check, seed=seed, layout=layout)
+               for name in dict.fromkeys(wrt)]
+    several = len(results) > 1
+    if fmt == "json" and several:
+        echo_json([payload(r) for r in results])
+    for result in results:
+        if steps:
+            show_steps(result, fmt, standalone)
+        on_vec = not (result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1)
+        emit(result, fmt, _symbols("vec jacobian" if on_vec else "jacobian", result.wrt.name), quiet_json=several,
+             standalone=standalone, steps=steps)
 
 
 @click.command(cls=Command)
