@@ -184,3 +184,14 @@ def test_a_repeated_wrt_is_refused_where_one_variable_is_taken():
     r = run("directional", "x^T A x", "--wrt", "x", "--along", "u", "--along", "v")
     assert r.exit_code == 2 and "--along" in r.output
     assert run("hessian", "x^T A x", "--wrt", "x", "--wrt", "x", "--no-check").exit_code == 0    # the same twice
+
+
+# ---- declarations as people type them (issue 13) ---------------------------------------------------
+def test_a_shape_written_without_spaces_is_a_matrix():
+    r = run("parse", "A x", "--let", "A: nxn spd")
+    assert r.exit_code == 0 and "  A: matrix n x n spd" in r.output.splitlines()
+    import matcalc
+    assert matcalc.parse("A", {"A": "3x4"}).shape == (3, 4)
+    assert matcalc.parse("A", {"A": "mXn"}).shape == ("m", "n")
+    assert matcalc.parse("A", {"A": "n_1xn_2"}).shape == ("n_1", "n_2")
+    assert matcalc.parse("a", {"a": "next"}).shape == ("next", 1)        # a word is still a vector's length

@@ -8,6 +8,8 @@ PROPERTIES = ("symmetric", "spd", "diagonal", "positive")
 ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
             "properties: symmetric, spd, diagonal, positive (e.g. 'n x n spd', 'scalar positive')")
 _DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
+# 'nxn', '3x4', 'n_1xn_2': a shape written without spaces (each side a number or one letter with digits)
+_GLUED = re.compile(r"^([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)[xX]([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)$")
 
 
 class Declaration:
@@ -46,6 +48,7 @@ def parse_declaration(name, spec):
     if spec.strip().startswith("function"):
         return _function(name, spec)
     words = spec.replace("×", " x ").replace("*", " x ").replace(",", " ").split()
+    words = [w for word in words for w in (_GLUED.sub(r"\1 x \2", word).split())]
     props = []
     while words and words[-1].lower() in PROPERTIES:
         props.append(words.pop().lower())
