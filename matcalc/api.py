@@ -15,7 +15,7 @@ DIAGONAL_NOTE = "{name} is diagonal: the result is the gradient on diagonal matr
 def find_var(expr, wrt, named=None):
     """The variable called `wrt`; `named` holds variables of the text that simplified away (x + 0 y)."""
     from .vocabulary import NAME as _NAME
-    from .vocabulary import show_text
+    from .vocabulary import plain_name, show_text, spelling
     if isinstance(wrt, E.Var):
         return wrt
     if not isinstance(wrt, str):
@@ -25,6 +25,11 @@ def find_var(expr, wrt, named=None):
             return v
     if named and wrt in named:
         return named[wrt]
+    known = [v for v in expr.free if isinstance(v, E.Var)] + list((named or {}).values())
+    same = next((v for v in known if spelling(v.name) == spelling(wrt)), None)     # σ, sigma, \sigma
+    if same is not None:
+        return same
+    wrt = plain_name(wrt)
     names = sorted(v.name for v in expr.free if isinstance(v, E.Var))
     if not _NAME.match(wrt):
         raise DiffError(f"can only differentiate with respect to a variable name, not '{show_text(wrt)}'"
@@ -497,14 +502,15 @@ def hvp(expr, wrt, v, *, where=None, check=True, seed=None):
 def _direction_var(f, var, name):
     if isinstance(name, E.Var):
         return name
-    existing = [v for v in f.free if isinstance(v, E.Var) and v.name == name]
+    from .vocabulary import NAME, plain_name, show_text, spelling
+    existing = [v for v in f.free if isinstance(v, E.Var) and spelling(v.name) == spelling(name)]
     if existing:
         if existing[0].shape != var.shape:
             raise DiffError(f"the direction {name} must have the shape of {var.name}")
         return existing[0]
-    from .vocabulary import NAME as _NAME
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise DiffError(f"the direction must be a variable name, not '{name}'")
+    name = plain_name(name)
+    if not isinstance(name, str) or not NAME.match(name):
+        raise DiffError(f"the direction must be a variable name, not '{show_text(name)}'")
     return E.Var(name, var.shape, frozenset())
 
 

@@ -60,3 +60,32 @@ def lookalike(text):
             return i, (f"'{ch}' is U+{ord(ch):04X} ({unicodedata.name(ch).lower()}), which looks like the Latin "
                        f"'{latin}': type the Latin letter, or spell the Greek one ({spelled})")
     return None
+
+
+# ---- one name, several spellings: σ, sigma and \sigma are one name ---------------------------------
+_LETTERS = [g for g in GREEK if not g.startswith("var")]       # in Unicode order: α … ω
+# α…ρ are U+03B1…U+03C1, σ…ω U+03C3…U+03C9 (U+03C2 is the final ς); the capitals likewise from U+0391
+_SPELLED = {chr(base + i + (i >= 17)): (word.capitalize() if base == 0x391 else word)
+            for base in (0x3B1, 0x391) for i, word in enumerate(_LETTERS)}
+
+
+def spelling(name):
+    """The one spelling of a name that can be written several ways: σ, sigma and \\sigma are 'sigma',
+    Σ, Sigma and \\Sigma are 'Sigma', σ_{1} is 'sigma_1'. Two names are the same name when their
+    spellings are equal."""
+    if not isinstance(name, str) or name.isascii() and "_{" not in name and not name.startswith("\\"):
+        return name
+    name = re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", name[1:] if name.startswith("\\") else name)
+    return "".join(_SPELLED.get(ch, ch) for ch in name)
+
+
+def has_spellings(name):
+    """Whether the name can be written another way (a Greek letter, spelled or not)."""
+    return re.match(r"[A-Za-z]*", spelling(name)).group() in GREEK_NAMES
+
+
+def plain_name(name):
+    """A Greek name as given in --let, where= or --wrt, without its LaTeX backslash: '\\Sigma' → 'Sigma'."""
+    if isinstance(name, str) and name.startswith("\\") and re.match(r"[A-Za-z]*", name[1:]).group() in GREEK_NAMES:
+        return name[1:]
+    return name

@@ -195,3 +195,30 @@ def test_a_shape_written_without_spaces_is_a_matrix():
     assert matcalc.parse("A", {"A": "mXn"}).shape == ("m", "n")
     assert matcalc.parse("A", {"A": "n_1xn_2"}).shape == ("n_1", "n_2")
     assert matcalc.parse("a", {"a": "next"}).shape == ("next", 1)        # a word is still a vector's length
+
+
+# ---- one name in every spelling: sigma, σ, \sigma (issue 13) ----------------------------------------
+def test_a_declaration_applies_to_the_name_in_any_spelling():
+    import matcalc
+    r = run("parse", r"x^T \Sigma x", "--let", "Σ: n x n spd")
+    assert r.exit_code == 0 and "  Sigma: matrix n x n spd" in r.output.splitlines()
+    assert matcalc.parse("x^T Σ x", {r"\Sigma": "n x n spd"}).variables["Σ"] == "matrix n x n spd"
+    assert matcalc.parse(r"\sigma x^T x", {"sigma": "scalar positive"}).variables["σ"] == "scalar positive"
+    r = run("parse", "x", "--let", "Σ: n x n", "--let", "Sigma: n x n")
+    assert r.exit_code == 2 and "'Σ' and 'Sigma' are the same name (Sigma), declared twice" in r.output
+
+
+def test_the_text_writes_one_name_however_it_spells_it():
+    import matcalc
+    e = matcalc.parse("x^T Σ x + tr(Sigma)")
+    assert str(e) == "x^T Σ x + tr(Σ)" and set(e.variables) == {"x", "Σ"}
+
+
+def test_wrt_finds_the_variable_in_any_spelling():
+    for wrt in ("sigma", "σ", r"\sigma"):
+        r = run("grad", r"\sigma x^T x", "--wrt", wrt, "--no-check")
+        assert r.exit_code == 0 and r.output == "∂f/∂σ = x^T x\n", (wrt, r.output)
+    r = run("hessian", "x^T A x + ν^T x", "--wrt", "x", "--times", r"\nu", "--no-check")
+    assert r.exit_code == 0 and r.output.startswith("H ν = ")
+    r = run("at", "1/2 σ x^T x", "--wrt", "x", "--values", '{"x": [1, 2], "sigma": 2}', "--no-check")
+    assert r.exit_code == 0 and "f = 5" in r.output and "ignored" not in r.output

@@ -6,7 +6,7 @@ A matrix variable's Hessian acts on vec(X) (column-major), so `at` reports the H
 """
 from ..api import _parse, find_var
 from ..errors import DiffError, MatcalcError
-from ..vocabulary import show_text
+from ..vocabulary import show_text, spelling
 
 #: Defaults of `at`: the point is critical when ‖∇f(x)‖ ≤ GRAD_TOL (Frobenius norm, absolute), and
 #: an eigenvalue λ of the Hessian counts as zero when |λ| ≤ EIG_TOL · max(1, ρ(H)).
@@ -107,6 +107,18 @@ def _refuse_large(path, size):
     if size > MAX_VALUES_BYTES:
         raise ValuesError(f"{show_text(path)} unpacks to {size / 2 ** 20:,.0f} MiB; values files are limited to "
                           f"{MAX_VALUES_BYTES // 2 ** 20} MiB (the point to evaluate at, not a data set)")
+
+
+def _spelled_as(arrays, variables):
+    """The values keyed by the variables' own spellings: {"sigma": 2} is the value of σ."""
+    names = {spelling(v.name): v.name for v in variables}
+    out, given = {}, {}
+    for key, a in arrays.items():
+        name = names.get(spelling(key), key)
+        if name in out:
+            raise ValuesError(f"'{given[name]}' and '{key}' are the same name, given twice")
+        out[name], given[name] = a, key
+    return out
 
 
 def _bind(variables, arrays):
@@ -269,7 +281,7 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
     """
     import numpy as np
     from .. import api
-    from ..sampling import finite, variables, vec
+    from ..sampling import finite, variables as variables_of, vec
     from ..numeric import evaluate
     f, named = _parse(expr, where)
     var = find_var(f, wrt, named)
@@ -278,8 +290,9 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
         raise DiffError(f"classifying a point needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
     g = api.grad(f, var, check=False, seed=seed)
     H = api.hessian(f, var, check=False, seed=seed)
-    variables = variables([f, g.expr, H.expr, var])
-    arrays = load_values(values, names={v.name for v in variables})     # an .npz member not needed is not read
+    variables = variables_of([f, g.expr, H.expr, var])
+    wanted = {v.name for v in variables} | {spelling(v.name) for v in variables}   # an unneeded .npz member is not read
+    arrays = _spelled_as(load_values(values, names=wanted), variables)
     env, sizes = _bind(variables, arrays)
     notes = api.parse_notes()
     extra = sorted(set(arrays) - {v.name for v in variables})

@@ -5,6 +5,7 @@ Each is a thin layer over matcalc.api; the API (and NumPy) load inside the comma
 """
 import click
 
+from ..printers.latex import latex_name
 from .common import (Command, check_options, derivative_options, echo_json, emit, format_option, let_option,
                      payload, read_expr, show_steps)
 
@@ -52,10 +53,11 @@ def grad(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
     results = api_grad(read_expr(expr), list(wrt), where=list(lets), check=not no_check, seed=seed, layout=layout)
     if fmt == "json" and len(wrt) > 1:
         echo_json([payload(r) for r in results.values()])
-    for name, result in results.items():
+    for result in results.values():
         if steps:
             show_steps(result, fmt, standalone)
-        emit(result, fmt, _symbols("gradient", name), quiet_json=len(wrt) > 1, standalone=standalone, steps=steps)
+        emit(result, fmt, _symbols("gradient", result.wrt.name), quiet_json=len(wrt) > 1, standalone=standalone,
+             steps=steps)
 
 
 def _symbols(kind, name, name2=None):
@@ -121,12 +123,14 @@ def hessian(expr, wrt, wrt2, times, steps, lets, no_check, seed, fmt, standalone
     text = read_expr(expr)
     if times is not None:
         result = api.hvp(text, wrt, times, where=list(lets), check=not no_check, seed=seed)
-        emit(result, fmt, (f"H {times}", f"H {times}"), standalone=standalone)
+        v = result.along.name
+        emit(result, fmt, (f"H {v}", f"H {latex_name(v)}"), standalone=standalone)
         return
     result = api.hessian(text, wrt, where=list(lets), wrt2=wrt2, check=not no_check, seed=seed)
     if steps:
         show_steps(result, fmt, standalone)
-    emit(result, fmt, _symbols("hessian", wrt, wrt2), standalone=standalone, steps=steps)
+    emit(result, fmt, _symbols("hessian", result.first.name, result.wrt.name if wrt2 is not None else None),
+         standalone=standalone, steps=steps)
 
 
 @click.command(cls=Command)
@@ -191,7 +195,8 @@ def directional(expr, wrt, along, lets, no_check, seed, fmt, standalone, layout)
     """The directional derivative ∇f(x)ᵀ v of a scalar EXPR, in closed form."""
     from ..api import directional as api_directional
     result = api_directional(read_expr(expr), wrt, along, where=list(lets), check=not no_check, seed=seed)
-    emit(result, fmt, (f"D_{along} f", rf"D_{{{along}}} f"), standalone=standalone)
+    v = result.along.name
+    emit(result, fmt, (f"D_{v} f", rf"D_{{{latex_name(v)}}} f"), standalone=standalone)
 
 
 COMMANDS = (parse, grad, jacobian, hessian, diff, codegen, directional)

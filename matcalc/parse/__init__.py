@@ -11,7 +11,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import DeclarationError, LimitError, MatcalcError
 from .build import Builder
-from .declarations import parse_declarations
+from .declarations import parse_declarations, spelled_as_in
 from .definitions import split as split_definitions
 from .dims import name_dims, rebuild, resolver
 from .kinds import Kinds
@@ -46,6 +46,7 @@ def parse_full(text, where=None, latex=None):
         from .latex import to_plain
         prescan(text)
         text, translation = to_plain(text)
+    decls = spelled_as_in(decls, text)
     statements = split_definitions(text)
     defined = statements[1] if statements else {}
     for name, s in defined.items():

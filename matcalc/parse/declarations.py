@@ -2,7 +2,7 @@
 import re
 
 from ..errors import DeclarationError
-from ..vocabulary import FUNCTIONS, NAME, lookalike, show_text
+from ..vocabulary import FUNCTIONS, NAME, has_spellings, lookalike, plain_name, show_text, spelling
 
 PROPERTIES = ("symmetric", "spd", "diagonal", "positive")
 ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
@@ -10,6 +10,23 @@ ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), opti
 _DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
 # 'nxn', '3x4', 'n_1xn_2': a shape written without spaces (each side a number or one letter with digits)
 _GLUED = re.compile(r"^([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)[xX]([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)$")
+
+
+# a name in the (plain) text: a letter, letters and digits, an optional subscript
+_TEXT_NAME = re.compile(r"(?<![A-Za-z0-9_\u0391-\u03A9\u03B1-\u03C9])[A-Za-z\u0391-\u03A9\u03B1-\u03C9]"
+                        r"[A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(?:_\{?[A-Za-z0-9]+\}?)?")
+
+
+def spelled_as_in(decls, text):
+    """The declarations keyed by the spelling the (plain) text uses: --let 'Σ: n x n' declares the
+    text's \\Sigma, which reads as Sigma. The first spelling in the text is the one the lexer keeps."""
+    if not any(has_spellings(name) for name in decls) or not isinstance(text, str) or len(text) > 100_000:
+        return decls            # nothing to match (and the parser refuses texts over 100,000 characters)
+    first = {}
+    for m in _TEXT_NAME.finditer(text):
+        first.setdefault(spelling(m.group()), re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", m.group()))
+    return {name if name in first.values() else first.get(spelling(name), name): decl
+            for name, decl in decls.items()}
 
 
 class Declaration:
@@ -98,7 +115,14 @@ def parse_declarations(where):
         where = dict(pairs)
     if not isinstance(where, dict):
         raise DeclarationError(f"where= must be a dict of name → declaration, got {type(where).__name__}")
-    return {name: parse_declaration(name, spec) for name, spec in where.items()}
+    out = {}
+    for name, spec in where.items():
+        decl = parse_declaration(plain_name(name), spec)
+        same = next((n for n in out if spelling(n) == spelling(decl.name)), None)
+        if same is not None:
+            raise DeclarationError(f"'{same}' and '{name}' are the same name ({spelling(name)}), declared twice")
+        out[decl.name] = decl
+    return out
 
 
 def _split_let(item):

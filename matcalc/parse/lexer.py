@@ -10,7 +10,8 @@ import unicodedata
 from contextvars import ContextVar
 
 from ..errors import LimitError, ParseError
-from ..vocabulary import APPLICATIONS, FUNCTION_LETTERS, FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES, lookalike
+from ..vocabulary import (APPLICATIONS, FUNCTION_LETTERS, FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES, lookalike,
+                          spelling)
 
 MAX_INPUT = 100_000   # characters
 MAX_DEPTH = 64        # nesting of brackets and bars
@@ -35,6 +36,7 @@ class PostLex:
     def process(self, stream):
         from lark import Token
         declared = declared_names.get() | whole_names.get()
+        spelled = {}        # spelling → the first way the text writes it: Σ and Sigma are one name
         stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
         tokens = list(stream)
         for i, tok in enumerate(tokens):
@@ -94,8 +96,9 @@ class PostLex:
                 offset = 0
                 for k, part in enumerate(parts):
                     width = len(part) if k < len(parts) - 1 else tok.end_pos - tok.start_pos - offset
-                    yield Token("NAME", part, tok.start_pos + offset, tok.line, tok.column + offset,
-                                tok.end_line, tok.column + offset + width, tok.start_pos + offset + width)
+                    yield Token("NAME", spelled.setdefault(spelling(part), part), tok.start_pos + offset, tok.line,
+                                tok.column + offset, tok.end_line, tok.column + offset + width,
+                                tok.start_pos + offset + width)
                     offset += len(part)
                 tok = Token("NAME", parts[-1])
             else:
