@@ -9,14 +9,17 @@ import sys
 import click
 
 from ..errors import LimitError, MatcalcError
+from ..vocabulary import show_text
 from . import analysis, derivatives
+from .common import echo
 
 
 def fail(err):
+    """The input line with a caret, then one line of message (user text in it sanitised), exit 2."""
     caret = err.caret()
     if caret:
-        click.echo(caret, err=True)
-    click.echo(f"error: {err.kind}: {err}", err=True)
+        echo(caret, err=True)
+    echo(show_text(f"error: {err.kind}: {err}"), err=True)
     sys.exit(2)
 
 

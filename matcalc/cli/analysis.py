@@ -5,8 +5,8 @@ Nothing heavy is imported here: the analysis package (and NumPy) load inside eac
 """
 import click
 
-from .common import (Command, analysis_options, echo_json, echo_text, emit, finish, notes_json, parse_notes,
-                     read_expr)
+from .common import (Command, analysis_options, echo, echo_json, echo_text, emit, finish, notes_json,
+                     parse_notes, read_expr)
 
 
 @click.command(cls=Command)
@@ -35,7 +35,7 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
                    "direction": t.direction.name, "terms": [str(x) for x in t.terms],
                    "conditions": t.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
-        click.echo(t.equation(latex=True))
+        echo(t.equation(latex=True))
     else:
         echo_text(t.equation(), t.conditions, report, notes=parse_notes())
     finish(report)
@@ -67,8 +67,8 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
                    "conditions": s.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
         n, g = s.labels(latex=True)
-        click.echo(f"{n} = {s.newton.latex()}")
-        click.echo(f"{g} = {s.gradient_step.latex()}")
+        echo(f"{n} = {s.newton.latex()}")
+        echo(f"{g} = {s.gradient_step.latex()}")
     else:
         echo_text(str(s), s.conditions, report, notes=parse_notes())
     finish(report)
@@ -102,7 +102,7 @@ def at(expr, wrt, values, tol, eig_tol, eta, lets, no_check, seed, fmt):
     if fmt == "json":
         echo_json(point.as_dict())
     else:
-        click.echo(point.text())
+        echo(point.text())
     for report in point.checks or ():
         finish(report)
 

@@ -5,6 +5,7 @@ the group in __init__.py). An inconclusive check prints a warning and exits 0.
 """
 import json
 import sys
+import unicodedata
 
 import click
 
@@ -143,10 +144,10 @@ def show_steps(result, fmt, standalone=False):
     if fmt == "latex" and standalone:
         return
     if fmt == "latex":
-        click.echo(result.steps_latex())
+        echo(result.steps_latex())
     elif fmt == "text":
-        click.echo(result.steps_text())
-        click.echo()
+        echo(result.steps_text())
+        echo()
 
 
 def payload(result):
@@ -171,21 +172,47 @@ def notes_json():
     return {"notes": notes} if notes else {}
 
 
+def clean(text):
+    """Text on its way to the terminal, through the one sanitiser (vocabulary.show_text): control and
+    invisible characters become code points (<U+001B>), so no user text (a --let, --along or --values
+    path, a JSON key) can move the cursor, recolour or retitle the terminal. Line breaks are kept."""
+    text = str(text)
+    if text.isprintable():
+        return text
+    return "\n".join(line if line.isprintable() else show(line) for line in text.split("\n"))
+
+
+def echo(text="", err=False, nl=True):
+    """Print on standard output (or error), sanitised: every line the command line prints goes here."""
+    click.echo(clean(text), err=err, nl=nl)
+
+
+def as_json(data):
+    """JSON whose strings hold no raw control or invisible character: JSON escapes C0 controls itself,
+    and the others (C1 controls such as the one-byte CSI U+009B, bidirectional overrides) are written
+    as \\uXXXX escapes, so the data parse back unchanged."""
+    text = json.dumps(data, ensure_ascii=False)
+    if text.isprintable():
+        return text
+    return "".join(json.dumps(ch)[1:-1] if unicodedata.category(ch)[0] == "C" or not ch.isprintable() and ch != " "
+                   else ch for ch in text)
+
+
 def echo_json(data):
-    click.echo(json.dumps(data, ensure_ascii=False))
+    click.echo(as_json(data))
 
 
 def echo_text(body, conditions, report, notes=(), extra=()):
     """The text format: the result, its conditions, notes and extra lines, the check's report."""
-    click.echo(body)
+    echo(body)
     for c in conditions:
-        click.echo(f"  where {c}")
+        echo(f"  where {c}")
     for n in notes:
-        click.echo(f"  note: {n}")
+        echo(f"  note: {n}")
     for line in extra:
-        click.echo(f"  {line}")
+        echo(f"  {line}")
     if report is not None:
-        click.echo(f"  {report}")
+        echo(f"  {report}")
 
 
 def finish(report, what="result"):
@@ -193,11 +220,11 @@ def finish(report, what="result"):
     if report is None:
         return
     if report.status == "failed":
-        click.echo(f"error: the {what} FAILED the numerical check: {report}. This is a bug in matcalc; please "
+        echo(f"error: the {what} FAILED the numerical check: {report}. This is a bug in matcalc; please "
                    "report it with the command line.", err=True)
         sys.exit(1)
     if report.status == "inconclusive":
-        click.echo(f"warning: {report}", err=True)
+        echo(f"warning: {report}", err=True)
 
 
 def emit(result, fmt, symbol, quiet_json=False, standalone=False, steps=False):
@@ -205,12 +232,12 @@ def emit(result, fmt, symbol, quiet_json=False, standalone=False, steps=False):
     report = result.report
     if fmt == "latex" and standalone:
         parts = ([result.steps_latex()] if steps else []) + [f"{symbol[1]} = {result.pretty(latex=True)}"]
-        click.echo(latex_document(parts))
+        echo(latex_document(parts))
     elif fmt == "json":
         if not quiet_json:
             echo_json(payload(result))
     elif fmt == "latex":
-        click.echo(f"{symbol[1]} = {result.pretty(latex=True)}")
+        echo(f"{symbol[1]} = {result.pretty(latex=True)}")
     else:
         echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
                   extra=[result.layout_note] if result.layout != "mixed" else ())
