@@ -49,3 +49,34 @@ def test_escaped_user_text_is_shown_as_code_points():
     r = run("at", SEED, "--wrt", "x", "--values", json.dumps({"x": [1, 1], C1: 1}), "--no-check", "--format", "json")
     assert r.exit_code == 0 and "\\u009b" in r.stdout
     assert "ignored values for \x9b31m" in json.loads(r.stdout)["notes"][0]      # the JSON itself is unchanged
+
+
+def test_click_s_own_messages_are_sanitised_too():
+    r = run("grad", "x^T x", "--wrt", "x", f"extra{ESC}")
+    assert r.exit_code == 2 and not raw_escapes(r) and "unexpected extra argument" in r.output
+
+
+# ---- --format json: errors as a JSON object on standard output, same exit code --------------------
+@pytest.mark.parametrize("args, kind", [
+    (["grad", "x + * y", "--wrt", "x"], "syntax error"),
+    (["grad", "A x", "--wrt", "x"], "cannot differentiate"),
+    (["parse", "x", "--let", "x: m by n"], "declaration error"),
+    (["at", SEED, "--wrt", "x", "--values", "{bad"], "values error"),
+    (["hessian", "x^T A y", "--wrt", "x", "--wrt", "y"], "usage error"),
+    (["grad", "x^T x", "--wrt", "x", "--seed", "-1"], "usage error"),
+])
+def test_json_errors_are_a_json_object_on_standard_output(args, kind):
+    text = run(*args)
+    r = run(*args, "--format", "json")
+    assert r.exit_code == text.exit_code == 2
+    error = json.loads(r.stdout)["error"]
+    assert error["kind"] == kind and error["message"]
+    assert "Traceback" not in r.output
+    r = run(*args[:1], "--format=json", *args[1:])
+    assert json.loads(r.stdout)["error"]["kind"] == kind
+
+
+def test_a_json_syntax_error_points_at_the_column():
+    r = run("parse", "x + * y", "--format", "json")
+    error = json.loads(r.stdout)["error"]
+    assert error["column"] == 5 and error["caret"] == "x + * y\n    ^"

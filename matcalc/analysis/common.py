@@ -15,12 +15,12 @@ def fresh_name(f, candidates):
 
 def new_variable(f, name, shape, props, what):
     """A new variable `name` of the given shape, refusing a name the expression already uses."""
-    from ..vocabulary import NAME as _NAME, plain_name, spelling
+    from ..vocabulary import NAME as _NAME, plain_name, show_text, spelling
     if isinstance(name, E.Var):
         return name
     name = plain_name(name)
     if not isinstance(name, str) or not _NAME.match(name):
-        raise DiffError(f"the {what} must be a variable name, not '{name}'")
+        raise DiffError(f"the {what} must be a variable name, not '{show_text(name)}'")
     if any(isinstance(v, E.Var) and spelling(v.name) == spelling(name) for v in f.free):
         raise DiffError(f"'{name}' is already a variable of the expression; choose another name for the {what}")
     return E.Var(name, shape, frozenset(props))
