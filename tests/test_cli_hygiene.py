@@ -80,3 +80,19 @@ def test_a_json_syntax_error_points_at_the_column():
     r = run("parse", "x + * y", "--format", "json")
     error = json.loads(r.stdout)["error"]
     assert error["column"] == 5 and error["caret"] == "x + * y\n    ^"
+
+
+# ---- tolerances and step sizes are numbers -----------------------------------------------------------
+@pytest.mark.parametrize("option, value", [("--tol", "nan"), ("--tol", "-1e-3"), ("--eig-tol", "-inf"),
+                                           ("--eig-tol", "inf"), ("--eta", "nan"), ("--eta", "0"), ("--eta", "-0.1")])
+def test_at_refuses_a_tolerance_or_step_that_is_not_a_number_in_range(option, value):
+    r = run("at", SEED, "--wrt", "x", "--values", '{"x": [1, 1]}', option, value, "--no-check")
+    assert r.exit_code == 2 and option in r.output and "Traceback" not in r.output, r.output
+
+
+def test_the_api_refuses_them_too():
+    import matcalc.analysis as A
+    from matcalc.errors import MatcalcError
+    for kw in ({"tol": float("nan")}, {"eig_tol": -float("inf")}, {"eta": float("inf")}, {"tol": -1.0}):
+        with pytest.raises(MatcalcError, match="finite"):
+            A.at(SEED, "x", {"x": [1, 1]}, check=False, **kw)

@@ -283,6 +283,10 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
     from .. import api
     from ..sampling import finite, variables as variables_of, vec
     from ..numeric import evaluate
+    for what, x, positive in (("tol", tol, False), ("eig_tol", eig_tol, False), ("eta", eta, True)):
+        if x is not None and not (isinstance(x, (int, float, np.floating, np.integer)) and np.isfinite(x)
+                                  and (x > 0 if positive else x >= 0)):
+            raise ValuesError(f"{what} must be a finite number {'> 0' if positive else '≥ 0'}, not {x!r}")
     f, named = _parse(expr, where)
     var = find_var(f, wrt, named)
     if not f.is_scalar:

@@ -5,7 +5,7 @@ Nothing heavy is imported here: the analysis package (and NumPy) load inside eac
 """
 import click
 
-from .common import (Command, analysis_options, echo, echo_json, echo_text, emit, finish, notes_json,
+from .common import (Command, Finite, analysis_options, echo, echo_json, echo_text, emit, finish, notes_json,
                      parse_notes, read_expr)
 
 
@@ -79,9 +79,11 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
 @click.option("--wrt", required=True, help="The variable of the point.")
 @click.option("--values", required=True,
               help="The point and every other variable: a .json or .npz file, or JSON text like '{\"x\": [1, 1]}'.")
-@click.option("--tol", type=float, default=None, help="Critical when ‖∇f‖ ≤ tol (default 1e-8).")
-@click.option("--eig-tol", type=float, default=None, help="|λ| ≤ eig-tol · max(1, ρ(H)) counts as zero (default 1e-8).")
-@click.option("--eta", type=float, default=None, help="Step size of the gradient step shown (default 1/ρ(H)).")
+@click.option("--tol", type=Finite(), default=None, help="Critical when ‖∇f‖ ≤ tol (default 1e-8).")
+@click.option("--eig-tol", type=Finite(), default=None,
+              help="|λ| ≤ eig-tol · max(1, ρ(H)) counts as zero (default 1e-8).")
+@click.option("--eta", type=Finite(positive=True), default=None,
+              help="Step size of the gradient step shown (default 1/ρ(H)).")
 @analysis_options(formats=("text", "json"), no_check_help="Skip the numerical check.")
 def at(expr, wrt, values, tol, eig_tol, eta, lets, no_check, seed, fmt):
     """Evaluate f, ∇f and the Hessian of a scalar EXPR at a point and classify it.

@@ -113,6 +113,26 @@ def format_option(formats=FORMATS):
     return click.option("--format", "fmt", type=click.Choice(list(formats)), default="text", show_default=True)
 
 
+class Finite(click.ParamType):
+    """A finite number ≥ 0 (or > 0): a tolerance or a step size. click's FloatRange lets nan through
+    (every comparison with nan is false) and inf with no upper bound."""
+
+    name = "number"
+
+    def __init__(self, positive=False):
+        self.positive = positive
+
+    def convert(self, value, param, ctx):
+        import math
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{show(value)!r} is not a number", param, ctx)
+        if not math.isfinite(x) or x < 0 or self.positive and x == 0:
+            self.fail(f"{show(value)} is not a finite number {'> 0' if self.positive else '≥ 0'}", param, ctx)
+        return x
+
+
 def analysis_options(formats=FORMATS, **check):
     """--let, --no-check, --seed and --format."""
     def decorate(f):
