@@ -96,3 +96,30 @@ def test_the_api_refuses_them_too():
     for kw in ({"tol": float("nan")}, {"eig_tol": -float("inf")}, {"eta": float("inf")}, {"tol": -1.0}):
         with pytest.raises(MatcalcError, match="finite"):
             A.at(SEED, "x", {"x": [1, 1]}, check=False, **kw)
+
+
+# ---- what is read: a byte-order mark is skipped, JSON's own limits are JSON's --------------------------
+def test_a_byte_order_mark_on_standard_input_is_skipped():
+    r = run("grad", "-", "--wrt", "x", "--no-check", input="\ufeffx^T x\n".encode("utf-8"))
+    assert r.exit_code == 0 and r.stdout == "∂f/∂x = 2 x\n", r.output
+
+
+def test_a_byte_order_mark_in_values_is_skipped(tmp_path):
+    path = tmp_path / "point.json"
+    path.write_text('\ufeff{"x": [1, 1]}', encoding="utf-8")
+    for values in (str(path), '\ufeff{"x": [1, 1]}'):
+        r = run("at", SEED, "--wrt", "x", "--values", values, "--no-check")
+        assert r.exit_code == 0 and "f = 5.5" in r.stdout, r.output
+
+
+def test_json_nested_too_deeply_is_a_message_about_the_json():
+    deep = '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    r = run("at", SEED, "--wrt", "x", "--values", deep)
+    assert r.exit_code == 2 and "values error" in r.stderr and "JSON" in r.stderr, r.output
+    assert "expression" not in r.stderr
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "1" + "0" * 400])
+def test_numbers_json_or_floats_cannot_hold_are_values_errors(value):
+    r = run("at", SEED, "--wrt", "x", "--values", '{"x": [1, ' + value + "]}")
+    assert r.exit_code == 2 and "values error" in r.stderr and "Traceback" not in r.output, r.output

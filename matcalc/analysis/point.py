@@ -27,20 +27,21 @@ def load_values(values, names=None):
     """name → array from a dict, a .json or .npz file, or JSON text ('{"x": [1, 1]}').
 
     With `names`, only those members of an .npz file are read. A file is refused before it is read
-    when it, or the arrays it unpacks to, would exceed MAX_VALUES_BYTES."""
+    when it, or the arrays it unpacks to, would exceed MAX_VALUES_BYTES. A byte-order mark
+    before JSON is skipped."""
     import json
     import os
     import numpy as np
     if isinstance(values, (str, os.PathLike)):
         text = os.fspath(values)
-        if isinstance(values, str) and text.lstrip().startswith("{"):
-            values = _json(json.loads, text, "the values")
+        if isinstance(values, str) and text.lstrip("\ufeff \t\r\n").startswith("{"):
+            values = _json(json.loads, text.lstrip("\ufeff"), "the values")
         elif text.lower().endswith(".npz"):
             values = _npz(text, names)
         elif text.lower().endswith(".json"):
             _refuse_large(text, os.path.getsize(text) if os.path.isfile(text) else 0)
             try:
-                with open(text, encoding="utf-8") as fh:
+                with open(text, encoding="utf-8-sig") as fh:
                     values = _json(json.load, fh, text)
             except OSError as e:
                 raise ValuesError(f"cannot read values from {show_text(text)}: {e.strerror or e}")
@@ -57,7 +58,7 @@ def load_values(values, names=None):
             continue
         try:
             a = np.asarray(value, dtype=float)
-        except (TypeError, ValueError, OverflowError):
+        except (TypeError, ValueError, OverflowError, RecursionError):
             raise ValuesError(f"the value of {show_text(name)} is not a number or a rectangular array of numbers "
                               "(in double precision)")
         if a.ndim > 2:

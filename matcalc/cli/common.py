@@ -22,7 +22,7 @@ def read_expr(expr):
         return expr
     data = sys.stdin.buffer.read()
     try:
-        return data.decode("utf-8").strip()
+        return data.decode("utf-8-sig").strip()        # a byte-order mark (Windows editors write one) is skipped
     except UnicodeDecodeError as e:
         raise ParseError(f"standard input is not valid UTF-8 (byte 0x{data[e.start]:02x} at offset {e.start})")
 
