@@ -222,3 +222,12 @@ def test_wrt_finds_the_variable_in_any_spelling():
     assert r.exit_code == 0 and r.output.startswith("H ν = ")
     r = run("at", "1/2 σ x^T x", "--wrt", "x", "--values", '{"x": [1, 2], "sigma": 2}', "--no-check")
     assert r.exit_code == 0 and "f = 5" in r.output and "ignored" not in r.output
+
+
+def test_several_results_in_latex_standalone_are_one_document():
+    r = run("grad", "x^T A y", "--wrt", "x", "--wrt", "y", "--format", "latex", "--standalone", "--steps",
+            "--no-check")
+    assert r.exit_code == 0 and r.output.count(r"\documentclass") == 1 and r.output.count(r"\end{document}") == 1
+    assert r"\frac{\partial f}{\partial x} = A y" in r.output and r"\frac{\partial f}{\partial y} = A^{\top} x" in r.output
+    r = run("jacobian", "A x + B y", "--wrt", "x", "--wrt", "y", "--format", "latex", "--standalone", "--no-check")
+    assert r.exit_code == 0 and r.output.count(r"\documentclass") == 1

@@ -247,18 +247,37 @@ def finish(report, what="result"):
         echo(f"warning: {report}", err=True)
 
 
-def emit(result, fmt, symbol, quiet_json=False, standalone=False, steps=False):
+def emit(result, fmt, symbol, standalone=False, steps=False):
     """Print a Result as `symbol = value` (symbol: a text and a LaTeX form), then finish on its check."""
     report = result.report
     if fmt == "latex" and standalone:
-        parts = ([result.steps_latex()] if steps else []) + [f"{symbol[1]} = {result.pretty(latex=True)}"]
-        echo(latex_document(parts))
+        echo(latex_document(_latex_parts(result, symbol, steps)))
     elif fmt == "json":
-        if not quiet_json:
-            echo_json(payload(result))
+        echo_json(payload(result))
     elif fmt == "latex":
         echo(f"{symbol[1]} = {result.pretty(latex=True)}")
     else:
         echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
                   extra=[result.layout_note] if result.layout != "mixed" else ())
     finish(report, result.kind)
+
+
+def emit_each(results, fmt, symbol_of, standalone=False, steps=False):
+    """The Results of one command, one per --wrt: a single JSON list, or a single LaTeX document, or
+    each in turn (with its steps); then every check is finished (exit 1 on the first failure)."""
+    together = len(results) > 1 and (fmt == "json" or fmt == "latex" and standalone)
+    if together and fmt == "json":
+        echo_json([payload(r) for r in results])
+    elif together:
+        echo(latex_document([part for r in results for part in _latex_parts(r, symbol_of(r), steps)]))
+    for r in results:
+        if together:
+            finish(r.report, r.kind)
+            continue
+        if steps:
+            show_steps(r, fmt, standalone)
+        emit(r, fmt, symbol_of(r), standalone=standalone, steps=steps)
+
+
+def _latex_parts(result, symbol, steps):
+    return ([result.steps_latex()] if steps else []) + [f"{symbol[1]} = {result.pretty(latex=True)}"]

@@ -6,8 +6,8 @@ Each is a thin layer over matcalc.api; the API (and NumPy) load inside the comma
 import click
 
 from ..printers.latex import latex_name
-from .common import (Command, check_options, derivative_options, echo, echo_json, emit, format_option,
-                     let_option, payload, read_expr, show_steps)
+from .common import (Command, check_options, derivative_options, echo, echo_json, emit, emit_each, format_option,
+                     let_option, read_expr, show_steps)
 
 
 @click.command(cls=Command)
@@ -51,13 +51,7 @@ def grad(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
     """
     from ..api import grad as api_grad
     results = api_grad(read_expr(expr), list(wrt), where=list(lets), check=not no_check, seed=seed, layout=layout)
-    if fmt == "json" and len(wrt) > 1:
-        echo_json([payload(r) for r in results.values()])
-    for result in results.values():
-        if steps:
-            show_steps(result, fmt, standalone)
-        emit(result, fmt, _symbols("gradient", result.wrt.name), quiet_json=len(wrt) > 1, standalone=standalone,
-             steps=steps)
+    emit_each(list(results.values()), fmt, lambda r: _symbols("gradient", r.wrt.name), standalone, steps)
 
 
 def _symbols(kind, name, name2=None):
@@ -92,15 +86,11 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
     f, named = api._parse(read_expr(expr), list(lets))
     results = [api.jacobian(f, api.find_var(f, name, named), check=not no_check, seed=seed, layout=layout)
                for name in dict.fromkeys(wrt)]
-    several = len(results) > 1
-    if fmt == "json" and several:
-        echo_json([payload(r) for r in results])
-    for result in results:
-        if steps:
-            show_steps(result, fmt, standalone)
-        on_vec = not (result.wrt.is_vector or result.wrt.is_scalar and result.function.shape[1] == 1)
-        emit(result, fmt, _symbols("vec jacobian" if on_vec else "jacobian", result.wrt.name), quiet_json=several,
-             standalone=standalone, steps=steps)
+
+    def symbol(r):
+        on_vec = not (r.wrt.is_vector or r.wrt.is_scalar and r.function.shape[1] == 1)
+        return _symbols("vec jacobian" if on_vec else "jacobian", r.wrt.name)
+    emit_each(results, fmt, symbol, standalone, steps)
 
 
 @click.command(cls=Command)
