@@ -5,7 +5,6 @@ the group in __init__.py). An inconclusive check prints a warning and exits 0.
 """
 import json
 import sys
-import unicodedata
 
 import click
 
@@ -214,8 +213,7 @@ def as_json(data):
     text = json.dumps(data, ensure_ascii=False)
     if text.isprintable():
         return text
-    return "".join(json.dumps(ch)[1:-1] if unicodedata.category(ch)[0] == "C" or not ch.isprintable() and ch != " "
-                   else ch for ch in text)
+    return "".join(ch if ch.isprintable() else json.dumps(ch)[1:-1] for ch in text)
 
 
 def echo_json(data):
@@ -241,7 +239,7 @@ def finish(report, what="result"):
         return
     if report.status == "failed":
         echo(f"error: the {what} FAILED the numerical check: {report}. This is a bug in matcalc; please "
-                   "report it with the command line.", err=True)
+             "report it with the command line.", err=True)
         sys.exit(1)
     if report.status == "inconclusive":
         echo(f"warning: {report}", err=True)
