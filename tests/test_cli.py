@@ -231,3 +231,11 @@ def test_several_results_in_latex_standalone_are_one_document():
     assert r"\frac{\partial f}{\partial x} = A y" in r.output and r"\frac{\partial f}{\partial y} = A^{\top} x" in r.output
     r = run("jacobian", "A x + B y", "--wrt", "x", "--wrt", "y", "--format", "latex", "--standalone", "--no-check")
     assert r.exit_code == 0 and r.output.count(r"\documentclass") == 1
+
+
+def test_one_spelling_across_definitions():
+    import matcalc
+    e = matcalc.parse("C = Σ + I; L = x^T C^-1 x + log det Sigma")
+    assert set(e.variables) == {"x", "Sigma"}
+    e = matcalc.parse("C = Σ + I; L = x^T C^-1 x + log det Sigma", {"Sigma": "n x n spd"})
+    assert e.variables["Σ"] == "matrix n x n spd" and set(e.variables) == {"x", "Σ"}

@@ -15,7 +15,7 @@ from .declarations import parse_declarations, spelled_as_in
 from .definitions import split as split_definitions
 from .dims import name_dims, rebuild, resolver
 from .kinds import Kinds
-from .lexer import declared_functions, declared_names, normal_name, prescan
+from .lexer import declared_functions, declared_names, normal_name, prescan, text_spellings
 from .syntax import syntax_tree
 
 
@@ -46,7 +46,7 @@ def parse_full(text, where=None, latex=None):
         from .latex import to_plain
         prescan(text)
         text, translation = to_plain(text)
-    decls = spelled_as_in(decls, text)
+    decls, spellings = spelled_as_in(decls, text)
     statements = split_definitions(text)
     defined = statements[1] if statements else {}
     for name, s in defined.items():
@@ -54,6 +54,7 @@ def parse_full(text, where=None, latex=None):
             raise DeclarationError(f"{name} is both declared and defined (= …): keep one", s.name_start, source)
     token = declared_names.set(frozenset(decls) | frozenset(defined))
     ftoken = declared_functions.set(frozenset(n for n, d in decls.items() if d.kind == "function"))
+    stoken = text_spellings.set(spellings)
     try:
         if statements is None:
             ast, definitions = syntax_tree(text), {}
@@ -71,6 +72,7 @@ def parse_full(text, where=None, latex=None):
     finally:
         declared_names.reset(token)
         declared_functions.reset(ftoken)
+        text_spellings.reset(stoken)
     try:
         kinder = Kinds(decls, definitions, ast, vectors=translation.bold if translation is not None else ())
         kinder.kind(ast)

@@ -18,15 +18,16 @@ _TEXT_NAME = re.compile(r"(?<![A-Za-z0-9_\u0391-\u03A9\u03B1-\u03C9])[A-Za-z\u03
 
 
 def spelled_as_in(decls, text):
-    """The declarations keyed by the spelling the (plain) text uses: --let 'Σ: n x n' declares the
-    text's \\Sigma, which reads as Sigma. The first spelling in the text is the one the lexer keeps."""
+    """(the declarations keyed by the spelling the plain text uses, spelling → the text's first way of
+    writing each name): --let 'Σ: n x n' declares the text's \\Sigma, which reads as Sigma. The
+    lexer starts from the same first spellings, so a declaration and the name it declares agree."""
     if not any(has_spellings(name) for name in decls) or not isinstance(text, str) or len(text) > 100_000:
-        return decls            # nothing to match (and the parser refuses texts over 100,000 characters)
+        return decls, {}        # nothing to match (and the parser refuses texts over 100,000 characters)
     first = {}
     for m in _TEXT_NAME.finditer(text):
         first.setdefault(spelling(m.group()), re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", m.group()))
     return {name if name in first.values() else first.get(spelling(name), name): decl
-            for name, decl in decls.items()}
+            for name, decl in decls.items()}, first
 
 
 class Declaration:

@@ -21,6 +21,8 @@ declared_names = ContextVar("declared", default=frozenset())
 declared_functions = ContextVar("functions", default=frozenset())
 # Runs of letters read as one name while solve.py tries that reading (and the names given to --wrt).
 whole_names = ContextVar("whole_names", default=frozenset())
+# spelling → the first way the text writes a name (Σ, Sigma): one dict for all the statements of a text
+text_spellings = ContextVar("spellings", default=None)
 
 
 class PostLex:
@@ -36,7 +38,8 @@ class PostLex:
     def process(self, stream):
         from lark import Token
         declared = declared_names.get() | whole_names.get()
-        spelled = {}        # spelling → the first way the text writes it: Σ and Sigma are one name
+        spelled = text_spellings.get()      # Σ and Sigma are one name, spelled as the text first does
+        spelled = {} if spelled is None else spelled
         stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
         tokens = list(stream)
         for i, tok in enumerate(tokens):
