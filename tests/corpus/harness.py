@@ -133,7 +133,10 @@ def run(c):
     by_norm.update({norm_name(a): k for a, k in c.get("alias", {}).items()})
     key = by_norm.get(norm_name(c["wrt"]))
     assert key is not None, f"case {c['id']}: no input for wrt {c['wrt']!r}"
-    ignored = [k for k, spec in c["where"].items() if k not in r.function.variables and not spec.startswith("function")]
+    from matcalc.vocabulary import spelling     # σ, sigma and \sigma are one name: declared under any of them
+    spelled = {spelling(n) for n in r.function.variables}
+    ignored = [k for k, spec in c["where"].items()
+               if spelling(k) not in spelled and not spec.startswith("function")]
     notes = [f"declaration of {k} silently ignored (the text's name is "
              f"{', '.join(n for n in r.function.variables if norm_name(n) == norm_name(k)) or 'absent'})" for k in ignored]
     needed = set(r.function.variables) | set(getattr(r.expr, "variables", {}) or {})
