@@ -2,7 +2,9 @@
 
 Every node is interned: building the same node twice gives the same object, so structural
 equality is identity and hashing is O(1). A node's children are `args`; `type(e)(*e.args) is e`.
-Shapes are computed once, at construction, by the rules in `shapes`.
+Each node type carries its own shape rule (`shape_of`, built from the helpers in `shapes`), computed
+once, at construction. Every subclass of Expr registers itself in NODE_TYPES (name → class) when it
+is defined, extension operations in `matcalc.ops` included; the structure tests walk that registry.
 """
 from fractions import Fraction
 from weakref import WeakValueDictionary
@@ -12,13 +14,31 @@ from . import shapes as S
 _interned = WeakValueDictionary()
 
 
+# The order of node types in sort keys (so in printed sums and products); a type not listed ranks 50.
+# Differentials come last: sᵀ dx, tr(A dX).
+_RANK_ORDER = ("Num", "Literal", "Var", "Identity", "Ones", "Zero", "Commutation", "Transpose", "Inverse",
+               "MatPow", "Apply", "Softmax", "Pow", "Norm", "Trace", "Det", "LogDet", "Sum", "DiagVec",
+               "DiagMat", "Vec", "LogSumExp", "Hadamard", "Kron", "Mul", "Add", "Call", "CallJacobian",
+               "ElementCall", "Differential")
 MAX_KEY = 256   # characters of a sort key; see Expr.sort_key
 Q_ONE, Q_ZERO = Fraction(1), Fraction(0)   # Fractions are immutable: built once, not in every rewrite
+
+
+_NODE_TYPES = {}   # name → node class, filled by Expr.__init_subclass__; read it as NODE_TYPES
 
 
 class Expr:
     __slots__ = ("args", "shape", "_key", "_vars", "__weakref__")
     fields = ()
+    _rank = 50   # the type's place in sort keys (see _RANK_ORDER)
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__name__ in _NODE_TYPES:
+            raise TypeError(f"a node type named {cls.__name__} already exists")
+        _NODE_TYPES[cls.__name__] = cls
+        if cls.__name__ in _RANK_ORDER:
+            cls._rank = _RANK_ORDER.index(cls.__name__)
 
     def __new__(cls, *args):
         key = (cls, args)
@@ -91,7 +111,7 @@ class Expr:
             else:
                 own = "|".join(str(a) for a in self.args if not isinstance(a, Expr))
                 kids = ",".join(c.sort_key for c in self.children)
-                key = f"{_RANK.get(type(self), 50):02d}{own}({kids})"
+                key = f"{self._rank:02d}{own}({kids})"
                 if len(key) > MAX_KEY:
                     from hashlib import blake2b
                     key = key[:MAX_KEY - 17] + "#" + blake2b(key.encode(), digest_size=8).hexdigest()
@@ -409,7 +429,7 @@ class Norm(Expr):
 
 
 class Apply(Expr):
-    """An element-wise scalar function, named by `fn` (see diff.ELEMENTWISE)."""
+    """An element-wise scalar function, named by `fn` (a row of elementwise.FUNCTIONS)."""
     __slots__ = ()
     fields = ("fn", "arg")
 
@@ -449,34 +469,6 @@ class ElementCall(Expr):
     def shape_of(cls, name, arg, order):
         return arg.shape
 
-
-class Softmax(Expr):
-    __slots__ = ()
-    fields = ("arg",)
-
-    @classmethod
-    def shape_of(cls, arg):
-        S.vector("softmax", arg.shape)
-        return arg.shape
-
-
-class LogSumExp(Expr):
-    __slots__ = ()
-    fields = ("arg",)
-
-    @classmethod
-    def shape_of(cls, arg):
-        S.vector("logsumexp", arg.shape)
-        return S.SCALAR
-
-
-NODE_TYPES = (Var, Differential, Num, Literal, Identity, Zero, Ones, Commutation, Add, Mul, Hadamard,
-              Kron, Pow, Transpose, Inverse, MatPow, Trace, Det, LogDet, Sum, DiagVec, DiagMat,
-              Vec, Norm, Apply, Softmax, LogSumExp, Call, CallJacobian, ElementCall)
-_RANK = {t: i for i, t in enumerate(
-    (Num, Literal, Var, Identity, Ones, Zero, Commutation, Transpose, Inverse, MatPow,
-     Apply, Softmax, Pow, Norm, Trace, Det, LogDet, Sum, DiagVec, DiagMat, Vec, LogSumExp,
-     Hadamard, Kron, Mul, Add, Call, CallJacobian, ElementCall, Differential))}   # differentials last: sᵀ dx, tr(A dX)
 
 ONE = Num(1)
 ZERO = Num(0)   # kept alive, so E.Num(0) is a dictionary hit rather than a new node each time
@@ -525,3 +517,39 @@ def coefficient(e):
         rest = e.factors[1:]
         return e.factors[0].value, rest[0] if len(rest) == 1 else Mul(*rest)
     return Q_ONE, e
+
+
+def zero_like(e):
+    """The zero of e's shape: the one representation of zero (0 for scalars, Zero(shape) otherwise)."""
+    return ZERO if e.shape == S.SCALAR else Zero(e.shape)
+
+
+def is_zero(e):
+    return e is ZERO or type(e) is Zero
+
+
+def transpose_chain(factors):
+    """(P Q … R)ᵀ = Rᵀ … Qᵀ Pᵀ, as the list of factors (each transposed, order reversed)."""
+    return [Transpose(f) for f in reversed(factors)]
+
+
+# ---- the registry of node types; extension operations (matcalc.ops) load on first use -----------
+_OPS_LOADED = False
+
+
+def _load_ops():
+    global _OPS_LOADED
+    if not _OPS_LOADED:
+        _OPS_LOADED = True
+        from . import ops  # noqa: F401  (each module defines its node types and registers their rows)
+
+
+def __getattr__(name):
+    """NODE_TYPES, and the node types of matcalc.ops (E.Softmax), importing the ops on first use."""
+    if name == "NODE_TYPES":
+        _load_ops()
+        return tuple(_NODE_TYPES.values())
+    _load_ops()
+    if name in _NODE_TYPES:
+        return _NODE_TYPES[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

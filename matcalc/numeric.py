@@ -1,4 +1,4 @@
-"""Evaluate expressions with NumPy. Every value is a 2-D array (scalars 1×1, vectors n×1).
+"""Evaluate expressions with NumPy: the EVAL table. Every value is a 2-D array (scalars 1×1, vectors n×1).
 
 `evaluate(e, env, sizes)` with env: Var or Differential → array, sizes: dimension symbol → int.
 Domain violations (log of a negative, a singular inverse) give NaN, never an exception, so the
@@ -7,6 +7,8 @@ numerical check can tell "no valid point here" from a wrong derivative.
 import numpy as np
 
 from . import expr as E
+from .elementwise import FUNCTIONS, _sigmoid  # noqa: F401 (codegen's prelude copies numeric._sigmoid)
+from .tables import Table
 
 
 def dim_size(d, sizes):
@@ -22,12 +24,6 @@ def dim_size(d, sizes):
 
 def shape_of(e, sizes):
     return (dim_size(e.shape[0], sizes), dim_size(e.shape[1], sizes))
-
-
-def _sigmoid(u):
-    """Accurate in both tails (0.5 (1 + tanh(u/2)) rounds σ(−40) to 0)."""
-    e = np.exp(-np.abs(u))
-    return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softmax(u):
@@ -61,66 +57,97 @@ def commutation(m, n):
     return k
 
 
-UFUNCS = {
-    "exp": np.exp, "log": np.log, "sin": np.sin, "cos": np.cos, "tan": np.tan, "tanh": np.tanh,
-    "sinh": np.sinh, "cosh": np.cosh, "sigmoid": _sigmoid, "softplus": lambda u: np.logaddexp(0.0, u),
-    "relu": lambda u: np.maximum(u, 0.0), "sqrt": np.sqrt, "abs": np.abs, "sign": np.sign,
-    "step": lambda u: (u > 0).astype(float),
-}
+EVAL = Table("evaluate", "the NumPy value of a node (2-D arrays), from its children's values")
+
+
+class Evaluator:
+    """Memoized values of the nodes of one expression; a row is `rule(e, ev)`, ev(child) its value."""
+    __slots__ = ("env", "sizes", "memo", "rows")
+
+    def __init__(self, env, sizes, memo):
+        self.env, self.sizes, self.memo, self.rows = env, sizes, memo, EVAL.rows
+
+    def __call__(self, e):
+        hit = self.memo.get(e)
+        if hit is not None:
+            return hit
+        row = self.rows.get(type(e)) or EVAL.rule(type(e))
+        out = self.memo[e] = row.fn(e, self)
+        return out
 
 
 def evaluate(e, env, sizes, memo=None):
     memo = {} if memo is None else memo
     with np.errstate(all="ignore"):
-        return _ev(e, env, sizes, memo)
+        return Evaluator(env, sizes, memo)(e)
 
 
-def _ev(e, env, sizes, memo):
-    hit = memo.get(e)
-    if hit is not None:
-        return hit
-    t = type(e)
-    if t is E.Var or t is E.Differential:
-        out = env[e]
-    elif t is E.Apply and e.fn == "log" and _one_plus_exp(e.arg):
-        out = np.logaddexp(0.0, _ev(e.arg.terms[1].arg, env, sizes, memo))   # log(1 + eᵘ), stably
-    elif t is E.Num:
-        out = np.array([[float(e.value)]])
-    elif t is E.Mul:
-        out = _mul(e, env, sizes, memo)
-    elif t is E.Call:        # declared functions: implementations are supplied in env
-        out = np.asarray(env[("fn", e.name)](_ev(e.arg, env, sizes, memo)), dtype=float).reshape(-1, 1)
-    elif t is E.CallJacobian:
-        jac = env[("jac", e.name)](_ev(e.arg, env, sizes, memo))
-        out = np.asarray(jac, dtype=float).reshape(dim_size(e.shape[0], sizes), -1)
-    elif t is E.ElementCall:
-        out = env[("el", e.name, e.order)](_ev(e.arg, env, sizes, memo))
-    else:
-        kids = [_ev(c, env, sizes, memo) for c in e.children]
-        out = _OPS[t](e, kids, sizes)
-    memo[e] = out
-    return out
+def _values(fn):
+    """A row that needs only its children's values: fn(e, values, sizes)."""
+    return lambda e, ev: fn(e, [ev(c) for c in e.children], ev.sizes)
 
 
-def _one_plus_exp(a):
+def _register(node_type, fn, identity=None):
+    EVAL.register(node_type, identity=identity)(_values(fn))
+
+
+# ---- leaves and declared functions: their values come from env ---------------------------------
+@EVAL.register(E.Var, E.Differential)
+def ev_variable(e, ev):
+    return ev.env[e]
+
+
+@EVAL.register(E.Num)
+def ev_num(e, ev):
+    return np.array([[float(e.value)]])
+
+
+@EVAL.register(E.Call)
+def ev_call(e, ev):
+    """g(u): the implementation is supplied in env under ("fn", name)."""
+    return np.asarray(ev.env[("fn", e.name)](ev(e.arg)), dtype=float).reshape(-1, 1)
+
+
+@EVAL.register(E.CallJacobian)
+def ev_call_jacobian(e, ev):
+    jac = ev.env[("jac", e.name)](ev(e.arg))
+    return np.asarray(jac, dtype=float).reshape(dim_size(e.shape[0], ev.sizes), -1)
+
+
+@EVAL.register(E.ElementCall)
+def ev_element_call(e, ev):
+    return ev.env[("el", e.name, e.order)](ev(e.arg))
+
+
+@EVAL.register(E.Apply)
+def ev_apply(e, ev):
+    """f(U) entry-wise by the function's row in elementwise.FUNCTIONS; log(1 + eᵘ) stably."""
+    if e.fn == "log" and one_plus_exp(e.arg):
+        return np.logaddexp(0.0, ev(e.arg.terms[1].arg))
+    return FUNCTIONS[e.fn].numpy(ev(e.arg))
+
+
+def one_plus_exp(a):
+    """a = 1 + eᵘ (so log a = softplus(u))."""
     return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
         and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"
 
 
-def _mul(e, env, sizes, memo):
+@EVAL.register(E.Mul)
+def ev_mul(e, ev):
     """Scalars scale; diag(v) in a chain scales rows or columns and is never built."""
     acc, scale, rows = None, 1.0, None
     for f in e.factors:
         if f.is_scalar:
-            scale = scale * _ev(f, env, sizes, memo)[0, 0]
+            scale = scale * ev(f)[0, 0]
         elif type(f) is E.DiagMat:
-            v = _ev(f.arg, env, sizes, memo)
+            v = ev(f.arg)
             if acc is None:
                 rows = v if rows is None else rows * v
             else:
                 acc = acc * v.T
         else:
-            m = _ev(f, env, sizes, memo)
+            m = ev(f)
             if rows is not None:
                 m, rows = rows * m, None
             acc = m if acc is None else acc @ m
@@ -136,7 +163,8 @@ def _prod(values):
     return out
 
 
-_OPS = {
+# ---- the rest from their children's values -----------------------------------------------------
+for _node, _fn in {
     E.Literal: lambda e, k, s: np.array([[float(v) for v in r] for r in e.rows]),
     E.Identity: lambda e, k, s: np.eye(dim_size(e.n, s)),
     E.Zero: lambda e, k, s: np.zeros(shape_of(e, s)),
@@ -157,7 +185,5 @@ _OPS = {
     E.DiagMat: lambda e, k, s: np.diag(k[0][:, 0]),
     E.Vec: lambda e, k, s: k[0].reshape(-1, 1, order="F"),
     E.Norm: lambda e, k, s: np.array([[np.sqrt(np.sum(k[0] ** 2)) if e.p == 2 else np.sum(np.abs(k[0]))]]),
-    E.Apply: lambda e, k, s: UFUNCS[e.fn](k[0]),
-    E.Softmax: lambda e, k, s: _softmax(k[0]),
-    E.LogSumExp: lambda e, k, s: _logsumexp(k[0]),
-}
+}.items():
+    _register(_node, _fn)

@@ -1,0 +1,79 @@
+"""The equations of a derivation, for `--steps`: Step (lhs = rhs and the rule that justifies it),
+Label (a left side that is a name, not an expression) and rule_latex (a rule name in LaTeX text).
+
+The rule names are the identities registered with the tables (diff.DIFF, adjoint.ADJOINT,
+vectorize.VEC), so a step says which identity it used.
+"""
+
+
+class Step:
+    """One equation of a derivation, `lhs = rhs`, and the rule that justifies it."""
+    __slots__ = ("rule", "lhs", "rhs")
+
+    def __init__(self, rule, lhs, rhs):
+        self.rule, self.lhs, self.rhs = rule, lhs, rhs
+
+    @property
+    def text(self):
+        return f"{_show(self.lhs)} = {_show(self.rhs)}"
+
+    @property
+    def latex(self):
+        return f"{_show(self.lhs, True)} = {_show(self.rhs, True)}"
+
+    @property
+    def rule_latex(self):
+        return rule_latex(self.rule)
+
+    def __repr__(self):
+        return f"<Step {self.text}  [{self.rule}]>"
+
+
+class Label:
+    """A left side that is a name, not an expression: df, d(∂f/∂x), ∂f/∂X."""
+    __slots__ = ("text", "latex")
+
+    def __init__(self, text, latex):
+        self.text, self.latex = text, latex
+
+    def __eq__(self, other):
+        return isinstance(other, Label) and other.text == self.text
+
+    def __hash__(self):
+        return hash(self.text)
+
+
+DF = Label("df", r"\mathrm{d}f")
+
+
+def _show(e, latex=False):
+    if isinstance(e, Label):
+        return e.latex if latex else e.text
+    return e.latex() if latex else str(e)
+
+
+# The symbols of rule names and their LaTeX (math mode); longer keys win (⁻¹⁻ⁱ before ⁻¹).
+_RULE_SYMBOLS = {"ᵀ": r"^\top", "⁻¹": "^{-1}", "⁻ⁱ": "^{-i}", "ᵏ": "^k", "ⁱ": "^i", "⇒": r"\Rightarrow",
+                 "⊙": r"\odot", "⊗": r"\otimes", "∂": r"\partial", "′": "'", "−": "-", "Σ": r"\Sigma",
+                 "‖": r"\|", "⟨": r"\langle", "⟩": r"\rangle", "⁻¹⁻ⁱ": "^{-1-i}", "ᵏ⁻¹⁻ⁱ": "^{k-1-i}"}
+_KEYS = sorted(_RULE_SYMBOLS, key=len, reverse=True)
+
+
+def rule_latex(rule):
+    """A rule name for LaTeX text mode: its symbols (longest match first) become inline math."""
+    out, i = [], 0
+    while i < len(rule):
+        key = next((k for k in _KEYS if rule.startswith(k, i)), None)
+        if key is not None:
+            out.append(f"${_RULE_SYMBOLS[key]}$")
+            i += len(key)
+            continue
+        ch = rule[i]
+        if ch in "{}_&%#$":
+            out.append("\\" + ch)
+        elif ch in "^\\":
+            out.append({"^": r"\^{}", "\\": r"\textbackslash{}"}[ch])
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out).replace("$$", "")
