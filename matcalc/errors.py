@@ -1,4 +1,7 @@
-"""One hierarchy of errors. Each carries the input text and a position so the CLI can point at it."""
+"""One hierarchy of errors. Each carries the input text and a position so the CLI can point at it.
+
+A failed numerical check is a report (check.CheckReport, status "failed"), not an exception.
+"""
 
 
 class MatcalcError(Exception):
@@ -66,8 +69,14 @@ class DiffError(MatcalcError):
     kind = "cannot differentiate"
 
 
-class CheckError(MatcalcError):
-    kind = "numerical check"
+class ValuesError(MatcalcError):
+    """The values given for a point (`at`) are missing, malformed or of the wrong shape."""
+    kind = "values error"
+
+
+class SympyBridgeError(MatcalcError):
+    """An expression with no counterpart on the other side of the SymPy bridge."""
+    kind = "sympy conversion"
 
 
 class MissingRuleError(MatcalcError):
