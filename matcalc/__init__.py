@@ -4,8 +4,7 @@
     >>> str(matcalc.parse("x^T A x"))
     'x^T A x'
 """
-from .errors import (CheckError, DeclarationError, DiffError, LimitError, MatcalcError, ParseError,
-                     ShapeError)
+from .errors import DeclarationError, DiffError, LimitError, MatcalcError, ParseError, ShapeError
 from .api import Result, differential, directional, grad, hessian, hvp, jacobian
 from .parse import parse
 
@@ -24,5 +23,5 @@ def to_sympy(expr, **options):
 
 
 __all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
-           "DiffError", "CheckError"]
+           "DiffError"]
 __version__ = "0.1.0"
