@@ -5,7 +5,7 @@ or .npz, and formatting the result as text or JSON.
 A matrix variable's Hessian acts on vec(X) (column-major), so `at` reports the Hessian on vec(X).
 """
 from ..api import _parse, find_var
-from ..errors import DiffError, MatcalcError
+from ..errors import DiffError, ValuesError  # noqa: F401 (ValuesError: analysis exports it)
 from ..vocabulary import show_text, spelling
 
 #: Defaults of `at`: the point is critical when ‖∇f(x)‖ ≤ GRAD_TOL (Frobenius norm, absolute), and
@@ -13,11 +13,6 @@ from ..vocabulary import show_text, spelling
 GRAD_TOL = 1e-8
 EIG_TOL = 1e-8
 AT_LIMIT = 2000         # entries of the variable: `at` forms the dense Hessian (AT_LIMIT² numbers)
-
-
-class ValuesError(MatcalcError):
-    """The values given for a point (`at`) are missing, malformed or of the wrong shape."""
-    kind = "values error"
 
 
 MAX_VALUES_BYTES = 256 * 2 ** 20   # what a values file may unpack to: arrays for a check, not a data set

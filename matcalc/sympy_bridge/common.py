@@ -2,11 +2,7 @@
 
 SymPy is passed in (`sp`), never imported here: `import matcalc` must not import SymPy.
 """
-from ..errors import MatcalcError
-
-
-class SympyBridgeError(MatcalcError):
-    kind = "sympy conversion"
+from ..errors import SympyBridgeError  # noqa: F401 (defined in errors.py with every other error)
 
 
 def scalar_functions(sp):
