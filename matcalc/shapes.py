@@ -1,4 +1,5 @@
-"""Dimensions and the shape rule of every operator.
+"""Dimensions, and the checks the shape rules are built from (each node type's rule is its
+`shape_of`, next to the node in expr.py, operators.py or its file in ops/).
 
 A dimension is an int, a symbol (str), or a product of those (a sorted tuple, from Kronecker
 products and vec). A symbolic dimension is never 1, so a matrix never silently becomes a vector or
