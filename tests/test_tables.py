@@ -1,0 +1,180 @@
+"""The structure of the core passes: every node type has a row in every table, every element-wise
+function fills every column, and a row that is missing fails here (not somewhere down the line).
+
+Tables: diff.DIFF (differential), adjoint.ADJOINT (gradients), vectorize.VEC (Jacobians),
+numeric.EVAL (NumPy values); elementwise.FUNCTIONS. A node through which a pass deliberately
+cannot go has a refusal row (a DiffError with a message naming the node), listed below.
+"""
+import numpy as np
+import pytest
+import sympy
+
+from matcalc import adjoint, elementwise, node, numeric, vectorize
+from matcalc import expr as E
+from matcalc.diff import DIFF, Differentiator
+from matcalc.errors import DiffError, MissingRuleError
+
+X = E.Var("X", ("n", "n"), ())
+x = E.Var("x", ("n", 1), ())
+
+# One instance of every node type, over X (n×n) or x (n-vector). A new node type needs a sample here
+# (test_every_node_type_has_a_sample), which then runs through every table.
+SAMPLES = {
+    "Var": X, "Differential": E.Differential(X), "Num": E.Num(2), "Literal": E.Literal([[1, 2], [3, 4]]),
+    "Identity": E.Identity("n"), "Zero": E.Zero(("n", "n")), "Ones": E.Ones(("n", 1)),
+    "Commutation": E.Commutation("n", "n"), "Add": E.Add(X, E.Transpose(X)), "Mul": E.Mul(X, X),
+    "Hadamard": E.Hadamard(X, X), "Kron": E.Kron(X, X), "Pow": E.Pow(X, E.Num(2)), "Transpose": E.Transpose(X),
+    "Inverse": E.Inverse(X), "MatPow": E.MatPow(X, 3), "Trace": E.Trace(X), "Det": E.Det(X),
+    "LogDet": E.LogDet(X), "Sum": E.Sum(X), "DiagVec": E.DiagVec(X), "DiagMat": E.DiagMat(x), "Vec": E.Vec(X),
+    "Norm": E.Norm(X, 2), "Apply": E.Apply("exp", X), "Call": E.Call("g", x, "m"),
+    "CallJacobian": E.CallJacobian("g", x, "m"), "ElementCall": E.ElementCall("h", X, 0),
+    "Softmax": E.Softmax(x), "LogSumExp": E.LogSumExp(x),
+}
+DIFF_REFUSALS = {E.CallJacobian}   # only the Jacobian of a declared function is known, not its derivative
+# Nodes the differential cannot pass through linearly, or has no closed-form adjoint / vec rule for.
+ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
+                                   E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
+                                   E.ElementCall, E.Softmax, E.LogSumExp}
+TYPES = E.NODE_TYPES
+
+
+def missing(table, types, ends=()):
+    return sorted(t.__name__ for t in types if t not in ends and t not in table)
+
+
+def test_every_node_type_has_a_sample():
+    assert sorted(SAMPLES) == sorted(t.__name__ for t in TYPES)
+    assert all(type(SAMPLES[t.__name__]) is t for t in TYPES)
+
+
+def test_node_types_register_themselves():
+    assert len(TYPES) == len(set(TYPES)) >= 30
+    assert E.Softmax.__module__ == "matcalc.ops.softmax" and E.Softmax in TYPES and E.LogSumExp in TYPES
+    assert all(issubclass(t, E.Expr) and t.shape_of is not E.Expr.shape_of for t in TYPES)
+
+
+@pytest.mark.parametrize("table, ends", [(DIFF, ()), (adjoint.ADJOINT, adjoint.ENDS), (vectorize.VEC, vectorize.ENDS),
+                                         (numeric.EVAL, ())], ids=lambda v: getattr(v, "name", ""))
+def test_every_node_type_has_a_row(table, ends):
+    assert missing(table, TYPES, ends) == [], f"node types without a {table.name} row"
+    assert not [t for t in ends if t in table], f"{table.name}: the pass ends on these, they have no row"
+    assert set(table.keys()) <= set(TYPES), f"{table.name} has rows for types that are not nodes"
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_differential_row_runs(name):
+    """d e has e's shape, or the row is a deliberate refusal with a message."""
+    e = SAMPLES[name]
+    wrt = x if x in e.free else X
+    d = Differentiator(wrt)
+    if type(e) in DIFF_REFUSALS:
+        with pytest.raises(DiffError, match=r"\w+ \w+"):
+            d(e)
+        return
+    de = d(e)
+    assert isinstance(de, E.Expr) and de.shape == e.shape
+    assert E.is_zero(de) == (wrt not in e.free), "zero is the zero node, and only for what does not depend on wrt"
+
+
+@pytest.mark.parametrize("table, refusals, refuse, word", [
+    (adjoint.ADJOINT, ADJOINT_REFUSALS, adjoint.refuse, "gradient"),
+    (vectorize.VEC, VEC_REFUSALS, vectorize.refuse, "Jacobian")], ids=["adjoint", "vec"])
+def test_refusals_are_rows_that_name_the_node(table, refusals, refuse, word):
+    assert {t for t in table.keys() if table[t] is refuse} == refusals
+    for t in refusals:
+        e = SAMPLES[t.__name__]
+        args = (e, E.ONE) if table is adjoint.ADJOINT else (e,)
+        with pytest.raises(DiffError, match=f"no closed-form {word} through {t.__name__.lower()} "):
+            table[t](*args)
+
+
+def test_every_rule_of_the_differential_states_its_identity():
+    unnamed = {E.Var, E.Differential, E.Num, E.Literal, E.Identity, E.Zero, E.Ones, E.Commutation} | DIFF_REFUSALS
+    assert missing({t for t in TYPES if DIFF.rule(t).identity}, TYPES, unnamed) == []
+
+
+def _env():
+    rng = np.random.default_rng(0)
+    n, m = 3, 2
+    a = rng.standard_normal((n, n)) + n * np.eye(n)
+    env = {X: a, x: rng.standard_normal((n, 1)), E.Differential(X): rng.standard_normal((n, n)),
+           ("fn", "g"): lambda u: np.tanh(u[:m]), ("jac", "g"): lambda u: np.eye(m, n),
+           ("el", "h", 0): np.sin}
+    return env, {"n": n, "m": m}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_evaluation_row_runs(name):
+    e = SAMPLES[name]
+    env, sizes = _env()
+    value = numeric.evaluate(e, env, sizes)
+    assert value.shape == numeric.shape_of(e, sizes) and np.all(np.isfinite(value))
+
+
+def test_a_missing_row_is_an_error_naming_the_node_and_the_pass():
+    class Unregistered(E.Expr):
+        __slots__ = ()
+        fields = ("arg",)
+
+        @classmethod
+        def shape_of(cls, arg):
+            return arg.shape
+    try:
+        assert "Unregistered" in [t.__name__ for t in E.NODE_TYPES]
+        assert missing(DIFF, E.NODE_TYPES) == ["Unregistered"]     # the structure test above would fail
+        with pytest.raises(MissingRuleError, match="no differential rule for Unregistered"):
+            Differentiator(x)(Unregistered(x))
+        with pytest.raises(MissingRuleError, match="no evaluate rule for Unregistered"):
+            numeric.evaluate(Unregistered(x), _env()[0], _env()[1])
+    finally:
+        del node._NODE_TYPES["Unregistered"]
+    assert missing(DIFF, E.NODE_TYPES) == []
+
+
+# ---- the element-wise functions ----------------------------------------------------------------
+FUNCTIONS = sorted(elementwise.FUNCTIONS)
+
+
+def test_every_column_is_declared_by_every_row():
+    assert FUNCTIONS and all(isinstance(f, elementwise.Function) for f in elementwise.FUNCTIONS.values())
+    assert all(name == f.name for name, f in elementwise.FUNCTIONS.items())
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_every_elementwise_row_fills_every_column(name):
+    f = elementwise.FUNCTIONS[name]
+    u = E.Var("u", ("n", 1), ())
+    derivative = f.derivative(u)
+    assert isinstance(derivative, E.Expr) and derivative.shape == u.shape
+    assert f.condition is None or "{u}" in f.condition
+    assert all(isinstance(flag, bool) for flag in (f.positive_arg_ok, f.positive, f.nonnegative))
+    assert not f.positive or f.nonnegative
+    assert not f.positive_arg_ok or f.condition
+    assert set(f.code) == set(elementwise.TARGETS) and all("{0}" in c for c in f.code.values())
+    assert "{arg}" in f.latex or "{bare}" in f.latex
+    assert f.latex.format(arg="(x)", bare="x").startswith("\\")
+    s = sympy.Symbol("s", real=True)
+    assert isinstance(f.sympy(sympy, s), sympy.Expr) and f.sympy(sympy, s).has(s)
+    assert f.sympy_function is None or callable(getattr(sympy, f.sympy_function))
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_elementwise_columns_agree_with_numpy(name):
+    """The derivative column against central differences of the numpy column, and the sign facts,
+    at points inside every function's domain."""
+    f = elementwise.FUNCTIONS[name]
+    u = E.Var("u", ("n", 1), ())
+    points = np.linspace(0.2, 1.3, 7).reshape(-1, 1)
+    value = f.numpy(points)
+    assert value.shape == points.shape
+    h = 1e-6
+    numeric_derivative = (f.numpy(points + h) - f.numpy(points - h)) / (2 * h)
+    derivative = numeric.evaluate(f.derivative(u), {u: points}, {"n": len(points)})
+    assert np.allclose(derivative, numeric_derivative, rtol=1e-6, atol=1e-8)
+    wide = np.linspace(-30, 30, 61).reshape(-1, 1)
+    if f.positive:
+        assert np.all(f.numpy(wide) > 0)
+    if f.nonnegative:
+        assert np.all(f.numpy(np.abs(wide) if f.positive_arg_ok else wide) >= 0)
+    sym = sympy.lambdify(sympy.Symbol("s"), f.sympy(sympy, sympy.Symbol("s")), "numpy")
+    assert np.allclose(np.vectorize(lambda t: float(sym(t)))(points), value, rtol=1e-12)
