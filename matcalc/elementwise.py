@@ -2,7 +2,8 @@
 
 A function applied entry by entry (`E.Apply(name, U)`) is fully described by its row here: its
 derivative as an expression builder, the condition under which that derivative holds, what is known
-of its sign, how NumPy evaluates it, the code each target emits, its LaTeX and its SymPy form. A
+of its sign, the code each target emits (NumPy's is also how numeric evaluates it), its LaTeX and
+its SymPy form. A
 new element-wise function is one row here plus its name in the grammar's FUNC alternation.
 
 The columns:
@@ -13,8 +14,8 @@ The columns:
                   positive argument drops it (log(1 + eᵘ) notes nothing)
 - positive        f(u) > 0 for every u (exp, σ, softplus)
 - nonnegative     f(u) ≥ 0 for every u
-- numpy           the NumPy evaluation of a 2-D array
-- code            target → template, "{0}" standing for the argument's code
+- code            target → template, "{0}" standing for the argument's code; numeric evaluates
+                  the NumPy template, so the evaluator and the generated code compute the same
 - latex           template: "{arg}" is the argument as a function argument (parenthesized when
                   needed), "{bare}" the argument printed alone (inside √ or |·|)
 - sympy(sp, u)    the scalar SymPy expression
@@ -23,8 +24,6 @@ The columns:
 """
 from fractions import Fraction
 from typing import Callable, NamedTuple, Optional
-
-import numpy as np
 
 from . import expr as E
 
@@ -36,7 +35,6 @@ class Function(NamedTuple):
     positive_arg_ok: bool
     positive: bool
     nonnegative: bool
-    numpy: Callable
     code: dict
     latex: str
     sympy: Callable
@@ -61,23 +59,16 @@ def scale(coef_expr, du):
     return E.Hadamard(coef_expr, du)
 
 
-# Named as the generated code's prelude names it: codegen copies its source (numeric._sigmoid).
-def _sigmoid(u):
-    """Accurate in both tails (0.5 (1 + tanh(u/2)) rounds σ(−40) to 0)."""
-    e = np.exp(-np.abs(u))
-    return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
 def _code(numpy, jax=None, torch=None):
     """Targets that only rename the module: jnp for np, torch for np."""
     return {"numpy": numpy, "jax": jax or numpy.replace("np.", "jnp."), "torch": torch or numpy.replace("np.", "torch.")}
 
 
-def _plain(name, derivative, condition=None, *, sympy_name=None, numpy=None, **facts):
+def _plain(name, derivative, condition=None, *, sympy_name=None, **facts):
     """A function NumPy, JAX, PyTorch and SymPy all know by the same name."""
     sympy_name = sympy_name or name
     return Function(name, derivative, condition, facts.get("positive_arg_ok", False), facts.get("positive", False),
-                    facts.get("nonnegative", False), numpy or getattr(np, name), _code(f"np.{name}({{0}})"),
+                    facts.get("nonnegative", False), _code(f"np.{name}({{0}})"),
                     rf"\{name}{{arg}}", lambda sp, u: getattr(sp, sympy_name)(u), sympy_name)
 
 
@@ -96,32 +87,30 @@ FUNCTIONS = {f.name: f for f in (
     _plain("tanh", lambda u: one_minus(E.Pow(E.Apply("tanh", u), E.Num(2)))),
     # d σ(u) = σ(u) ⊙ (1 − σ(u)) du
     Function("sigmoid", lambda u: scale(E.Apply("sigmoid", u), one_minus(E.Apply("sigmoid", u))), None,
-             False, True, True, _sigmoid,
+             False, True, True,
              _code("_sigmoid({0})", jax="jax.nn.sigmoid({0})", torch="torch.sigmoid({0})"),
              r"\sigma{arg}", lambda sp, u: 1 / (1 + sp.exp(-u)), None),
     # d softplus(u) = d log(1 + eᵘ) = σ(u) du
     Function("softplus", lambda u: E.Apply("sigmoid", u), None, False, True, True,
-             lambda u: np.logaddexp(0.0, u),
              _code("np.logaddexp(0.0, {0})", jax="jax.nn.softplus({0})", torch="torch.nn.functional.softplus({0})"),
              r"\operatorname{{softplus}}{arg}", lambda sp, u: sp.log(1 + sp.exp(u)), None),
     # d relu(u) = step(u) du
     Function("relu", lambda u: E.Apply("step", u), "{u} ≠ 0 entry-wise (at the kink of relu, a subgradient)",
-             False, False, True, lambda u: np.maximum(u, 0.0),
+             False, False, True,
              _code("np.maximum({0}, 0.0)", jax="jax.nn.relu({0})", torch="torch.relu({0})"),
              r"\operatorname{{relu}}{arg}", lambda sp, u: sp.Max(0, u), None),
     # d √u = ½ (√u)⁻¹ du
     Function("sqrt", lambda u: E.product(E.Num(Fraction(1, 2)), E.Pow(E.Apply("sqrt", u), E.Num(-1))),
-             "{u} > 0", True, False, True, np.sqrt, _code("np.sqrt({0})"),
+             "{u} > 0", True, False, True, _code("np.sqrt({0})"),
              r"\sqrt{{{bare}}}", lambda sp, u: sp.sqrt(u), None),
     # d |u| = sign(u) du
     Function("abs", lambda u: E.Apply("sign", u), "{u} ≠ 0 entry-wise (at the kink of abs, a subgradient)",
-             False, False, True, np.abs, _code("np.abs({0})"),
+             False, False, True, _code("np.abs({0})"),
              r"\left\lvert {bare} \right\rvert", lambda sp, u: sp.Abs(u), "Abs"),
     # d sign(u) = 0 and d step(u) = 0 away from 0
-    Function("sign", E.zero_like, "{u} ≠ 0 entry-wise (sign jumps at 0)", False, False, False, np.sign,
-             _code("np.sign({0})"), r"\operatorname{{sign}}{arg}", lambda sp, u: sp.sign(u), "sign"),
+    Function("sign", E.zero_like, "{u} ≠ 0 entry-wise (sign jumps at 0)", False, False, False, _code("np.sign({0})"),
+             r"\operatorname{{sign}}{arg}", lambda sp, u: sp.sign(u), "sign"),
     Function("step", E.zero_like, "{u} ≠ 0 entry-wise (step jumps at 0)", False, False, True,
-             lambda u: (u > 0).astype(float),
              _code("({0} > 0) * 1.0", jax="jnp.where({0} > 0, 1.0, 0.0)", torch="({0} > 0).to(torch.float64)"),
              r"\operatorname{{step}}{arg}", lambda sp, u: sp.Heaviside(u, 0), None),
 )}

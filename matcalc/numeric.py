@@ -7,7 +7,7 @@ numerical check can tell "no valid point here" from a wrong derivative.
 import numpy as np
 
 from . import expr as E
-from .elementwise import FUNCTIONS, _sigmoid  # noqa: F401 (codegen's prelude copies numeric._sigmoid)
+from .elementwise import FUNCTIONS
 from .tables import Table
 
 
@@ -24,6 +24,12 @@ def dim_size(d, sizes):
 
 def shape_of(e, sizes):
     return (dim_size(e.shape[0], sizes), dim_size(e.shape[1], sizes))
+
+
+def _sigmoid(u):
+    """Accurate in both tails (0.5 (1 + tanh(u/2)) rounds σ(−40) to 0)."""
+    e = np.exp(-np.abs(u))
+    return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softmax(u):
@@ -56,6 +62,11 @@ def commutation(m, n):
             k[i * n + j, j * m + i] = 1.0
     return k
 
+
+# Element-wise functions evaluate by their NumPy code template (elementwise.FUNCTIONS[name].code),
+# so the evaluator and the generated NumPy code compute the same thing; _sigmoid is in the prelude.
+UFUNCS = {name: eval("lambda u: " + f.code["numpy"].format("u"), {"np": np, "_sigmoid": _sigmoid})
+          for name, f in FUNCTIONS.items()}
 
 EVAL = Table("evaluate", "the NumPy value of a node (2-D arrays), from its children's values")
 
@@ -124,7 +135,7 @@ def ev_apply(e, ev):
     """f(U) entry-wise by the function's row in elementwise.FUNCTIONS; log(1 + eᵘ) stably."""
     if e.fn == "log" and one_plus_exp(e.arg):
         return np.logaddexp(0.0, ev(e.arg.terms[1].arg))
-    return FUNCTIONS[e.fn].numpy(ev(e.arg))
+    return UFUNCS[e.fn](ev(e.arg))
 
 
 def one_plus_exp(a):

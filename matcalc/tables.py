@@ -20,6 +20,7 @@ from typing import Callable, NamedTuple, Optional
 from .errors import MissingRuleError
 
 TABLES = {}   # pass name -> Table, for the structure tests (every node type has a row in every table)
+_PENDING = {}  # pass name -> rows registered by name before the pass's module was loaded (see register)
 
 
 class Rule(NamedTuple):
@@ -36,6 +37,8 @@ class Table:
         self.doc = doc
         self.rows = {}
         TABLES[name] = self
+        for keys, fn, identity, source in _PENDING.pop(name, ()):
+            self.register(*keys, identity=identity, source=source)(fn)
 
     def register(self, *keys, identity=None, source=None):
         """Decorator: register the function for each key (node types, or names for name-keyed tables)."""
@@ -82,6 +85,22 @@ class Table:
 
     def __repr__(self):
         return f"Table({self.name!r}, {len(self.rows)} rows)"
+
+
+def register(table_name, *keys, identity=None, source=None):
+    """Register into the table named `table_name`, whether or not its module is loaded yet.
+
+    For operation files (matcalc.ops) that must not import a pass's module: numeric's EVAL loads
+    NumPy, which a derivation without the numerical check never imports. The rows wait here and
+    join the table when it is created.
+    """
+    def add(fn):
+        table = TABLES.get(table_name)
+        if table is not None:
+            return table.register(*keys, identity=identity, source=source)(fn)
+        _PENDING.setdefault(table_name, []).append((keys, fn, identity, source))
+        return fn
+    return add
 
 
 def _name(key):
