@@ -46,8 +46,10 @@ class Differentiator:
         self.wrt = wrt
         self.d_wrt = E.Differential(wrt)
         self.memo = {}
+        self.zeros = {}          # shape → its zero node: most subexpressions do not depend on wrt
         self.conditions = []
         self.rules = []
+        self.rows = DIFF.rows
 
     def note(self, text):
         if text and text not in self.conditions:
@@ -55,10 +57,13 @@ class Differentiator:
 
     def __call__(self, e):
         if self.wrt not in e.free:
-            return E.zero_like(e)
+            zero = self.zeros.get(e.shape)
+            if zero is None:
+                zero = self.zeros[e.shape] = E.zero_like(e)
+            return zero
         hit = self.memo.get(e)
         if hit is None:
-            rule = DIFF.rule(type(e))
+            rule = self.rows.get(type(e)) or DIFF.rule(type(e))
             hit = self.memo[e] = rule.fn(self, e)
             if rule.identity and rule.identity not in self.rules:
                 self.rules.append(rule.identity)
