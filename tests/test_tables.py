@@ -135,6 +135,13 @@ def test_a_missing_row_is_an_error_naming_the_node_and_the_pass():
 FUNCTIONS = sorted(elementwise.FUNCTIONS)
 
 
+def test_the_vocabulary_names_exactly_the_elementwise_functions():
+    """The parser reads vocabulary.ELEMENTWISE; a row without its name there cannot be typed."""
+    from matcalc import vocabulary
+    assert set(vocabulary.ELEMENTWISE) == set(elementwise.FUNCTIONS)
+    assert set(vocabulary.ELEMENTWISE) <= set(vocabulary.FUNCTIONS)
+
+
 def test_every_column_is_declared_by_every_row():
     assert FUNCTIONS and all(isinstance(f, elementwise.Function) for f in elementwise.FUNCTIONS.values())
     assert all(name == f.name for name, f in elementwise.FUNCTIONS.items())
