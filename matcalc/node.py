@@ -4,7 +4,7 @@ registry of node types.
 Every node is interned: building the same node twice gives the same object, so structural
 equality is identity and hashing is O(1). A node's children are `args`; `type(e)(*e.args) is e`.
 Each node type carries its own shape rule (`shape_of`, built from the helpers in `shapes`), computed
-once, at construction. Every subclass of Expr registers itself (name → class) when it is defined,
+once, at construction. Every subclass of Expr in the package registers itself (name → class) when defined,
 extension operations in `matcalc.ops` included; the structure tests walk that registry
 (`expr.NODE_TYPES`). The node types themselves are in expr.py and operators.py.
 """
@@ -38,6 +38,8 @@ class Expr:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if not cls.__module__.startswith("matcalc."):
+            return   # a class a test makes up (class Unknown(E.Var)) is not one of matcalc's node types
         if cls.__name__ in _NODE_TYPES:
             raise TypeError(f"a node type named {cls.__name__} already exists")
         _NODE_TYPES[cls.__name__] = cls
