@@ -126,6 +126,12 @@ def function(name):
                                f"elementwise.FUNCTIONS)") from None
 
 
+def one_plus_exp(a):
+    """a = 1 + eᵘ, so log a is softplus(u): evaluated and emitted as such, stably for large u."""
+    return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
+        and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"
+
+
 def is_positive(e):
     """A sufficient test for positivity, to leave out conditions that always hold (log(1 + eᵘ))."""
     if isinstance(e, E.Num):

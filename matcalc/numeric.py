@@ -7,7 +7,7 @@ numerical check can tell "no valid point here" from a wrong derivative.
 import numpy as np
 
 from . import expr as E
-from .elementwise import FUNCTIONS
+from .elementwise import FUNCTIONS, one_plus_exp
 from .tables import Table
 
 
@@ -136,12 +136,6 @@ def ev_apply(e, ev):
     if e.fn == "log" and one_plus_exp(e.arg):
         return np.logaddexp(0.0, ev(e.arg.terms[1].arg))
     return UFUNCS[e.fn](ev(e.arg))
-
-
-def one_plus_exp(a):
-    """a = 1 + eᵘ (so log a = softplus(u))."""
-    return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
-        and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"
 
 
 @EVAL.register(E.Mul)
