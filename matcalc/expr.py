@@ -256,5 +256,6 @@ def __getattr__(name):
         return tuple(_NODE_TYPES.values())
     _load_ops()
     if name in _NODE_TYPES:
+        globals()[name] = _NODE_TYPES[name]   # found directly from now on: E.Softmax is on hot paths
         return _NODE_TYPES[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
