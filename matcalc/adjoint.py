@@ -23,7 +23,8 @@ ENDS = (E.Differential, E.Zero)   # where pull stops: ⟨W, dX⟩ is the term W;
 
 def pull_rule(L, W):
     """One trace rule: [(rule name, L', W')] with ⟨W, L⟩ = Σ ⟨W', L'⟩."""
-    return ADJOINT[type(L)](L, W)
+    row = ADJOINT.rows.get(type(L)) or ADJOINT.rule(type(L))
+    return row.fn(L, W)
 
 
 def pull(L, W, out, steps=None):

@@ -37,7 +37,8 @@ def zero_jacobian(rows, n):
 
 def push_rule(L, n):
     """One vec rule: [(rule name, M, L')] with vec(L) = Σ M vec(L')."""
-    return VEC[type(L)](L)
+    row = VEC.rows.get(type(L)) or VEC.rule(type(L))
+    return row.fn(L)
 
 
 def push(L, n, steps=None):
