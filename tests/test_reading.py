@@ -207,3 +207,26 @@ def test_a_count_divides_as_a_number():
     notes = reads_as("x^T x / n", "x", lambda x, n: x @ x / n, positive=("n",))
     assert "n is read as a scalar (the letter convention alone would make it a vector)" in notes
     reads_as("sum(1/x)", "x", lambda x: np.sum(1 / x), positive=("x",))   # other letters: element-wise
+
+
+# ---- e, π, √ ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, wrt, fn, where", [
+    ("sum(e^x)", "x", lambda x: np.sum(np.exp(x)), None),
+    ("e^{-x^T x/2}", "x", lambda x: np.exp(-x @ x / 2), None),
+    ("sum(e.^(A x))", "x", lambda A, x: np.sum(np.exp(A @ x)), None),
+    ("1/2 log det(2 π e Σ)", "Σ", lambda π, Σ: 0.5 * np.linalg.slogdet(2 * π * np.e * Σ)[1], {"Σ": "n x n spd"}),
+    ("e^2 x^T x", "x", lambda e, x: e ** 2 * (x @ x), {"e": "scalar"}),           # a declared e is a variable
+    ("√(x^T x)", "x", lambda x: np.sqrt(x @ x), None),
+    ("x^T y / √d", "x", lambda x, y, d: x @ y / np.sqrt(d), None),
+    ("n/2 log(2π) + x^T x", "x", lambda n, π, x: n / 2 * np.log(2 * π) + x @ x, None),
+])
+def test_euler_pi_and_roots(text, wrt, fn, where):
+    notes = reads_as(text, wrt, fn, where, positive=("d", "n", "π"))
+    if "π" in text:
+        assert any(n.startswith("π is read as the constant π") for n in notes)
+
+
+def test_e_is_eulers_number_and_says_so():
+    parsed = parse_full("sum(e^x)")
+    assert str(parsed.expr) == "sum(exp(x))" and any("Euler's number" in n for n in parsed.notes)
+    assert str(matcalc.parse("2 e")) == "2 exp(1)"

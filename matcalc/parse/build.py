@@ -8,7 +8,7 @@ from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
 from .calls import build_call
-from .conventions import coefficient_note, coefficient_split, is_one
+from .conventions import coefficient_note, coefficient_split, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
 from .kinds import is_matrix_name
@@ -93,7 +93,22 @@ class Builder:
         return _BUILD[n.op](self, n, *n.args)
 
     def b_name(self, n, name):
+        if is_euler(n, self.decls, self.definitions):
+            self.note("e is read as Euler's number, e = exp(1) (declare e to use a variable e)")
+            return E.Apply("exp", E.Num(1))
+        if name in ("π", "pi") and name not in self.decls and name not in self.definitions:
+            self.note(f"{name} is read as the constant π: the derivative holds for its value, which numerical "
+                      f"checks, evaluation and generated code take as a parameter (a π node is not built in yet)")
         return self.var(n)
+
+    def note(self, text):
+        if text not in self.notes:
+            self.notes.append(text)
+
+    def euler_power(self, n, exp_node):
+        """e^x, e^{-x^T x/2}, e.^x: exp, element-wise, of the exponent."""
+        self.note("e^… is read as exp(…), e being Euler's number (declare e to use a variable e)")
+        return E.Apply("exp", self.build(exp_node))
 
     def b_num(self, n, value):
         return E.Num(value)
@@ -226,6 +241,8 @@ class Builder:
         return self.product(n, built)
 
     def b_pow(self, n, base_node, exp_node):
+        if is_euler(base_node, self.decls, self.definitions):
+            return self.euler_power(n, exp_node)
         base = self.build(base_node)
         k = _const(exp_node)
         if base.is_scalar:
@@ -266,6 +283,8 @@ class Builder:
         return e
 
     def b_epow(self, n, base_node, exp_node):
+        if is_euler(base_node, self.decls, self.definitions):
+            return self.euler_power(n, exp_node)
         base = self.build(base_node)
         return self.power(n, base, self.scalar(exp_node))
 

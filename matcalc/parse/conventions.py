@@ -97,6 +97,11 @@ def counts(ast):
     return {name for name, k in seen.items() if coefficient.get(name) == k}
 
 
+def is_euler(node, decls, definitions=()):
+    """The name e, undeclared and undefined: Euler's number (e^x is exp(x), 2πe is 2π exp(1))."""
+    return node.op == "name" and node.args[0] == "e" and "e" not in decls and "e" not in definitions
+
+
 def is_one(node):
     """The number literal 1 as written (not (1), not 1.0 … which are scalars): the ones vector where a
     vector is needed (`1^T x`, `X 1`, `1 b^T`)."""

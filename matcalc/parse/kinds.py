@@ -9,7 +9,7 @@ from contextvars import ContextVar
 
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
-from .conventions import COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_one, written_dimensions
+from .conventions import COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, is_euler, divisor_name, is_one, written_dimensions
 from .declarations import user_function
 
 
@@ -127,6 +127,8 @@ class Kinds:
 
 # ---- one rule per AST op: (Kinds, *node.args) → kind ----------------------------------------
 def _name(k, name):
+    if name == "e" and name not in k.decls and name not in k.definitions:
+        return "S"                              # Euler's number
     if name in k.definitions:
         return k.defined(name)
     d = k.decls.get(name)
@@ -160,6 +162,8 @@ def _product(k, items):
         split = coefficient_split(x) if o == "/" else None
         if split is not None and k.kind(split[0]) not in ("V", "M"):
             k.divisor(split[0])                 # λ/2 ||w||^2: (λ/2) ||w||^2, the divisor a scalar
+            if _count_divisor(items[0][1]) and len(items) == 2:
+                k.divisor(items[0][1])          # n/2 log(2π): a count over a number is a coefficient too
             for t in split[1]:
                 kt = k.kind(t)
                 if acc in ("M", "R") and isinstance(kt, tuple):
@@ -195,6 +199,8 @@ def _product_kind(a, b):
 
 
 def _pow(k, base, exponent):
+    if is_euler(base, k.decls, k.definitions):
+        return k.kind(exponent)                 # e^x: exp(x), element-wise
     k.kind(exponent)
     return k.kind(base)
 

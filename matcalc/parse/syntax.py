@@ -285,6 +285,10 @@ class ToAst(Transformer_NonRecursive):
     def rows(self, meta, *rows):
         return rows
 
+    def root(self, meta, sign, arg):
+        """√d, √(x^T x): the square root."""
+        return Node("call", ("sqrt", (arg,)), *_span(meta))
+
     def ones(self, meta, tok):
         """1_n, 1_{3}, 𝟙, 𝟙_n: the ones vector; args: its length as written (a name or an int), or None."""
         sub = re.sub(r"[\s{}]", "", tok.value.split("_", 1)[1]) if "_" in tok.value else None
