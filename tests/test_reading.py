@@ -230,3 +230,4 @@ def test_e_is_eulers_number_and_says_so():
     parsed = parse_full("sum(e^x)")
     assert str(parsed.expr) == "sum(exp(x))" and any("Euler's number" in n for n in parsed.notes)
     assert str(matcalc.parse("2 e")) == "2 exp(1)"
+    reads_as("(A x + b)^T C (D x + e)", "x", lambda A, x, b, C, D, e: (A @ x + b) @ C @ (D @ x + e))  # a vector e

@@ -93,7 +93,8 @@ class Builder:
         return _BUILD[n.op](self, n, *n.args)
 
     def b_name(self, n, name):
-        if is_euler(n, self.decls, self.definitions):
+        if is_euler(n, self.decls, self.definitions) and self.kinds.get("e", ("scalar",))[0] == "scalar":
+            # e is Euler's number unless declared, defined or used as a vector (D x + e: Cookbook (86))
             self.note("e is read as Euler's number, e = exp(1) (declare e to use a variable e)")
             return E.Apply("exp", E.Num(1))
         if name in ("π", "pi") and name not in self.decls and name not in self.definitions:

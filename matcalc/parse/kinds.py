@@ -127,8 +127,6 @@ class Kinds:
 
 # ---- one rule per AST op: (Kinds, *node.args) → kind ----------------------------------------
 def _name(k, name):
-    if name == "e" and name not in k.decls and name not in k.definitions:
-        return "S"                              # Euler's number
     if name in k.definitions:
         return k.defined(name)
     d = k.decls.get(name)
