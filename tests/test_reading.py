@@ -108,7 +108,9 @@ def test_a_count_used_as_a_matrix_stays_a_matrix():
     ["diff", "--wrt", "w"], ["directional", "--wrt", "w", "--along", "v"], ["codegen", "--wrt", "w"],
     ["taylor", "--wrt", "w"], ["newton", "--wrt", "w"], ["at", "--wrt", "w", "--values", '{"w": [1, 2], "λ": 2}'],
     ["grad", "--wrt", "w", "--format", "json"], ["taylor", "--wrt", "w", "--format", "json"],
-    ["newton", "--wrt", "w", "--format", "json"], ["at", "--wrt", "w", "--format", "json", "--values", '{"w": [1, 2], "λ": 2}'],
+    ["newton", "--wrt", "w", "--format", "json"], ["parse", "--format", "latex"],
+    ["grad", "--wrt", "w", "--format", "latex"], ["diff", "--wrt", "w", "--format", "latex"],
+    ["taylor", "--wrt", "w", "--format", "latex"], ["newton", "--wrt", "w", "--format", "latex"], ["at", "--wrt", "w", "--format", "json", "--values", '{"w": [1, 2], "λ": 2}'],
 ])
 def test_every_command_says_how_a_slash_was_read(args):
     from click.testing import CliRunner

@@ -5,8 +5,8 @@ Nothing heavy is imported here: the analysis package (and NumPy) load inside eac
 """
 import click
 
-from .common import (Command, Finite, analysis_options, echo, echo_json, echo_text, emit, finish, notes_json,
-                     parse_notes, read_expr)
+from .common import (Command, Finite, analysis_options, echo, echo_json, echo_latex_notes, echo_text, emit, finish,
+                     notes_json, parse_notes, read_expr)
 
 
 @click.command(cls=Command)
@@ -36,6 +36,7 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
                    "conditions": t.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
         echo(t.equation(latex=True))
+        echo_latex_notes(parse_notes())
     else:
         echo_text(t.equation(), t.conditions, report, notes=parse_notes())
     finish(report)
@@ -69,6 +70,7 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
         n, g = s.labels(latex=True)
         echo(f"{n} = {s.newton.latex()}")
         echo(f"{g} = {s.gradient_step.latex()}")
+        echo_latex_notes(parse_notes())
     else:
         echo_text(str(s), s.conditions, report, notes=parse_notes())
     finish(report)

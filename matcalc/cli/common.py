@@ -216,6 +216,12 @@ def as_json(data):
     return "".join(ch if ch.isprintable() else json.dumps(ch)[1:-1] for ch in text)
 
 
+def echo_latex_notes(notes):
+    """How the text was read, as LaTeX comments after the formula."""
+    for n in notes:
+        echo(f"% note: {n}")
+
+
 def echo_json(data):
     click.echo(as_json(data))
 
@@ -249,11 +255,12 @@ def emit(result, fmt, symbol, standalone=False, steps=False):
     """Print a Result as `symbol = value` (symbol: a text and a LaTeX form), then finish on its check."""
     report = result.report
     if fmt == "latex" and standalone:
-        echo(latex_document(_latex_parts(result, symbol, steps)))
+        echo("".join(f"% note: {n}\n" for n in result.notes) + latex_document(_latex_parts(result, symbol, steps)))
     elif fmt == "json":
         echo_json(payload(result))
     elif fmt == "latex":
         echo(f"{symbol[1]} = {result.pretty(latex=True)}")
+        echo_latex_notes(result.notes)
     else:
         echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
                   extra=[result.layout_note] if result.layout != "mixed" else ())

@@ -6,8 +6,8 @@ Each is a thin layer over matcalc.api; the API (and NumPy) load inside the comma
 import click
 
 from ..printers.latex import latex_name
-from .common import (Command, check_options, derivative_options, echo, echo_json, emit, emit_each, format_option,
-                     let_option, read_expr, show_steps)
+from .common import (Command, check_options, derivative_options, echo, echo_json, echo_latex_notes, emit, emit_each,
+                     format_option, let_option, read_expr, show_steps)
 
 
 @click.command(cls=Command)
@@ -26,6 +26,7 @@ def parse(expr, lets, fmt):
         return
     echo(e.latex() if fmt == "latex" else str(e))
     if fmt == "latex":
+        echo_latex_notes(parsed.notes)
         return
     echo(f"shape: {fmt_shape(e.shape)}")
     for name, kind in e.variables.items():
@@ -133,6 +134,8 @@ def diff(expr, wrt, lets, fmt):
     from ..api import differential
     d = differential(read_expr(expr), wrt, where=list(lets))
     echo(d.latex() if fmt == "latex" else str(d))
+    if fmt == "latex":
+        echo_latex_notes(d.notes)
     if fmt == "text":
         for c in d.conditions:
             echo(f"  where {c}")
