@@ -233,3 +233,11 @@ def test_e_is_eulers_number_and_says_so():
     assert str(parsed.expr) == "sum(exp(x))" and any("Euler's number" in n for n in parsed.notes)
     assert str(matcalc.parse("2 e")) == "2 exp(1)"
     reads_as("(A x + b)^T C (D x + e)", "x", lambda A, x, b, C, D, e: (A @ x + b) @ C @ (D @ x + e))  # a vector e
+
+
+def test_names_in_a_divisor_and_under_an_elementwise_power():
+    reads_as("1/(2n) ||y - X β||^2", "β", lambda n, y, X, β: sq(y - X @ β) / (2 * n), positive=("n",))
+    reads_as("1/(2m) ||X θ - y||^2", "θ", lambda m, X, θ, y: sq(X @ θ - y) / (2 * m), positive=("m",))
+    # σ.^2: the element-wise power is written for arrays, so σ and μ are vectors (not the Greek scalars)
+    reads_as("-1/2 sum(1 + log(σ.^2) - μ.^2 - σ.^2)", "μ",
+             lambda σ, μ: -0.5 * np.sum(1 + np.log(σ ** 2) - μ ** 2 - σ ** 2))

@@ -42,7 +42,7 @@ COUNT_NAMES = ("N", "K")     # capitals that sources use for counts (samples, cl
 COUNT_LETTERS = ("n", "m", "p", "k", "d", "q")
 
 
-def _names_in_number(node):
+def names_in_number(node):
     """The names of a node built only of numbers, names, parentheses, sums, products and powers
     (`2N`, `(ν + p)`, `n^2`), or None when it holds anything else."""
     if node.op == "num":
@@ -50,13 +50,13 @@ def _names_in_number(node):
     if node.op == "name":
         return [node.args[0]]
     if node.op in ("paren", "neg"):
-        return _names_in_number(node.args[0])
+        return names_in_number(node.args[0])
     if node.op == "pow":
-        return _names_in_number(node.args[0])
+        return names_in_number(node.args[0])
     if node.op in ("juxt", "sum", "prod"):
         out = []
         for item in node.args:
-            names = _names_in_number(item[1] if isinstance(item, tuple) else item)
+            names = names_in_number(item[1] if isinstance(item, tuple) else item)
             if names is None:
                 return None
             out += names
@@ -86,10 +86,10 @@ def counts(ast):
                 split = coefficient_split(x)
                 divisor = split[0] if split is not None else x
                 left = items[0] if i == 0 else None
-                for name in _names_in_number(divisor) or ():         # anything / N: N divides
+                for name in names_in_number(divisor) or ():         # anything / N: N divides
                     coefficient[name] = coefficient.get(name, 0) + 1
                 if divisor.op == "num" and left is not None:
-                    for name in _names_in_number(left) or ():
+                    for name in names_in_number(left) or ():
                         coefficient[name] = coefficient.get(name, 0) + 1
         for a in n.args:
             walk(a)

@@ -9,7 +9,8 @@ from contextvars import ContextVar
 
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
-from .conventions import COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, is_euler, divisor_name, is_one, written_dimensions
+from .conventions import (COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_euler, is_one,
+                          names_in_number, written_dimensions)
 from .declarations import user_function
 
 
@@ -101,9 +102,9 @@ class Kinds:
         return _RULES[n.op](self, *n.args)
 
     def divisor(self, node):
-        name = divisor_name(node)
-        if name is not None and name in self.parent:
-            self.divisors.append(name)
+        """The names a divisor is made of (n in /n, /(2n), /n^2) lean to scalars."""
+        names = [divisor_name(node)] if divisor_name(node) is not None else names_in_number(node) or []
+        self.divisors.extend(name for name in names if name in self.parent)
 
     def resolve(self):
         """name → (kind, note): kind 'scalar' or 'vector' ('scalar' for the names read as numbers); the
@@ -203,6 +204,15 @@ def _pow(k, base, exponent):
     return k.kind(base)
 
 
+def _epow(k, base, exponent):
+    """x.^2: the element-wise power is written for arrays, so an undeclared name under it is a vector."""
+    if is_euler(base, k.decls, k.definitions):
+        return k.kind(exponent)
+    k.kind(exponent)
+    kb = k.kind(base)
+    return k.force(kb) if base.op == "name" else kb
+
+
 def _post(k, base, op):
     if op == "T" and is_one(base):
         return "R"                              # 1^T: the ones vector transposed
@@ -276,7 +286,7 @@ _RULES = {
     "prod": lambda k, first, *rest: _product(k, [(None, first)] + list(rest)),
     "juxt": lambda k, *items: _product(k, [(None, x) for x in items]),
     "pow": _pow,
-    "epow": _pow,
+    "epow": _epow,
     "post": _post,
     "norm": _norm,
     "inner": _inner,
