@@ -241,3 +241,16 @@ def test_names_in_a_divisor_and_under_an_elementwise_power():
     # σ.^2: the element-wise power is written for arrays, so σ and μ are vectors (not the Greek scalars)
     reads_as("-1/2 sum(1 + log(σ.^2) - μ.^2 - σ.^2)", "μ",
              lambda σ, μ: -0.5 * np.sum(1 + np.log(σ ** 2) - μ ** 2 - σ ** 2))
+
+
+@pytest.mark.parametrize("text, wrt, fn", [
+    ("sum(x^2)", "x", lambda x: np.sum(x ** 2)),
+    ("sum((X w - y)^2)", "w", lambda X, w, y: np.sum((X @ w - y) ** 2)),
+    ("1/2 ||w||^2 + c sum(max(0, 1 - y .* (X w))^2)", "w",
+     lambda w, c, y, X: sq(w) / 2 + c * np.sum(np.maximum(0, 1 - y * (X @ w)) ** 2)),
+])
+def test_a_power_of_a_vector_is_element_wise_and_noted(text, wrt, fn):
+    notes = reads_as(text, wrt, fn)
+    assert any("is a power of a vector, read element-wise" in n for n in notes)
+    with pytest.raises(matcalc.ShapeError, match="a power of a row vector"):
+        matcalc.parse("x^T^2")

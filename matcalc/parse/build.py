@@ -248,6 +248,8 @@ class Builder:
         k = _const(exp_node)
         if base.is_scalar:
             return self.power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
+        if base.shape[1] == 1:
+            return self.vector_power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
         if k is None or k.denominator != 1:
             raise ShapeError(f"a matrix power needs an integer exponent; for an element-wise power of a "
                              f"{S.fmt_shape(base.shape)} write .^", n.start, end=n.end)
@@ -304,7 +306,18 @@ class Builder:
             return E.Transpose(inv) if op == "-T" else inv
         if base.is_scalar:
             return self.power(n, base, E.Num(op))
+        if base.shape[1] == 1:
+            return self.vector_power(n, base, E.Num(op))
         return self.matpow(n, base, op)
+
+    def vector_power(self, n, base, exponent):
+        """x^2, (X w - y)^2, σ²: a power of a (column) vector is element-wise, as in the sources that write
+        it; noted, with the squared norm's spelling for the other reading."""
+        text = self.text[n.start:n.end]
+        dotted = text[::-1].replace("^", "^.", 1)[::-1] if "^" in text else f"{text} element-wise"
+        self.note(f"'{text}' is a power of a vector, read element-wise ({dotted}); for the squared norm "
+                  f"write ||…||^2 or x^T x")
+        return self.power(n, base, exponent)
 
     def b_norm(self, n, arg_node, sub):
         arg = self.build(arg_node)
