@@ -254,3 +254,16 @@ def test_a_power_of_a_vector_is_element_wise_and_noted(text, wrt, fn):
     assert any("is a power of a vector, read element-wise" in n for n in notes)
     with pytest.raises(matcalc.ShapeError, match="a power of a row vector"):
         matcalc.parse("x^T^2")
+
+
+@pytest.mark.parametrize("text, wrt, fn, where", [
+    ("mean(x)", "x", lambda x: np.mean(x), None),
+    ("mean((X w - y)^2)", "w", lambda X, w, y: np.mean((X @ w - y) ** 2), None),
+    ("var(X w)", "w", lambda X, w: np.var(X @ w), None),
+    ("mean(X)", "X", lambda X: np.mean(X), None),
+    ("y^T ((x - mean(x)) / sqrt(var(x) + ε))", "x",
+     lambda y, x, ε: y @ ((x - np.mean(x)) / np.sqrt(np.var(x) + ε)), {"ε": "scalar positive"}),
+])
+def test_mean_and_var_over_all_entries(text, wrt, fn, where):
+    notes = reads_as(text, wrt, fn, where)
+    assert any("over all entries" in n for n in notes)

@@ -68,6 +68,8 @@ class Builder:
             return True
         if n.op == "juxt" and any(is_one(x) for x in n.args):
             return True                         # b 1 in y - X w - b 1: b times the ones vector
+        if n.op == "call" and n.args[0] in ("mean", "var"):
+            return True                         # x - mean(x): centring, as every source writes it
         return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
 
     def elementwise(self, nodes, exprs, opname):

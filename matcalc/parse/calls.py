@@ -94,6 +94,26 @@ def _matrix_function(node, of_scalar):
     return rule
 
 
+def _count(a):
+    """The number of entries of a, as an expression: sum of the ones of its shape (n, or m·n)."""
+    return E.Sum(E.Ones(a.shape))
+
+
+def _mean(b, n, a):
+    """mean(x): over all entries, sum(x) / (number of entries)."""
+    b.note("mean(…) is the mean over all entries, sum(…)/n, with n = sum(vector(1)) the number of entries")
+    return a if a.is_scalar else E.product(E.Sum(a), E.Pow(_count(a), E.Num(-1)))
+
+
+def _var(b, n, a):
+    """var(x): the population variance over all entries, mean((x - mean(x)).^2)."""
+    b.note("var(…) is the population variance over all entries, mean((x - mean(x)).^2) (divisor n, not n - 1)")
+    if a.is_scalar:
+        return E.Num(0)
+    centred = E.Add(a, E.negate(E.product(_mean(b, n, a), E.Ones(a.shape))))
+    return E.product(E.Sum(E.Pow(centred, E.Num(2))), E.Pow(_count(a), E.Num(-1)))
+
+
 def _max(b, n, arg_nodes):
     """max(0, u) and max(u, 0) are relu(u), element-wise; any other max is refused, not guessed."""
     if len(arg_nodes) != 2:
@@ -136,6 +156,7 @@ BUILT = {
     "norm": (1, lambda b, n, a: E.Norm(a, 2)), "norm1": (1, lambda b, n, a: E.Norm(a, 1)),
     "diag": (1, _diag),
     "inv": (1, _inv),
+    "mean": (1, _mean), "var": (1, _var),
     "tr": (1, _matrix_function(E.Trace, lambda a: a)),
     "det": (1, _matrix_function(E.Det, lambda a: a)),
     "logdet": (1, _matrix_function(E.LogDet, lambda a: E.Apply("log", a))),

@@ -254,7 +254,7 @@ _CALLS = {
     "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
     "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M", "max": lambda k, arg: arg,
-    "ones": lambda k, arg: "V", "sum": _summed,
+    "ones": lambda k, arg: "V", "sum": _summed, "mean": _summed, "var": _summed,
     **{name: (lambda k, arg: arg) for name in ELEMENTWISE},
 }
 
