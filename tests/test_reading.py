@@ -267,3 +267,16 @@ def test_a_power_of_a_vector_is_element_wise_and_noted(text, wrt, fn):
 def test_mean_and_var_over_all_entries(text, wrt, fn, where):
     notes = reads_as(text, wrt, fn, where)
     assert any("over all entries" in n for n in notes)
+
+
+@pytest.mark.parametrize("text, wrt, fn, where", [
+    ("x^T x - n/2 log 2π", "x", lambda x, n, π: x @ x - n / 2 * np.log(2 * π), None),
+    ("N/2 log 2πσ^2 + x^T x", "x", lambda N, π, σ, x: N / 2 * np.log(2 * π * σ ** 2) + x @ x, None),
+    ("-1/2 y^T K^{-1} y - 1/2 log|K| - n/2 log 2π", "y",
+     lambda y, K, n, π: -0.5 * y @ np.linalg.solve(K, y) - 0.5 * np.linalg.slogdet(K)[1] - n / 2 * np.log(2 * π),
+     {"K": "n x n spd"}),
+    ("log|K| + a x^T x", "x", lambda K, a, x: np.linalg.slogdet(K)[1] + a * (x @ x), {"K": "n x n spd"}),
+])
+def test_a_function_before_a_glued_number_takes_the_glued_factors(text, wrt, fn, where):
+    reads_as(text, wrt, fn, where, positive=("n", "N", "π", "σ"))
+    assert str(matcalc.parse("log 2 π")) == "log(2) π"                 # with a space: the atom only

@@ -264,6 +264,9 @@ def _call(k, name, args):
     if name == "max":                                        # max(0, u): relu(u), the kind of u
         kinds = [kk for kk, a in zip(kinds, args) if not (a.op == "num" and a.args[0] == 0)] or kinds
     first = kinds[0] if kinds else None
+    if name in ("log", "ln") and first == "M" and args[0].op == "call" and args[0].args[0] == "abs" \
+            and args[0].args[1][0].start == args[0].start + 1:
+        return "S"                              # log|Σ|: log det (build.py), a scalar
     user = user_function(k.decls, name)
     if user is not None:
         base, decl = user

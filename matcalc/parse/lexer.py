@@ -138,7 +138,7 @@ def _split_name(name, declared):
     name keeps its digits and subscript (mu_0, alpha2)."""
     if name in declared or name in GREEK_NAMES or name in IDENTITY_NAMES or len(name) == 1:
         return [name]
-    m = re.match(r"^([A-Za-z]+)(.*)$", name)
+    m = re.match(r"^([A-Za-z\u0391-\u03A9\u03B1-\u03C9\u03D1\u03D5\u03F5]+)(.*)$", name)   # πσ is π σ too
     if m is None or len(m.group(1)) == 1 or m.group(1) in GREEK_NAMES:
         return [name]
     letters, suffix = m.groups()

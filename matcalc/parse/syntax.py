@@ -196,6 +196,24 @@ def to_ast(tree):
         raise e.orig_exc from None
 
 
+def _glued_arguments(kids, prefixed):
+    """log 2π, log 2πσ^2: a function written without parentheses before a number takes the factors
+    glued to that number (no space) as its argument — log(2π), as every source means, not log(2)·π."""
+    kids = list(kids)
+    i = 0
+    while i < len(kids) - 1:
+        call = kids[i]
+        arg = call.args[1][0] if id(call) in prefixed and len(call.args[1]) == 1 else None
+        if arg is not None and arg.op == "num" and kids[i + 1].start == arg.end == call.end:
+            j = i + 1
+            while j + 1 < len(kids) and kids[j + 1].start == kids[j].end:
+                j += 1
+            glued = Node("juxt", (arg, *kids[i + 1:j + 1]), arg.start, kids[j].end)
+            kids[i:j + 1] = [Node("call", (call.args[0], (glued,)), call.start, kids[j].end)]
+        i += 1
+    return tuple(kids)
+
+
 def _span(meta):
     return (meta.start_pos, meta.end_pos) if not meta.empty else (0, 0)
 
@@ -205,6 +223,10 @@ class ToAst(Transformer_NonRecursive):
     """One method per grammar alias (grammar/matcalc.lark); terminals NAME and NUMBER become leaves,
     other tokens (operators, bars) stay tokens for the rule that holds them. Non-recursive, so a tree
     MAX_TREE_DEPTH deep needs no deep Python stack."""
+
+    def __init__(self):
+        super().__init__()
+        self.prefixed = set()       # ids of the calls written without parentheses (log 2π)
 
     def NAME(self, tok):
         return Node("name", (tok.value,), tok.start_pos, tok.end_pos)
@@ -247,7 +269,8 @@ class ToAst(Transformer_NonRecursive):
         return self._chain("prod", meta, kids)
 
     def juxt(self, meta, *kids):
-        return Node("juxt", kids, *_span(meta))
+        kids = _glued_arguments(kids, self.prefixed)
+        return kids[0] if len(kids) == 1 else Node("juxt", kids, *_span(meta))
 
     def neg(self, meta, sign, inner):
         """-x, and +x, which the grammar gives the same rule: a unary plus changes nothing."""
@@ -268,7 +291,10 @@ class ToAst(Transformer_NonRecursive):
     def call(self, meta, func, *args):
         return Node("call", (str(func), args), *_span(meta))
 
-    prefix_call = call
+    def prefix_call(self, meta, func, arg):
+        node = self.call(meta, func, arg)
+        self.prefixed.add(id(node))
+        return node
 
     def norm(self, meta, left, inner, right, sub=None):
         return Node("norm", (inner, _normsub(sub) if sub is not None else None), *_span(meta))
