@@ -29,7 +29,7 @@ FUNCTION_LETTERS = ("f", "g", "h")
 
 # A name that can be declared: a letter (Latin or Greek), letters and digits, an optional subscript
 # (x_0, x_{10}). The grammar's NAME terminal also accepts ϑ, ϕ, ϵ as a first letter.
-NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(_\{?[A-Za-z0-9]+\}?)?\Z")
+NAME = re.compile(r"^[A-Za-z\u0391-\u03A9\u03B1-\u03C9\u2113][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9\u2113]*(_\{?[A-Za-z0-9]+\}?)?\Z")
 
 
 def show_char(ch):

@@ -280,3 +280,9 @@ def test_mean_and_var_over_all_entries(text, wrt, fn, where):
 def test_a_function_before_a_glued_number_takes_the_glued_factors(text, wrt, fn, where):
     reads_as(text, wrt, fn, where, positive=("n", "N", "π", "σ"))
     assert str(matcalc.parse("log 2 π")) == "log(2) π"                 # with a space: the atom only
+
+
+def test_unicode_transpose_and_ell():
+    assert matcalc.parse("x^⊤ A x") is matcalc.parse("x^T A x")
+    assert matcalc.parse("X^{-⊤}") is matcalc.parse("X^{-T}")
+    reads_as("exp(-||x - y||^2 / (2 ℓ^2))", "x", lambda x, y, ℓ: np.exp(-sq(x - y) / (2 * ℓ ** 2)), positive=("ℓ",))

@@ -344,7 +344,8 @@ def _number(tok):
 
 
 def _postop(tok):
-    v = re.sub(r"\s", "", tok.value)
+    v = re.sub(r"\s", "", tok.value).replace("^ᵀ", "^T").replace("{ᵀ}", "{T}").replace("(ᵀ)", "(T)")
+    v = v.replace("-ᵀ", "-T")             # x^⊤ (U+22A4, read as ᵀ) is x^T
     if v in ("'", "ᵀ") or re.fullmatch(r"\^(\{T\}|\(T\)|T)", v):
         return "T"
     if v == "⁻ᵀ" or re.fullmatch(r"\^(\{-T\}|\(-T\)|-T)", v):
