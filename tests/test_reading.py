@@ -285,4 +285,6 @@ def test_a_function_before_a_glued_number_takes_the_glued_factors(text, wrt, fn,
 def test_unicode_transpose_and_ell():
     assert matcalc.parse("x^⊤ A x") is matcalc.parse("x^T A x")
     assert matcalc.parse("X^{-⊤}") is matcalc.parse("X^{-T}")
-    reads_as("exp(-||x - y||^2 / (2 ℓ^2))", "x", lambda x, y, ℓ: np.exp(-sq(x - y) / (2 * ℓ ** 2)), positive=("ℓ",))
+    # (a Python name ℓ would be NFKC-normalised to l: the value comes by keyword)
+    reads_as("exp(-||x - y||^2 / (2 ℓ^2))", "x", lambda x, y, **k: np.exp(-sq(x - y) / (2 * k["ℓ"] ** 2)),
+             positive=("ℓ",))
