@@ -89,7 +89,7 @@ def d_var(d, e):
     return d.d_wrt if e is d.wrt else E.zero_like(e)
 
 
-@DIFF.register(E.Differential, E.Num, E.Literal, E.Identity, E.Zero, E.Ones, E.Commutation)
+@DIFF.register(E.Differential, E.Num, E.Const, E.Literal, E.Identity, E.Zero, E.Ones, E.Commutation)
 def d_constant(d, e):
     return E.zero_like(e)
 

@@ -136,7 +136,7 @@ def is_positive(e):
     """A sufficient test for positivity, to leave out conditions that always hold (log(1 + eᵘ))."""
     if isinstance(e, E.Num):
         return e.value > 0
-    if isinstance(e, E.Ones):
+    if isinstance(e, (E.Ones, E.Const)):
         return True
     if isinstance(e, E.Var):
         return "positive" in e.props

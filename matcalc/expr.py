@@ -63,6 +63,19 @@ class Num(Expr):
         return S.SCALAR
 
 
+class Const(Expr):
+    """A named irrational constant (a scalar): π. Its value is CONSTANTS[name]."""
+    __slots__ = ()
+    fields = ("name",)
+
+    @classmethod
+    def shape_of(cls, name):
+        return S.SCALAR
+
+
+CONSTANTS = {"π": 3.141592653589793}
+
+
 class Identity(Expr):
     __slots__ = ()
     fields = ("n",)

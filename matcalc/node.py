@@ -18,7 +18,7 @@ _interned = WeakValueDictionary()
 
 # The order of node types in sort keys (so in printed sums and products); a type not listed ranks 50.
 # Differentials come last: sᵀ dx, tr(A dX).
-_RANK_ORDER = ("Num", "Literal", "Var", "Identity", "Ones", "Zero", "Commutation", "Transpose", "Inverse",
+_RANK_ORDER = ("Num", "Const", "Literal", "Var", "Identity", "Ones", "Zero", "Commutation", "Transpose", "Inverse",
                "MatPow", "Apply", "Softmax", "Pow", "Norm", "Trace", "Det", "LogDet", "Sum", "DiagVec",
                "DiagMat", "Vec", "LogSumExp", "Hadamard", "Kron", "Mul", "Add", "Call", "CallJacobian",
                "ElementCall", "Differential")

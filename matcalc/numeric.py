@@ -113,6 +113,11 @@ def ev_num(e, ev):
     return np.array([[float(e.value)]])
 
 
+@EVAL.register(E.Const)
+def ev_const(e, ev):
+    return np.array([[E.CONSTANTS[e.name]]])
+
+
 @EVAL.register(E.Call)
 def ev_call(e, ev):
     """g(u): the implementation is supplied in env under ("fn", name)."""

@@ -22,6 +22,7 @@ WHERE = {"A": "n x n", "B": "n x n", "X": "n x n", "x": "n", "y": "n", "a": "sca
 SAMPLES = {
     E.Var: ["x", "X", "a", "W1", "Σ"],
     E.Num: ["2", "1/2", "-3"],
+    E.Const: ["π", "pi"],
     E.Literal: ["[1, 2; 3, 4]", "[1, 2]", "[1/2, -1]"],
     E.Identity: ["I"],
     E.Zero: ["zeros(n, m)", "vector(0)", "zeros(3)", "zeros(n)^T"],

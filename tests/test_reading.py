@@ -216,16 +216,18 @@ def test_a_count_divides_as_a_number():
     ("sum(e^x)", "x", lambda x: np.sum(np.exp(x)), None),
     ("e^{-x^T x/2}", "x", lambda x: np.exp(-x @ x / 2), None),
     ("sum(e.^(A x))", "x", lambda A, x: np.sum(np.exp(A @ x)), None),
-    ("1/2 log det(2 π e Σ)", "Σ", lambda π, Σ: 0.5 * np.linalg.slogdet(2 * π * np.e * Σ)[1], {"Σ": "n x n spd"}),
+    ("1/2 log det(2 π e Σ)", "Σ", lambda Σ: 0.5 * np.linalg.slogdet(2 * np.pi * np.e * Σ)[1], {"Σ": "n x n spd"}),
     ("e^2 x^T x", "x", lambda e, x: e ** 2 * (x @ x), {"e": "scalar"}),           # a declared e is a variable
     ("√(x^T x)", "x", lambda x: np.sqrt(x @ x), None),
     ("x^T y / √d", "x", lambda x, y, d: x @ y / np.sqrt(d), None),
-    ("n/2 log(2π) + x^T x", "x", lambda n, π, x: n / 2 * np.log(2 * π) + x @ x, None),
+    ("n/2 log(2π) + x^T x", "x", lambda n, x: n / 2 * np.log(2 * np.pi) + x @ x, None),
+    ("x^T x / π", "x", lambda x: x @ x / np.pi, None),
+    ("pi^2 x^T x", "x", lambda pi, x: pi ** 2 * (x @ x), {"pi": "scalar"}),      # a declared pi is a variable
 ])
 def test_euler_pi_and_roots(text, wrt, fn, where):
-    notes = reads_as(text, wrt, fn, where, positive=("d", "n", "π"))
+    notes = reads_as(text, wrt, fn, where, positive=("d", "n"))
     if "π" in text:
-        assert any(n.startswith("π is read as the constant π") for n in notes)
+        assert any(n.startswith("π is read as the number π") for n in notes)
 
 
 def test_e_is_eulers_number_and_says_so():
@@ -270,10 +272,10 @@ def test_mean_and_var_over_all_entries(text, wrt, fn, where):
 
 
 @pytest.mark.parametrize("text, wrt, fn, where", [
-    ("x^T x - n/2 log 2π", "x", lambda x, n, π: x @ x - n / 2 * np.log(2 * π), None),
-    ("N/2 log 2πσ^2 + x^T x", "x", lambda N, π, σ, x: N / 2 * np.log(2 * π * σ ** 2) + x @ x, None),
+    ("x^T x - n/2 log 2π", "x", lambda x, n: x @ x - n / 2 * np.log(2 * np.pi), None),
+    ("N/2 log 2πσ^2 + x^T x", "x", lambda N, σ, x: N / 2 * np.log(2 * np.pi * σ ** 2) + x @ x, None),
     ("-1/2 y^T K^{-1} y - 1/2 log|K| - n/2 log 2π", "y",
-     lambda y, K, n, π: -0.5 * y @ np.linalg.solve(K, y) - 0.5 * np.linalg.slogdet(K)[1] - n / 2 * np.log(2 * π),
+     lambda y, K, n: -0.5 * y @ np.linalg.solve(K, y) - 0.5 * np.linalg.slogdet(K)[1] - n / 2 * np.log(2 * np.pi),
      {"K": "n x n spd"}),
     ("log|K| + a x^T x", "x", lambda K, a, x: np.linalg.slogdet(K)[1] + a * (x @ x), {"K": "n x n spd"}),
 ])

@@ -28,6 +28,11 @@ def code_num(g, e):
     return repr(float(v)) if v.denominator != 1 else f"{v.numerator}.0"
 
 
+@CODE.register(E.Const)
+def code_const(g, e):
+    return repr(E.CONSTANTS[e.name])       # a float literal: the same text for NumPy, JAX and PyTorch
+
+
 @CODE.register(E.Literal)
 def code_literal(g, e):
     rows = [[float(v) for v in r] for r in e.rows]

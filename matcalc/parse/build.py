@@ -100,8 +100,8 @@ class Builder:
             self.note("e is read as Euler's number, e = exp(1) (declare e to use a variable e)")
             return E.Apply("exp", E.Num(1))
         if name in ("π", "pi") and name not in self.decls and name not in self.definitions:
-            self.note(f"{name} is read as the constant π: the derivative holds for its value, which numerical "
-                      f"checks, evaluation and generated code take as a parameter (a π node is not built in yet)")
+            self.note(f"{name} is read as the number π (declare {name} to use a variable {name})")
+            return E.Const("π")
         return self.var(n)
 
     def note(self, text):

@@ -123,6 +123,10 @@ class _L:
         v = e.value
         return (num_latex(v), ATOM) if v >= 0 else ("-" + num_latex(-v), NEG)
 
+    @LATEX.register(E.Const)
+    def l_const(self, e):
+        return {"π": r"\pi"}[e.name], ATOM
+
     @LATEX.register(E.Literal)
     def l_literal(self, e):
         body = r" \\ ".join(" & ".join(num_latex(v) if v >= 0 else "-" + num_latex(-v) for v in r) for r in e.rows)

@@ -183,6 +183,11 @@ def t_num(e, memo):
     return num_text(v), (ATOM if v >= 0 and v.denominator == 1 else PROD if v.denominator != 1 else NEG)
 
 
+@TEXT.register(E.Const)
+def t_const(e, memo):
+    return e.name, ATOM
+
+
 @TEXT.register(E.Transpose)
 def t_transpose(e, memo):
     if isinstance(e.arg, E.Inverse):

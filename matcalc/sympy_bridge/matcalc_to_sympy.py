@@ -91,6 +91,10 @@ class _ToSympy:
     def c_Num(self, e):
         return self.sp.Rational(e.value.numerator, e.value.denominator)
 
+    @TO_SYMPY.register(E.Const)
+    def c_Const(self, e):
+        return {"π": self.sp.pi}[e.name]
+
     @TO_SYMPY.register(E.Literal)
     def c_Literal(self, e):
         sp = self.sp
