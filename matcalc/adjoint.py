@@ -131,5 +131,5 @@ def adj_vec(L, W):
 
 # Nodes that cannot hold the differential linearly (leaves, nonlinear operators), or do but have
 # no closed-form adjoint here (dX ⊗ A, J_g(u) applied to dX through a declared function's Jacobian).
-ADJOINT.register(E.Var, E.Num, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow, E.Inverse,
+ADJOINT.register(E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow, E.Inverse,
                  E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian, E.ElementCall)(refuse)

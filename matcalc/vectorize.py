@@ -144,5 +144,5 @@ def vec_diagmat(L):
 
 
 # Nodes that cannot hold the differential linearly, or have no closed-form vec rule here.
-VEC.register(E.Var, E.Num, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow, E.Inverse,
+VEC.register(E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow, E.Inverse,
              E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian, E.ElementCall)(refuse)

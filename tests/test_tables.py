@@ -20,7 +20,7 @@ x = E.Var("x", ("n", 1), ())
 # One instance of every node type, over X (n×n) or x (n-vector). A new node type needs a sample here
 # (test_every_node_type_has_a_sample), which then runs through every table.
 SAMPLES = {
-    "Var": X, "Differential": E.Differential(X), "Num": E.Num(2), "Literal": E.Literal([[1, 2], [3, 4]]),
+    "Var": X, "Differential": E.Differential(X), "Num": E.Num(2), "Const": E.Const("π"), "Literal": E.Literal([[1, 2], [3, 4]]),
     "Identity": E.Identity("n"), "Zero": E.Zero(("n", "n")), "Ones": E.Ones(("n", 1)),
     "Commutation": E.Commutation("n", "n"), "Add": E.Add(X, E.Transpose(X)), "Mul": E.Mul(X, X),
     "Hadamard": E.Hadamard(X, X), "Kron": E.Kron(X, X), "Pow": E.Pow(X, E.Num(2)), "Transpose": E.Transpose(X),
@@ -32,7 +32,7 @@ SAMPLES = {
 }
 DIFF_REFUSALS = {E.CallJacobian}   # only the Jacobian of a declared function is known, not its derivative
 # Nodes the differential cannot pass through linearly, or has no closed-form adjoint / vec rule for.
-ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
+ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
                                    E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
                                    E.ElementCall, E.Softmax, E.LogSumExp}
 TYPES = E.NODE_TYPES
@@ -92,7 +92,7 @@ def test_refusals_are_rows_that_name_the_node(table, refusals, refuse, word):
 
 
 def test_every_rule_of_the_differential_states_its_identity():
-    unnamed = {E.Var, E.Differential, E.Num, E.Literal, E.Identity, E.Zero, E.Ones, E.Commutation} | DIFF_REFUSALS
+    unnamed = {E.Var, E.Differential, E.Num, E.Const, E.Literal, E.Identity, E.Zero, E.Ones, E.Commutation} | DIFF_REFUSALS
     assert missing({t for t in TYPES if DIFF.rule(t).identity}, TYPES, unnamed) == []
 
 
