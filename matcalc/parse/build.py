@@ -1,8 +1,6 @@
 """AST → typed expression: `Builder` builds the nodes while unifying symbolic dimensions, and reports
 every shape error at the span of the text that caused it.
 """
-from fractions import Fraction
-
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
@@ -12,6 +10,7 @@ from .conventions import coefficient_note, coefficient_split, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
 from .kinds import is_matrix_name
+from .values import const, constant, leading_number, unwrap
 
 
 class Builder:
@@ -62,9 +61,9 @@ class Builder:
     def broadcastable(self, n):
         """Only number literals and names declared scalar are broadcast over vectors and matrices; a
         quotient of number literals (1/2, -1/2, \\frac{1}{2}) is one number literal."""
-        n = _unwrap(n)
-        if n.op == "num" or n.op == "prod" and _unwrap(n.args[0]).op == "num" \
-                and all(op == "/" and _unwrap(x).op == "num" for op, x in n.args[1:]):
+        n = unwrap(n)
+        if n.op == "num" or n.op == "prod" and unwrap(n.args[0]).op == "num" \
+                and all(op == "/" and unwrap(x).op == "num" for op, x in n.args[1:]):
             return True
         if n.op == "juxt" and any(is_one(x) for x in n.args):
             return True                         # b 1 in y - X w - b 1: b times the ones vector
@@ -84,7 +83,7 @@ class Builder:
                                      "and names declared scalar are broadcast (write c * vector(1), or declare "
                                      "the name 'scalar')", n.start, end=n.end)
                 ones = E.Ones(target)
-                one = _unwrap(n)
+                one = unwrap(n)
                 if one.op == "juxt" and any(is_one(x) for x in one.args):
                     self.ones_vector(next(x for x in one.args if is_one(x)), ones)
                 e = E.product(e, ones)
@@ -171,10 +170,10 @@ class Builder:
             if op != "/":
                 factors.append(self.build(x))
                 continue
-            if _const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
-                    and _leading_number(x):
+            if const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
+                    and leading_number(x):
                 # 1/2 x^T A x: a quotient of two number literals is one coefficient
-                lead, tail = _leading_number(x)
+                lead, tail = leading_number(x)
                 if lead == 0:
                     raise ParseError("division by zero", x.start, end=x.end)
                 factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
@@ -247,7 +246,7 @@ class Builder:
         if is_euler(base_node, self.decls, self.definitions):
             return self.euler_power(n, exp_node)
         base = self.build(base_node)
-        k = _const(exp_node)
+        k = const(exp_node)
         if base.is_scalar:
             return self.power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
         if base.shape[1] == 1:
@@ -270,14 +269,14 @@ class Builder:
 
     def power(self, n, base, exponent):
         """base^exponent (element-wise); a negative power of a zero is a division by zero, as 1/0 is."""
-        k = _constant(exponent)
-        if k is not None and k < 0 and _constant(base) == 0:
+        k = constant(exponent)
+        if k is not None and k < 0 and constant(base) == 0:
             raise ParseError("division by zero", n.start, end=n.end)
         return E.Pow(base, exponent)
 
     def inverse(self, n, base):
         inv = self.at(n, E.Inverse, base)
-        if _constant(base) == 0:
+        if constant(base) == 0:
             raise ParseError("division by zero: the inverse of a zero matrix", n.start, end=n.end)
         return inv
 
@@ -370,66 +369,3 @@ _BUILD = {"name": Builder.b_name, "num": Builder.b_num, "paren": Builder.b_paren
           "neg": Builder.b_neg, "sum": Builder.b_sum, "elem": Builder.b_elem, "prod": Builder.b_prod,
           "juxt": Builder.b_juxt, "pow": Builder.b_pow, "epow": Builder.b_epow, "post": Builder.b_post,
           "norm": Builder.b_norm, "inner": Builder.b_inner, "call": Builder.b_call, "ones": Builder.b_ones}
-
-
-def _leading_number(n):
-    """(value, rest) when n is a number literal, or a juxtaposition that starts with one."""
-    if n.op == "num":
-        return n.args[0], []
-    if n.op == "juxt" and n.args[0].op == "num":
-        return n.args[0].args[0], list(n.args[1:])
-    return None
-
-
-def _constant(e):
-    """The exact value of a typed expression made of numbers (0, 1 - 1, 0 x^T x, zeros(n), 2 vector(1)),
-    or None. For a vector or matrix it is the value of every entry, or, for a product of several
-    matrices, only tells 0 from not 0."""
-    if isinstance(e, E.Num):
-        return e.value
-    if isinstance(e, E.Zero):
-        return Fraction(0)
-    if isinstance(e, E.Ones):
-        return Fraction(1)
-    if isinstance(e, E.Pow):
-        b, k = _constant(e.base), _constant(e.exponent)
-        if b is None or k is None:
-            return None
-        if b == 0:
-            return Fraction(0) if k > 0 else Fraction(1) if k == 0 else None
-        small = max(abs(b.numerator).bit_length(), b.denominator.bit_length()) * abs(k) <= 1024
-        return b ** int(k) if k.denominator == 1 and small else None
-    if not isinstance(e, (E.Add, E.Mul, E.Hadamard)):
-        return None
-    values = []
-    for c in e.children:
-        v = _constant(c)
-        if v is None:
-            return None
-        values.append(v)
-    if isinstance(e, E.Add):
-        return sum(values)
-    out = Fraction(1)
-    for v in values:
-        out *= v
-    if out and isinstance(e, E.Mul) and sum(not c.is_scalar for c in e.children) > 1:
-        return None         # vector(1)^T vector(1) is n, not 1
-    return out
-
-
-def _unwrap(n):
-    """The node inside parentheses and signs: (-(1)) → 1."""
-    while n.op in ("paren", "neg"):
-        n = n.args[0]
-    return n
-
-
-def _const(n):
-    while n.op == "paren":
-        n = n.args[0]
-    if n.op == "num":
-        return n.args[0]
-    if n.op == "neg" and n.args[0].op == "num":
-        return -n.args[0].args[0]
-    return None
-
