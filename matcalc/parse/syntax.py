@@ -331,6 +331,21 @@ class ToAst(Transformer_NonRecursive):
         start, end = _span(meta)
         raise ParseError(f"unsupported construct '{data}'", start, end=end)
 
+    def _call_userfunc(self, tree, new_children=None):
+        # Lark's own dispatch binds each rule anew on every node (a v_args wrapper built with
+        # functools.update_wrapper per call: a third of a typical parse's time); the same rules,
+        # unwrapped once per class, called directly. Errors surface as themselves, not VisitError.
+        rule = _RULES.get(tree.data)
+        children = new_children if new_children is not None else tree.children
+        if rule is None:
+            return self.__default__(tree.data, children, tree.meta)
+        return rule(self, tree.meta, *children)
+
+
+# grammar alias → ToAst's plain function (self, meta, *children)
+_RULES = {name: getattr(fn, "base_func", fn) for name, fn in vars(ToAst).items()
+          if not name.startswith("_") and not name.isupper() and callable(getattr(fn, "base_func", fn))}
+
 
 def _number(tok):
     text = tok.value
