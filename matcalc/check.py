@@ -209,7 +209,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     if worst_ill is not None:
         from .printers.text import to_text
         return CheckReport("inconclusive", None, sizes, seed,
-                           f"every point sampled made {to_text(worst_ill[0])} ill-conditioned (condition number "
+                           f"every point sampled made {_shortened(to_text(worst_ill[0]))} ill-conditioned (condition number "
                            f"{worst_ill[1]:.1e}), at {draws} draw(s) of sizes; finite differences cannot judge the "
                            "derivative there. This is not a failure of the formula: the sampled sizes or values "
                            "make that matrix (nearly) singular — declare sizes or properties (spd) that make it "
@@ -217,6 +217,11 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     return CheckReport("inconclusive", None, sizes, seed,
                        "no point could be sampled where the function is defined and finite differences are "
                        "accurate (declare properties such as 'positive' or 'spd' to help)")
+
+
+def _shortened(text, limit=80):
+    """A matrix named in a message, cut short (X X ⋯ X with 5,000 factors is not read in full)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _lost_phase(arguments, memo):
