@@ -72,3 +72,17 @@ def test_the_cli_reports_it_with_exit_2():
     from matcalc.cli import main
     out = CliRunner().invoke(main, ["grad", "1e300 * 1e300 * x^T x", "--wrt", "x"])
     assert out.exit_code == 2 and "Traceback" not in out.output
+
+
+class TestWorkProportionalToALiteralIsBounded:
+    """A rule whose output grows with a number in the text (the k terms of d(Xᵏ)) is bounded before the
+    work is made: `grad "tr(X^99999999)"` built every term (770 MB at 25 s and growing), and superscript
+    exponents bypassed the 40-digit literal limit (5,000 superscript digits: a ValueError traceback)."""
+
+    @pytest.mark.parametrize("digits", [41, 5_000])
+    def test_a_superscript_exponent_has_the_literal_limit(self, digits):
+        with pytest.raises(ParseError, match=f"number literal too long \\({digits} digits\\)"):
+            timed(lambda: matcalc.parse("X" + "⁹" * digits))
+
+    def test_a_superscript_exponent_within_the_limit_is_a_power(self):
+        assert str(matcalc.parse("X⁴²")) == "X^42"
