@@ -86,3 +86,38 @@ class TestWorkProportionalToALiteralIsBounded:
 
     def test_a_superscript_exponent_within_the_limit_is_a_power(self):
         assert str(matcalc.parse("X⁴²")) == "X^42"
+
+    @pytest.mark.parametrize("text", ["tr(X^99999999)", "tr(X⁹⁹⁹⁹⁹⁹⁹⁹)"])
+    def test_the_trace_of_a_huge_power_is_one_term(self, text):
+        r = timed(lambda: matcalc.grad(text, "X", check=False))
+        assert str(r) == "99999999 (X^99999998)^T"
+
+    @pytest.mark.parametrize("call", [lambda: matcalc.grad("tr(A X^99999999)", "X", check=False),
+                                      lambda: matcalc.jacobian("X^99999999", "X", check=False),
+                                      lambda: matcalc.hessian("tr(X^99999999)", "X", check=False),
+                                      lambda: matcalc.grad("sum(X^501 x)", "X", check=False)])
+    def test_k_terms_past_the_bound_are_refused_before_they_are_made(self, call):
+        with pytest.raises(LimitError, match="has k terms"):
+            timed(call)
+
+    @pytest.mark.parametrize("kind, text", [("grad", "tr(X^7)"), ("grad", "det(X^5)"), ("grad", "tr(A X^4)"),
+                                            ("hessian", "tr(X^3)"), ("grad", "tr(X^1 X^2 X^3)")])
+    def test_the_closed_forms_are_right(self, kind, text):
+        r = getattr(matcalc, kind)(text, "X", check=False)
+        assert r.check().passed, r
+
+    def test_a_power_within_the_bound_still_expands(self):
+        r = timed(lambda: matcalc.grad("tr(A X^500)", "X", check=False))
+        assert str(r).count("A^T") >= 400
+
+
+class TestInputsWithinTheLimitsAreAnsweredQuickly:
+    """Each took 8–35 s before (issue 14): answered or refused within SECONDS."""
+
+    def test_a_trace_of_a_product_of_299_powers(self):
+        r = timed(lambda: matcalc.grad("tr(" + " ".join(f"X^{i}" for i in range(1, 300)) + ")", "X", check=False))
+        assert str(r) == "44850 (X^44849)^T"
+
+    def test_log_det_of_five_thousand_factors(self):
+        r = timed(lambda: matcalc.grad("log det(" + " ".join(["X"] * 5_000) + ")", "X", check=False))
+        assert str(r) == "5000 X^-T"
