@@ -121,3 +121,23 @@ class TestInputsWithinTheLimitsAreAnsweredQuickly:
     def test_log_det_of_five_thousand_factors(self):
         r = timed(lambda: matcalc.grad("log det(" + " ".join(["X"] * 5_000) + ")", "X", check=False))
         assert str(r) == "5000 X^-T"
+
+    def test_fourteen_nested_softmaxes(self):
+        """d softmax(u) holds du twice: 2¹⁴ paths through the differential, pulled once per shared node."""
+        f = "sum(" + "softmax(" * 14 + "x" + ")" * 14 + ")"
+        r = timed(lambda: matcalc.grad(f, "x", check=False))
+        assert timed(r.check).passed
+
+    def test_a_shared_differential_gives_the_same_gradient_as_the_path_walk(self, monkeypatch):
+        from matcalc import adjoint
+        f = "y^T softmax(softmax(softmax(A x)))"
+        walked = matcalc.grad(f, "x", check=False)
+        monkeypatch.setattr(adjoint, "MAX_PATHS", 1)
+        shared = matcalc.grad(f, "x", check=False)
+        assert shared.check().passed and walked.check().passed
+        import numpy as np
+        from matcalc.numeric import evaluate
+        rng = np.random.default_rng(1)
+        env = {v: rng.standard_normal((5, 5) if v.name == "A" else (5, 1)) for v in walked.expr.free}
+        same = {v: env[next(w for w in env if w.name == v.name)] for v in shared.expr.free}
+        assert np.allclose(evaluate(walked.expr, env, {"n": 5, "m": 5}), evaluate(shared.expr, same, {"n": 5, "m": 5}))
