@@ -191,8 +191,15 @@ def d_trace(d, e):
     """d tr X = tr dX; d tr(Aᵏ) = k tr(Aᵏ⁻¹ dA) (the k terms of d(Aᵏ) are equal under the trace)."""
     if isinstance(e.arg, E.MatPow):
         a, k = e.arg.arg, e.arg.k
+        _named(d, "d tr(Aᵏ) = k tr(Aᵏ⁻¹ dA)")
         return _chain(d, e.arg, lambda da: E.product(E.Num(k), E.Trace(E.product(*_power(a, k - 1), da))))
     return _chain(d, e, E.Trace)
+
+
+def _named(d, identity):
+    """Name the closed form a rule took (the steps show it beside the row's own identity)."""
+    if identity not in d.rules:
+        d.rules.append(identity)
 
 
 def _power(a, k):
@@ -204,6 +211,7 @@ def d_det(d, e):
     d.note(f"{e.arg} is invertible")
     if isinstance(e.arg, E.MatPow):     # tr((Aᵏ)⁻¹ d(Aᵏ)) = k tr(A⁻¹ dA): one term, not k
         a, k = e.arg.arg, e.arg.k
+        _named(d, "d det(Aᵏ) = k det(Aᵏ) tr(A⁻¹ dA)")
         return _chain(d, e.arg, lambda da: E.product(E.Num(k), e, E.Trace(E.product(E.Inverse(a), da))))
     return _chain(d, e, lambda dx: E.product(e, E.Trace(E.product(E.Inverse(e.arg), dx))))
 
