@@ -13,6 +13,7 @@ sits far below the O(1) error of a wrong rule.
 """
 import itertools
 import math
+import time
 
 import numpy as np
 
@@ -23,6 +24,10 @@ from .sampling import (INVERTING, MODES, _norm, direction, finite, ill_condition
 from .sampling import dim_symbols, sample_sizes, sample_value  # noqa: F401  (re-exported for the tests)
 
 RTOL = 1e-6
+# Seconds of points that could not be used before the check gives up (a chain of 8,000 random
+# matrices overflows at every point: 40 points took 4 s, 21 s on a loaded machine). A usable point
+# ends the check at once, so this only shortens a check that would end inconclusive anyway.
+CHECK_SECONDS = 2.0
 ATTEMPTS = 40
 DIRECTIONS = 3
 STEPS = (1e-3, 1e-4, 1e-5)
@@ -111,8 +116,15 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     draws, ill_run = 1, 0
     orders = itertools.islice(itertools.permutations(list(sizes.values())), 1, SIZE_DRAWS)
     attempts = iter(MODES[:ATTEMPTS])
+    start, tried = time.perf_counter(), 0
     while True:
         mode = next(attempts, None)
+        if tried and time.perf_counter() - start > CHECK_SECONDS:
+            return CheckReport("inconclusive", None, sizes, seed,
+                               f"no usable point in the check's time budget of {CHECK_SECONDS:g} s ({tried} "
+                               "point(s) tried, none where the function and the derivative are finite and "
+                               "well-conditioned); check at your own values with `matcalc at`")
+        tried += 1
         if mode is None or ill_run >= ILL_PER_DRAW:
             if ill_run < ILL_PER_DRAW or draws >= min(SIZE_DRAWS, math.factorial(len(sizes))):
                 break
