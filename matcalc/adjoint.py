@@ -27,8 +27,21 @@ def pull_rule(L, W):
     return row.fn(L, W)
 
 
+# Past this many root-to-dX paths through the differential, pull accumulates per shared node
+# (reverse mode over the DAG) instead of walking every path: d softmax(u) = s ⊙ du − s sᵀdu holds du
+# twice, so 14 nested softmaxes have 2¹⁴ paths (16 s, a 14 MB result; issue 14). Below it, the
+# path-by-path walk, whose terms and steps every other derivation has always shown, is kept.
+MAX_PATHS = 256
+
+
 def pull(L, W, out, steps=None):
     """Append to `out` the terms of G with ⟨W, L⟩ = ⟨G, dX⟩; record each trace rule in `steps`."""
+    if _paths(L, W) > MAX_PATHS:
+        return _pull_shared(L, W, out, steps)
+    _pull_paths(L, W, out, steps)
+
+
+def _pull_paths(L, W, out, steps=None):
     if E.is_zero(L):
         return
     if isinstance(L, E.Differential):
@@ -42,7 +55,61 @@ def pull(L, W, out, steps=None):
             if str(before) != str(after):          # a rule that changes nothing on paper is not a step
                 steps.append(Step(rule, before, after))
     for _, L2, W2 in parts:
-        pull(L2, W2, out, steps)
+        _pull_paths(L2, W2, out, steps)
+
+
+def _paths(L, W):
+    """How many root-to-end paths the path-by-path walk would take, counted up to MAX_PATHS + 1 over the
+    DAG (each node once), with the placeholder W standing in for every W (only shapes matter)."""
+    counts = {}
+    stack = [(L, W, False)]
+    while stack:
+        node, w, done = stack.pop()
+        if node in counts:
+            continue
+        if isinstance(node, ENDS) or E.is_zero(node):
+            counts[node] = 1
+            continue
+        kids = pull_rule(node, w)
+        if not done:
+            stack.append((node, w, True))
+            stack.extend((k, kw, False) for _, k, kw in kids if k not in counts)
+            continue
+        counts[node] = min(MAX_PATHS + 1, sum(counts[k] for _, k, _ in kids))
+    return counts[L]
+
+
+def _pull_shared(L, W, out, steps=None):
+    """pull in reverse mode: each node of the differential's DAG is pulled once, with the sum of the
+    W's that reach it, after every node that reaches it (parents in topological order)."""
+    order, seen = [], set()
+    stack = [(L, W, False)]
+    while stack:                          # a post-order walk: order reversed is a topological order
+        node, w, done = stack.pop()
+        if done:
+            order.append(node)
+            continue
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.append((node, w, True))
+        if isinstance(node, ENDS) or E.is_zero(node):
+            continue
+        stack.extend((k, kw, False) for _, k, kw in pull_rule(node, w))
+    pending = {L: [W]}
+    for node in reversed(order):
+        ws = pending.pop(node, [])
+        if not ws or E.is_zero(node):
+            continue
+        total = ws[0] if len(ws) == 1 else simplify(E.Add(*ws))
+        if isinstance(node, E.Differential):
+            out.append(total)
+            continue
+        for rule, L2, W2 in pull_rule(node, total):
+            W2 = simplify(W2)
+            if steps is not None and str(pair(total, node)) != str(pair(W2, L2)):
+                steps.append(Step(rule, pair(total, node), pair(W2, L2)))
+            pending.setdefault(L2, []).append(W2)
 
 
 def pair(W, L):

@@ -111,6 +111,25 @@ def guarded(fn):
     return wrapper
 
 
+def on_deep_stack(what):
+    """A method that walks the result's tree (check, code, steps): retried on the deep stack when
+    Python's recursion limit is reached, as the derivation itself is (a 120-layer network's gradient
+    derived with check=False raised RecursionError from .check() and .to_numpy()), and a LimitError
+    past even that."""
+    import functools
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            from .errors import LimitError
+            try:
+                return call(fn, *args, **kwargs)
+            except RecursionError:
+                raise LimitError(f"the expression is nested too deeply to {what}") from None
+        return wrapper
+    return wrap
+
+
 LAYOUTS = {
     "mixed": "layout: mixed (the default) — a gradient has the variable's shape, a Jacobian of f: Rⁿ → Rᵐ is m×n",
     "numerator": "layout: numerator — a gradient is transposed (∂f/∂x a 1×n row, ∂f/∂X n×m), a Jacobian is m×n",
@@ -129,6 +148,7 @@ class Checked:
     def report(self):
         return self._report
 
+    @on_deep_stack("check")
     def check(self, seed=None):
         seed = (self.seed if seed is None else seed) or 0
         if self._report is None or self._report.seed != seed:
@@ -208,6 +228,7 @@ class Result(Checked):
         return names
 
     @property
+    @on_deep_stack("record its steps")
     def steps(self):
         """The derivation step by step (recorded on first use: a derivation without it is faster)."""
         if self._steps is None:
@@ -263,11 +284,13 @@ class Result(Checked):
         self.layout = layout
         return self
 
+    @on_deep_stack("convert")
     def to_sympy(self, **options):
         """The derivative as a SymPy matrix expression (see matcalc.sympy_bridge)."""
         from .sympy_bridge import to_sympy
         return to_sympy(self.expr, **options)
 
+    @on_deep_stack("generate code for")
     def to_code(self, target="numpy", hessian=False):
         """A standalone Python function (source) returning the value and the derivative(s)."""
         from .codegen import describe, generate
@@ -279,6 +302,7 @@ class Result(Checked):
             outputs, labels = [self.function, self.expr], ["value", self.kind.replace(" ", "_")]
         return generate(outputs, labels, describe(self.kind, self.function, self.wrt), target).source
 
+    @on_deep_stack("generate code for")
     def to_numpy(self):
         """A callable taking every variable as a keyword argument (vectors 1-D) and returning the derivative."""
         from .codegen import numpy_callable

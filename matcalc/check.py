@@ -13,6 +13,7 @@ sits far below the O(1) error of a wrong rule.
 """
 import itertools
 import math
+import time
 
 import numpy as np
 
@@ -23,11 +24,20 @@ from .sampling import (INVERTING, MODES, _norm, direction, finite, ill_condition
 from .sampling import dim_symbols, sample_sizes, sample_value  # noqa: F401  (re-exported for the tests)
 
 RTOL = 1e-6
+# Seconds of points that could not be used before the check gives up (a chain of 8,000 random
+# matrices overflows at every point: 40 points took 4 s, 21 s on a loaded machine). A usable point
+# ends the check at once, so this only shortens a check that would end inconclusive anyway.
+CHECK_SECONDS = 2.0
 ATTEMPTS = 40
 DIRECTIONS = 3
 STEPS = (1e-3, 1e-4, 1e-5)
 # Second differences lose twice the digits to rounding (eps/t² instead of eps/t): larger steps.
 SECOND_STEPS = (1e-2, 3e-3, 1e-3)
+# Neighbouring steps whose estimates agree this closely have converged: a wrong formula is O(1) off.
+CONVERGED = 1e-3
+# sin, cos, tan of an argument past PHASE_MAX: 100 eps |a| > 2e-6 rad of rounding in the phase.
+PERIODIC = ("sin", "cos", "tan")
+PHASE_MAX = 1e8
 SIZE_DRAWS = 8          # orders of the sizes tried when every point at the drawn ones is ill-conditioned
 ILL_PER_DRAW = 6        # ill-conditioned points in a row before the sizes are drawn again
 
@@ -101,12 +111,20 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     within_budget(exprs, sizes)
     functions = user_functions(exprs, sizes, rng)
     inverted = [n.arg for n in E.nodes(function, derivative) if type(n).__name__ in INVERTING]
+    periodic = [n.arg for n in E.nodes(function) if isinstance(n, E.Apply) and n.fn in PERIODIC]
     worst_ill = None
     draws, ill_run = 1, 0
     orders = itertools.islice(itertools.permutations(list(sizes.values())), 1, SIZE_DRAWS)
     attempts = iter(MODES[:ATTEMPTS])
+    start, tried = time.perf_counter(), 0
     while True:
         mode = next(attempts, None)
+        if tried and time.perf_counter() - start > CHECK_SECONDS:
+            return CheckReport("inconclusive", None, sizes, seed,
+                               f"no usable point in the check's time budget of {CHECK_SECONDS:g} s ({tried} "
+                               "point(s) tried, none where the function and the derivative are finite and "
+                               "well-conditioned); check at your own values with `matcalc at`")
+        tried += 1
         if mode is None or ill_run >= ILL_PER_DRAW:
             if ill_run < ILL_PER_DRAW or draws >= min(SIZE_DRAWS, math.factorial(len(sizes))):
                 break
@@ -131,7 +149,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
             worst_ill = ill
             continue
         ill_run = 0
-        if not (finite(value) and finite(deriv)):
+        if not (finite(value) and finite(deriv)) or _lost_phase(periodic, memo):
             continue
         # the size of the numbers f is computed from: rounding noise scales with it, not with |f|
         magnitude = max(float(np.max(np.abs(v))) for v in memo.values() if v.size and finite(v)) if memo else 0.0
@@ -164,13 +182,14 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
                         break
                 analytic = _apply(deriv, d, kind)
                 fd, steps, norm_d, noise_power = _first_difference(function, env, sizes, wrt, d), STEPS, _norm(d), 1
-            best = None
+            best, estimates = None, []
             for t in steps:   # the best of three step sizes: steep functions need a smaller one
                 t = t * scale
                 d1, d2 = fd(t), fd(t / 2)
                 if not (finite(d1) and finite(d2)):
                     continue
                 numeric = ((4 * d2 - d1) / 3).reshape(-1, order="F")
+                estimates.append((numeric, 1e2 * np.finfo(float).eps * magnitude / t ** noise_power))
                 err = float(np.max(np.abs(numeric - analytic)))
                 # rounding inside f (1 + e⁻²⁴ loses digits that f itself does not show) makes the two
                 # differences disagree; their gap bounds that noise, and is tiny next to a wrong rule's error
@@ -185,6 +204,9 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
             if best is None or best[0] <= 1 and best[2] > 1e-2:
                 usable = False      # no step size, or rounding noise too large to tell right from wrong here
                 break
+            if best[0] > 1 and not _converged(estimates):
+                usable = False      # f varies faster than every step resolves (sin(exp(xᵀSx)) at xᵀSx = 16
+                break               # oscillates on a scale of 1e-8): the differences judge nothing here
             worst = max(worst, best[1])
             if best[0] > 1:
                 ok = False
@@ -199,7 +221,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     if worst_ill is not None:
         from .printers.text import to_text
         return CheckReport("inconclusive", None, sizes, seed,
-                           f"every point sampled made {to_text(worst_ill[0])} ill-conditioned (condition number "
+                           f"every point sampled made {_shortened(to_text(worst_ill[0]))} ill-conditioned (condition number "
                            f"{worst_ill[1]:.1e}), at {draws} draw(s) of sizes; finite differences cannot judge the "
                            "derivative there. This is not a failure of the formula: the sampled sizes or values "
                            "make that matrix (nearly) singular — declare sizes or properties (spd) that make it "
@@ -207,6 +229,30 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     return CheckReport("inconclusive", None, sizes, seed,
                        "no point could be sampled where the function is defined and finite differences are "
                        "accurate (declare properties such as 'positive' or 'spd' to help)")
+
+
+def _shortened(text, limit=80):
+    """A matrix named in a message, cut short (X X ⋯ X with 5,000 factors is not read in full)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _lost_phase(arguments, memo):
+    """Is a sin/cos/tan argument so large that its rounding alone moves the phase (sin(exp(xᵀSx)) at
+    xᵀSx = 43: an argument of 4e18, known to ±800 rad)? f is rounding there, not a function of x, and
+    a difference of it says 0 ± noise however large the true derivative is."""
+    return any(float(np.max(np.abs(memo[a]), initial=0.0)) > PHASE_MAX for a in arguments if a in memo)
+
+
+def _converged(estimates):
+    """Do the extrapolated differences at two neighbouring steps agree (to CONVERGED of their size,
+    beyond rounding noise)? Then they measure the derivative, and a disagreement with it is a wrong
+    formula. Where f changes faster than every step resolves, they scatter (each bounded by |f|/t,
+    or |f|/t² for second differences, whatever the derivative is) and prove nothing either way."""
+    for (a, noise_a), (b, noise_b) in zip(estimates, estimates[1:]):
+        size = max(float(np.max(np.abs(a))), float(np.max(np.abs(b))))
+        if float(np.max(np.abs(a - b))) <= CONVERGED * size + 2 * (noise_a + noise_b):
+            return True
+    return False
 
 
 def _first_difference(function, env, sizes, wrt, d):

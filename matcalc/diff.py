@@ -162,10 +162,24 @@ def d_inverse(d, e):
     return _chain(d, e, lambda dx: E.product(E.Num(-1), e, dx, e))
 
 
+# d(Aᵏ) has k terms: a rule whose output grows with a number in the text is bounded before the
+# terms are made (tr(X^99999999) built every term before the work budget saw one: 770 MB at 25 s).
+# Under a trace the k terms are one, k tr(Aᵏ⁻¹ dA) (d_trace); elsewhere k past MAX_POWER_TERMS is refused.
+MAX_POWER_TERMS = 500
+WORK_PER_TERM = 10      # rewrites a product-rule term costs later (measured: Hessians of tr(A X^k), k ≤ 300)
+
+
 @DIFF.register(E.MatPow, identity="d(Aᵏ) = Σ Aⁱ dA Aᵏ⁻¹⁻ⁱ")
 def d_matpow(d, e):
     """d(A^k) = Σ_{i=0}^{k−1} A^i dA A^{k−1−i}."""
     a, k = e.arg, e.k
+    if k > MAX_POWER_TERMS and not E.is_zero(d(a)):
+        from .errors import LimitError
+        raise LimitError(f"the differential of a matrix power A^k has k terms, and k = {k:,} is past "
+                         f"{MAX_POWER_TERMS:,}; under a trace (tr(A^k), log det, det) it has one: write the "
+                         "power there, or a smaller power")
+    from .simplify.engine import _spend
+    _spend(WORK_PER_TERM * k)       # counted as it is made: each term costs the simplifier several rewrites
 
     def power(i):
         return [] if i == 0 else [a] if i == 1 else [E.MatPow(a, i)]
@@ -174,12 +188,31 @@ def d_matpow(d, e):
 
 @DIFF.register(E.Trace, identity="d tr X = tr dX", source=MC22)
 def d_trace(d, e):
+    """d tr X = tr dX; d tr(Aᵏ) = k tr(Aᵏ⁻¹ dA) (the k terms of d(Aᵏ) are equal under the trace)."""
+    if isinstance(e.arg, E.MatPow):
+        a, k = e.arg.arg, e.arg.k
+        _named(d, "d tr(Aᵏ) = k tr(Aᵏ⁻¹ dA)")
+        return _chain(d, e.arg, lambda da: E.product(E.Num(k), E.Trace(E.product(*_power(a, k - 1), da))))
     return _chain(d, e, E.Trace)
+
+
+def _named(d, identity):
+    """Name the closed form a rule took (the steps show it beside the row's own identity)."""
+    if identity not in d.rules:
+        d.rules.append(identity)
+
+
+def _power(a, k):
+    return [] if k == 0 else [a] if k == 1 else [E.MatPow(a, k)]
 
 
 @DIFF.register(E.Det, identity="d det X = det X tr(X⁻¹ dX)", source=MC22)
 def d_det(d, e):
     d.note(f"{e.arg} is invertible")
+    if isinstance(e.arg, E.MatPow):     # tr((Aᵏ)⁻¹ d(Aᵏ)) = k tr(A⁻¹ dA): one term, not k
+        a, k = e.arg.arg, e.arg.k
+        _named(d, "d det(Aᵏ) = k det(Aᵏ) tr(A⁻¹ dA)")
+        return _chain(d, e.arg, lambda da: E.product(E.Num(k), e, E.Trace(E.product(E.Inverse(a), da))))
     return _chain(d, e, lambda dx: E.product(e, E.Trace(E.product(E.Inverse(e.arg), dx))))
 
 

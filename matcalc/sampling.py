@@ -29,13 +29,14 @@ INVERTING = ("Inverse", "LogDet", "Det")   # nodes whose argument must be well-c
 
 def dim_symbols(exprs):
     """Every dimension symbol in the expressions, in order of appearance (walking all nodes)."""
-    found, seen = [], set()
+    found, seen, known = [], set(), set()     # known: `found` as a set (8,000 symbols: a list was quadratic)
 
     def add(d):
         if isinstance(d, tuple):
             for f in d:
                 add(f)
-        elif isinstance(d, str) and d not in found:
+        elif isinstance(d, str) and d not in known:
+            known.add(d)
             found.append(d)
 
     def walk(e):

@@ -55,7 +55,8 @@ def _show(e, latex=False):
 # The symbols of rule names and their LaTeX (math mode); longer keys win (⁻¹⁻ⁱ before ⁻¹).
 _RULE_SYMBOLS = {"ᵀ": r"^\top", "⁻¹": "^{-1}", "⁻ⁱ": "^{-i}", "ᵏ": "^k", "ⁱ": "^i", "⇒": r"\Rightarrow",
                  "⊙": r"\odot", "⊗": r"\otimes", "∂": r"\partial", "′": "'", "−": "-", "Σ": r"\Sigma",
-                 "‖": r"\|", "⟨": r"\langle", "⟩": r"\rangle", "⁻¹⁻ⁱ": "^{-1-i}", "ᵏ⁻¹⁻ⁱ": "^{k-1-i}"}
+                 "‖": r"\|", "⟨": r"\langle", "⟩": r"\rangle", "⁻¹⁻ⁱ": "^{-1-i}", "ᵏ⁻¹⁻ⁱ": "^{k-1-i}",
+                 "ᵏ⁻¹": "^{k-1}"}
 _KEYS = sorted(_RULE_SYMBOLS, key=len, reverse=True)
 
 

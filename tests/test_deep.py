@@ -236,3 +236,20 @@ def test_the_deep_stack_sees_the_callers_context_variables():
         assert stack.call(read, 3_000) == "caller"
     finally:
         var.reset(token)
+
+
+class TestMethodsOfADeepResultRunOnTheDeepStack:
+    """A 120-layer network's gradient derived with check=False: .check() raised RecursionError (issue 14);
+    every method that walks the tree is retried on the deep stack, as the derivation is."""
+
+    def test_check_of_a_deep_result(self):
+        deep = matcalc.grad(network(120), "W1", check=False)
+        assert deep.check().status in ("passed", "inconclusive")
+
+    def test_a_method_past_even_the_deep_stack_is_a_limit_error(self, monkeypatch):
+        from matcalc.api import on_deep_stack
+
+        def endless(n):
+            return endless(n + 1)
+        with pytest.raises(LimitError, match="nested too deeply to check"):
+            on_deep_stack("check")(endless)(0)

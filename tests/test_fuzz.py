@@ -63,8 +63,8 @@ def declarations(*exprs):
     out = {}
     for e in exprs:
         for v in e.free:
-            if not isinstance(v, E.Var):
-                continue
+            if not isinstance(v, E.Var) or any(isinstance(d, tuple) for d in v.shape):
+                continue        # n·n rows (B in kron(a A, A) B) cannot be declared: left to inference
             r, c = v.shape
             shape = "scalar" if v.shape == (1, 1) else f"{r}" if c == 1 else f"{r} x {c}"
             out[v.name] = " ".join([shape, *sorted(v.props)])

@@ -75,6 +75,7 @@ def test_newton_step_of_log_det_reads_as_a_product():
 # parser would already have tidied (nested products, a 1×1 identity). Each row is checked three ways:
 # the printed result, the identity is among those the trace names, and the value is unchanged.
 WHERE = {"A": "n x n", "B": "n x n", "C": "n x n", "X": "n x n", "R": "n x m", "S": "n x n symmetric",
+         "P": "n x n spd", "Q": "n x n spd",
          "x": "n", "y": "n", "u": "n", "a": "scalar", "b": "scalar", "p": "scalar positive"}
 
 IDENTITY_ROWS = [
@@ -112,6 +113,10 @@ IDENTITY_ROWS = [
     ("logdet_of_transpose", "log det(A^T)", "logdet(A)"),
     ("logdet_of_inverse", "log det(A^-1)", "-logdet(A)"),
     ("logdet_of_identity", "log det(I) + a", "a"),
+    ("logdet_of_product", "log det(P Q)", "logdet(P) + logdet(Q)"),
+    ("logdet_of_product", "log det(P Q P)", "2 logdet(P) + logdet(Q)"),
+    ("logdet_of_power", "log det(P^3)", "3 logdet(P)"),
+    ("logdet_of_power", "log det(P P P P)", "4 logdet(P)"),
     ("identity_of_size_one", lambda v: E.Mul(v.a, E.Identity(1)), "a"),
     # products
     ("mul_flatten", lambda v: E.Mul(E.Mul(v.A, v.B), v.C), "A B C"),

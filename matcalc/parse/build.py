@@ -207,7 +207,25 @@ class Builder:
         return [self.at(n, E.Hadamard, num_b, self.power(x, den_b, E.Num(-1)))]
 
     def product(self, n, factors):
-        return self.at(n, E.product, *factors)
+        return self.at(n, E.product, *self.scalar_groups(factors))
+
+    def scalar_groups(self, factors):
+        """The factors, a 1×1 run of the chain made one scalar factor where the chain goes on past it:
+        `x^T x x` is (xᵀx) x, a 1×1 product inside a chain is a scalar (README). A run is closed only
+        where the next factor has more than one row, so a product that chains already is unchanged
+        (a free dimension never unifies with 1)."""
+        out, run, cols = [], [], None
+        for f in factors:
+            if f.is_scalar:
+                out.append(f)
+                continue
+            if run and self.unify.resolve(cols) == 1 and self.unify.resolve(run[0].shape[0]) == 1 \
+                    and self.unify.resolve(f.shape[0]) != 1 and len(run) > 1:
+                out.append(E.product(*run))
+                run = []
+            run.append(f)
+            cols = f.shape[1]
+        return out + run
 
     def ones_vector(self, node, ones=None):
         """The literal 1 read as the ones vector, sized by unification; remembered for a note."""

@@ -78,6 +78,8 @@ def _filled(name):
 def _diag(b, n, a):
     if a.is_scalar:
         raise ShapeError("diag needs a vector or a square matrix, got a scalar", n.start, end=n.end)
+    if a.shape[0] == 1:       # a row vector: the diagonal matrix of its entries, as of a column
+        return b.at(n, E.DiagMat, b.at(n, E.Transpose, a))
     return b.at(n, E.DiagMat if a.is_vector else E.DiagVec, a)
 
 

@@ -347,13 +347,16 @@ _RULES = {name: getattr(fn, "base_func", fn) for name, fn in vars(ToAst).items()
           if not name.startswith("_") and not name.isupper() and callable(getattr(fn, "base_func", fn))}
 
 
+MAX_LITERAL_DIGITS = 40
+
+
 def _number(tok):
     text = tok.value
     m = re.search(r"[eE]([+-]?\d+)$", text)
     if m and abs(int(m.group(1))) > MAX_EXPONENT:
         raise ParseError(f"number {text} is out of range (exponent limit ±{MAX_EXPONENT})", tok.start_pos,
                          end=tok.end_pos)
-    if len(text) > 40:
+    if len(text) > MAX_LITERAL_DIGITS:
         raise ParseError(f"number literal too long ({len(text)} digits)", tok.start_pos, end=tok.end_pos)
     return Fraction(text)
 
@@ -367,6 +370,8 @@ def _postop(tok):
         return "-T"
     if v == "⁻¹" or re.fullmatch(r"\^(\{-1\}|\(-1\)|-1)", v):
         return "-1"
+    if len(v) > MAX_LITERAL_DIGITS:    # X⁹⁹⁹⁹… is a number literal too: the same limit as 9999…
+        raise ParseError(f"number literal too long ({len(v)} digits)", tok.start_pos, end=tok.end_pos)
     return int(v.translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
 
 

@@ -12,6 +12,10 @@ from .engine import transpose   # defined in the engine before this module is im
 
 
 def is_symmetric(e):
+    """e = eᵀ. Only a square matrix can be: a zero, an Apply or a Hadamard product of non-square
+    shape is not (reading a zero vector as symmetric dropped the transpose of exp(y − y)ᵀ)."""
+    if e.shape[0] != e.shape[1]:
+        return False
     if isinstance(e, E.Var):
         return e.has("symmetric")
     if isinstance(e, E.Literal):

@@ -200,6 +200,27 @@ def logdet_of_identity(e):
         return E.ZERO
 
 
+# log det of a product of square matrices is the sum of their log dets (det(A B) = det A det B), and
+# log det(A^k) = k log det A: log det(X X ⋯ X) with 5,000 factors is 5000 log det X, whose gradient
+# 5000 X⁻ᵀ is read off at once instead of through the 5,000 terms of d(X^5000) (issue 14). Read with
+# matcalc's condition for log det (the determinant of each factor positive, as the derivative of
+# log det X states): where det(X X) > 0 but det X < 0 the left side is defined and the right is not;
+# the derivative, tr(X⁻¹ dX) per factor, is the same on both.
+@rewrite(E.LogDet, "log det(A B) = log det(A) + log det(B) for square A, B",
+         source="Matrix Cookbook §1.1, determinant: det(AB) = det(A) det(B)", arg=(E.Mul,))
+def logdet_of_product(e):
+    a = e.arg
+    if isinstance(a, E.Mul) and all(not f.is_scalar and f.shape[0] == f.shape[1] for f in a.factors):
+        return E.Add(*(E.LogDet(f) for f in a.factors))
+
+
+@rewrite(E.LogDet, "log det(Aᵏ) = k log det(A)", source="Matrix Cookbook §1.1, determinant: det(Aᵏ) = det(A)ᵏ",
+         arg=(E.MatPow,))
+def logdet_of_power(e):
+    if isinstance(e.arg, E.MatPow):
+        return E.product(E.Num(e.arg.k), E.LogDet(e.arg.arg))
+
+
 # ---- identity -------------------------------------------------------------------------------
 @rewrite(E.Identity, "I₁ = 1 (the 1×1 identity is the number 1)")
 def identity_of_size_one(e):
