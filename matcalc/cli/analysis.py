@@ -35,8 +35,8 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
                    "direction": t.direction.name, "terms": [str(x) for x in t.terms],
                    "conditions": t.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
-        echo(t.equation(latex=True))
         echo_latex_notes(parse_notes())
+        echo(t.equation(latex=True))
     else:
         echo_text(t.equation(), t.conditions, report, notes=parse_notes())
     finish(report)
@@ -68,9 +68,9 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
                    "conditions": s.conditions, "check": report.as_dict() if report else None, **notes_json()})
     elif fmt == "latex":
         n, g = s.labels(latex=True)
+        echo_latex_notes(parse_notes())
         echo(f"{n} = {s.newton.latex()}")
         echo(f"{g} = {s.gradient_step.latex()}")
-        echo_latex_notes(parse_notes())
     else:
         echo_text(str(s), s.conditions, report, notes=parse_notes())
     finish(report)

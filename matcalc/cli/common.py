@@ -217,7 +217,8 @@ def as_json(data):
 
 
 def echo_latex_notes(notes):
-    """How the text was read, as LaTeX comments after the formula."""
+    """How the text was read, as LaTeX comments before the formula: a comment after it would have no
+    newline to end it and, pasted between $$ … $$, would comment out the closing $$."""
     for n in notes:
         echo(f"% note: {n}")
 
@@ -259,8 +260,8 @@ def emit(result, fmt, symbol, standalone=False, steps=False):
     elif fmt == "json":
         echo_json(payload(result))
     elif fmt == "latex":
-        echo(f"{symbol[1]} = {result.pretty(latex=True)}")
         echo_latex_notes(result.notes)
+        echo(f"{symbol[1]} = {result.pretty(latex=True)}")
     else:
         echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
                   extra=[result.layout_note] if result.layout != "mixed" else ())

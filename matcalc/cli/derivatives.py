@@ -24,10 +24,11 @@ def parse(expr, lets, fmt):
         echo_json({"expression": str(e), "latex": e.latex(), "shape": list(map(str, e.shape)),
                    "variables": e.variables, "notes": parsed.notes})
         return
-    echo(e.latex() if fmt == "latex" else str(e))
     if fmt == "latex":
         echo_latex_notes(parsed.notes)
+        echo(e.latex())
         return
+    echo(str(e))
     echo(f"shape: {fmt_shape(e.shape)}")
     for name, kind in e.variables.items():
         echo(f"  {name}: {kind}")
@@ -133,9 +134,9 @@ def diff(expr, wrt, lets, fmt):
     """The canonical differential of EXPR: df = tr(Gᵀ dX), or d vec F = J d vec X."""
     from ..api import differential
     d = differential(read_expr(expr), wrt, where=list(lets))
-    echo(d.latex() if fmt == "latex" else str(d))
     if fmt == "latex":
         echo_latex_notes(d.notes)
+    echo(d.latex() if fmt == "latex" else str(d))
     if fmt == "text":
         for c in d.conditions:
             echo(f"  where {c}")
