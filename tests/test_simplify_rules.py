@@ -138,6 +138,8 @@ IDENTITY_ROWS = [
     ("mul_sigmoid", "exp(a) / (1 + exp(a))", "sigmoid(a)"),
     ("mul_scalar_transpose", "y^T A^T x", "x^T A y"),
     ("mul_diag_coefficient", "2 diag(x)", "diag(2 x)"),
+    ("mul_sign_over_abs", "sign(a) / abs(a)", "1 / a"),
+    ("mul_sign_over_abs", "sign(a) a b / abs(a)", "b"),
     ("mul_order", lambda v: E.Mul(v.b, v.a, v.A), "a b A"),
     ("kron_of_scalar", "a ⊗ B", "a B"),
     ("kron_of_identities", "eye(n) ⊗ eye(m)", "I"),
@@ -151,6 +153,12 @@ IDENTITY_ROWS = [
     ("add_common_factor", "2 x + 2 y", "2 (x + y)"),
     ("add_common_factor", "x / a + y / a", "(x + y) / a"),
     ("add_order", "y + x", "x + y"),
+    ("add_complement_products", "x .* (1 - y) - y .* (1 - x)", "x - y"),
+    ("add_complement_products", "a (1 - b) - b (1 - a)", "a - b"),
+    ("add_diagonals", "diag(x) + diag(y)", "diag(x + y)"),
+    ("add_diagonals", "A diag(x) B + A diag(y) B", "A diag(x + y) B"),
+    ("add_hadamard_factor", "x .* y + x .* u", "x .* (u + y)"),
+    ("add_hadamard_factor", "y .* x .* (1 - x) + x .* (1 - y) .* (1 - x)", "x .* (1 - x)"),
     # Hadamard products
     ("hadamard_flatten", lambda v: E.Hadamard(v.x, E.Hadamard(v.y, v.u)), "u .* x .* y"),
     ("hadamard_coefficient", "(2 x) .* (3 y)", "6 (x .* y)"),
@@ -161,6 +169,8 @@ IDENTITY_ROWS = [
     ("hadamard_powers", "x.^3 ./ x", "x.^2"),
     ("hadamard_identity", "A^T .* I", "A .* I"),
     ("hadamard_order", "y .* x", "x .* y"),
+    ("hadamard_sign_over_abs", "sign(x) ./ abs(x)", "1 ./ x"),
+    ("hadamard_sign_over_abs", "y .* sign(x) ./ abs(x)", "y ./ x"),
     # element-wise powers
     ("pow_of_transpose", "(x^T).^2", "(x.^2)^T"),
     ("pow_zero", "x.^0", "vector(1)"),
@@ -281,3 +291,20 @@ def test_a_wrong_identity_fails_its_row():
     finally:
         rows[i] = saved
         S._memo.clear()
+
+
+# ---- textbook forms of whole derivations (issue 15) ----------------------------------------------
+LOGISTIC = "sum(-y .* log(sigmoid(X w)) - (1 - y) .* log(1 - sigmoid(X w)))"
+TEXTBOOK = [
+    ("grad", LOGISTIC, "w", None, "X^T (sigmoid(X w) - y)"),
+    ("hessian", LOGISTIC, "w", None, "X^T diag(s .* (1 - s)) X  where s = sigmoid(X w)"),
+    ("grad", "sum(log(abs(u)))", "u", None, "1 ./ u"),
+    ("grad", "log(abs(det(X)))", "X", None, "X^-T"),
+]
+
+
+@pytest.mark.parametrize("kind, text, wrt, where, expected", TEXTBOOK, ids=[t[1] + ":" + t[0] for t in TEXTBOOK])
+def test_textbook_form(kind, text, wrt, where, expected):
+    r = getattr(matcalc, kind)(text, wrt, where=where)
+    assert r.pretty() == expected
+    assert r.check().status == "passed"

@@ -5,7 +5,7 @@ functions are rewrites tried in order, each returning the new node or None.
 """
 from .. import expr as E
 from .engine import make_pow, pow_parts, scalar_value, split
-from .products import sigmoid_merge
+from .products import sigmoid_merge, sign_merge
 from .properties import is_nonnegative
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
 
@@ -15,6 +15,7 @@ COEFFICIENT = named(H, "hadamard_coefficient", "(2 A) ⊙ (3 B) = 6 (A ⊙ B)")
 ONES = named(H, "hadamard_ones", "A ⊙ 1 = A (1 the all-ones matrix)")
 SCALAR = named(H, "hadamard_scalar", "a ⊙ X = a X, (s 1) ⊙ X = s X for scalars a, s")
 SIGMOID = named(H, "hadamard_sigmoid", "exp(U) ⊘ (1 + exp(U)) = σ(U)")
+SIGN_ABS = named(H, "hadamard_sign_over_abs", "sign(U) ⊘ |U| = 1 ⊘ U entry-wise, for U without zeros")
 POWERS = named(H, "hadamard_powers", "A ⊙ A = A.², A.ʲ ⊙ A.ᵏ = A.ʲ⁺ᵏ, A ⊘ A = 1")
 DIAGONAL = named(H, "hadamard_identity", "Aᵀ ⊙ I = A ⊙ I: only the diagonal survives")
 ORDER = named(H, "hadamard_order", "A ⊙ B = B ⊙ A: factors sorted")
@@ -51,7 +52,7 @@ def r_hadamard(e):
         else:
             rest.append(body)
     powers, order = {}, []
-    for f in sigmoid_merge(rest, SIGMOID):
+    for f in sigmoid_merge(sign_merge(rest, SIGN_ABS), SIGMOID):
         base, k = pow_parts(f)
         if base not in powers:
             order.append(base)

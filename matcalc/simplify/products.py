@@ -26,6 +26,7 @@ SEGMENT = named(M, "mul_scalar_segment", "x yᵀ z = (yᵀ z) x: a 1×1 end of t
 HADAMARD_INNER = named(M, "mul_hadamard_inner", "aᵀ (b ⊙ c) = sum(a ⊙ b ⊙ c)")
 SCALAR_POWERS = named(M, "mul_scalar_powers", "a aᵏ = aᵏ⁺¹, a a⁻¹ = 1 for scalars")
 SIGMOID = named(M, "mul_sigmoid", "eᵘ / (1 + eᵘ) = σ(u)")
+SIGN_ABS = named(M, "mul_sign_over_abs", "sign(u) / |u| = 1 / u for u ≠ 0 (so d log|u| = du / u)")
 SCALAR_CHAIN = named(M, "mul_scalar_transpose", "xᵀ A y = yᵀ Aᵀ x: a 1×1 chain in the smaller of its two orders")
 DIAG = named(M, "mul_diag_coefficient", "c diag(v) = diag(c v)")
 ORDER = named(M, "mul_order", "a A b B = a b A B: scalars commute, sorted, divisions last")
@@ -63,7 +64,7 @@ def r_mul(e):
         fired(HADAMARD_INNER)
         more.append(E.Sum(E.Hadamard(chain[0].arg, chain[1])))     # aᵀ (b ⊙ c) = sum(a ⊙ b ⊙ c)
         chain = []
-    scalars = sigmoid_merge(_merge_scalars(scalars + [simplify(s) for s in more]), SIGMOID)
+    scalars = sigmoid_merge(_merge_scalars(sign_merge(scalars + [simplify(s) for s in more], SIGN_ABS)), SIGMOID)
     if len(chain) >= 2 and _product_is_scalar(chain):
         chain = _canonical_scalar_chain(chain)
     if len(chain) == 1 and not scalars and coef != 1 and isinstance(chain[0], E.DiagMat):
@@ -244,6 +245,24 @@ def _canonical_scalar_chain(chain):
         fired(SCALAR_CHAIN)
         return flipped
     return chain
+
+
+def sign_merge(factors, name):
+    """sign(u) ⊘ |u| = 1 ⊘ u: the derivative of log|u| read as a textbook writes it (u ≠ 0 is a condition of
+    the log already). `name` is the identity fired (Mul or Hadamard)."""
+    signs = [i for i, f in enumerate(factors) if isinstance(f, E.Apply) and f.fn == "sign"]
+    if not signs:
+        return factors
+    factors = list(factors)
+    for i in signs:
+        u = factors[i].arg
+        j = next((j for j, g in enumerate(factors) if isinstance(g, E.Pow) and isinstance(g.base, E.Apply)
+                  and g.base.fn == "abs" and g.base.arg is u and isinstance(g.exponent, E.Num)
+                  and g.exponent.value == -1), None)
+        if j is not None:
+            fired(name)
+            factors[i], factors[j] = E.Pow(u, E.Num(-1)), E.ONE if u.is_scalar else E.Ones(u.shape)
+    return [f for f in factors if f is not E.ONE and not isinstance(f, E.Ones)]
 
 
 def sigmoid_merge(factors, name):

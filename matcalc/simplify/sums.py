@@ -14,6 +14,9 @@ ZERO = named(A, "add_zero", "A + 0 = A, A + 0 B = A")
 LIKE = named(A, "add_like_terms", "2 A + 3 A = 5 A, A − A = 0")
 FACTOR = named(A, "add_factor", "A x + B x = (A + B) x, Aᵀ u + Aᵀ v = Aᵀ (u + v): a shared end of the chains")
 COMMON = named(A, "add_common_factor", "2 x + 2 y = 2 (x + y), a/s + b/s = (a + b)/s")
+COMPLEMENT = named(A, "add_complement_products", "a ⊙ (1 − b) − b ⊙ (1 − a) = a − b (entry-wise; also for scalars)")
+DIAGONALS = named(A, "add_diagonals", "diag(a) + diag(b) = diag(a + b)")
+HADAMARD = named(A, "add_hadamard_factor", "a ⊙ b + a ⊙ c = a ⊙ (b + c): factors every term shares")
 ORDER = named(A, "add_order", "a + b = b + a: constants first, then by degree and name")
 
 
@@ -46,6 +49,11 @@ def r_add(e):
         return E.ZERO if e.is_scalar else E.Zero(e.shape)
     if len(out) == 1:
         return out[0]
+    for rewrite, name in ((_complements, COMPLEMENT), (_diagonals, DIAGONALS), (_hadamard_factor, HADAMARD)):
+        new = rewrite(out)
+        if new is not None:
+            fired(name)
+            return new
     factored = _factor(out)
     if factored is not None:
         fired(FACTOR)
@@ -61,6 +69,78 @@ def r_add(e):
     if NOTES[0] is not None:
         fired_alone(ORDER)
     return new
+
+
+def _one_minus(f):
+    """b when f = 1 − b (1 a number or all ones), else None."""
+    if isinstance(f, E.Add) and len(f.terms) == 2:
+        one, rest = f.terms
+        if one is E.ONE or isinstance(one, E.Ones):
+            c, b = split(rest)
+            if c == -1:
+                return b
+    return None
+
+
+def _complement_pair(t):
+    """(c, a, b) for a term c · a ⊙ (1 − b) (or c a (1 − b) for scalars), else None."""
+    c, body = split(t)
+    if isinstance(body, E.Hadamard) or isinstance(body, E.Mul) and body.is_scalar:
+        fs = body.args
+        if len(fs) == 2:
+            for a, g in (fs, fs[::-1]):
+                b = _one_minus(g)
+                if b is not None:
+                    return c, a, b
+    return None
+
+
+def _complements(terms):
+    """a ⊙ (1 − b) − b ⊙ (1 − a) = a − b: the two a ⊙ b cancel (the logistic loss's gradient σ(u) − y)."""
+    pairs = [_complement_pair(t) for t in terms]
+    for i, p in enumerate(pairs):
+        if p is None:
+            continue
+        for j in range(i + 1, len(terms)):
+            q = pairs[j]
+            if q is not None and q[0] == -p[0] and q[1] is p[2] and q[2] is p[1]:
+                c, a, b = p
+                rest = [t for k, t in enumerate(terms) if k not in (i, j)]
+                return E.Add(E.product(E.Num(c), a), E.product(E.Num(-c), b), *rest)
+    return None
+
+
+def _diagonals(terms):
+    """c₁ diag(a) + c₂ diag(b) = diag(c₁ a + c₂ b)."""
+    diags = [i for i, t in enumerate(terms) if isinstance(split(t)[1], E.DiagMat)]
+    if len(diags) < 2:
+        return None
+    inner = E.Add(*(E.product(E.Num(split(terms[i])[0]), split(terms[i])[1].arg) for i in diags))
+    rest = [t for k, t in enumerate(terms) if k not in diags]
+    merged = E.DiagMat(inner)
+    return E.Add(merged, *rest) if rest else merged
+
+
+def _hadamard_factor(terms):
+    """a ⊙ b + a ⊙ c = a ⊙ (b + c) over the Hadamard terms of a sum, when they share a factor."""
+    had = [i for i, t in enumerate(terms) if isinstance(split(t)[1], E.Hadamard)]
+    if len(had) < 2:
+        return None
+    shared = set(split(terms[had[0]])[1].factors)
+    for i in had[1:]:
+        shared &= set(split(terms[i])[1].factors)
+    if not shared:
+        return None
+    parts = []
+    for i in had:
+        c, body = split(terms[i])
+        left = [f for f in body.factors if f not in shared]
+        parts.append(E.product(E.Num(c), left[0] if len(left) == 1 else E.Hadamard(*left)) if left
+                     else E.product(E.Num(c), E.ONE if body.is_scalar else E.Ones(body.shape)))
+    common = sorted(shared, key=lambda f: f.sort_key)
+    merged = E.Hadamard(*common, E.Add(*parts))
+    rest = [t for k, t in enumerate(terms) if k not in had]
+    return E.Add(merged, *rest) if rest else merged
 
 
 def _term_order(t):
