@@ -150,6 +150,11 @@ def d_pow(d, e):
     return _sum(terms, e)
 
 
+def is_spd(e):
+    """Declared symmetric positive definite: invertible with a positive determinant, so neither is a condition."""
+    return isinstance(e, E.Var) and "spd" in e.props
+
+
 # ---- matrix operators --------------------------------------------------------------------------
 @DIFF.register(E.Transpose, identity="d(Xᵀ) = (dX)ᵀ", source=MC22)
 def d_transpose(d, e):
@@ -158,7 +163,8 @@ def d_transpose(d, e):
 
 @DIFF.register(E.Inverse, identity="d(X⁻¹) = −X⁻¹ dX X⁻¹", source=MC22)
 def d_inverse(d, e):
-    d.note(f"{e.arg} is invertible")
+    if not is_spd(e.arg):
+        d.note(f"{e.arg} is invertible")
     return _chain(d, e, lambda dx: E.product(E.Num(-1), e, dx, e))
 
 
@@ -208,7 +214,8 @@ def _power(a, k):
 
 @DIFF.register(E.Det, identity="d det X = det X tr(X⁻¹ dX)", source=MC22)
 def d_det(d, e):
-    d.note(f"{e.arg} is invertible")
+    if not is_spd(e.arg):
+        d.note(f"{e.arg} is invertible")
     if isinstance(e.arg, E.MatPow):     # tr((Aᵏ)⁻¹ d(Aᵏ)) = k tr(A⁻¹ dA): one term, not k
         a, k = e.arg.arg, e.arg.k
         _named(d, "d det(Aᵏ) = k det(Aᵏ) tr(A⁻¹ dA)")
@@ -218,7 +225,8 @@ def d_det(d, e):
 
 @DIFF.register(E.LogDet, identity="d log det X = tr(X⁻¹ dX)", source=MC22)
 def d_logdet(d, e):
-    d.note(f"det({e.arg}) > 0")
+    if not is_spd(e.arg):
+        d.note(f"det({e.arg}) > 0")
     return _chain(d, e, lambda dx: E.Trace(E.product(E.Inverse(e.arg), dx)))
 
 

@@ -142,6 +142,12 @@ def is_positive(e):
         return "positive" in e.props
     if isinstance(e, E.Apply):
         return FUNCTIONS[e.fn].positive
+    if isinstance(e, E.Softmax):
+        return True
+    if isinstance(e, E.Add) and len(e.terms) == 2 and (e.terms[0] is E.ONE or isinstance(e.terms[0], E.Ones)):
+        c, rest = E.coefficient(e.terms[1])        # 1 − σ(u) = σ(−u) > 0
+        if c == -1 and isinstance(rest, E.Apply) and rest.fn == "sigmoid":
+            return True
     if isinstance(e, (E.Add, E.Hadamard)):
         return all(is_positive(t) for t in e.args)
     if isinstance(e, E.Mul):

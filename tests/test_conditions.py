@@ -1,0 +1,29 @@
+"""Conditions that always hold are not printed (issue 15): positivity of σ, 1 − σ, softmax, exp, and
+invertibility / a positive determinant of a matrix declared spd. Conditions that can fail stay."""
+import matcalc
+
+LOGISTIC = "sum(-y .* log(sigmoid(X w)) - (1 - y) .* log(1 - sigmoid(X w)))"
+
+
+def test_positivity_of_sigmoid_and_its_complement_is_not_a_condition():
+    assert matcalc.grad(LOGISTIC, "w").conditions == []
+    assert matcalc.grad("log(1 - sigmoid(a))", "a").conditions == []
+
+
+def test_positivity_of_softmax_is_not_a_condition():
+    r = matcalc.grad("-(y^T log(softmax(W x)))", "W", where={"W": "k x n", "y": "k"})
+    assert r.conditions == []
+
+
+def test_an_spd_matrix_is_invertible_with_a_positive_determinant():
+    r = matcalc.grad("log det S + (x - m)^T S^-1 (x - m)", "S", where={"S": "n x n spd", "m": "n"})
+    assert r.conditions == []
+    r = matcalc.grad("det(S)", "S", where={"S": "n x n spd"})
+    assert r.conditions == []
+
+
+def test_conditions_that_can_fail_stay():
+    assert matcalc.grad("log(1 - a)", "a").conditions == ["1 - a > 0"]
+    assert matcalc.grad("log det X", "X").conditions == ["det(X) > 0"]
+    assert matcalc.grad("tr(X^-1)", "X").conditions == ["X is invertible"]
+    assert any("> 0" in c for c in matcalc.grad("sum(log(x))", "x").conditions)
