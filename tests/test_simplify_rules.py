@@ -155,6 +155,8 @@ IDENTITY_ROWS = [
     ("add_order", "y + x", "x + y"),
     ("add_complement_products", "x .* (1 - y) - y .* (1 - x)", "x - y"),
     ("add_complement_products", "a (1 - b) - b (1 - a)", "a - b"),
+    ("add_transposed_sum", "A + (B + C)^T", "A + B^T + C^T"),
+    ("add_transposed_sum", "A + B^T + (A + B^T)^T", "A + A^T + B + B^T"),
     ("add_diagonals", "diag(x) + diag(y)", "diag(x + y)"),
     ("add_diagonals", "A diag(x) B + A diag(y) B", "A diag(x + y) B"),
     ("add_hadamard_factor", "x .* y + x .* u", "x .* (u + y)"),
@@ -299,6 +301,7 @@ TEXTBOOK = [
     ("grad", LOGISTIC, "w", None, "X^T (sigmoid(X w) - y)"),
     ("hessian", LOGISTIC, "w", None, "X^T diag(s .* (1 - s)) X  where s = sigmoid(X w)"),
     ("grad", "sum(log(abs(u)))", "u", None, "1 ./ u"),
+    ("grad", "tr(S A S)", "S", {"S": "n x n symmetric"}, "1/2 (S (A + A^T) + (A + A^T) S)"),
     ("grad", "log(abs(det(X)))", "X", None, "X^-T"),
 ]
 

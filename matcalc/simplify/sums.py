@@ -15,6 +15,7 @@ LIKE = named(A, "add_like_terms", "2 A + 3 A = 5 A, A − A = 0")
 FACTOR = named(A, "add_factor", "A x + B x = (A + B) x, Aᵀ u + Aᵀ v = Aᵀ (u + v): a shared end of the chains")
 COMMON = named(A, "add_common_factor", "2 x + 2 y = 2 (x + y), a/s + b/s = (a + b)/s")
 COMPLEMENT = named(A, "add_complement_products", "a ⊙ (1 − b) − b ⊙ (1 − a) = a − b (entry-wise; also for scalars)")
+TRANSPOSED = named(A, "add_transposed_sum", "A + (B + C)ᵀ = A + Bᵀ + Cᵀ: one sum, not a sum inside a sum")
 DIAGONALS = named(A, "add_diagonals", "diag(a) + diag(b) = diag(a + b)")
 HADAMARD = named(A, "add_hadamard_factor", "a ⊙ b + a ⊙ c = a ⊙ (b + c): factors every term shares")
 ORDER = named(A, "add_order", "a + b = b + a: constants first, then by degree and name")
@@ -27,6 +28,9 @@ def r_add(e):
         if isinstance(t, E.Add):
             fired(FLATTEN)
             terms.extend(t.terms)
+        elif isinstance(t, E.Transpose) and isinstance(t.arg, E.Add):
+            fired(TRANSPOSED)
+            terms.extend(E.Transpose(u) for u in t.arg.terms)
         else:
             terms.append(t)
     coeffs, order = {}, []
