@@ -4,6 +4,7 @@ from contextvars import ContextVar
 from . import expr as E
 from .errors import DiffError, MatcalcError
 from .parse import parse
+from .display import Derivation, Display, Results, RichDisplay, verdict
 from .stack import call, deep
 
 SYMMETRIC_NOTE = ("{name} is symmetric: the result is the gradient on symmetric matrices, "
@@ -156,7 +157,7 @@ class Checked:
         return self._report
 
 
-class Result(Checked):
+class Result(Checked, RichDisplay):
     """A derivative: `str()` in matcalc syntax, `.latex()`, `.expr`, `.shape`, `.check()`, `.to_numpy()`."""
 
     layout = "mixed"
@@ -188,8 +189,35 @@ class Result(Checked):
     def latex(self, **options):
         return self.expr.latex(**options)
 
-    def _repr_latex_(self):
-        return f"${self.latex()}$"
+    def symbol(self, latex=False):
+        """The left side a textbook writes: ∂f/∂x, ∂vec(F)/∂vec(X), ∂²f/∂x², ∂²f/∂x∂y, …"""
+        from .printers.latex import latex_name
+        n = self.wrt.name
+        ln = latex_name(n)
+        first = getattr(self, "first", self.wrt)
+        along = getattr(self, "along", None)
+        if self.kind == "jacobian" and not (self.wrt.is_vector or self.wrt.is_scalar and self.function.shape[1] == 1):
+            return (rf"\frac{{\partial \operatorname{{vec}} F}}{{\partial \operatorname{{vec}} {ln}}}" if latex
+                    else f"∂vec(F)/∂vec({n})")
+        if self.kind in ("gradient", "jacobian"):
+            return rf"\frac{{\partial f}}{{\partial {ln}}}" if latex else f"∂f/∂{n}"
+        if self.kind == "hessian" and first is self.wrt:
+            return rf"\frac{{\partial^2 f}}{{\partial {ln}^2}}" if latex else f"∂²f/∂{n}²"
+        if self.kind == "hessian":
+            l1 = latex_name(first.name)
+            return rf"\frac{{\partial^2 f}}{{\partial {l1}\,\partial {ln}}}" if latex else f"∂²f/∂{first.name}∂{n}"
+        if along is not None and self.kind == "directional derivative":
+            return rf"\mathrm{{D}}f({ln})[{latex_name(along.name)}]" if latex else f"Df({n})[{along.name}]"
+        if along is not None:
+            return rf"\nabla^2 f({ln})\,{latex_name(along.name)}" if latex else f"∇²f({n}) {along.name}"
+        return rf"\text{{{self.kind}}}" if latex else self.kind
+
+    def equation(self, latex=False):
+        """'∂f/∂x = … where s = …': the result with its left side, as text or LaTeX."""
+        return f"{self.symbol(latex)} = {self.pretty(latex=latex)}"
+
+    def _display(self):
+        return Display([self.equation(latex=True)], self.conditions, self.notes, verdict(self.report))
 
     @deep
     def pretty(self, latex=False):
@@ -232,7 +260,7 @@ class Result(Checked):
     def steps(self):
         """The derivation step by step (recorded on first use: a derivation without it is faster)."""
         if self._steps is None:
-            self._steps = self._steps_factory() if self._steps_factory is not None else []
+            self._steps = Derivation(self._steps_factory() if self._steps_factory is not None else [])
         return self._steps
 
     @steps.setter
@@ -339,7 +367,8 @@ def grad(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     """
     f, named = _parse(expr, where, need="scalar", wrt=wrt)
     if isinstance(wrt, (list, tuple)):
-        return {name: grad(f, find_var(f, name, named), check=check, seed=seed, layout=layout) for name in wrt}
+        return Results({name: grad(f, find_var(f, name, named), check=check, seed=seed, layout=layout)
+                        for name in wrt})
     var = find_var(f, wrt, named)
     if not f.is_scalar:
         from .shapes import fmt_shape

@@ -36,6 +36,11 @@ class MatcalcError(Exception):
         line = "".join(ch if ch.isprintable() else "?" for ch in line)
         return f"{line}\n{' ' * col}{'^' * width}"
 
+    def _render_traceback_(self):
+        """IPython shows this instead of the traceback: the message and the caret, no internal frames."""
+        from .display import traceback_lines
+        return traceback_lines(self)
+
     def __str__(self):
         where = f" (at column {self.column})" if self.pos is not None else ""
         return f"{self.message}{where}"

@@ -7,13 +7,14 @@ of ∇f and H.
 """
 from .. import expr as E
 from ..api import Checked, _parse, find_var
+from ..display import Display, RichDisplay, verdict
 from ..errors import DiffError
 from ..simplify import simplify
 from .common import fresh_name, is_zero, new_variable
 from .expand import expand
 
 
-class Steps(Checked):
+class Steps(Checked, RichDisplay):
     """The Newton step −H⁻¹∇f (`.newton`) and the gradient step −η ∇f (`.gradient_step`), in closed form."""
 
     def __init__(self, function, wrt, newton, gradient_step, eta, gradient, hessian, conditions, seed):
@@ -47,6 +48,11 @@ class Steps(Checked):
 
     def latex(self, **options):
         return self.newton.latex(**options)
+
+    def _display(self):
+        n, g = self.labels(latex=True)
+        return Display([f"{n} = {self.newton.latex()}", f"{g} = {self.gradient_step.latex()}"], self.conditions,
+                       verdict=verdict(self.report))
 
     def __repr__(self):
         return f"<Steps newton {self.newton}; gradient {self.gradient_step}>"

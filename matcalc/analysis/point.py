@@ -5,6 +5,7 @@ or .npz, and formatting the result as text or JSON.
 A matrix variable's Hessian acts on vec(X) (column-major), so `at` reports the Hessian on vec(X).
 """
 from ..api import _parse, find_var
+from ..display import Display, RichDisplay
 from ..errors import DiffError, ValuesError  # noqa: F401 (ValuesError: analysis exports it)
 from ..vocabulary import show_text, spelling
 
@@ -166,7 +167,7 @@ CLASSIFICATIONS = {
 }
 
 
-class Point:
+class Point(RichDisplay):
     """f, ∇f and the Hessian at a point, with the Hessian's spectrum, the point's classification and step sizes."""
 
     fields = ("function", "wrt", "point", "value", "gradient", "gradient_norm", "critical", "tol", "hessian",
@@ -187,6 +188,16 @@ class Point:
 
     def __str__(self):
         return self.text()
+
+    def _display(self):
+        """f at the point as an equation; the rest of `text()` as prose lines, the checks as the verdict."""
+        from ..printers.latex import latex_name
+        x = latex_name(self.wrt)
+        facts = [line.strip() for line in self.text().split("\n")[2:]
+                 if not line.strip().startswith(("where ", "note: ", "numerical check"))]
+        return Display([rf"f({x}) = {_fmt(self.value)}\quad\text{{at }} {x} = {_fmt(self.point)}"],
+                       self.conditions or (), self.notes or (),
+                       "; ".join(str(r) for r in self.checks or ()) or None, facts=facts)
 
     def __repr__(self):
         return f"<Point {self.wrt} = {_fmt(self.point)}: {self.classification}>"

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from .. import expr as E
 from ..api import Checked, _parse, find_var
+from ..display import Display, RichDisplay, verdict
 from ..errors import DiffError
 from ..simplify import simplify
 from .common import fresh_name, is_zero, new_variable
@@ -14,7 +15,7 @@ from .common import fresh_name, is_zero, new_variable
 HALF = E.Num(Fraction(1, 2))
 
 
-class Taylor(Checked):
+class Taylor(Checked, RichDisplay):
     """f(x + h) ≈ model: `.expr` (in x and h), `.terms`, `str()`, `.latex()`, `.check()`."""
 
     def __init__(self, function, wrt, direction, order, terms, conditions, gradient, hessian, seed):
@@ -45,8 +46,8 @@ class Taylor(Checked):
             return rf"f({latex_name(x)} + {latex_name(h)}) \approx {to_latex(self.expr)}"
         return f"f({x} + {h}) ≈ {self.expr}"
 
-    def _repr_latex_(self):
-        return f"${self.latex()}$"
+    def _display(self):
+        return Display([self.equation(latex=True)], self.conditions, verdict=verdict(self.report))
 
     def _run_check(self, seed):
         """Halve t: |f(x + t h) − model(t h)| must shrink by 2^(order+1) (or be at rounding level)."""

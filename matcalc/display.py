@@ -1,0 +1,135 @@
+"""Rich display in Jupyter (issue 15): what a student would write in their notes, not a repr.
+
+IPython asks an object for `_repr_html_`, `_repr_markdown_` and `_repr_latex_` and shows the richest
+its front end renders. Every result object answers with the same parts (`Display`): the equation with
+its left side (∂f/∂x = …, with `where s = …`), the conditions, the notes and the check's verdict. The
+equation is LaTeX (MathJax/KaTeX typeset it in HTML and Markdown too); conditions and notes are prose,
+so HTML and Markdown show them as text and LaTeX as `\\text{…}` lines with their symbols set as math.
+"""
+import html
+from typing import NamedTuple, Optional, Sequence
+
+
+class Display(NamedTuple):
+    equations: Sequence[str]        # LaTeX lines, each `lhs = rhs` (an `&` before the `=` when aligned)
+    conditions: Sequence[str] = ()
+    notes: Sequence[str] = ()
+    verdict: Optional[str] = None   # the check's report as a sentence, None when not checked
+    aligned: bool = False           # the equations as one aligned block (steps), else one display each
+    facts: Sequence[str] = ()       # prose lines shown as they are (a point's classification, step sizes)
+
+
+_TEXT_SYMBOLS = {"∇": r"\nabla", "ρ": r"\rho", "κ": r"\kappa", "η": r"\eta", "≥": r"\geq", "≤": r"\leq",
+                 "≠": r"\neq", "≈": r"\approx", "∞": r"\infty", "²": "^2", "³": "^3", "·": r"\cdot", "σ": r"\sigma",
+                 "λ": r"\lambda", "μ": r"\mu", "Δ": r"\Delta", "→": r"\to", "ε": r"\varepsilon", "×": r"\times"}
+
+
+def text_latex(text):
+    """Prose for LaTeX text mode, its symbols (ᵀ, ⊙, ≠, ∇, …) and powers (H^-1) set as inline math, so the
+    line compiles with pdflatex and renders in MathJax and KaTeX alike."""
+    import re
+
+    from .derive import rule_latex
+    out = rule_latex(text)
+    out = re.sub(r"\\\^\{\}(-?\w+)", lambda m: f"$^{{{m.group(1)}}}$", out)
+    out = "".join(f"${_TEXT_SYMBOLS[ch]}$" if ch in _TEXT_SYMBOLS else ch for ch in out)
+    return out.replace("$$", "")
+
+
+def latex(d: Display, *, conditions=True):
+    """The parts as one LaTeX block (display math, as IPython's text/latex expects)."""
+    lines = list(d.equations)
+    prose = []
+    prose += [f"\\text{{{text_latex(f)}}}" for f in d.facts]
+    if conditions:
+        prose += [f"\\text{{where {text_latex(c)}}}" for c in d.conditions]
+        prose += [f"\\text{{note: {text_latex(n)}}}" for n in d.notes]
+        if d.verdict:
+            prose.append(f"\\text{{{text_latex(d.verdict)}}}")
+    if d.aligned:
+        lines = ["\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"]
+    if not prose and len(lines) == 1:
+        return f"$${lines[0]}$$"
+    return "$$\n\\begin{gathered}\n" + " \\\\\n".join(lines + prose) + "\n\\end{gathered}\n$$"
+
+
+def _math_block(d: Display):
+    if d.aligned:
+        return "$$\\begin{aligned}\n" + " \\\\\n".join(d.equations) + "\n\\end{aligned}$$"
+    return "\n\n".join(f"$${line}$$" for line in d.equations)
+
+
+def markdown(d: Display):
+    """The equation as display math, then conditions and notes as a list, then the verdict."""
+    parts = [_math_block(d)]
+    items = [f"- {f}" for f in d.facts] + [f"- where {c}" for c in d.conditions] + [f"- note: {n}" for n in d.notes]
+    if items:
+        parts.append("\n".join(items))
+    if d.verdict:
+        parts.append(f"*{d.verdict}*")
+    return "\n\n".join(parts)
+
+
+def html_of(d: Display):
+    """As Markdown, in HTML: the math left for the front end's typesetter, the prose escaped."""
+    parts = [f'<div class="matcalc">', html.escape(_math_block(d), quote=False)]
+    items = [f"<li>{html.escape(f)}</li>" for f in d.facts] + \
+            [f"<li>where {html.escape(c)}</li>" for c in d.conditions] + \
+            [f"<li>note: {html.escape(n)}</li>" for n in d.notes]
+    if items:
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    if d.verdict:
+        parts.append(f"<p><em>{html.escape(d.verdict)}</em></p>")
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+class RichDisplay:
+    """Mixin: `_display()` returns a Display; the three IPython reprs follow from it."""
+
+    def _display(self) -> Display:
+        raise NotImplementedError
+
+    def _repr_latex_(self):
+        return latex(self._display())
+
+    def _repr_markdown_(self):
+        return markdown(self._display())
+
+    def _repr_html_(self):
+        return html_of(self._display())
+
+
+def verdict(report):
+    return str(report) if report is not None else None
+
+
+class Results(dict, RichDisplay):
+    """A dict of results (name → Result: `grad(f, ["x", "y"])`), shown in a notebook as their equations."""
+
+    def _display(self):
+        parts = [r._display() for r in self.values()]
+        return Display([eq for p in parts for eq in p.equations],
+                       list(dict.fromkeys(c for p in parts for c in p.conditions)),
+                       list(dict.fromkeys(n for p in parts for n in p.notes)),
+                       "; ".join(dict.fromkeys(p.verdict for p in parts if p.verdict)) or None)
+
+
+class Derivation(list, RichDisplay):
+    """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each."""
+
+    def _display(self):
+        lines = []
+        for s in self:
+            lhs, rhs = s.latex.split(" = ", 1)
+            lines.append(f"{lhs} &= {rhs} && \\text{{{s.rule_latex}}}")
+        return Display(lines, aligned=True)
+
+
+def traceback_lines(error):
+    """What IPython shows for a MatcalcError (`_render_traceback_`): the message and the caret, no frames."""
+    lines = [f"{type(error).__name__}: {error}"]
+    caret = error.caret()
+    if caret:
+        lines += caret.split("\n")
+    return lines
