@@ -216,6 +216,17 @@ class Result(Checked, RichDisplay):
         """'∂f/∂x = … where s = …': the result with its left side, as text or LaTeX."""
         return f"{self.symbol(latex)} = {self.pretty(latex=latex)}"
 
+    def latex_document(self, steps=False, conditions=True, lhs=None):
+        """A standalone LaTeX document (A4): the steps when asked, the result with its `where`, conditions
+        and notes (conditions=False leaves those out); long sums broken over lines."""
+        from .printers.document import document
+        return document(self, steps=steps, conditions=conditions, lhs=lhs)
+
+    def latex_formula(self, conditions=True, lhs=None):
+        """'∂f/∂x = …' in LaTeX, then the conditions and notes as `% where …` comment lines."""
+        from .printers.document import formula
+        return formula(self, conditions=conditions, lhs=lhs)
+
     def _display(self):
         return Display([self.equation(latex=True)], self.conditions, self.notes, verdict(self.report))
 
@@ -272,11 +283,12 @@ class Result(Checked, RichDisplay):
         return "\n".join(f"{s.text}    [{s.rule}]" for s in self.steps)
 
     def steps_latex(self):
-        """The derivation as a LaTeX aligned block."""
+        """The derivation as a LaTeX aligned block, each rule's identities set as math."""
+        from .printers.document import rule_math
         lines = []
         for s in self.steps:
             lhs, rhs = s.latex.split(" = ", 1)
-            lines.append(f"{lhs} &= {rhs} && \\text{{{s.rule_latex}}}")
+            lines.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
     def _run_check(self, seed):

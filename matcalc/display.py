@@ -21,7 +21,8 @@ class Display(NamedTuple):
 
 _TEXT_SYMBOLS = {"∇": r"\nabla", "ρ": r"\rho", "κ": r"\kappa", "η": r"\eta", "≥": r"\geq", "≤": r"\leq",
                  "≠": r"\neq", "≈": r"\approx", "∞": r"\infty", "²": "^2", "³": "^3", "·": r"\cdot", "σ": r"\sigma",
-                 "λ": r"\lambda", "μ": r"\mu", "Δ": r"\Delta", "→": r"\to", "ε": r"\varepsilon", "×": r"\times"}
+                 "λ": r"\lambda", "μ": r"\mu", "Δ": r"\Delta", "→": r"\to", "ε": r"\varepsilon", "×": r"\times",
+                 ">": ">", "<": "<"}   # < and > in text mode are ¡ and ¿ in LaTeX's default font encoding
 
 
 def text_latex(text):
@@ -119,10 +120,11 @@ class Derivation(list, RichDisplay):
     """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each."""
 
     def _display(self):
+        from .printers.document import rule_math
         lines = []
         for s in self:
             lhs, rhs = s.latex.split(" = ", 1)
-            lines.append(f"{lhs} &= {rhs} && \\text{{{s.rule_latex}}}")
+            lines.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
         return Display(lines, aligned=True)
 
 

@@ -56,6 +56,8 @@ def test_grad_text_reports_check():
 
 def test_grad_latex_and_json():
     r = run("grad", "log det X", "--wrt", "X", "--format", "latex", "--no-check")
+    assert r.output.strip() == "% where det(X) > 0\n\\frac{\\partial f}{\\partial X} = X^{-\\top}"   # conditions: comments
+    r = run("grad", "log det X", "--wrt", "X", "--format", "latex", "--no-check", "--no-conditions")
     assert r.output.strip() == r"\frac{\partial f}{\partial X} = X^{-\top}"
     r = run("grad", "||A x - b||^2", "--wrt", "x", "--format", "json")
     out = json.loads(r.output)
@@ -141,8 +143,11 @@ def test_standalone_latex_document():
     r = run("grad", "log det X", "--wrt", "X", "--format", "latex", "--standalone", "--steps", "--no-check")
     assert r.exit_code == 0
     doc = r.output
-    assert doc.startswith("\\documentclass{article}") and doc.rstrip().endswith("\\end{document}")
-    assert "\\begin{aligned}" in doc and "\\frac{\\partial f}{\\partial X} = X^{-\\top}" in doc
+    assert doc.startswith("\\documentclass[a4paper]{article}") and doc.rstrip().endswith("\\end{document}")
+    steps, result = doc.split("\\section*{Result}")               # the steps and the result apart
+    assert "\\section*{Derivation}" in steps and "\\begin{align*}" in steps and "\\noindent{\\small differential: $" in steps
+    assert "\\frac{\\partial f}{\\partial X} &= X^{-\\top}" in result
+    assert "\\item where det(X) $>$ 0" in result
 
 
 # ---- an expression that starts with '-' (issue 13) ------------------------------------------------
@@ -228,7 +233,7 @@ def test_several_results_in_latex_standalone_are_one_document():
     r = run("grad", "x^T A y", "--wrt", "x", "--wrt", "y", "--format", "latex", "--standalone", "--steps",
             "--no-check")
     assert r.exit_code == 0 and r.output.count(r"\documentclass") == 1 and r.output.count(r"\end{document}") == 1
-    assert r"\frac{\partial f}{\partial x} = A y" in r.output and r"\frac{\partial f}{\partial y} = A^{\top} x" in r.output
+    assert r"\frac{\partial f}{\partial x} &= A y" in r.output and r"\frac{\partial f}{\partial y} &= A^{\top} x" in r.output
     r = run("jacobian", "A x + B y", "--wrt", "x", "--wrt", "y", "--format", "latex", "--standalone", "--no-check")
     assert r.exit_code == 0 and r.output.count(r"\documentclass") == 1
 

@@ -9,6 +9,7 @@ import sys
 import click
 
 from ..errors import ParseError
+from ..printers.document import documents
 from ..vocabulary import show_text as show
 
 LET_HELP = "Declare a variable, e.g. --let 'A: m x n' --let 'S: n x n spd' --let 'c: scalar'."
@@ -139,9 +140,21 @@ def analysis_options(formats=FORMATS, **check):
     return decorate
 
 
+def _leave_out_conditions(ctx, param, value):
+    ctx.meta["matcalc.no_conditions"] = value
+
+
+def _conditions():
+    """False when --no-conditions was given (the LaTeX formats then leave conditions and notes out)."""
+    ctx = click.get_current_context(silent=True)
+    return not (ctx is not None and ctx.meta.get("matcalc.no_conditions", False))
+
+
 def derivative_options(f):
     """--let, --no-check, --seed, --format, and the derivative commands' --standalone and --layout."""
     f = analysis_options()(f)
+    f = click.option("--no-conditions", is_flag=True, expose_value=False, callback=_leave_out_conditions,
+                     help="With --format latex: leave the conditions and notes out.")(f)
     f = click.option("--standalone", is_flag=True,
                      help="With --format latex: wrap the output in a minimal compilable LaTeX document.")(f)
     return click.option("--layout", type=click.Choice(["mixed", "numerator", "denominator"]), default="mixed",
@@ -164,6 +177,7 @@ def show_steps(result, fmt, standalone=False):
         return
     if fmt == "latex":
         echo(result.steps_latex())
+        echo("\n% the result:")           # apart: pasted as one formula, the result lands beside the steps
     elif fmt == "text":
         echo(result.steps_text())
         echo()
@@ -256,12 +270,11 @@ def emit(result, fmt, symbol, standalone=False, steps=False):
     """Print a Result as `symbol = value` (symbol: a text and a LaTeX form), then finish on its check."""
     report = result.report
     if fmt == "latex" and standalone:
-        echo("".join(f"% note: {n}\n" for n in result.notes) + latex_document(_latex_parts(result, symbol, steps)))
+        echo(documents([(result, symbol[1])], steps=steps, conditions=_conditions()), nl=False)
     elif fmt == "json":
         echo_json(payload(result))
     elif fmt == "latex":
-        echo_latex_notes(result.notes)
-        echo(f"{symbol[1]} = {result.pretty(latex=True)}")
+        echo(result.latex_formula(conditions=_conditions(), lhs=symbol[1]))
     else:
         echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
                   extra=[result.layout_note] if result.layout != "mixed" else ())
@@ -275,7 +288,7 @@ def emit_each(results, fmt, symbol_of, standalone=False, steps=False):
     if together and fmt == "json":
         echo_json([payload(r) for r in results])
     elif together:
-        echo(latex_document([part for r in results for part in _latex_parts(r, symbol_of(r), steps)]))
+        echo(documents([(r, symbol_of(r)[1]) for r in results], steps=steps, conditions=_conditions()), nl=False)
     for r in results:
         if together:
             finish(r.report, r.kind)
@@ -284,6 +297,3 @@ def emit_each(results, fmt, symbol_of, standalone=False, steps=False):
             show_steps(r, fmt, standalone)
         emit(r, fmt, symbol_of(r), standalone=standalone, steps=steps)
 
-
-def _latex_parts(result, symbol, steps):
-    return ([result.steps_latex()] if steps else []) + [f"{symbol[1]} = {result.pretty(latex=True)}"]
