@@ -231,12 +231,15 @@ class Result(Checked, RichDisplay):
         return Display([self.equation(latex=True)], self.conditions, self.notes, verdict(self.report))
 
     @deep
-    def pretty(self, latex=False):
-        """The result with shared subexpressions named: 'diag(s) - s s^T where s = softmax(x)'."""
+    def pretty(self, latex=False, unicode=False):
+        """The result with shared subexpressions named: 'diag(s) - s s^T where s = softmax(x)'; unicode=True
+        writes 'diag(s) − s sᵀ' (it parses back too)."""
         from .printers.latex import to_latex
         from .printers.text import to_text
+        from .printers.unicode import to_unicode
         names = self.named_subexpressions()
-        show = to_latex if latex else (lambda e, names=None: to_text(e, names=names, sized=False))
+        show = to_latex if latex else to_unicode if unicode else \
+            (lambda e, names=None: to_text(e, names=names, sized=False))
         body = show(self.expr, names=names)
         if not names:
             return body

@@ -152,7 +152,7 @@ def _conditions():
 
 def derivative_options(f):
     """--let, --no-check, --seed, --format, and the derivative commands' --standalone and --layout."""
-    f = analysis_options()(f)
+    f = analysis_options(FORMATS + ("unicode",))(f)
     f = click.option("--no-conditions", is_flag=True, expose_value=False, callback=_leave_out_conditions,
                      help="With --format latex: leave the conditions and notes out.")(f)
     f = click.option("--standalone", is_flag=True,
@@ -178,7 +178,7 @@ def show_steps(result, fmt, standalone=False):
     if fmt == "latex":
         echo(result.steps_latex())
         echo("\n% the result:")           # apart: pasted as one formula, the result lands beside the steps
-    elif fmt == "text":
+    elif fmt in ("text", "unicode"):
         echo(result.steps_text())
         echo()
 
@@ -276,7 +276,7 @@ def emit(result, fmt, symbol, standalone=False, steps=False):
     elif fmt == "latex":
         echo(result.latex_formula(conditions=_conditions(), lhs=symbol[1]))
     else:
-        echo_text(f"{symbol[0]} = {result.pretty()}", result.conditions, report, notes=result.notes,
+        echo_text(f"{symbol[0]} = {result.pretty(unicode=fmt == 'unicode')}", result.conditions, report, notes=result.notes,
                   extra=[result.layout_note] if result.layout != "mixed" else ())
     finish(report, result.kind)
 

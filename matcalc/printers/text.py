@@ -81,10 +81,13 @@ def num_text(v):
     return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
 
 
+_TABLE = "table"    # memo key: the table the rules dispatch through (TEXT, or unicode.UNICODE, which reuses these rules)
+
+
 def _p(e, memo):
     hit = memo.get(e)
     if hit is None:
-        hit = memo[e] = TEXT[type(e)](e, memo)
+        hit = memo[e] = memo.get(_TABLE, TEXT)[type(e)](e, memo)
     return hit
 
 
