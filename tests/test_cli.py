@@ -244,3 +244,9 @@ def test_one_spelling_across_definitions():
     assert set(e.variables) == {"x", "Sigma"}
     e = matcalc.parse("C = Σ + I; L = x^T C^-1 x + log det Sigma", {"Sigma": "n x n spd"})
     assert e.variables["Σ"] == "matrix n x n spd" and set(e.variables) == {"x", "Σ"}
+
+
+def test_json_carries_the_latex_with_its_where():
+    r = run("grad", "sum(softmax(x) .* log(softmax(x)))", "--wrt", "x", "--format", "json", "--no-check")
+    out = json.loads(r.output)
+    assert "where s = softmax(x)" in out["pretty"] and r"\text{where } s = " in out["pretty_latex"]

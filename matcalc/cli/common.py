@@ -187,6 +187,7 @@ def payload(result):
     """A Result as JSON-ready data."""
     report = result.report
     return {"result": str(result), "pretty": result.pretty(), "latex": result.latex(),
+            "pretty_latex": result.pretty(latex=True),     # with its where, as "pretty"
             "steps": [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in result.steps],
             "shape": [str(d) for d in result.shape], "wrt": result.wrt.name, "kind": result.kind,
             "layout": result.layout, "conditions": result.conditions, "notes": result.notes,
