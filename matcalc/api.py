@@ -4,7 +4,7 @@ from contextvars import ContextVar
 from . import expr as E
 from .errors import DiffError, MatcalcError
 from .parse import parse
-from .display import Derivation, Display, Results, RichDisplay, verdict
+from .display import Derivation, Display, Results, RichDisplay, typed_order, typed_text, verdict
 from .stack import call, deep
 
 SYMMETRIC_NOTE = ("{name} is symmetric: the result is the gradient on symmetric matrices, "
@@ -169,7 +169,7 @@ class Result(Checked, RichDisplay):
                  check_function=None, check_kind="gradient", seed=None):
         self.kind, self.function, self.wrt, self.expr = kind, function, wrt, expr
         self.differential = differential
-        self.conditions = list(conditions)
+        self.conditions = [typed_text(c, function) for c in conditions]
         self.notes = list(_parse_notes.get() or ()) + [n for n in notes if n not in (_parse_notes.get() or ())]
         self.definitions = dict(_parse_definitions.get() or {})   # name → expression the user defined
         self._check_function, self._check_kind = check_function or function, check_kind
@@ -240,7 +240,7 @@ class Result(Checked, RichDisplay):
         names = self.named_subexpressions()
         show = to_latex if latex else to_unicode if unicode else \
             (lambda e, names=None: to_text(e, names=names, sized=False))
-        body = show(self.expr, names=names)
+        body = show(self.shown_expr, names=names)
         if not names:
             return body
         defs = []
@@ -252,14 +252,22 @@ class Result(Checked, RichDisplay):
             return body + r"\quad\text{where } " + r",\ ".join(defs)
         return body + "  where " + ", ".join(defs)
 
+    @property
+    def shown_expr(self):
+        """The result as printed: `expr` with its sums in the order they were typed where the function has
+        them (det(A + x xᵀ)); `expr` itself keeps the canonical order."""
+        return typed_order(self.expr, self.function)
+
     def named_subexpressions(self):
         """node → name: what the user defined (h = tanh(W x + b)) under their names, in the order they
-        defined them, then the shared subexpressions a reader would name (s = softmax(x))."""
+        defined them, then the shared subexpressions a reader would name (s = softmax(x)); nodes of
+        `shown_expr`."""
         from .printers.text import shared_names
-        present = set(E.nodes(self.expr))
+        shown = self.shown_expr
+        present = set(E.nodes(shown))
         names = {node: name for name, node in self.definitions.items() if node in present}
         taken = set(names.values())
-        for node, name in shared_names(self.expr).items():
+        for node, name in shared_names(shown).items():
             if node in names:
                 continue
             base, i = name, 1

@@ -101,6 +101,44 @@ class RichDisplay:
         return html_of(self._display())
 
 
+def typed_order(e, source):
+    """`e` with each sum whose terms are those of a sum typed in `source` written in the typed order
+    (det(A + x xᵀ), not the canonical det(x xᵀ + A)): for display only, the value is the same."""
+    from . import expr as E
+    typed = {}
+    for node in E.nodes(source):
+        if isinstance(node, E.Add):
+            typed.setdefault(frozenset(node.terms), node)
+    if not typed:
+        return e
+    memo = {}
+
+    def walk(n):
+        hit = memo.get(n)
+        if hit is None:
+            kids = n.children
+            new = [walk(c) for c in kids]
+            hit = n.rebuild(new) if any(a is not b for a, b in zip(new, kids)) else n
+            if isinstance(hit, E.Add):
+                hit = typed.get(frozenset(hit.terms), hit)
+            memo[n] = hit
+        return hit
+    return walk(e)
+
+
+def typed_text(text, source):
+    """A condition's text with each parenthesised sum typed in `source` in its typed order: det(x xᵀ + A)
+    becomes det(A + x xᵀ). Only a whole parenthesised group is replaced, so no sign or term moves across."""
+    from . import expr as E
+    from .simplify import simplify
+    for node in E.nodes(source):
+        if isinstance(node, E.Add) and "(" in text:
+            canonical, typed = str(simplify(node)), str(node)
+            if canonical != typed:
+                text = text.replace(f"({canonical})", f"({typed})")
+    return text
+
+
 def verdict(report):
     return str(report) if report is not None else None
 

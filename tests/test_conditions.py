@@ -27,3 +27,14 @@ def test_conditions_that_can_fail_stay():
     assert matcalc.grad("log det X", "X").conditions == ["det(X) > 0"]
     assert matcalc.grad("tr(X^-1)", "X").conditions == ["X is invertible"]
     assert any("> 0" in c for c in matcalc.grad("sum(log(x))", "x").conditions)
+
+
+def test_sums_print_in_the_order_they_were_typed():
+    """det(A + x xᵀ) stays A + x xᵀ in the printed result and its condition; the tree keeps its canonical
+    order (the str() that parses back is unchanged)."""
+    r = matcalc.grad("log det(A + x x^T)", "x", check=False)
+    assert r.pretty() == "((A + x x^T)^-1 + (A + x x^T)^-T) x"
+    assert r.conditions == ["det(A + x x^T) > 0"]
+    assert str(r) == "((x x^T + A)^-1 + (x x^T + A)^-T) x"
+    assert r"\left(A + x x^{\top}\right)^{-1}" in r.pretty(latex=True)
+    assert matcalc.grad("log(1 - a - b) + log det(C - B)", "a", check=False).conditions == ["1 - a - b > 0"]

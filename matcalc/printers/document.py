@@ -218,7 +218,7 @@ def _body(result, lhs, steps, conditions, several):
             parts.append("With " + ", ".join(f"${d}$" for d in defs) + ":\n\n")
         parts.append(_steps(result, names))
         parts.append("\\section*{Result}\n")
-    parts.append("\\begin{align*}\n" + aligned_rows(lhs, result.expr, names) + "\n\\end{align*}\n")
+    parts.append("\\begin{align*}\n" + aligned_rows(lhs, result.shown_expr, names) + "\n\\end{align*}\n")
     text = (["where " + ", ".join(f"${d}$" for d in defs)] if defs else []) + prose(result, conditions)
     if text:
         parts.append("\\begin{itemize}\n" + "".join(f"\\item {line}\n" for line in text) + "\\end{itemize}\n")
