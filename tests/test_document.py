@@ -63,3 +63,8 @@ def test_standalone_documents_compile_and_fit_an_a4_page(function, wrt, where, t
     log = (tmp_path / "doc.log").read_text(encoding="latin-1")
     assert proc.returncode == 0, log[-2000:]
     assert "Overfull \\hbox" not in log, [line for line in log.splitlines() if "Overfull" in line]
+
+
+def test_superscripts_in_a_row_are_one_exponent():
+    assert rule_math("d tr(Aᵏ) = k tr(Aᵏ⁻¹ dA)") == r"$\mathrm{d} \operatorname{tr} (A^{k}) = k \operatorname{tr} (A^{k-1} \mathrm{d}A)$"
+    assert "{X^{\\top}}^{-1}" in rule_math("Xᵀ⁻¹ = (X⁻¹)ᵀ")

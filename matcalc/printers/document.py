@@ -107,7 +107,10 @@ def _identity_math(text):
     out = re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: _WORDS[m.group(1)] + " ", out)
     for key in sorted(_MATH, key=len, reverse=True):
         out = out.replace(key, _MATH[key])
-    return out
+    # superscript characters in a row are one exponent (Aᵏ⁻¹ is A^{k-1}); after ᵀ they are a power of the
+    # transpose (Xᵀ⁻¹ is (Xᵀ)⁻¹), written with braces so LaTeX sees no double superscript
+    out = re.sub(r"\^\{([^{}\\]*)\}\^\{([^{}]*)\}", r"^{\1\2}", out)
+    return re.sub(r"(\S+)\^\{\\top\}\^\{([^{}]*)\}", r"{\1^{\\top}}^{\2}", out)
 
 
 def rule_math(rule):
