@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "data" / "bad_inputs.tsv"
 COLUMNS = ("kind", "text", "cls", "fragment", "where", "wrt", "xfail", "bug")
 CLI_SECONDS = 1.0
+# Processor time of this process, not the wall clock: every case runs in-process (API or click's
+# CliRunner), so a hang or a blow-up still shows, while a machine shared with other busy processes
+# (CI on two cores) no longer fails a 0.3 s case that the scheduler stretched past a second.
+clock = time.process_time
 
 
 def unescape(s):
@@ -93,10 +97,10 @@ def test_corpus_is_large_and_well_formed():
 
 @pytest.mark.parametrize("row", params(CORPUS_ROWS + GENERATED, "api"))
 def test_api_raises_the_documented_error(row):
-    start = time.perf_counter()
+    start = clock()
     with pytest.raises(matcalc.MatcalcError) as info:
         call_api(row)
-    assert time.perf_counter() - start < CLI_SECONDS    # the 1 MB and 10,000-parentheses rows too
+    assert clock() - start < CLI_SECONDS    # the 1 MB and 10,000-parentheses rows too
     err = info.value
     assert type(err).__name__ == row.cls, f"{type(err).__name__}: {err}"
     check_fragments(err.message, row.fragment)
@@ -127,9 +131,9 @@ def cli_invocation(row):
 
 
 def run_cli(args, stdin=None):
-    start = time.perf_counter()
+    start = clock()
     result = CliRunner().invoke(main, args, input=stdin)
-    return result, time.perf_counter() - start
+    return result, clock() - start
 
 
 def assert_clean_cli_error(result, with_caret, cls=matcalc.MatcalcError):
@@ -170,10 +174,10 @@ def test_invalid_utf8_on_stdin():
 
 
 def test_5000_term_sum_of_one_name_parses():
-    start = time.perf_counter()
+    start = clock()
     e = matcalc.parse(" + ".join(["x"] * 5000))    # a RecursionError would fail the test
     assert e.shape == ("n", 1) and e.variables == {"x": "vector n"}
-    assert time.perf_counter() - start < 5
+    assert clock() - start < 5
 
 
 OUTCOME = """import matcalc

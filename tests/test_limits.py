@@ -29,17 +29,17 @@ def cpu_timed(fn):
 
 
 def test_a_chain_of_ten_thousand_distinct_matrices_parses_in_linear_time():
-    e = timed(lambda: matcalc.parse(" ".join(f"A{i}" for i in range(10_008))))
+    e = cpu_timed(lambda: matcalc.parse(" ".join(f"A{i}" for i in range(10_008))))
     assert len(set(e.shape)) == 2 and e.shape[0] == "m"
 
 
 def test_an_eight_thousand_matrix_chain_times_a_vector():
-    assert timed(lambda: matcalc.parse(" ".join(f"A{i}" for i in range(8_000)) + " x")).shape[1] == 1
+    assert cpu_timed(lambda: matcalc.parse(" ".join(f"A{i}" for i in range(8_000)) + " x")).shape[1] == 1
 
 
 def test_a_huge_undeclared_letter_run_is_refused_at_once():
     with pytest.raises(ParseError, match="separate the factors with spaces, or declare the name"):
-        timed(lambda: matcalc.parse("x" + "ab" * 49_500))
+        cpu_timed(lambda: matcalc.parse("x" + "ab" * 49_500))
 
 
 def test_a_letter_run_up_to_the_limit_is_still_a_product():
