@@ -123,3 +123,25 @@ def test_json_nested_too_deeply_is_a_message_about_the_json():
 def test_numbers_json_or_floats_cannot_hold_are_values_errors(value):
     r = run("at", SEED, "--wrt", "x", "--values", '{"x": [1, ' + value + "]}")
     assert r.exit_code == 2 and "values error" in r.stderr and "Traceback" not in r.output, r.output
+
+
+def test_endless_standard_input_is_refused_not_read_forever():
+    """`matcalc parse - < /dev/zero` read until memory ran out (issue 14)."""
+    import subprocess
+    import sys
+    with open("/dev/zero", "rb") as zero:
+        proc = subprocess.run([sys.executable, "-m", "matcalc", "parse", "-"], stdin=zero, capture_output=True,
+                              text=True, timeout=60)
+    assert proc.returncode == 2 and "longer than the input limit" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_an_unknown_function_far_from_every_known_one_gets_no_suggestion():
+    """getattr(x) was 'did you mean vector?' (issue 14); a near miss still gets one."""
+    import pytest
+    import matcalc
+    with pytest.raises(matcalc.ParseError) as far:
+        matcalc.parse("getattr(x)")
+    assert "did you mean" not in far.value.message
+    with pytest.raises(matcalc.ParseError, match="did you mean 'softmax'"):
+        matcalc.parse("sotfmax(x)")

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..errors import ParseError
+from ..errors import LimitError, ParseError
 from ..printers.document import documents
 from ..vocabulary import show_text as show
 
@@ -20,7 +20,11 @@ def read_expr(expr):
     """EXPR, or standard input when EXPR is '-'."""
     if expr != "-":
         return expr
-    data = sys.stdin.buffer.read()
+    from ..parse.lexer import MAX_INPUT
+    # Read one UTF-8 character's worth past the limit, never more: `parse - < /dev/zero` must end.
+    data = sys.stdin.buffer.read(4 * MAX_INPUT + 4)
+    if len(data) > 4 * MAX_INPUT:
+        raise LimitError(f"standard input is longer than the input limit ({MAX_INPUT:,} characters)")
     try:
         return data.decode("utf-8-sig").strip()        # a byte-order mark (Windows editors write one) is skipped
     except UnicodeDecodeError as e:

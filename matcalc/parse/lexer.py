@@ -152,7 +152,8 @@ def _reads_as_function(name):
 
 
 def _unknown_function(tok):
-    best = difflib.get_close_matches(tok.value.lower(), FUNCTIONS, n=1, cutoff=0.0)
+    # only a near miss is a suggestion (sotfmax → softmax); getattr is not a misspelled vector
+    best = difflib.get_close_matches(tok.value.lower(), FUNCTIONS, n=1, cutoff=0.75)
     hint = f"; did you mean '{best[0]}'?" if best else ""
     return ParseError(f"unknown function '{tok.value}'{hint}", tok.start_pos, end=tok.end_pos)
 
