@@ -76,6 +76,14 @@ class Generator:
     def op(self, name, *args):
         return self.target.op(name, *args)
 
+    def argument(self, e):
+        """Code for e as the argument of a target function: a constant scalar is a Python float in
+        the code, which PyTorch's functions refuse (the target's `number` template converts it)."""
+        text = self.code(e)
+        if e.is_scalar and not any(isinstance(v, E.Var) for v in e.free):
+            return self.target.number.format(text)
+        return text
+
     def sum(self, text, arg_kind="m"):
         """The sum of all entries; NumPy's method form is the cheaper call."""
         if not self.target.sum_method:
@@ -167,6 +175,14 @@ class Generator:
         """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
         lf, lk = left
         rf, rk = right
+        special = (E.DiagMat, E.Inverse)
+        if isinstance(lf, special) and isinstance(rf, special) and not \
+                (isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat)):
+            # an operand is still unevaluated (diag's vector, the inverse's matrix): build one side
+            if isinstance(rf, E.Inverse):
+                rcode, rf = self.wrapped(rf), _Computed(rf.shape)
+            else:
+                lcode, lf = self.wrapped(lf), _Computed(lf.shape)
         if "s" in (lk, rk):    # a 1×1 partial product inside a chain scales the rest
             code = f"{lcode} * {rcode}"
             other = right if lk == "s" else left

@@ -61,6 +61,7 @@ class Target:
     cholesky: bool = False       # an spd variable factored once (_cholesky, _cho_logdet/_cho_inv/_cho_solve)
     fused_softmax: bool = False  # logsumexp(u) and softmax(u) together from one exp (_logsumexp_softmax)
     add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
+    number: str = "{0}"          # a constant scalar (a Python float in the code) as the target's argument
 
     def op(self, name, *args):
         return self.ops[name].format(*args)
@@ -73,7 +74,7 @@ class Target:
 TARGETS = {
     "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, fused_softmax=True, add_diag=True),
     "jax": Target("jax", JAX_OPS),
-    "torch": Target("torch", TORCH_OPS),
+    "torch": Target("torch", TORCH_OPS, number="torch.tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
 }
 
 
