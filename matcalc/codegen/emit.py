@@ -213,7 +213,9 @@ class Generator:
         return self.group(code), (placeholder, out_kind)
 
     # ---- the function ------------------------------------------------------------------------
-    def function(self, fname, labels, doc):
+    def function(self, fname, labels, doc, keys=None):
+        """The function's source. With `keys` (variable names), the outputs after the value are
+        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`."""
         args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
         results = [self.code(o) for o in self.outputs]
         head = [f"def {fname}({args}):", f'    """{doc}', ""]
@@ -226,6 +228,8 @@ class Generator:
         sizes = [f"    {self.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, v) in self.dims.items()
                  if re.search(rf"\b{self.dim_names[d]}\b", used)]
         body = [f"    {line}" for line in self.lines]
+        if keys is not None:    # repr of a name (letters, digits, _, primes): a plain string literal
+            results = [results[0], "{" + ", ".join(f"{k!r}: {r}" for k, r in zip(keys, results[1:])) + "}"]
         ret = f"    return {', '.join(results)}"
         return "\n".join(head + sizes + body + [ret]) + "\n"
 
