@@ -27,24 +27,31 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
 
 
 @guarded
-def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, check=True, seed=None):
+def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None):
     """The source of a standalone Python function returning the value of `expr` and its derivatives.
 
     `wrt` is a variable name or a list of names. With one name the function returns
     (value, gradient) (or (value, gradient, hessian) with `hessian=True`); with several it returns
     (value, grads), `grads` a dict keyed by variable name. `target` is "numpy", "jax" or "torch".
     With `check` (the default) every derivative is checked numerically first; a failed check is a
-    CheckError.
+    CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
+    honouring the declarations, `check_derivatives()` against finite differences, and a `__main__`
+    that exits 1 when a check fails (`python file.py`).
 
         >>> src = codegen("||tanh(W x + b) - y||^2", ["W", "b"], check=False)
         >>> "def f_and_gradients(W, b, x, y):" in src
         True
     """
-    from .codegen import generate_joint
     f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed)
     for r in results:
         if r.report is not None and r.report.status == "failed":
             raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
+    return code_for(f, results, target, hessian, standalone)
+
+
+def code_for(f, results, target, hessian=False, standalone=False):
+    """The source for derivatives already taken (the CLI's codegen command shares this)."""
+    from .codegen import generate_joint
     if hessian:
-        return results[0].to_code(target, hessian=True)
-    return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target).source
+        return results[0].to_code(target, hessian=True, standalone=standalone)
+    return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)

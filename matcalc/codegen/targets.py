@@ -74,7 +74,7 @@ class Target:
 TARGETS = {
     "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, fused_softmax=True, add_diag=True),
     "jax": Target("jax", JAX_OPS),
-    "torch": Target("torch", TORCH_OPS, number="torch.tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
+    "torch": Target("torch", TORCH_OPS, number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
 }
 
 
