@@ -31,6 +31,7 @@ class Generator:
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
         self.functions = {key: sanitize(label, taken) for key, label in declared_functions(outputs)}
         self.lines, self.memo, self.groups = [], {}, set()
+        self.held = {}          # the text of each temporary -> its name: a text is never computed twice
         self.counter = 0
         self.outputs = plan(outputs)
         self.uses = count_uses(self.outputs)
@@ -59,7 +60,10 @@ class Generator:
         if hit is not None:
             return hit
         text = CODE[type(e)](self, e)
-        if (shared or self.uses.get(e, 0) > 1) and not isinstance(e, (E.Var, E.Num)) and not is_trivial(text):
+        held = self.held.get(text)
+        if held is not None:    # another node printed the same (xᵀS⁻¹ and S⁻¹x for an spd S): reuse it
+            text = held
+        elif (shared or self.uses.get(e, 0) > 1) and not isinstance(e, (E.Var, E.Num)) and not is_trivial(text):
             text = self.temp(text)
         self.memo[e] = text
         return text
@@ -71,6 +75,8 @@ class Generator:
             self.counter += 1
             names.append(f"t{self.counter}")
         self.lines.append(f"{', '.join(names)} = {text}")
+        if count == 1:
+            self.held[text] = names[0]
         return names[0] if count == 1 else names
 
     def op(self, name, *args):
@@ -202,8 +208,10 @@ class Generator:
             code = f"_cho_solve({rcode}, {lcode})" if lk == "r" else f"_cho_solve({rcode}, {transpose(lcode)}).T"
         elif isinstance(lf, E.Inverse):
             code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
+        elif isinstance(rf, E.Inverse) and lk == "r" and symmetric(rf.arg):
+            code = self.op("solve", rcode, lcode)       # r X⁻¹ = (X⁻¹ rᵀ)ᵀ for symmetric X: a solve
         elif isinstance(rf, E.Inverse):
-            code = self.op("inv", rcode)
+            code = self.wrapped(rf)         # X⁻¹ itself, a temporary when the outputs use it elsewhere
             code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
         elif (lk, rk) == ("c", "r"):
             code = self.op("outer", lcode, rcode)
@@ -213,16 +221,23 @@ class Generator:
         return self.group(code), (placeholder, out_kind)
 
     # ---- the function ------------------------------------------------------------------------
-    def function(self, fname, labels, doc, keys=None):
+    def function(self, fname, labels, doc, keys=None, returns=None):
         """The function's source. With `keys` (variable names), the outputs after the value are
-        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`."""
+        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`. `returns` are
+        lines of the docstring saying what each output is."""
         args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
         results = [self.code(o) for o in self.outputs]
         head = [f"def {fname}({args}):", f'    """{doc}', ""]
         for v in self.variables:
             if self.ident[v] != v.name:
                 head.append(f"    {self.ident[v]}: the variable {v.name}")
-        head.append(f"    Returns ({', '.join(labels)}).")
+        trusted = self.trusted()
+        if trusted:
+            head += ["    Inputs are trusted, not checked:"] + [f"        {line}" for line in trusted]
+        if returns:
+            head += [f"    Returns ({', '.join(labels)}):"] + [f"        {line}" for line in returns]
+        else:
+            head.append(f"    Returns ({', '.join(labels)}).")
         head.append('    """')
         used = "\n".join(self.lines + results)
         sizes = [f"    {self.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, v) in self.dims.items()
@@ -232,6 +247,25 @@ class Generator:
             results = [results[0], "{" + ", ".join(f"{k!r}: {r}" for k, r in zip(keys, results[1:])) + "}"]
         ret = f"    return {', '.join(results)}"
         return "\n".join(head + sizes + body + [ret]) + "\n"
+
+
+    def trusted(self):
+        """What the code assumes of its inputs from their declarations, one line per variable."""
+        lines = []
+        for v in self.variables:
+            name = self.ident[v]
+            if ("cholesky", v) in self.memo:
+                lines += [f"{name} is symmetric positive definite (declared spd): only its lower triangle",
+                          f"    is read (Cholesky); where that factorization fails, all of {name} is used"]
+            elif v.has("spd"):
+                lines.append(f"{name} is symmetric positive definite (declared spd)")
+            elif v.has("symmetric"):
+                lines.append(f"{name} is symmetric (declared): {name} may stand for {name}.T")
+            if v.has("diagonal"):
+                lines.append(f"{name} is diagonal (declared): its off-diagonal entries must be zero")
+            if v.has("positive"):
+                lines.append(f"{name} is positive (declared): logarithms and roots of it are not guarded")
+        return lines
 
 
 class _Computed:
@@ -265,6 +299,10 @@ _NAME, _BRACKET, _INDEXES = re.compile(r"[\w.]*"), re.compile(r"[()\[\]]"), re.c
 def transpose(code):
     """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
     return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
+
+
+def symmetric(e):
+    return isinstance(e, E.Var) and (e.has("spd") or e.has("symmetric"))
 
 
 def is_trivial(text):
