@@ -171,6 +171,8 @@ class Generator:
         return acc_code
 
     def operand(self, f):
+        if isinstance(f, E.Commutation):    # applied as a permutation of the other side, never built
+            return ""
         if isinstance(f, E.DiagMat):
             return self.wrapped(f.arg)
         if isinstance(f, E.Inverse):
@@ -181,14 +183,19 @@ class Generator:
         """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
         lf, lk = left
         rf, rk = right
-        special = (E.DiagMat, E.Inverse)
+        special = (E.DiagMat, E.Inverse, E.Commutation)
         if isinstance(lf, special) and isinstance(rf, special) and not \
                 (isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat)):
-            # an operand is still unevaluated (diag's vector, the inverse's matrix): build one side
-            if isinstance(rf, E.Inverse):
+            # an operand is still unevaluated (diag's vector, the inverse's matrix, K): build one side,
+            # the other than K (which stays a permutation)
+            if isinstance(lf, E.Commutation) and not isinstance(rf, E.Commutation):
+                rcode, rf = self.wrapped(rf), _Computed(rf.shape)
+            elif isinstance(rf, (E.Inverse, E.Commutation)):
                 rcode, rf = self.wrapped(rf), _Computed(rf.shape)
             else:
                 lcode, lf = self.wrapped(lf), _Computed(lf.shape)
+        if isinstance(lf, E.Commutation) or isinstance(rf, E.Commutation):
+            return self.permuted(left, lcode, right, rcode)
         if "s" in (lk, rk):    # a 1×1 partial product inside a chain scales the rest
             code = f"{lcode} * {rcode}"
             other = right if lk == "s" else left
@@ -219,6 +226,18 @@ class Generator:
             code = f"{lcode} @ {rcode}"
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
         return self.group(code), (placeholder, out_kind)
+
+    def permuted(self, left, lcode, right, rcode):
+        """K M or M K as a reshape and a transpose (K_{m,n} vec(A) = vec(Aᵀ), A m×n): O(size of M),
+        where a dense K would cost (mn)² memory and (mn)²·p multiplications."""
+        (lf, lk), (rf, rk) = left, right
+        if isinstance(lf, E.Commutation):
+            m, n = self.size(lf.m), self.size(lf.n)
+            code = self.op("vec_transpose", rcode, n, m) if rk == "c" else self.op("permute_rows", rcode, m, n)
+            return self.group(code), (_Computed(lf.shape[:1] + rf.shape[1:]), rk)
+        m, n = self.size(rf.m), self.size(rf.n)
+        code = self.op("vec_transpose", lcode, m, n) if lk == "r" else self.op("permute_columns", lcode, m, n)
+        return self.group(code), (_Computed(lf.shape[:1] + rf.shape[1:]), lk)
 
     # ---- the function ------------------------------------------------------------------------
     def function(self, fname, labels, doc, keys=None, returns=None):
