@@ -54,3 +54,30 @@ def test_matrix_hessians_permute_instead_of_multiplying_by_k():
     for text in ["tr(A X B X)", "tr(X A X)", "tr(X^T A X^T B)"]:
         code = matcalc.grad(text, "X", check=False).to_code(hessian=True)
         assert "_commutation" not in code and ".transpose(0, 2, 1)" in code, code
+
+
+# ---- the evaluator (matcalc/numeric.py), which the numerical check runs ------------------------------
+def dense_commutation(m, n):
+    k = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            k[i * n + j, j * m + i] = 1.0
+    return k
+
+
+def test_the_evaluator_applies_k_as_a_permutation(monkeypatch):
+    from matcalc import numeric
+    for m, n in [(2, 3), (3, 2), (4, 4), (1, 3)]:
+        assert np.array_equal(numeric.commutation(m, n), dense_commutation(m, n))
+    sizes = {"m": 3, "n": 4, "p": 2}
+    rng = np.random.default_rng(0)
+    env = {var: rng.standard_normal(shape_of(var, sizes)) for var in (M, N, v, w, P, A)}
+    Kd, K2d = dense_commutation(3, 4), dense_commutation(4, 3)
+    Dv = np.diag(env[v][:, 0])
+    want = {"K M": Kd @ env[M], "N K": env[N] @ Kd, "K v": Kd @ env[v], "w^T K": env[w].T @ Kd,
+            "K K'": Kd @ K2d, "K diag(v)": Kd @ Dv, "(P ⊗ A) K'": np.kron(env[P], env[A]) @ K2d}
+    monkeypatch.setattr(numeric, "commutation", None)      # a product never builds K
+    for name, value in want.items():
+        assert np.allclose(evaluate(PRODUCTS[name], env, sizes), value), name
+    chain = E.Mul(E.Num(3), E.DiagMat(v), K, M)
+    assert np.allclose(evaluate(chain, env, sizes), 3 * Dv @ Kd @ env[M])
