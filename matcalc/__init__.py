@@ -4,10 +4,19 @@
     >>> str(matcalc.parse("x^T A x"))
     'x^T A x'
 """
-from .errors import DeclarationError, DiffError, LimitError, MatcalcError, ParseError, ShapeError
+from .errors import CheckError, DeclarationError, DiffError, LimitError, MatcalcError, ParseError, ShapeError
 from .api import Result, differential, directional, grad, hessian, hvp, jacobian
 from .parse import parse
 
+
+
+def __getattr__(name):
+    """`matcalc.codegen` loads on first use: the package matcalc/codegen/, which is also callable as
+    `matcalc.codegen(expr, wrt, target=…, where=…)` (see matcalc/api_codegen.py)."""
+    if name == "codegen":
+        import importlib
+        return importlib.import_module(".codegen", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def from_sympy(matrix_expr, **options):
@@ -22,6 +31,7 @@ def to_sympy(expr, **options):
     return convert(parse(expr), **options)
 
 
-__all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
-           "DiffError"]
+__all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp",
+           "codegen", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
+           "DiffError", "CheckError"]
 __version__ = "0.1.0"

@@ -342,16 +342,15 @@ class Result(Checked, RichDisplay):
         return to_sympy(self.expr, **options)
 
     @on_deep_stack("generate code for")
-    def to_code(self, target="numpy", hessian=False):
-        """A standalone Python function (source) returning the value and the derivative(s)."""
-        from .codegen import describe, generate
+    def to_code(self, target="numpy", hessian=False, standalone=False):
+        """A standalone Python function (source) returning the value and the derivative(s); with
+        `standalone`, a module that also tests it (random inputs, finite differences, `__main__`)."""
+        from .codegen import generate_joint
         from .api import hessian as hessian_of      # the parameter `hessian` shadows the function
-        if hessian:
-            h = hessian_of(self.function, self.wrt, check=False)
-            outputs, labels = [self.function, h.gradient, h.expr], ["value", "gradient", "hessian"]
-        else:
-            outputs, labels = [self.function, self.expr], ["value", self.kind.replace(" ", "_")]
-        return generate(outputs, labels, describe(self.kind, self.function, self.wrt), target).source
+        h = hessian_of(self.function, self.wrt, check=False) if hessian else None
+        derivative = h.gradient if hessian else self.expr
+        return generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
+                              hessian=h.expr if hessian else None, standalone=standalone)
 
     @on_deep_stack("generate code for")
     def to_numpy(self):

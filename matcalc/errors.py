@@ -74,6 +74,12 @@ class DiffError(MatcalcError):
     kind = "cannot differentiate"
 
 
+class CheckError(MatcalcError):
+    """matcalc.codegen refuses to emit code for a derivative that failed its numerical check (elsewhere a
+    failed check is a report)."""
+    kind = "numerical check"
+
+
 class ValuesError(MatcalcError):
     """The values given for a point (`at`) are missing, malformed or of the wrong shape."""
     kind = "values error"

@@ -55,12 +55,18 @@ def _logdet(a):
 
 
 def commutation(m, n):
-    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec)."""
-    k = np.zeros((m * n, m * n))
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0
-    return k
+    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted."""
+    return permute_rows(np.eye(m * n), m, n)
+
+
+def permute_rows(a, m, n):
+    """K_{m,n} a without K: each column of a, the vec of an m×n matrix, becomes the vec of its transpose."""
+    return a.reshape(n, m, -1).transpose(1, 0, 2).reshape(m * n, -1)
+
+
+def permute_columns(a, m, n):
+    """a K_{m,n} without K: (Kᵀ aᵀ)ᵀ, the columns of a permuted."""
+    return a.reshape(-1, m, n).transpose(0, 2, 1).reshape(a.shape[0], m * n)
 
 
 # Element-wise functions evaluate by their NumPy code template (elementwise.FUNCTIONS[name].code),
@@ -145,24 +151,36 @@ def ev_apply(e, ev):
 
 @EVAL.register(E.Mul)
 def ev_mul(e, ev):
-    """Scalars scale; diag(v) in a chain scales rows or columns and is never built."""
-    acc, scale, rows = None, 1.0, None
+    """Scalars scale; diag(v) in a chain scales rows or columns and K_{m,n} permutes them: neither is
+    built (a dense K times an n²×n² matrix is O(n⁶); the permutation is a copy)."""
+    acc, scale, pending = None, 1.0, []      # operations on the rows of the first matrix to come
     for f in e.factors:
         if f.is_scalar:
             scale = scale * ev(f)[0, 0]
         elif type(f) is E.DiagMat:
             v = ev(f.arg)
             if acc is None:
-                rows = v if rows is None else rows * v
+                pending.append(lambda a, v=v: v * a)
             else:
                 acc = acc * v.T
+        elif type(f) is E.Commutation:
+            m, n = dim_size(f.m, ev.sizes), dim_size(f.n, ev.sizes)
+            if acc is None:
+                pending.append(lambda a, m=m, n=n: permute_rows(a, m, n))
+            else:
+                acc = permute_columns(acc, m, n)
         else:
-            m = ev(f)
-            if rows is not None:
-                m, rows = rows * m, None
-            acc = m if acc is None else acc @ m
+            a = ev(f)
+            for op in reversed(pending):
+                a = op(a)
+            pending = []
+            acc = a if acc is None else acc @ a
     if acc is None:
-        return np.diag(rows[:, 0]) * scale if rows is not None else np.array([[scale]])
+        if not pending:
+            return np.array([[scale]])
+        acc = np.eye(dim_size(e.factors[-1].shape[1], ev.sizes))      # a chain of diagonals and Ks only
+        for op in reversed(pending):
+            acc = op(acc)
     return acc * scale
 
 

@@ -94,8 +94,6 @@ class Command(click.Command):
 ONCE = {"wrt", "wrt2", "along", "times", "solve_for", "direction", "eta_name", "values"}
 REPEATED = {
     ("hessian", "wrt"): "hessian takes one --wrt; for the mixed second derivative ∂²f/∂x∂y write --wrt x --wrt2 y",
-    ("codegen", "wrt"): "codegen takes one --wrt: one function returning the gradients of several variables "
-                        "is not supported yet; run codegen once per variable",
 }
 
 

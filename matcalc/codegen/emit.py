@@ -31,6 +31,7 @@ class Generator:
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
         self.functions = {key: sanitize(label, taken) for key, label in declared_functions(outputs)}
         self.lines, self.memo, self.groups = [], {}, set()
+        self.held = {}          # the text of each temporary -> its name: a text is never computed twice
         self.counter = 0
         self.outputs = plan(outputs)
         self.uses = count_uses(self.outputs)
@@ -59,7 +60,10 @@ class Generator:
         if hit is not None:
             return hit
         text = CODE[type(e)](self, e)
-        if (shared or self.uses.get(e, 0) > 1) and not isinstance(e, (E.Var, E.Num)) and not is_trivial(text):
+        held = self.held.get(text)
+        if held is not None:    # another node printed the same (xᵀS⁻¹ and S⁻¹x for an spd S): reuse it
+            text = held
+        elif (shared or self.uses.get(e, 0) > 1) and not isinstance(e, (E.Var, E.Num)) and not is_trivial(text):
             text = self.temp(text)
         self.memo[e] = text
         return text
@@ -71,10 +75,20 @@ class Generator:
             self.counter += 1
             names.append(f"t{self.counter}")
         self.lines.append(f"{', '.join(names)} = {text}")
+        if count == 1:
+            self.held[text] = names[0]
         return names[0] if count == 1 else names
 
     def op(self, name, *args):
         return self.target.op(name, *args)
+
+    def argument(self, e):
+        """Code for e as the argument of a target function: a constant scalar is a Python float in
+        the code, which PyTorch's functions refuse (the target's `number` template converts it)."""
+        text = self.code(e)
+        if e.is_scalar and not any(isinstance(v, E.Var) for v in e.free):
+            return self.target.number.format(text)
+        return text
 
     def sum(self, text, arg_kind="m"):
         """The sum of all entries; NumPy's method form is the cheaper call."""
@@ -157,6 +171,8 @@ class Generator:
         return acc_code
 
     def operand(self, f):
+        if isinstance(f, E.Commutation):    # applied as a permutation of the other side, never built
+            return ""
         if isinstance(f, E.DiagMat):
             return self.wrapped(f.arg)
         if isinstance(f, E.Inverse):
@@ -167,6 +183,19 @@ class Generator:
         """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
         lf, lk = left
         rf, rk = right
+        special = (E.DiagMat, E.Inverse, E.Commutation)
+        if isinstance(lf, special) and isinstance(rf, special) and not \
+                (isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat)):
+            # an operand is still unevaluated (diag's vector, the inverse's matrix, K): build one side,
+            # the other than K (which stays a permutation)
+            if isinstance(lf, E.Commutation) and not isinstance(rf, E.Commutation):
+                rcode, rf = self.wrapped(rf), _Computed(rf.shape)
+            elif isinstance(rf, (E.Inverse, E.Commutation)):
+                rcode, rf = self.wrapped(rf), _Computed(rf.shape)
+            else:
+                lcode, lf = self.wrapped(lf), _Computed(lf.shape)
+        if isinstance(lf, E.Commutation) or isinstance(rf, E.Commutation):
+            return self.permuted(left, lcode, right, rcode)
         if "s" in (lk, rk):    # a 1×1 partial product inside a chain scales the rest
             code = f"{lcode} * {rcode}"
             other = right if lk == "s" else left
@@ -186,8 +215,10 @@ class Generator:
             code = f"_cho_solve({rcode}, {lcode})" if lk == "r" else f"_cho_solve({rcode}, {transpose(lcode)}).T"
         elif isinstance(lf, E.Inverse):
             code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
+        elif isinstance(rf, E.Inverse) and lk == "r" and symmetric(rf.arg):
+            code = self.op("solve", rcode, lcode)       # r X⁻¹ = (X⁻¹ rᵀ)ᵀ for symmetric X: a solve
         elif isinstance(rf, E.Inverse):
-            code = self.op("inv", rcode)
+            code = self.wrapped(rf)         # X⁻¹ itself, a temporary when the outputs use it elsewhere
             code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
         elif (lk, rk) == ("c", "r"):
             code = self.op("outer", lcode, rcode)
@@ -196,22 +227,64 @@ class Generator:
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
         return self.group(code), (placeholder, out_kind)
 
+    def permuted(self, left, lcode, right, rcode):
+        """K M or M K as a reshape and a transpose (K_{m,n} vec(A) = vec(Aᵀ), A m×n): O(size of M),
+        where a dense K would cost (mn)² memory and (mn)²·p multiplications."""
+        (lf, lk), (rf, rk) = left, right
+        if isinstance(lf, E.Commutation):
+            m, n = self.size(lf.m), self.size(lf.n)
+            code = self.op("vec_transpose", rcode, n, m) if rk == "c" else self.op("permute_rows", rcode, m, n)
+            return self.group(code), (_Computed(lf.shape[:1] + rf.shape[1:]), rk)
+        m, n = self.size(rf.m), self.size(rf.n)
+        code = self.op("vec_transpose", lcode, m, n) if lk == "r" else self.op("permute_columns", lcode, m, n)
+        return self.group(code), (_Computed(lf.shape[:1] + rf.shape[1:]), lk)
+
     # ---- the function ------------------------------------------------------------------------
-    def function(self, fname, labels, doc):
+    def function(self, fname, labels, doc, keys=None, returns=None):
+        """The function's source. With `keys` (variable names), the outputs after the value are
+        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`. `returns` are
+        lines of the docstring saying what each output is."""
         args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
         results = [self.code(o) for o in self.outputs]
         head = [f"def {fname}({args}):", f'    """{doc}', ""]
         for v in self.variables:
             if self.ident[v] != v.name:
                 head.append(f"    {self.ident[v]}: the variable {v.name}")
-        head.append(f"    Returns ({', '.join(labels)}).")
+        trusted = self.trusted()
+        if trusted:
+            head += ["    Inputs are trusted, not checked:"] + [f"        {line}" for line in trusted]
+        if returns:
+            head += [f"    Returns ({', '.join(labels)}):"] + [f"        {line}" for line in returns]
+        else:
+            head.append(f"    Returns ({', '.join(labels)}).")
         head.append('    """')
         used = "\n".join(self.lines + results)
         sizes = [f"    {self.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, v) in self.dims.items()
                  if re.search(rf"\b{self.dim_names[d]}\b", used)]
         body = [f"    {line}" for line in self.lines]
+        if keys is not None:    # repr of a name (letters, digits, _, primes): a plain string literal
+            results = [results[0], "{" + ", ".join(f"{k!r}: {r}" for k, r in zip(keys, results[1:])) + "}"]
         ret = f"    return {', '.join(results)}"
         return "\n".join(head + sizes + body + [ret]) + "\n"
+
+
+    def trusted(self):
+        """What the code assumes of its inputs from their declarations, one line per variable."""
+        lines = []
+        for v in self.variables:
+            name = self.ident[v]
+            if ("cholesky", v) in self.memo:
+                lines += [f"{name} is symmetric positive definite (declared spd): only its lower triangle",
+                          f"    is read (Cholesky); where that factorization fails, all of {name} is used"]
+            elif v.has("spd"):
+                lines.append(f"{name} is symmetric positive definite (declared spd)")
+            elif v.has("symmetric"):
+                lines.append(f"{name} is symmetric (declared): {name} may stand for {name}.T")
+            if v.has("diagonal"):
+                lines.append(f"{name} is diagonal (declared): its off-diagonal entries must be zero")
+            if v.has("positive"):
+                lines.append(f"{name} is positive (declared): logarithms and roots of it are not guarded")
+        return lines
 
 
 class _Computed:
@@ -245,6 +318,10 @@ _NAME, _BRACKET, _INDEXES = re.compile(r"[\w.]*"), re.compile(r"[()\[\]]"), re.c
 def transpose(code):
     """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
     return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
+
+
+def symmetric(e):
+    return isinstance(e, E.Var) and (e.has("spd") or e.has("symmetric"))
 
 
 def is_trivial(text):

@@ -1,12 +1,13 @@
 """The names in generated code: variables, sizes and declared functions as Python identifiers.
 
-The code contains no user text: every identifier is sanitized (ASCII, not a keyword, a builtin, a
-module the code imports, a helper `_name` or a temporary `t<k>`), and the docstring maps a changed
-name back to the user's.
+The code contains no user text but names: every identifier is sanitized (a name Python reads as
+written, Greek included, else ASCII; not a keyword, a builtin, a module the code imports, a helper
+`_name` or a temporary `t<k>`), and the docstring maps a changed name back to the user's.
 """
 import builtins
 import keyword
 import re
+import unicodedata
 
 from .. import expr as E
 
@@ -14,8 +15,13 @@ RESERVED = ("np", "jnp", "jax", "torch")     # the modules generated code import
 
 
 def sanitize(name, taken):
-    """A Python identifier for a user's name: ASCII, not a keyword or builtin, unique."""
-    base = re.sub(r"\W", "_", name.encode("ascii", "backslashreplace").decode().replace("\\u", "u"))
+    """A Python identifier for a user's name: the name itself when Python reads it as written (Σ, μ,
+    x_1), else an ASCII spelling (x' is x_, ℓ is u2113: Python would read ℓ as l under NFKC, and µ,
+    the micro sign, as μ); never a keyword, builtin or reserved name; unique."""
+    if name.isidentifier() and unicodedata.normalize("NFKC", name) == name:
+        base = name
+    else:
+        base = re.sub(r"\W", "_", name.encode("ascii", "backslashreplace").decode().replace("\\u", "u"))
     if not base or base[0].isdigit():
         base = "v_" + base
     if keyword.iskeyword(base) or base in dir(builtins) or base in RESERVED \

@@ -12,6 +12,11 @@ the generator's common-subexpression pass shares it between the value, the gradi
 - diagonals:   diag(a) diag(b) = diag(a ⊙ b).
 - outer:       c (u vᵀ) = (c u) vᵀ: a scalar scales the vector, not the n×n outer product.
 - quadratic:   vᵀ M v = ½ vᵀ g when g = (M + Mᵀ) v is computed anyway (vᵀ Mᵀ v = vᵀ M v).
+- scalars:     a shape operation on a 1×1 value is an operation on the number: sᵀ = tr s = vec s =
+               diag s = det s = sum s = logsumexp s = s, s⁻¹ = 1/s, log det s = log s, s^k = s**k,
+               ‖s‖ = |s|, softmax(s) = 1, s ⊗ M = M ⊗ s = s M, and a 1×1 I, 1 or literal is a
+               number. Generated code holds scalars as numbers (a user passes a float), on which
+               `.T`, `trace`, `inv` or `kron` fail.
 """
 from fractions import Fraction
 
@@ -67,9 +72,9 @@ class Planner:
             if isinstance(e, E.Mul):
                 hit = self.lower_mul(e)
             elif e.children:
-                hit = e.rebuild([self.lower(c) for c in e.children])
+                hit = on_scalars(e.rebuild([self.lower(c) for c in e.children]))
             else:
-                hit = e
+                hit = on_scalars(e)
             self.memo[e] = hit
         return hit
 
@@ -156,6 +161,38 @@ class Planner:
             return None
         self.spread.add(s)
         return [transposed(t) for t in s.terms] if flipped else list(s.terms)
+
+
+def on_scalars(e):
+    """e without a shape operation on a 1×1 value (see the module docstring); else e itself."""
+    if isinstance(e, E.Kron):
+        if e.left.is_scalar or e.right.is_scalar:
+            return E.product(e.left, e.right) if e.left.is_scalar else E.product(e.right, e.left)
+        return e
+    if not e.is_scalar:
+        return e
+    if isinstance(e, (E.Identity, E.Ones)):
+        return E.ONE
+    if isinstance(e, E.Literal):
+        return E.Num(e.rows[0][0])
+    if isinstance(e, E.Commutation):
+        return E.ONE
+    if not e.children or not e.children[0].is_scalar:
+        return e
+    a = e.children[0]
+    if isinstance(e, (E.Transpose, E.Trace, E.Vec, E.DiagVec, E.DiagMat, E.Det, E.Sum, E.LogSumExp)):
+        return a
+    if isinstance(e, E.Inverse):
+        return E.Pow(a, E.Num(-1))
+    if isinstance(e, E.LogDet):
+        return E.Apply("log", a)
+    if isinstance(e, E.MatPow):
+        return E.Pow(a, E.Num(e.k))
+    if isinstance(e, E.Norm):
+        return E.Apply("abs", a)
+    if isinstance(e, E.Softmax):
+        return E.ONE
+    return e
 
 
 class _Fixed:

@@ -130,12 +130,12 @@ def code_kron(g, e):
 def code_pow(g, e):
     base, k = e.base, e.exponent
     if isinstance(base, E.Norm) and base.p == 2 and k is E.Num(2):
-        v = g.code(base.arg, shared=True)
+        v = g.atomic(g.code(base.arg, shared=True))     # a memo hit may be `a * x`: an operand needs ( )
         return f"{v} @ {v}" if kind(base.arg) in "cr" else g.sum(f"{v} * {v}")
     if isinstance(k, E.Num) and k.value == -1:
         return f"1.0 / {g.wrapped(base)}"
     if isinstance(k, E.Num) and k.value == Fraction(1, 2):
-        return g.op("sqrt", g.code(base))
+        return g.op("sqrt", g.argument(base))
     return f"{g.wrapped(base)} ** {g.wrapped(k)}"
 
 
@@ -217,8 +217,8 @@ def code_norm(g, e):
 @CODE.register(E.Apply, identity="log(1 + eᵘ) = softplus(u), computed stably")
 def code_apply(g, e):
     if e.fn == "log" and _one_plus_exp(e.arg):
-        return g.op("softplus", g.code(e.arg.terms[1].arg))
-    return g.op(e.fn, g.code(e.arg))
+        return g.op("softplus", g.argument(e.arg.terms[1].arg))
+    return g.op(e.fn, g.argument(e.arg))
 
 
 @CODE.register(E.Call)

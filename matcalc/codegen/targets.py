@@ -27,6 +27,11 @@ NUMPY_OPS = {
     "sqrt": "np.sqrt({0})", "sign": "np.sign({0})", "sigmoid": "_sigmoid({0})",
     "softplus": "np.logaddexp(0.0, {0})", "relu": "np.maximum({0}, 0.0)", "step": "({0} > 0) * 1.0",
     "softmax": "_softmax({0})", "logsumexp": "_logsumexp({0})",
+    # K_{m,n} as a permutation: v a 1-D vec of an m×n A read as n×m ({1}, {2} = rows, columns of the
+    # reading), K M and M K by a reshape and an axis swap
+    "vec_transpose": "{0}.reshape({1}, {2}).T.reshape(-1)",
+    "permute_rows": "{0}.reshape({2}, {1}, -1).transpose(1, 0, 2).reshape({1} * {2}, -1)",
+    "permute_columns": "{0}.reshape(-1, {1}, {2}).transpose(0, 2, 1).reshape(-1, {1} * {2})",
 }
 
 TORCH_OPS = {
@@ -44,6 +49,9 @@ TORCH_OPS = {
     "sigmoid": "torch.sigmoid({0})", "softplus": "torch.nn.functional.softplus({0})",
     "relu": "torch.relu({0})", "step": "({0} > 0).to(torch.float64)",
     "softmax": "torch.softmax({0}, 0)", "logsumexp": "torch.logsumexp({0}, 0)",
+    "vec_transpose": "{0}.reshape({1}, {2}).T.reshape(-1)",
+    "permute_rows": "{0}.reshape({2}, {1}, -1).permute(1, 0, 2).reshape({1} * {2}, -1)",
+    "permute_columns": "{0}.reshape(-1, {1}, {2}).permute(0, 2, 1).reshape(-1, {1} * {2})",
 }
 
 # JAX mirrors NumPy's names under jnp; these differ.
@@ -61,6 +69,7 @@ class Target:
     cholesky: bool = False       # an spd variable factored once (_cholesky, _cho_logdet/_cho_inv/_cho_solve)
     fused_softmax: bool = False  # logsumexp(u) and softmax(u) together from one exp (_logsumexp_softmax)
     add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
+    number: str = "{0}"          # a constant scalar (a Python float in the code) as the target's argument
 
     def op(self, name, *args):
         return self.ops[name].format(*args)
@@ -73,7 +82,7 @@ class Target:
 TARGETS = {
     "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, fused_softmax=True, add_diag=True),
     "jax": Target("jax", JAX_OPS),
-    "torch": Target("torch", TORCH_OPS),
+    "torch": Target("torch", TORCH_OPS, number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
 }
 
 

@@ -2,12 +2,8 @@
 for the block format). Everything below this docstring is emitted verbatim."""
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 
 def _commutation(m, n):
-    k = np.zeros((m * n, m * n))
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0
-    return jnp.asarray(k)
+    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
+    return jnp.eye(m * n).reshape(n, m, m * n).transpose(1, 0, 2).reshape(m * n, m * n)

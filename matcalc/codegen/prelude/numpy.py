@@ -25,12 +25,8 @@ def _softmax(u):
 
 
 def _commutation(m, n):
-    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec)."""
-    k = np.zeros((m * n, m * n))
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0
-    return k
+    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
+    return np.eye(m * n).reshape(n, m, m * n).transpose(1, 0, 2).reshape(m * n, m * n)
 
 
 def _logsumexp(u):

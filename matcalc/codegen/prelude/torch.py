@@ -4,8 +4,5 @@ import torch
 
 
 def _commutation(m, n):
-    k = torch.zeros((m * n, m * n), dtype=torch.float64)
-    for i in range(m):
-        for j in range(n):
-            k[i * n + j, j * m + i] = 1.0
-    return k
+    """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
+    return torch.eye(m * n, dtype=torch.float64).reshape(n, m, m * n).permute(1, 0, 2).reshape(m * n, m * n)

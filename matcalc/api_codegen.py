@@ -1,0 +1,57 @@
+"""`matcalc.codegen`: the source of a Python function for the derivatives of an expression w.r.t.
+one or several variables (the CLI's `codegen` command calls it).
+
+One variable: the function returns (value, gradient), as `Result.to_code` does. Several: it returns
+(value, grads), `grads` a dict keyed by variable name, and shares the forward pass between them
+(one common-subexpression pass over the value and every gradient).
+"""
+from .api import _parse, find_var, grad, guarded, jacobian
+from .errors import CheckError, DiffError
+
+
+def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None):
+    """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else."""
+    names = [wrt] if isinstance(wrt, str) else list(wrt)
+    if not names:
+        raise DiffError("codegen needs at least one variable to differentiate by (wrt)")
+    if len(set(names)) < len(names):
+        raise DiffError(f"a variable is named twice in wrt: {', '.join(names)}")
+    f, named = _parse(expr, where, wrt=names)
+    if hessian and not f.is_scalar:
+        raise DiffError("a Hessian needs a scalar expression")
+    if hessian and len(names) > 1:
+        raise DiffError("a Hessian is generated for one variable; give one wrt with hessian")
+    derive = grad if f.is_scalar else jacobian
+    results = [derive(f, find_var(f, name, named), check=check, seed=seed) for name in names]
+    return f, results
+
+
+@guarded
+def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None):
+    """The source of a standalone Python function returning the value of `expr` and its derivatives.
+
+    `wrt` is a variable name or a list of names. With one name the function returns
+    (value, gradient) (or (value, gradient, hessian) with `hessian=True`); with several it returns
+    (value, grads), `grads` a dict keyed by variable name. `target` is "numpy", "jax" or "torch".
+    With `check` (the default) every derivative is checked numerically first; a failed check is a
+    CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
+    honouring the declarations, `check_derivatives()` against finite differences, and a `__main__`
+    that exits 1 when a check fails (`python file.py`).
+
+        >>> src = codegen("||tanh(W x + b) - y||^2", ["W", "b"], check=False)
+        >>> "def f_and_gradients(W, b, x, y):" in src
+        True
+    """
+    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed)
+    for r in results:
+        if r.report is not None and r.report.status == "failed":
+            raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
+    return code_for(f, results, target, hessian, standalone)
+
+
+def code_for(f, results, target, hessian=False, standalone=False):
+    """The source for derivatives already taken (the CLI's codegen command shares this)."""
+    from .codegen import generate_joint
+    if hessian:
+        return results[0].to_code(target, hessian=True, standalone=standalone)
+    return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)
