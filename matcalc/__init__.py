@@ -6,6 +6,7 @@
 """
 from .errors import CheckError, DeclarationError, DiffError, LimitError, MatcalcError, ParseError, ShapeError
 from .api import Result, differential, directional, grad, hessian, hvp, jacobian
+from . import api_codegen  # noqa: F401,E402  (registers matcalc.codegen(...), see calling.PUBLIC)
 from .parse import parse
 
 

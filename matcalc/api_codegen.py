@@ -6,6 +6,7 @@ One variable: the function returns (value, gradient), as `Result.to_code` does. 
 (one common-subexpression pass over the value and every gradient).
 """
 from .api import _parse, find_var, grad, guarded, jacobian
+from .calling import PUBLIC
 from .errors import CheckError, DiffError
 
 
@@ -55,3 +56,6 @@ def code_for(f, results, target, hessian=False, standalone=False):
     if hessian:
         return results[0].to_code(target, hessian=True, standalone=standalone)
     return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)
+
+
+PUBLIC["codegen"] = codegen     # matcalc.codegen(...) calls it (codegen/__init__.py)

@@ -9,6 +9,8 @@ so HTML and Markdown show them as text and LaTeX as `\\text{…}` lines with the
 import html
 from typing import NamedTuple, Optional, Sequence
 
+from .printers.document import text_latex  # noqa: F401  (also a name of this module)
+
 
 class Display(NamedTuple):
     equations: Sequence[str]        # LaTeX lines, each `lhs = rhs` (an `&` before the `=` when aligned)
@@ -17,24 +19,6 @@ class Display(NamedTuple):
     verdict: Optional[str] = None   # the check's report as a sentence, None when not checked
     aligned: bool = False           # the equations as one aligned block (steps), else one display each
     facts: Sequence[str] = ()       # prose lines shown as they are (a point's classification, step sizes)
-
-
-_TEXT_SYMBOLS = {"∇": r"\nabla", "ρ": r"\rho", "κ": r"\kappa", "η": r"\eta", "≥": r"\geq", "≤": r"\leq",
-                 "≠": r"\neq", "≈": r"\approx", "∞": r"\infty", "²": "^2", "³": "^3", "·": r"\cdot", "σ": r"\sigma",
-                 "λ": r"\lambda", "μ": r"\mu", "Δ": r"\Delta", "→": r"\to", "ε": r"\varepsilon", "×": r"\times",
-                 ">": ">", "<": "<"}   # < and > in text mode are ¡ and ¿ in LaTeX's default font encoding
-
-
-def text_latex(text):
-    """Prose for LaTeX text mode, its symbols (ᵀ, ⊙, ≠, ∇, …) and powers (H^-1) set as inline math, so the
-    line compiles with pdflatex and renders in MathJax and KaTeX alike."""
-    import re
-
-    from .derive import rule_latex
-    out = rule_latex(text)
-    out = re.sub(r"\\\^\{\}(-?\w+)", lambda m: f"$^{{{m.group(1)}}}$", out)
-    out = "".join(f"${_TEXT_SYMBOLS[ch]}$" if ch in _TEXT_SYMBOLS else ch for ch in out)
-    return out.replace("$$", "")
 
 
 def latex(d: Display, *, conditions=True):
@@ -168,8 +152,4 @@ class Derivation(list, RichDisplay):
 
 def traceback_lines(error):
     """What IPython shows for a MatcalcError (`_render_traceback_`): the message and the caret, no frames."""
-    lines = [f"{type(error).__name__}: {error}"]
-    caret = error.caret()
-    if caret:
-        lines += caret.split("\n")
-    return lines
+    return error._render_traceback_()

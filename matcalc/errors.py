@@ -38,8 +38,8 @@ class MatcalcError(Exception):
 
     def _render_traceback_(self):
         """IPython shows this instead of the traceback: the message and the caret, no internal frames."""
-        from .display import traceback_lines
-        return traceback_lines(self)
+        caret = self.caret()
+        return [f"{type(self).__name__}: {self}"] + (caret.split("\n") if caret else [])
 
     def __str__(self):
         where = f" (at column {self.column})" if self.pos is not None else ""

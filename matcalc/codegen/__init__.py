@@ -167,8 +167,10 @@ class _CallablePackage(types.ModuleType):
     """`matcalc.codegen(...)`: the name is both this package and the API's function."""
 
     def __call__(self, expr, wrt, **options):
-        from ..api_codegen import codegen      # above this package: imported when called, never at load
-        return codegen(expr, wrt, **options)
+        # The API function lives above this package (it parses and derives); it registers itself in
+        # calling.PUBLIC when matcalc is imported, so this package never imports the API (no cycle).
+        from ..calling import PUBLIC
+        return PUBLIC["codegen"](expr, wrt, **options)
 
 
 sys.modules[__name__].__class__ = _CallablePackage

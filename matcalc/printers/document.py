@@ -149,7 +149,6 @@ def _definitions(result, names):
 
 def prose(result, conditions=True):
     """The conditions and notes as lines of LaTeX text."""
-    from ..display import text_latex
     if not conditions:
         return []
     return [f"where {text_latex(c)}" for c in result.conditions] + [f"note: {text_latex(n)}" for n in result.notes]
@@ -226,3 +225,21 @@ def _body(result, lhs, steps, conditions, several):
     if text:
         parts.append("\\begin{itemize}\n" + "".join(f"\\item {line}\n" for line in text) + "\\end{itemize}\n")
     return "".join(parts)
+
+
+_TEXT_SYMBOLS = {"∇": r"\nabla", "ρ": r"\rho", "κ": r"\kappa", "η": r"\eta", "≥": r"\geq", "≤": r"\leq",
+                 "≠": r"\neq", "≈": r"\approx", "∞": r"\infty", "²": "^2", "³": "^3", "·": r"\cdot", "σ": r"\sigma",
+                 "λ": r"\lambda", "μ": r"\mu", "Δ": r"\Delta", "→": r"\to", "ε": r"\varepsilon", "×": r"\times",
+                 ">": ">", "<": "<"}   # < and > in text mode are ¡ and ¿ in LaTeX's default font encoding
+
+
+def text_latex(text):
+    """Prose for LaTeX text mode, its symbols (ᵀ, ⊙, ≠, ∇, …) and powers (H^-1) set as inline math, so the
+    line compiles with pdflatex and renders in MathJax and KaTeX alike."""
+    import re
+
+    from ..derive import rule_latex
+    out = rule_latex(text)
+    out = re.sub(r"\\\^\{\}(-?\w+)", lambda m: f"$^{{{m.group(1)}}}$", out)
+    out = "".join(f"${_TEXT_SYMBOLS[ch]}$" if ch in _TEXT_SYMBOLS else ch for ch in out)
+    return out.replace("$$", "")
