@@ -8,6 +8,7 @@ from .errors import CheckError, DeclarationError, DiffError, LimitError, Matcalc
 from .api import Result, differential, directional, grad, hessian, hvp, jacobian
 from . import api_codegen  # noqa: F401,E402  (registers matcalc.codegen(...), see calling.PUBLIC)
 from .parse import parse
+from . import ops  # noqa: F401,E402 (the extension operations register their rows in every table)
 
 
 

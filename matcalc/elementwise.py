@@ -26,6 +26,8 @@ from fractions import Fraction
 from typing import Callable, NamedTuple, Optional
 
 from . import expr as E
+from .printers.text import ATOM
+from .tables import register
 
 
 class Function(NamedTuple):
@@ -153,3 +155,14 @@ def is_positive(e):
     if isinstance(e, E.Mul):
         return all(is_positive(f) for f in e.factors) and e.is_scalar
     return False
+
+
+# The rows of E.Apply in the tables of the printers, here next to the columns they read: the printers
+# are imported by expr (str(e)), so they do not import this module (no cycle through the nodes).
+@register("latex", E.Apply)   # printers/latex.py LATEX: a rule(printer, e)
+def l_apply(printer, e):
+    """The row's template: {arg} the argument in parentheses, {bare} it alone (inside √ or |·|)."""
+    template = function(e.fn).latex
+    arg = printer.arg(e.arg) if "{arg}" in template else ""
+    bare = printer.p(e.arg)[0] if "{bare}" in template else ""
+    return template.format(arg=arg, bare=bare), ATOM

@@ -3,12 +3,12 @@
 constructors shared by the parser and the engine (product, negate, coefficient, zero_like).
 
 Every node type registers itself when defined: `NODE_TYPES` lists them all, the extension
-operations of `matcalc.ops` included (E.Softmax loads them on first use).
+operations of `matcalc.ops` included (loaded by `import matcalc`, readable here as E.Softmax).
 """
 from fractions import Fraction
 
 from . import shapes as S
-from .node import _NODE_TYPES, MAX_KEY, Q_ONE, Q_ZERO, Expr, nodes  # noqa: F401 (the names of expr)
+from .node import _NODE_TYPES, MAX_KEY, PRINTERS, Q_ONE, Q_ZERO, Expr, nodes  # noqa: F401 (the names of expr)
 from .operators import (Apply, Call, CallJacobian, DiagMat, DiagVec, Det, ElementCall, Inverse,  # noqa: F401
                         LogDet, MatPow, Norm, Sum, Trace, Transpose, Vec)
 
@@ -251,24 +251,29 @@ def transpose_chain(factors):
     return [Transpose(f) for f in reversed(factors)]
 
 
-# ---- the registry of node types; extension operations (matcalc.ops) load on first use -----------
-_OPS_LOADED = False
+# ---- printing: the one back-edge from the nodes to the printers (they import the node types) -----
+def _text(e):
+    from .printers.text import to_text
+    from .stack import call
+    return call(to_text, e)
 
 
-def _load_ops():
-    global _OPS_LOADED
-    if not _OPS_LOADED:
-        _OPS_LOADED = True
-        from . import ops  # noqa: F401  (each module defines its node types and registers their rows)
+def _latex(e, **options):
+    from .printers.latex import to_latex
+    from .stack import call
+    return call(to_latex, e, **options)
 
 
+PRINTERS.update(text=_text, latex=_latex)
+
+
+# ---- the registry of node types ---------------------------------------------------------------
 def __getattr__(name):
-    """NODE_TYPES, and the node types of matcalc.ops (E.Softmax), importing the ops on first use."""
+    """NODE_TYPES, and the node types of matcalc.ops by name (E.Softmax): `import matcalc` loads the
+    operations, so their classes are registered before anything reads them."""
     if name == "NODE_TYPES":
-        _load_ops()
         return tuple(_NODE_TYPES.values())
-    _load_ops()
     if name in _NODE_TYPES:
-        globals()[name] = _NODE_TYPES[name]   # found directly from now on: E.Softmax is on hot paths
+        globals()[name] = _NODE_TYPES[name]   # found directly from now on
         return _NODE_TYPES[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -26,6 +26,10 @@ MAX_KEY = 256   # characters of a sort key; see Expr.sort_key
 Q_ONE, Q_ZERO = Fraction(1), Fraction(0)   # Fractions are immutable: built once, not in every rewrite
 
 
+# str(e) and e.latex(): the printers, set by expr.py, the one module that imports them back (the
+# printers import the node types, so this is the documented Expr → printers back-edge, kept in expr).
+PRINTERS = {}
+
 _NODE_TYPES = {}   # name → node class, filled by Expr.__init_subclass__; read it as NODE_TYPES
 
 
@@ -125,17 +129,13 @@ class Expr:
         return self._key
 
     def __str__(self):
-        from .printers.text import to_text
-        from .stack import call
-        return call(to_text, self)
+        return PRINTERS["text"](self)
 
     def __repr__(self):
         return f"<{type(self).__name__} {self}>"
 
     def latex(self, **options):
-        from .printers.latex import to_latex
-        from .stack import call
-        return call(to_latex, self, **options)
+        return PRINTERS["latex"](self, **options)
 
     def _repr_latex_(self):
         return f"${self.latex()}$"

@@ -140,11 +140,14 @@ class Generator:
             return f"{text}[None, :]"
         return text
 
-    def softmax_pair(self, u):
-        """logsumexp(u) and softmax(u) from one max, one exp and one sum."""
-        value, soft = self.temp(f"_logsumexp_softmax({self.code(u)})", 2)
-        self.memo[E.LogSumExp(u)], self.memo[E.Softmax(u)] = value, soft
-        return value, soft
+    def fused(self, text, *nodes):
+        """Several nodes from one call that returns them all (NumPy's `_logsumexp_softmax(u)` gives
+        logsumexp(u) and softmax(u) from one exp): a temporary for each, memoized as the node's code."""
+        names = self.temp(text, len(nodes))
+        names = [names] if len(nodes) == 1 else names
+        for node, name in zip(nodes, names):
+            self.memo[node] = name
+        return names
 
     # ---- products ----------------------------------------------------------------------------
     def chain(self, chain):

@@ -21,6 +21,7 @@ the generator's common-subexpression pass shares it between the value, the gradi
 from fractions import Fraction
 
 from .. import expr as E
+from ..elementwise import FUNCTIONS
 
 LARGE = 1000          # the size of a symbolic dimension, for ordering products only
 MAX_SEARCH = 16       # longer chains: right to left when they end in a column, else left to right
@@ -240,7 +241,7 @@ def is_syrk(chain):
 def is_nonnegative(e):
     """A sufficient test: σ(u) ⊙ (1 − σ(u)), squares, exponentials, and products of those."""
     if isinstance(e, E.Apply):
-        return e.fn in ("exp", "sigmoid", "softplus", "abs", "relu", "step", "sqrt")
+        return FUNCTIONS[e.fn].nonnegative
     if isinstance(e, E.Pow):
         return isinstance(e.exponent, E.Num) and e.exponent.value.denominator == 1 and e.exponent.value % 2 == 0
     if isinstance(e, (E.Hadamard, E.Mul)):

@@ -3,12 +3,14 @@
 A row is `rule(g, e) -> text`, where `g` is the Generator (codegen/emit.py): `g.code(child)` prints
 a child (shared children become temporaries), `g.op(name, ...)` fills the target's template for an
 operation, and `g.target` says what the target does better than the generic form (NumPy: a
-Cholesky factor for spd variables, logsumexp and softmax from one exp, a diagonal added in place).
+Cholesky factor for spd variables, a diagonal added in place; logsumexp and softmax from one exp,
+in ops/). The rows of extension operations are in their files (matcalc/ops), registered by name.
 Products are printed by `g.chain`, which knows diagonals, inverses and the rank-k update.
 """
 from fractions import Fraction
 
 from .. import expr as E
+from ..elementwise import one_plus_exp
 from ..errors import MatcalcError
 from ..tables import Table
 from .plan import kind
@@ -216,7 +218,7 @@ def code_norm(g, e):
 # ---- element-wise and declared functions -----------------------------------------------------
 @CODE.register(E.Apply, identity="log(1 + eᵘ) = softplus(u), computed stably")
 def code_apply(g, e):
-    if e.fn == "log" and _one_plus_exp(e.arg):
+    if e.fn == "log" and one_plus_exp(e.arg):
         return g.op("softplus", g.argument(e.arg.terms[1].arg))
     return g.op(e.fn, g.argument(e.arg))
 
@@ -236,25 +238,6 @@ def code_elementcall(g, e):
     return f"{g.functions[('el', e.name, e.order)]}({g.code(e.arg)})"
 
 
-@CODE.register(E.Softmax, identity="softmax(u) = eᵘ⁻ᵐ / Σ eᵘ⁻ᵐ, with logsumexp(u) from the same exp (NumPy)")
-def code_softmax(g, e):
-    if g.target.fused_softmax and E.LogSumExp(e.arg) in g.uses:
-        return g.softmax_pair(e.arg)[1]
-    return g.op("softmax", g.code(e.arg))
-
-
-@CODE.register(E.LogSumExp, identity="logsumexp(u) = m + log Σ eᵘ⁻ᵐ, m = max u, with softmax(u) from the same exp")
-def code_logsumexp(g, e):
-    if g.target.fused_softmax and E.Softmax(e.arg) in g.uses:
-        return g.softmax_pair(e.arg)[0]
-    return g.op("logsumexp", g.code(e.arg))
-
-
 def _broadcast(f):
     from ..printers.text import broadcast_literal
     return broadcast_literal(f)
-
-
-def _one_plus_exp(a):
-    return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \
-        and isinstance(a.terms[1], E.Apply) and a.terms[1].fn == "exp"

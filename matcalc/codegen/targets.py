@@ -2,7 +2,8 @@
 generic form, and its prelude (a real Python file under prelude/, read as text).
 
 An operation table maps a name to a code template ({0}, {1} are operand codes). JAX mirrors NumPy's
-names under jnp, so its table is derived from NumPy's with the seven names that differ. The flags
+names under jnp, so its table is derived from NumPy's; the element-wise functions come from their rows
+(elementwise.FUNCTIONS), the extension operations print their own code (matcalc/ops). The flags
 are what a code rule asks of the target instead of comparing target names: NumPy alone has a method
 `.sum()` (the cheaper call), a Cholesky factor shared by an spd variable's log det, inverse and
 solves, logsumexp and softmax from one exp, and a diagonal added in place (the helpers of its
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from ..elementwise import FUNCTIONS
 from ..errors import MatcalcError
 
 NUMPY_OPS = {
@@ -20,13 +22,8 @@ NUMPY_OPS = {
     "det": "np.linalg.det({0})", "logdet": "np.linalg.slogdet({0})[1]", "trace": "np.trace({0})",
     "sum": "np.sum({0})", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
     "kron": "np.kron({0}, {1})", "diag": "np.diag({0})", "diagonal": "np.diagonal({0})",
-    "norm": "np.linalg.norm({0})", "abs": "np.abs({0})", "matpow": "np.linalg.matrix_power({0}, {1})",
+    "norm": "np.linalg.norm({0})", "matpow": "np.linalg.matrix_power({0}, {1})",
     "array": "np.array({0})", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
-    "exp": "np.exp({0})", "log": "np.log({0})", "sin": "np.sin({0})", "cos": "np.cos({0})",
-    "tan": "np.tan({0})", "tanh": "np.tanh({0})", "sinh": "np.sinh({0})", "cosh": "np.cosh({0})",
-    "sqrt": "np.sqrt({0})", "sign": "np.sign({0})", "sigmoid": "_sigmoid({0})",
-    "softplus": "np.logaddexp(0.0, {0})", "relu": "np.maximum({0}, 0.0)", "step": "({0} > 0) * 1.0",
-    "softmax": "_softmax({0})", "logsumexp": "_logsumexp({0})",
     # K_{m,n} as a permutation: v a 1-D vec of an m×n A read as n×m ({1}, {2} = rows, columns of the
     # reading), K M and M K by a reshape and an axis swap
     "vec_transpose": "{0}.reshape({1}, {2}).T.reshape(-1)",
@@ -41,24 +38,19 @@ TORCH_OPS = {
     "eye": "torch.eye({0}, dtype=torch.float64)", "ones": "torch.ones({0}, dtype=torch.float64)",
     "zeros": "torch.zeros({0}, dtype=torch.float64)", "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",
     "diag": "torch.diag({0})", "diagonal": "torch.diagonal({0})", "norm": "torch.linalg.norm({0})",
-    "abs": "torch.abs({0})", "matpow": "torch.linalg.matrix_power({0}, {1})",
+    "matpow": "torch.linalg.matrix_power({0}, {1})",
     "array": "torch.tensor({0}, dtype=torch.float64)", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
-    "exp": "torch.exp({0})", "log": "torch.log({0})", "sin": "torch.sin({0})", "cos": "torch.cos({0})",
-    "tan": "torch.tan({0})", "tanh": "torch.tanh({0})", "sinh": "torch.sinh({0})",
-    "cosh": "torch.cosh({0})", "sqrt": "torch.sqrt({0})", "sign": "torch.sign({0})",
-    "sigmoid": "torch.sigmoid({0})", "softplus": "torch.nn.functional.softplus({0})",
-    "relu": "torch.relu({0})", "step": "({0} > 0).to(torch.float64)",
-    "softmax": "torch.softmax({0}, 0)", "logsumexp": "torch.logsumexp({0}, 0)",
     "vec_transpose": "{0}.reshape({1}, {2}).T.reshape(-1)",
     "permute_rows": "{0}.reshape({2}, {1}, -1).permute(1, 0, 2).reshape({1} * {2}, -1)",
     "permute_columns": "{0}.reshape(-1, {1}, {2}).permute(0, 2, 1).reshape(-1, {1} * {2})",
 }
 
 # JAX mirrors NumPy's names under jnp; these differ.
-JAX_OPS = {**{k: v.replace("np.", "jnp.") for k, v in NUMPY_OPS.items()},
-           "outer": "jnp.outer({0}, {1})", "sigmoid": "jax.nn.sigmoid({0})", "softplus": "jax.nn.softplus({0})",
-           "relu": "jax.nn.relu({0})", "step": "jnp.where({0} > 0, 1.0, 0.0)", "softmax": "jax.nn.softmax({0})",
-           "logsumexp": "jax.scipy.special.logsumexp({0})"}
+JAX_OPS = {**{k: v.replace("np.", "jnp.") for k, v in NUMPY_OPS.items()}, "outer": "jnp.outer({0}, {1})"}
+
+# The element-wise functions (exp, σ, |·| of the 1-norm, …): each row's code, elementwise.FUNCTIONS[name].code.
+for _ops, _target in ((NUMPY_OPS, "numpy"), (JAX_OPS, "jax"), (TORCH_OPS, "torch")):
+    _ops.update({name: f.code[_target] for name, f in FUNCTIONS.items()})
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
+from ..printers.latex import LATEX
+from ..printers.text import ATOM, FUNC_NAMES, TEXT, t_func
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
-from .softmax import Softmax
+from .softmax import Softmax, exp_sum, fused_pair
 
 
 class LogSumExp(E.Expr):
@@ -38,12 +40,32 @@ def ev_logsumexp(e, ev):
     return _logsumexp(ev(e.arg))
 
 
-# Rows for the tables that do not exist yet (text, LaTeX, code, SymPy); today those find the node by
-# its class name. The lead wires these when the printer and codegen tables land.
-PRINTER_HOOKS = {
-    "text": "logsumexp",                                    # printers/text.py FUNC_NAMES[E.LogSumExp]
-    "latex": r"\operatorname{logsumexp}",                   # printers/latex.py l_logsumexp
-    "code": {"numpy": "_logsumexp({0})", "jax": "jax.scipy.special.logsumexp({0})",
-             "torch": "torch.logsumexp({0}, 0)"},
-    "sympy": "log(1ᵀ exp(u)) with definitions=True, else refused",   # sympy_bridge.py c_LogSumExp
-}
+# ---- printers ----------------------------------------------------------------------------------
+FUNC_NAMES[LogSumExp] = "logsumexp"
+TEXT.register(LogSumExp)(t_func)
+
+
+@LATEX.register(LogSumExp)
+def l_logsumexp(printer, e):
+    return r"\operatorname{logsumexp}" + printer.arg(e.arg), ATOM
+
+
+# ---- generated code (codegen/rules.py CODE, by name) -------------------------------------------
+CODE = {"numpy": "_logsumexp({0})", "jax": "jax.scipy.special.logsumexp({0})", "torch": "torch.logsumexp({0}, 0)"}
+
+
+@register("code", LogSumExp,
+          identity="logsumexp(u) = m + log Σ eᵘ⁻ᵐ, m = max u, with softmax(u) from the same exp")
+def code_logsumexp(g, e):
+    if g.target.fused_softmax and Softmax(e.arg) in g.uses:
+        return fused_pair(g, e.arg)[0]
+    return CODE[g.target.name].format(g.code(e.arg))
+
+
+# ---- SymPy (sympy_bridge TO_SYMPY, by name) ----------------------------------------------------
+@register("to_sympy", LogSumExp)
+def c_logsumexp(c, e):
+    if not c.definitions:
+        c.unsupported(e, "SymPy has no logsumexp (to_sympy(..., definitions=True) writes it as "
+                         "log(sum(exp(x))))")
+    return c.sp.log(exp_sum(c, e)[1])

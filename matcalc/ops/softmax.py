@@ -4,6 +4,8 @@ from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
+from ..printers.latex import LATEX
+from ..printers.text import ATOM, FUNC_NAMES, SHORT_NAMES, TEXT, t_func
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
@@ -40,11 +42,46 @@ def ev_softmax(e, ev):
     return _softmax(ev(e.arg))
 
 
-# Rows for the tables that do not exist yet (text, LaTeX, code, SymPy); today those find the node by
-# its class name. The lead wires these when the printer and codegen tables land.
-PRINTER_HOOKS = {
-    "text": "softmax",                                      # printers/text.py FUNC_NAMES[E.Softmax]
-    "latex": r"\operatorname{softmax}",                     # printers/latex.py l_softmax
-    "code": {"numpy": "_softmax({0})", "jax": "jax.nn.softmax({0})", "torch": "torch.softmax({0}, 0)"},
-    "sympy": "exp(u) / (1ᵀ exp(u)) with definitions=True, else refused",   # sympy_bridge.py c_Softmax
-}
+# ---- printers: name(argument), and `s` when a reader would name it (diag(s) − s sᵀ where s = softmax(x))
+FUNC_NAMES[Softmax] = "softmax"
+SHORT_NAMES[Softmax] = "s"
+TEXT.register(Softmax)(t_func)
+
+
+@LATEX.register(Softmax)
+def l_softmax(printer, e):
+    return r"\operatorname{softmax}" + printer.arg(e.arg), ATOM
+
+
+# ---- generated code (codegen/rules.py CODE, by name: codegen is not loaded by a derivation) ------
+CODE = {"numpy": "_softmax({0})", "jax": "jax.nn.softmax({0})", "torch": "torch.softmax({0}, 0)"}
+
+
+@register("code", Softmax, identity="softmax(u) = eᵘ⁻ᵐ / Σ eᵘ⁻ᵐ, with logsumexp(u) from the same exp (NumPy)")
+def code_softmax(g, e):
+    if g.target.fused_softmax and E.LogSumExp(e.arg) in g.uses:   # (the node registry: no import cycle)
+        return fused_pair(g, e.arg)[1]
+    return CODE[g.target.name].format(g.code(e.arg))
+
+
+def fused_pair(g, u):
+    """logsumexp(u) and softmax(u) from one max, one exp and one sum (the NumPy prelude's helper)."""
+    return g.fused(f"_logsumexp_softmax({g.code(u)})", E.LogSumExp(u), Softmax(u))
+
+
+# ---- SymPy (sympy_bridge TO_SYMPY, by name: SymPy is not loaded by a derivation) -----------------
+def exp_sum(c, e):
+    """eᵘ and 1ᵀeᵘ as SymPy expressions, for the converter `c`."""
+    sp = c.sp
+    ex = c.elementwise(sp.exp, c.matrix(e.arg))
+    n = c.dim(e.arg.shape[0])
+    return ex, sp.Trace(sp.MatMul(sp.OneMatrix(1, n), ex))
+
+
+@register("to_sympy", Softmax)
+def c_softmax(c, e):
+    if not c.definitions:
+        c.unsupported(e, "SymPy has no softmax (to_sympy(..., definitions=True) writes it as "
+                         "exp(x) / sum(exp(x)))")
+    ex, total = exp_sum(c, e)
+    return c.sp.MatMul(c.sp.Pow(total, -1), ex)

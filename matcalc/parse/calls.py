@@ -6,6 +6,7 @@ declaration always wins over a built-in reading.
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
+from ..ops import LogSumExp, Softmax
 from ..vocabulary import ELEMENTWISE, FUNCTIONS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
@@ -163,7 +164,7 @@ BUILT = {
     "det": (1, _matrix_function(E.Det, lambda a: a)),
     "logdet": (1, _matrix_function(E.LogDet, lambda a: E.Apply("log", a))),
     "sum": (1, _matrix_function(E.Sum, None)), "vec": (1, _matrix_function(E.Vec, None)),
-    "softmax": (1, _matrix_function(E.Softmax, None)), "logsumexp": (1, _matrix_function(E.LogSumExp, None)),
+    "softmax": (1, _matrix_function(Softmax, None)), "logsumexp": (1, _matrix_function(LogSumExp, None)),
 }
 
 

@@ -23,9 +23,6 @@ _UNICODE_GREEK.update({chr(0x391 + i): n.capitalize() for i, n in enumerate(
 # Capital Greek letters that look like Latin ones have no LaTeX macro.
 _LATIN_LOOKALIKE = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I",
                     "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X"}
-_FUNCS = {"exp": r"\exp", "log": r"\log", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan", "tanh": r"\tanh",
-          "sinh": r"\sinh", "cosh": r"\cosh", "sigmoid": r"\sigma", "softplus": r"\operatorname{softplus}",
-          "relu": r"\operatorname{relu}", "sign": r"\operatorname{sign}", "step": r"\operatorname{step}"}
 
 
 class Options:
@@ -277,14 +274,6 @@ class _L:
         sub = "_1" if e.p == 1 else ("_F" if not e.arg.is_vector and not e.arg.is_scalar else "")
         return rf"\left\lVert {inner} \right\rVert{sub}", ATOM
 
-    @LATEX.register(E.Apply)
-    def l_apply(self, e):
-        if e.fn == "sqrt":
-            return rf"\sqrt{{{self.p(e.arg)[0]}}}", ATOM
-        if e.fn == "abs":
-            return rf"\left\lvert {self.p(e.arg)[0]} \right\rvert", ATOM
-        return _FUNCS[e.fn] + self.arg(e.arg), ATOM
-
     @LATEX.register(E.Call)
     def l_call(self, e):
         return latex_name(e.name) + self.arg(e.arg), ATOM
@@ -296,11 +285,3 @@ class _L:
     @LATEX.register(E.ElementCall)
     def l_elementcall(self, e):
         return latex_name(e.name) + "'" * e.order + self.arg(e.arg), ATOM
-
-    @LATEX.register(E.Softmax)
-    def l_softmax(self, e):
-        return r"\operatorname{softmax}" + self.arg(e.arg), ATOM
-
-    @LATEX.register(E.LogSumExp)
-    def l_logsumexp(self, e):
-        return r"\operatorname{logsumexp}" + self.arg(e.arg), ATOM

@@ -14,8 +14,8 @@ from ..tables import Table
 TEXT = Table("text", doc="expression → matcalc syntax, (text, binding level) per node")
 
 SUM, ELEM, PROD, NEG, JUXT, POW, POST, ATOM = range(8)
-FUNC_NAMES = {E.Trace: "tr", E.Det: "det", E.Sum: "sum", E.DiagVec: "diag", E.DiagMat: "diag",
-              E.Vec: "vec", E.Softmax: "softmax", E.LogSumExp: "logsumexp"}
+# Nodes printed as name(argument); an operation of matcalc.ops adds its own (ops/softmax.py).
+FUNC_NAMES = {E.Trace: "tr", E.Det: "det", E.Sum: "sum", E.DiagVec: "diag", E.DiagMat: "diag", E.Vec: "vec"}
 
 
 def to_text(e, names=None, sized=True):
@@ -32,7 +32,9 @@ def to_text(e, names=None, sized=True):
 _SIZED = "sized identities"
 
 
-_SHORT = {E.Softmax: "s", "sigmoid": "s", "tanh": "t", "exp": "u"}
+# The short names of subexpressions a reader would name, by node type or element-wise function name;
+# an operation of matcalc.ops adds its own (softmax(x) → s).
+SHORT_NAMES = {"sigmoid": "s", "tanh": "t", "exp": "u"}
 
 
 def shared_names(e):
@@ -40,7 +42,7 @@ def shared_names(e):
     counts, order = {}, []
 
     def walk(node):
-        key = _SHORT.get(type(node)) or (_SHORT.get(node.fn) if isinstance(node, E.Apply) else None)
+        key = SHORT_NAMES.get(type(node)) or (SHORT_NAMES.get(node.fn) if isinstance(node, E.Apply) else None)
         if key is not None:
             if node not in counts:
                 order.append(node)
@@ -55,7 +57,7 @@ def shared_names(e):
     for node in order:
         if counts[node] < 2:
             continue
-        base = _SHORT.get(type(node)) or _SHORT[node.fn]
+        base = SHORT_NAMES.get(type(node)) or SHORT_NAMES[node.fn]
         name = base if base not in taken else next(f"{base}{i}" for i in count(1) if f"{base}{i}" not in taken)
         taken.add(name)
         names[node] = name
@@ -214,7 +216,7 @@ def to_text_memo(e, memo):
     return _p(e, memo)[0]
 
 
-@TEXT.register(E.Trace, E.Det, E.Sum, E.DiagVec, E.DiagMat, E.Vec, E.Softmax, E.LogSumExp)
+@TEXT.register(E.Trace, E.Det, E.Sum, E.DiagVec, E.DiagMat, E.Vec)
 def t_func(e, memo):
     return f"{FUNC_NAMES[type(e)]}({to_text_memo(e.arg, memo)})", ATOM
 

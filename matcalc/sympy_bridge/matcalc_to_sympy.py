@@ -262,25 +262,3 @@ class _ToSympy:
         if e.arg.is_scalar:
             return fn(self.scalar(e.arg))
         return self.elementwise(fn, self.matrix(e.arg))
-
-    def _exp_sum(self, e):
-        sp = self.sp
-        ex = self.elementwise(sp.exp, self.matrix(e.arg))
-        n = self.dim(e.arg.shape[0])
-        return ex, sp.Trace(sp.MatMul(sp.OneMatrix(1, n), ex))
-
-    @TO_SYMPY.register(E.Softmax)
-    def c_Softmax(self, e):
-        if not self.definitions:
-            self.unsupported(e, "SymPy has no softmax (to_sympy(..., definitions=True) writes it as "
-                                "exp(x) / sum(exp(x)))")
-        ex, total = self._exp_sum(e)
-        return self.sp.MatMul(self.sp.Pow(total, -1), ex)
-
-    @TO_SYMPY.register(E.LogSumExp)
-    def c_LogSumExp(self, e):
-        if not self.definitions:
-            self.unsupported(e, "SymPy has no logsumexp (to_sympy(..., definitions=True) writes it as "
-                                "log(sum(exp(x))))")
-        return self.sp.log(self._exp_sum(e)[1])
-

@@ -10,14 +10,15 @@ from fractions import Fraction
 
 from .. import expr as E
 from .. import shapes as S
+from ..elementwise import FUNCTIONS
 from .class_table import ClassTable
 from .common import SympyBridgeError, scalar_functions
 
 FROM_SYMPY = ClassTable("from_sympy")
 
-# SymPy function class → matcalc element-wise function, read one to one
-PLAIN_FUNCTIONS = {"exp": "exp", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh", "sinh": "sinh",
-                   "cosh": "cosh", "Abs": "abs", "sign": "sign"}
+# SymPy function class → matcalc element-wise function, read one to one (each row's sympy_function);
+# log has its own rule (f_log: log det X, and log(1 + eᵘ) read as softplus)
+PLAIN_FUNCTIONS = {f.sympy_function: name for name, f in FUNCTIONS.items() if f.sympy_function and name != "log"}
 
 
 def _plain(name):
