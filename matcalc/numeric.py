@@ -32,6 +32,17 @@ def _sigmoid(u):
     return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+def _normcdf(u):
+    """Φ(u), as the NumPy prelude computes it: SciPy's ndtr (one ufunc, accurate in both tails), else
+    math.erfc entry by entry (NumPy has no erf; erfc(−u/√2)/2 keeps the lower tail, 1 + erf cancels)."""
+    try:
+        from scipy.special import ndtr
+    except ImportError:
+        import math
+        return np.vectorize(lambda t: 0.5 * math.erfc(-t / math.sqrt(2.0)), otypes=[float])(u)
+    return ndtr(u)
+
+
 def _softmax(u):
     z = np.exp(u - np.max(u))
     return z / np.sum(z)
@@ -70,8 +81,9 @@ def permute_columns(a, m, n):
 
 
 # Element-wise functions evaluate by their NumPy code template (elementwise.FUNCTIONS[name].code),
-# so the evaluator and the generated NumPy code compute the same thing; _sigmoid is in the prelude.
-UFUNCS = {name: eval("lambda u: " + f.code["numpy"].format("u"), {"np": np, "_sigmoid": _sigmoid})
+# so the evaluator and the generated NumPy code compute the same thing; _sigmoid and _normcdf are in
+# the prelude.
+UFUNCS = {name: eval("lambda u: " + f.code["numpy"].format("u"), {"np": np, "_sigmoid": _sigmoid, "_normcdf": _normcdf})
           for name, f in FUNCTIONS.items()}
 
 EVAL = Table("evaluate", "the NumPy value of a node (2-D arrays), from its children's values")

@@ -10,9 +10,9 @@ import unicodedata
 FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
              "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
              "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix",
-             "commutation", "zeros")
+             "commutation", "zeros", "normcdf", "normpdf")
 ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
-               "relu", "sqrt", "abs", "sign", "step")
+               "relu", "sqrt", "abs", "sign", "step", "normcdf", "normpdf")
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma",
          "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega")
@@ -22,7 +22,7 @@ IDENTITY_NAMES = ("I", "eye")
 # Names that are applications of a known function when directly followed by `(` and not declared:
 # name → the function (grammar FUNC names, or calls.RAW entries). σ( is the sigmoid even with a space.
 APPLICATIONS = {"σ": "sigmoid", "sigma": "sigmoid", "ReLU": "relu", "Relu": "relu", "max": "max",
-                "Φ": "Phi", "Phi": "Phi", "normcdf": "Phi", "φ": "phi", "ones": "ones", "eye": "eye",
+                "Φ": "normcdf", "Phi": "normcdf", "φ": "phi", "ones": "ones", "eye": "eye",
                 "mean": "mean", "var": "var"}
 # Lower-case letters that name functions in every source (f(x), g(x), h(x)): applied, never multiplied.
 FUNCTION_LETTERS = ("f", "g", "h")

@@ -80,12 +80,12 @@ def test_the_commutation_matrix_of_every_target(name):
     assert np.array_equal(np.asarray(p._commutation(3, 2)), numeric.commutation(3, 2))
 
 
-def test_jax_operations_are_numpy_under_jnp_but_five():
+def test_jax_operations_are_numpy_under_jnp_but_six():
     """softmax and logsumexp print their own code (matcalc/ops), with JAX's names there."""
     numpy, jax = TARGETS["numpy"].ops, TARGETS["jax"].ops
     assert numpy.keys() == jax.keys() == TARGETS["torch"].ops.keys()
     differ = {k for k in numpy if jax[k] != numpy[k].replace("np.", "jnp.")}
-    assert differ == {"outer", "sigmoid", "softplus", "relu", "step"}
+    assert differ == {"outer", "sigmoid", "softplus", "relu", "step", "normcdf"}
     from matcalc.ops import logsumexp, softmax
     for op in (softmax, logsumexp):
         assert set(op.CODE) == set(TARGETS) and op.CODE["jax"] != op.CODE["numpy"].replace("np.", "jnp.")

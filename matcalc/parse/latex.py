@@ -15,6 +15,7 @@ _SPACES = {",", ";", "!", ":", " ", "left.", "right.", "displaystyle", "big", "B
            "Bigg", "bigl", "bigr", "Bigl", "Bigr"}
 # \quad between two formulas separates statements, as `;` does: `L = … \quad C = W W^\top + \sigma^2 I`
 _STATEMENT_BREAKS = {"quad", "qquad"}
+_APPLIED = re.compile(r"\s*(?:\\mathopen\{\}\s*)?(?:\\left\s*)?\(")   # a function's argument follows
 _SIMPLE = {
     "top": "T", "intercal": "T", "T": "T", "|": "||", "Vert": "||", "vert": "|",
     "odot": "⊙", "circ": "⊙", "otimes": "⊗", "oslash": "⊘",
@@ -248,6 +249,8 @@ def _run(src, i, end, t):
             t.emit("" if _next_to_matrix(src, i, after, name) else "(" if name == "left[" else ")", i)
         elif name in _SIMPLE:
             t.emit(_SIMPLE[name], i)
+        elif name == "Phi" and _APPLIED.match(src, after):
+            t.word("Phi", i)            # \Phi(x), \Phi\mathopen{}\left(x\right): Φ applied, the normal CDF
         elif name in _GREEK:
             t.word(name + ("" if src.startswith("_", after) else " "), i)       # \mu_0 is the name mu_0
         else:

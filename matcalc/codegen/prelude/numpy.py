@@ -19,6 +19,15 @@ except ImportError:
         return np.where(u >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
+try:
+    from scipy.special import ndtr as _normcdf       # Φ in one ufunc, accurate in both tails
+except ImportError:                # NumPy has no erf: math.erfc entry by entry (1 + erf would cancel for u ≪ 0)
+    import math
+
+    def _normcdf(u):
+        return np.vectorize(lambda t: 0.5 * math.erfc(-t / math.sqrt(2.0)), otypes=[float])(u)
+
+
 def _softmax(u):
     z = np.exp(u - np.max(u))
     return z / np.sum(z)
