@@ -8,7 +8,7 @@ step-by-step output names. Sources: Magnus & Neudecker, Matrix Differential Calc
 Petersen & Pedersen, The Matrix Cookbook (2012) (MC).
 """
 from . import expr as E
-from .elementwise import FUNCTIONS, is_positive, one_minus, ones_like, scale  # noqa: F401 (tests use them)
+from .elementwise import FUNCTIONS, Column, is_positive, one_minus, ones_like, scale  # noqa: F401 (tests use them)
 from .errors import DiffError
 from .tables import Table
 
@@ -17,7 +17,7 @@ DIFF_RULES = DIFF   # the old name (tests inject wrong rules with monkeypatch.se
 
 # The derivative and condition columns of elementwise.FUNCTIONS, indexed for d_apply (the mutation
 # tests of the numerical check patch an entry here to inject a wrong derivative).
-ELEMENTWISE = {name: (f.derivative, f.condition) for name, f in FUNCTIONS.items()}
+ELEMENTWISE = Column(lambda f: (f.derivative, f.condition))
 
 MC22 = "Matrix Cookbook §2.2"   # derivatives of matrices: the product, transpose, trace, inverse, det rules
 

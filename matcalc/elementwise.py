@@ -139,6 +139,20 @@ def function(name):
                                f"elementwise.FUNCTIONS)") from None
 
 
+class Column(dict):
+    """One column of FUNCTIONS indexed by name for a pass (diff's derivatives, numeric's ufuncs), made
+    from the row on first use: a row added to FUNCTIONS is found with no other edit, and a test may
+    patch an entry (monkeypatch.setitem) to inject a wrong rule."""
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, name):
+        value = self[name] = self.make(function(name))
+        return value
+
+
 def one_plus_exp(a):
     """a = 1 + eᵘ, so log a is softplus(u): evaluated and emitted as such, stably for large u."""
     return isinstance(a, E.Add) and len(a.terms) == 2 and (a.terms[0] is E.ONE or isinstance(a.terms[0], E.Ones)) \

@@ -3,7 +3,7 @@
 constructors shared by the parser and the engine (product, negate, coefficient, zero_like).
 
 Every node type registers itself when defined: `NODE_TYPES` lists them all, the extension
-operations of `matcalc.ops` included (loaded by `import matcalc`, readable here as E.Softmax).
+operations of `matcalc.ops` included (loaded by `import matcalc`, and readable here by name).
 """
 from fractions import Fraction
 
@@ -269,7 +269,7 @@ PRINTERS.update(text=_text, latex=_latex)
 
 # ---- the registry of node types ---------------------------------------------------------------
 def __getattr__(name):
-    """NODE_TYPES, and the node types of matcalc.ops by name (E.Softmax): `import matcalc` loads the
+    """NODE_TYPES, and the node types of matcalc.ops by name (E.<class name>): `import matcalc` loads the
     operations, so their classes are registered before anything reads them."""
     if name == "NODE_TYPES":
         return tuple(_NODE_TYPES.values())

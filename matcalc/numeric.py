@@ -7,7 +7,7 @@ numerical check can tell "no valid point here" from a wrong derivative.
 import numpy as np
 
 from . import expr as E
-from .elementwise import FUNCTIONS, one_plus_exp
+from .elementwise import Column, one_plus_exp
 from .tables import Table
 
 
@@ -83,8 +83,8 @@ def permute_columns(a, m, n):
 # Element-wise functions evaluate by their NumPy code template (elementwise.FUNCTIONS[name].code),
 # so the evaluator and the generated NumPy code compute the same thing; _sigmoid and _normcdf are in
 # the prelude.
-UFUNCS = {name: eval("lambda u: " + f.code["numpy"].format("u"), {"np": np, "_sigmoid": _sigmoid, "_normcdf": _normcdf})
-          for name, f in FUNCTIONS.items()}
+UFUNCS = Column(lambda f: eval("lambda u: " + f.code["numpy"].format("u"),
+                               {"np": np, "_sigmoid": _sigmoid, "_normcdf": _normcdf}))
 
 EVAL = Table("evaluate", "the NumPy value of a node (2-D arrays), from its children's values")
 

@@ -22,8 +22,10 @@ def T(e):
 def scalars(draw, depth=3):
     if depth == 0 or draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(LEAVES["s"]))
-    k = draw(st.integers(0, 13))
+    k = draw(st.integers(0, 14))
     d = depth - 1
+    if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B
+        return E.Det(S) if draw(st.booleans()) else E.Trace(E.Kron(draw(squares(d)), draw(squares(d))))
     if k == 0:
         return E.Mul(T(draw(vectors(d))), draw(vectors(d)))
     if k == 1:
@@ -89,7 +91,7 @@ def others(draw, depth=1):
 def squares(draw, depth=2):
     if depth == 0 or draw(st.integers(0, 2)) == 0:
         return draw(st.sampled_from(LEAVES["M"]))
-    k = draw(st.integers(0, 8))
+    k = draw(st.integers(0, 9))
     d = depth - 1
     if k == 0:
         return E.Mul(draw(squares(d)), draw(squares(d)))
@@ -107,6 +109,8 @@ def squares(draw, depth=2):
         return E.MatPow(draw(squares(d)), 2)
     if k == 7:
         return E.Mul(C, T(C)) if draw(st.booleans()) else E.Inverse(S)
+    if k == 9:
+        return E.Add(draw(squares(d)), E.Identity(N))
     return E.Apply(draw(st.sampled_from(SMOOTH)), draw(squares(d)))
 
 

@@ -131,3 +131,13 @@ def test_codegen_takes_expressions_and_does_not_import_the_api():
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""] + [a.name for a in node.names]
                 assert "api" not in names and not (node.module or "").endswith(".api"), path.name
+
+
+def test_normcdf_of_the_prelude_is_the_evaluators_with_or_without_scipy():
+    """SciPy's ndtr when SciPy is there; NumPy has no erf, so otherwise math.erfc entry by entry."""
+    import math
+    p = load_prelude("numpy")
+    u = np.linspace(-30, 8, 77).reshape(-1, 1)
+    assert np.array_equal(p._normcdf(u), numeric._normcdf(u))
+    fallback = np.vectorize(lambda t: 0.5 * math.erfc(-t / math.sqrt(2.0)), otypes=[float])(u)
+    assert np.allclose(fallback, p._normcdf(u), rtol=1e-12, atol=0) and fallback[0, 0] > 0   # the lower tail kept

@@ -190,3 +190,91 @@ def test_elementwise_columns_agree_with_numpy(name):
         assert np.all(ufunc(np.abs(wide) if f.positive_arg_ok else wide) >= 0)
     sym = sympy.lambdify(sympy.Symbol("s"), f.sympy(sympy, sympy.Symbol("s")), "numpy")
     assert np.allclose(np.vectorize(lambda t: float(sym(t)))(points), value, rtol=1e-12)
+
+
+# ---- the printers, code and SymPy: a row for every node type ---------------------------------------
+def _output_tables():
+    from matcalc.codegen.rules import CODE
+    from matcalc.printers.latex import LATEX
+    from matcalc.printers.text import TEXT
+    from matcalc.sympy_bridge.matcalc_to_sympy import TO_SYMPY
+    return TEXT, LATEX, CODE, TO_SYMPY
+
+
+@pytest.mark.parametrize("index", range(4), ids=["text", "latex", "code", "to_sympy"])
+def test_every_node_type_has_an_output_row(index):
+    """A refusal row counts (code of a differential, SymPy's missing softmax): it says why."""
+    table = _output_tables()[index]
+    assert missing(table, TYPES) == [], f"node types without a {table.name} row"
+    assert set(table.keys()) <= set(TYPES), f"{table.name} has rows for types that are not nodes"
+
+
+def test_every_sample_prints_and_converts():
+    from matcalc.sympy_bridge import to_sympy
+    for name, e in SAMPLES.items():
+        assert str(e) and e.latex(), name
+        if name not in ("Differential", "CallJacobian", "ElementCall", "Call", "Commutation", "Vec",
+                        "Softmax", "LogSumExp", "Kron", "Literal"):
+            assert to_sympy(e) is not None, name
+
+
+# ---- the expression strategies draw every node type ----------------------------------------------
+# Node types the shared strategies do not draw, and why; every other type must be drawn.
+NOT_DRAWN = {
+    "Differential": "an output of differentiation, never an input",
+    "Call": "needs a declared function, and values for it in every property", "CallJacobian": "likewise",
+    "ElementCall": "likewise",
+    "Literal": "its dimensions are numbers, the strategies' are the symbols n and m",
+    "Commutation": "K_{n,n} is n²×n²: only inside derivatives", "Zero": "folded away by the constructors' users",
+    "Vec": "a gradient through vec of a matrix differential is refused (no closed form yet)",
+}
+
+
+def test_the_strategies_draw_every_node_type():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+    from strategies import scalars, squares, vectors
+    seen = set()
+
+    @settings(max_examples=300, derandomize=True, database=None, deadline=None,
+              suppress_health_check=list(HealthCheck))
+    @given(st.one_of(scalars(), vectors(), squares()))
+    def draw(e):
+        seen.update(type(n).__name__ for n in E.nodes(e))
+    draw()
+    names = {t.__name__ for t in TYPES}
+    assert set(NOT_DRAWN) <= names
+    assert sorted(names - seen - set(NOT_DRAWN)) == [], "node types the strategies never draw"
+    assert sorted(seen & set(NOT_DRAWN)) == [], "drawn now: remove them from NOT_DRAWN"
+
+
+# ---- one row is enough for a new element-wise function --------------------------------------------
+def test_a_new_elementwise_row_needs_no_other_edit(monkeypatch):
+    """A made-up row (cube) is printed, evaluated, differentiated, generated as code and converted to
+    SymPy by the passes as they are; only the grammar (not needed to build nodes) would remain."""
+    from matcalc import diff
+    from matcalc.printers.latex import to_latex
+    from matcalc.sympy_bridge import to_sympy
+    row = elementwise.Function(
+        "cube", lambda u: E.product(E.Num(3), E.Pow(u, E.Num(2))), None, False, False, False,
+        {"numpy": "({0}) ** 3", "jax": "({0}) ** 3", "torch": "({0}) ** 3"},
+        r"\operatorname{{cube}}{arg}", lambda sp, u: u ** 3, None)
+    monkeypatch.setitem(elementwise.FUNCTIONS, "cube", row)
+    try:
+        f = E.Sum(E.Apply("cube", x))
+        assert str(f) == "sum(cube(x))" and r"\operatorname{cube}" in to_latex(f)
+        values = np.array([[0.5], [-1.0], [2.0]])
+        assert np.allclose(numeric.evaluate(E.Apply("cube", x), {x: values}, {"n": 3}), values ** 3)
+        dx = E.Differential(x)
+        d = Differentiator(x)(f)
+        assert np.allclose(numeric.evaluate(d, {x: values, dx: np.ones((3, 1))}, {"n": 3}), np.sum(3 * values ** 2))
+        import matcalc
+        g = matcalc.grad(f, "x")       # with the numerical check, through the evaluator
+        assert g.report.passed and str(g) == "3 x.^2"
+        for target in ("numpy", "jax", "torch"):
+            source = g.to_code(target=target)
+            assert "** 3" in source and "** 2" in source
+        assert str(to_sympy(E.Apply("cube", E.Var("c", (1, 1), ())))) == "c**3"
+    finally:   # the passes index the row's columns on first use: forget them with the row
+        for column in (diff.ELEMENTWISE, numeric.UFUNCS):
+            column.pop("cube", None)

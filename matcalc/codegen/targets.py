@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from ..elementwise import FUNCTIONS
+from ..elementwise import FUNCTIONS, function
 from ..errors import MatcalcError
 
 NUMPY_OPS = {
@@ -64,7 +64,10 @@ class Target:
     number: str = "{0}"          # a constant scalar (a Python float in the code) as the target's argument
 
     def op(self, name, *args):
-        return self.ops[name].format(*args)
+        template = self.ops.get(name)
+        if template is None:    # an element-wise function added after this module was loaded
+            template = function(name).code[self.name]
+        return template.format(*args)
 
     @property
     def prelude(self):
