@@ -5,10 +5,12 @@ An operation file holds (JAX's lax.py paragraph style):
 - its rows in every table: `diff.DIFF` (the differential, with its identity), `adjoint.ADJOINT` and
   `vectorize.VEC` (a refusal when the differential cannot pass through the node linearly), the
   printers' `TEXT` and `LATEX`; by table name (`tables.register`), so that NumPy, SymPy and codegen
-  load only when used: `evaluate` (numeric.EVAL), `code` (codegen/rules.py CODE) and `to_sympy`.
+  load only when used: `evaluate` (numeric.EVAL), `code` (codegen/rules.py CODE) and `to_sympy`;
+- how it is read: its builder in parse/calls.py `BUILT` and its kind rule in parse/kinds.py
+  `CALL_KINDS` (the grammar's FUNC alternation and vocabulary.FUNCTIONS name it).
 
 `import matcalc` imports this package, so every row is registered before a node of the type can
-exist; the parser imports the classes from here, and `matcalc.expr` finds them by name (E.Softmax).
+exist; `matcalc.expr` finds the classes by name (E.Softmax).
 No module outside this package names these node types.
 """
 from .logsumexp import LogSumExp

@@ -4,6 +4,8 @@ from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
+from ..parse.calls import BUILT, matrix_function
+from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, FUNC_NAMES, TEXT, t_func
 from ..tables import register
@@ -38,6 +40,16 @@ def ev_logsumexp(e, ev):
     """numeric._logsumexp (max-shifted), a 1×1 array."""
     from ..numeric import _logsumexp
     return _logsumexp(ev(e.arg))
+
+
+# ---- reading: logsumexp(u) is a scalar, u a vector; the grammar's FUNC and vocabulary.FUNCTIONS name it
+def kind_logsumexp(k, arg):
+    k.force(arg)
+    return "S"
+
+
+BUILT["logsumexp"] = (1, matrix_function(LogSumExp, None))
+CALL_KINDS["logsumexp"] = kind_logsumexp
 
 
 # ---- printers ----------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
+from ..parse.calls import BUILT, matrix_function
+from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, FUNC_NAMES, SHORT_NAMES, TEXT, t_func
 from ..tables import register
@@ -40,6 +42,11 @@ def ev_softmax(e, ev):
     """numeric._softmax (max-shifted); codegen's NumPy prelude copies its source."""
     from ..numeric import _softmax
     return _softmax(ev(e.arg))
+
+
+# ---- reading: softmax(u) is a vector of u's kind; the grammar's FUNC and vocabulary.FUNCTIONS name it
+BUILT["softmax"] = (1, matrix_function(Softmax, None))
+CALL_KINDS["softmax"] = lambda k, arg: k.force(arg)
 
 
 # ---- printers: name(argument), and `s` when a reader would name it (diag(s) − s sᵀ where s = softmax(x))

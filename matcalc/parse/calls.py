@@ -6,7 +6,6 @@ declaration always wins over a built-in reading.
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
-from ..ops import LogSumExp, Softmax
 from ..vocabulary import ELEMENTWISE, FUNCTIONS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
@@ -88,8 +87,9 @@ def _inv(b, n, a):
     return b.power(n, a, E.Num(-1)) if a.is_scalar else b.inverse(n, a)
 
 
-def _matrix_function(node, of_scalar):
-    """tr, det, logdet, sum, vec, softmax, logsumexp; of_scalar: the value for a scalar argument."""
+def matrix_function(node, of_scalar):
+    """tr, det, logdet, sum, vec (and softmax, logsumexp of matcalc.ops); of_scalar: the value for a
+    scalar argument."""
     def rule(b, n, a):
         if a.is_scalar and of_scalar is not None:
             return of_scalar(a)
@@ -148,7 +148,8 @@ RAW = {
     "phi": _phi,
 }
 
-# Functions of built arguments: name → (arity, rule(builder, node, *arguments)).
+# Functions of built arguments: name → (arity, rule(builder, node, *arguments)); an operation of
+# matcalc.ops adds its own (ops/softmax.py).
 BUILT = {
     "log": (1, _log),
     **{name: (1, lambda b, n, a, name=name: E.Apply(name, a)) for name in ELEMENTWISE if name != "log"},
@@ -158,11 +159,10 @@ BUILT = {
     "diag": (1, _diag),
     "inv": (1, _inv),
     "mean": (1, _mean), "var": (1, _var),
-    "tr": (1, _matrix_function(E.Trace, lambda a: a)),
-    "det": (1, _matrix_function(E.Det, lambda a: a)),
-    "logdet": (1, _matrix_function(E.LogDet, lambda a: E.Apply("log", a))),
-    "sum": (1, _matrix_function(E.Sum, None)), "vec": (1, _matrix_function(E.Vec, None)),
-    "softmax": (1, _matrix_function(Softmax, None)), "logsumexp": (1, _matrix_function(LogSumExp, None)),
+    "tr": (1, matrix_function(E.Trace, lambda a: a)),
+    "det": (1, matrix_function(E.Det, lambda a: a)),
+    "logdet": (1, matrix_function(E.LogDet, lambda a: E.Apply("log", a))),
+    "sum": (1, matrix_function(E.Sum, None)), "vec": (1, matrix_function(E.Vec, None)),
 }
 
 

@@ -244,14 +244,10 @@ def _diag(k, arg):
     return "M" if arg == "V" else "V" if arg == "M" else None
 
 
-def _logsumexp(k, arg):
-    k.force(arg)
-    return "S"
-
-
-# known function → kind of the result from the kind of the first argument (None: no argument)
-_CALLS = {
-    "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
+# known function → kind of the result from the kind of the first argument (None: no argument); an
+# operation of matcalc.ops adds its own (ops/softmax.py)
+CALL_KINDS = {
+    "diag": _diag,
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
     "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M", "max": lambda k, arg: arg,
     "ones": lambda k, arg: "V", "sum": _summed, "mean": _summed, "var": _summed,
@@ -274,7 +270,7 @@ def _call(k, name, args):
             return first                                     # element-wise
         k.force(first)
         return "M" if base != name else ("S" if decl.dims[1] == 1 else "V")
-    rule = _CALLS.get(name)
+    rule = CALL_KINDS.get(name)
     return rule(k, first) if rule is not None else "S"
 
 
