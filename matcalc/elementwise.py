@@ -112,17 +112,12 @@ FUNCTIONS = {f.name: f for f in (
     # d sign(u) = 0 and d step(u) = 0 away from 0
     Function("sign", E.zero_like, "{u} ≠ 0 entry-wise (sign jumps at 0)", False, False, False, _code("np.sign({0})"),
              r"\operatorname{{sign}}{arg}", lambda sp, u: sp.sign(u), "sign"),
-    # Φ(u) = ½ (1 + erf(u/√2)), the standard normal CDF: d Φ(u) = φ(u) du. NumPy has no erf: the NumPy
-    # code is the prelude's _normcdf, SciPy's ndtr when SciPy is there, else math.erfc entry by entry.
-    Function("normcdf", lambda u: E.Apply("normpdf", u), None, False, True, True,
+    # Φ(u) = ½ (1 + erf(u/√2)), the standard normal CDF: d Φ(u) = φ(u) du, φ(u) = e^(−u²/2) / √(2π). NumPy
+    # has no erf: the NumPy code is the prelude's _normcdf, SciPy's ndtr when SciPy is there, else
+    # math.erfc entry by entry.
+    Function("normcdf", lambda u: normal_density(u), None, False, True, True,
              {"numpy": "_normcdf({0})", "jax": "jax.scipy.stats.norm.cdf({0})", "torch": "torch.special.ndtr({0})"},
              r"\Phi{arg}", lambda sp, u: (1 + sp.erf(u / sp.sqrt(2))) / 2, None),
-    # φ(u) = e^(−u²/2) / √(2π), the standard normal density (Φ′; √(2π) is no Num, so φ is a row):
-    # d φ(u) = −u φ(u) du
-    Function("normpdf", lambda u: E.negate(scale(u, E.Apply("normpdf", u))), None, False, True, True,
-             _code("np.exp(-0.5 * ({0}) ** 2) / np.sqrt(2 * np.pi)",
-                   torch="torch.exp(-0.5 * ({0}) ** 2) / (2 * torch.pi) ** 0.5"),
-             r"\operatorname{{normpdf}}{arg}", lambda sp, u: sp.exp(-u ** 2 / 2) / sp.sqrt(2 * sp.pi), None),
     Function("step", E.zero_like, "{u} ≠ 0 entry-wise (step jumps at 0)", False, False, True,
              _code("({0} > 0) * 1.0", jax="jnp.where({0} > 0, 1.0, 0.0)", torch="({0} > 0).to(torch.float64)"),
              r"\operatorname{{step}}{arg}", lambda sp, u: sp.Heaviside(u, 0), None),
@@ -151,6 +146,13 @@ class Column(dict):
     def __missing__(self, name):
         value = self[name] = self.make(function(name))
         return value
+
+
+def normal_density(u):
+    """φ(u) = (2π)^(−1/2) e^(−u²/2), entry by entry: the derivative of the standard normal CDF."""
+    half = Fraction(1, 2)
+    return E.product(E.Pow(E.product(E.Num(2), E.Const("π")), E.Num(-half)),
+                     E.Apply("exp", E.product(E.Num(-half), E.Pow(u, E.Num(2)))))
 
 
 def one_plus_exp(a):

@@ -10,9 +10,9 @@ import unicodedata
 FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
              "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
              "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix",
-             "commutation", "zeros", "normcdf", "normpdf")
+             "commutation", "zeros", "normcdf")
 ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
-               "relu", "sqrt", "abs", "sign", "step", "normcdf", "normpdf")
+               "relu", "sqrt", "abs", "sign", "step", "normcdf")
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",
          "vartheta", "iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma",
          "tau", "upsilon", "phi", "varphi", "chi", "psi", "omega")

@@ -24,8 +24,11 @@ def scalars(draw, depth=3):
         return draw(st.sampled_from(LEAVES["s"]))
     k = draw(st.integers(0, 14))
     d = depth - 1
-    if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B
-        return E.Det(S) if draw(st.booleans()) else E.Trace(E.Kron(draw(squares(d)), draw(squares(d))))
+    if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B; π c
+        j = draw(st.integers(0, 2))
+        if j == 2:
+            return E.product(E.Const("π"), draw(scalars(d)))
+        return E.Det(S) if j == 0 else E.Trace(E.Kron(draw(squares(d)), draw(squares(d))))
     if k == 0:
         return E.Mul(T(draw(vectors(d))), draw(vectors(d)))
     if k == 1:

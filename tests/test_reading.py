@@ -167,18 +167,17 @@ def test_an_undeclared_function_is_an_error_that_suggests_declaring_it(text, nam
 
 def test_the_normal_cdf_is_built_in_or_declared_never_a_matrix():
     """Φ(x), Phi(x), normcdf(x) and LaTeX \\Phi(x) are the standard normal CDF, whose derivative is the
-    density normpdf; a declared Φ is the user's function; φ( is refused (a density or a feature map)."""
+    density e^(−u²/2)/√(2π); a declared Φ is the user's function; φ( is refused (not built in)."""
     for text in ("sum(Φ(X w))", "sum(Phi(X w))", "sum(normcdf(X w))"):
         r = matcalc.grad(text, "w")
-        assert str(r) == "X^T normpdf(X w)" and r.check().passed
+        assert "exp(-1/2 (X w).^2)" in str(r) and "π" in str(r) and r.check().passed, str(r)
     assert str(matcalc.parse(r"\Phi\left(w^\top x\right)", latex=True)) == "normcdf(w^T x)"
     assert str(matcalc.parse(r"\Phi^\top \Phi", latex=True)) == "Phi^T Phi"
     r = matcalc.grad("sum(Φ(X w))", "w", where={"Φ": "function scalar -> scalar"})
     assert str(r) == "X^T Φ'(X w)" and r.check().passed
-    with pytest.raises(matcalc.ParseError, match="write normpdf"):
+    with pytest.raises(matcalc.ParseError, match="standard normal density"):
         matcalc.parse("sum(φ(X w))")
-    h = matcalc.hessian("normcdf(a^T x)", "x")
-    assert str(h) == "-normpdf(a^T x) (a^T x) a a^T" and h.check().passed
+    assert matcalc.hessian("normcdf(a^T x)", "x").check().passed
 
 
 def test_max_of_two_expressions_is_refused_not_guessed():

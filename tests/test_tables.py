@@ -236,7 +236,7 @@ def test_the_strategies_draw_every_node_type():
     from strategies import scalars, squares, vectors
     seen = set()
 
-    @settings(max_examples=300, derandomize=True, database=None, deadline=None,
+    @settings(max_examples=1000, derandomize=True, database=None, deadline=None,
               suppress_health_check=list(HealthCheck))
     @given(st.one_of(scalars(), vectors(), squares()))
     def draw(e):

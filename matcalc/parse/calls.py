@@ -134,18 +134,20 @@ def _is_zero(node):
     return node.op == "num" and node.args[0] == 0
 
 
-def _phi(b, n, arg_nodes):
-    """φ(…) may be the normal density or a feature map: refused with both ways to say which."""
-    raise ParseError("φ(…) is not read as a function: write normpdf(…) for the standard normal density, or "
-                     "declare φ ('φ: function n -> m', or 'function scalar -> scalar' for an element-wise one)",
-                     n.start, end=n.end)
+def _refused(name, meaning):
+    """A known function matcalc cannot differentiate yet: refused with the way to get it, never misread."""
+    def call(b, n, arg_nodes):
+        raise ParseError(f"{name}(…) is {meaning}, which matcalc does not have built in; declare it as an "
+                         f"element-wise function ('{name}: function scalar -> scalar') and its derivative "
+                         f"appears as {name}'(…)", n.start, end=n.end)
+    return call
 
 
 # Functions whose arguments are dimensions or need their syntax: rule(builder, node, argument nodes).
 RAW = {
     "eye": _eye, "zeros": _sized(E.Zero), "ones": _sized(E.Ones), "commutation": _commutation,
     "max": _max,
-    "phi": _phi,
+    "phi": _refused("φ", "the standard normal density"),
 }
 
 # Functions of built arguments: name → (arity, rule(builder, node, *arguments)); an operation of
