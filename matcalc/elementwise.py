@@ -171,7 +171,7 @@ def is_positive(e):
         return "positive" in e.props
     if isinstance(e, E.Apply):
         return FUNCTIONS[e.fn].positive
-    if isinstance(e, E.Softmax):
+    if getattr(type(e), "positive_values", False):    # a node type whose every entry is > 0 (softmax)
         return True
     if isinstance(e, E.Add) and len(e.terms) == 2 and (e.terms[0] is E.ONE or isinstance(e.terms[0], E.Ones)):
         c, rest = E.coefficient(e.terms[1])        # 1 − σ(u) = σ(−u) > 0

@@ -16,6 +16,7 @@ from ..vectorize import refuse as no_vec
 class Softmax(E.Expr):
     __slots__ = ()
     fields = ("arg",)
+    positive_values = True   # every entry of softmax(u) is in (0, 1) (elementwise.is_positive)
 
     @classmethod
     def shape_of(cls, arg):
