@@ -181,7 +181,7 @@ def on_scalars(e):
     if not e.children or not e.children[0].is_scalar:
         return e
     a = e.children[0]
-    if isinstance(e, (E.Transpose, E.Trace, E.Vec, E.DiagVec, E.DiagMat, E.Det, E.Sum, E.LogSumExp)):
+    if isinstance(e, (E.Transpose, E.Trace, E.Vec, E.DiagVec, E.DiagMat, E.Det, E.Sum)):
         return a
     if isinstance(e, E.Inverse):
         return E.Pow(a, E.Num(-1))
@@ -191,8 +191,9 @@ def on_scalars(e):
         return E.Pow(a, E.Num(e.k))
     if isinstance(e, E.Norm):
         return E.Apply("abs", a)
-    if isinstance(e, E.Softmax):
-        return E.ONE
+    of_scalar = getattr(type(e), "of_scalar", None)     # an operation of matcalc.ops says (softmax: 1)
+    if of_scalar is not None:
+        return of_scalar(a)
     return e
 
 

@@ -17,6 +17,7 @@ from .softmax import Softmax, exp_sum, fused_pair
 class LogSumExp(E.Expr):
     __slots__ = ()
     fields = ("arg",)
+    of_scalar = staticmethod(lambda a: a)   # logsumexp of a 1×1 argument is itself (codegen/plan.py)
 
     @classmethod
     def shape_of(cls, arg):

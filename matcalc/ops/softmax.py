@@ -17,6 +17,7 @@ class Softmax(E.Expr):
     __slots__ = ()
     fields = ("arg",)
     positive_values = True   # every entry of softmax(u) is in (0, 1) (elementwise.is_positive)
+    of_scalar = staticmethod(lambda a: E.ONE)   # softmax of a 1×1 argument is 1 (codegen/plan.py)
 
     @classmethod
     def shape_of(cls, arg):
