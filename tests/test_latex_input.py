@@ -105,3 +105,10 @@ def test_the_cli_refuses_index_notation_with_exit_2_and_the_matrix_form():
 def test_a_name_from_a_command_never_joins_the_name_before_it(latex, plain):
     """\\mathbf{X}\\beta is X β: joined as the run Xbeta it was read X·b·e·t·a, and checked as that."""
     assert matcalc.parse(latex) is matcalc.parse(plain)
+
+
+def test_an_accent_over_a_bold_name_is_that_vector():
+    """\\tilde{\\mathbf{w}} is the vector w_tilde (the corpus's RBF and ridge forms write it so)."""
+    from matcalc.parse import parse_full
+    names = parse_full(r"\tilde{\mathbf{w}}^\top \bar{\mathbf{x}}").names
+    assert set(names) == {"w_tilde", "x_bar"} and all(v.is_vector for v in names.values())

@@ -233,7 +233,12 @@ def _run(src, i, end, t):
         elif name in _ACCENTS:
             a0, a1, after = _group(src, after)
             word = src[a0:a1].strip()
+            styled = re.fullmatch(r"\\(mathbf|boldsymbol|bm|pmb|mathrm|mathit)\s*\{\s*(\\?[A-Za-z][A-Za-z0-9]*)\s*\}", word)
+            if styled is not None:              # \tilde{\mathbf{w}}: the accent of a bold (vector) name
+                word = styled.group(2)
             word = word[1:] if word.startswith("\\") and word[1:] in _GREEK else word
+            if styled is not None and styled.group(1) in _ONES and word[:1].islower():
+                t.bold.add(f"{word}_{_ACCENTS[name]}")
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
                 raise ParseError(f"'\\{name}' over '{src[a0:a1]}': an accent makes a name only over a letter or a "
                                  "Greek letter", i, src, end=after)
