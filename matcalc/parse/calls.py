@@ -116,6 +116,16 @@ def _var(b, n, a):
     return E.product(E.Sum(E.Pow(centred, E.Num(2))), E.Pow(_count(a), E.Num(-1)))
 
 
+def _by_rows(b, n, a, name, vector_node):
+    """softmax and logsumexp of a column vector are the vector ones; of a matrix (or a row) they are
+    row-wise, rows being samples (the ML convention: softmax(X W), attention), stated in a note."""
+    if a.shape[1] == 1:
+        return b.at(n, vector_node, a)
+    b.notes.append(f"{name}(…) of a matrix is row-wise (each row is a sample): {name}_rows(…); "
+                   f"for columns write {name}_cols(…)")
+    return b.at(n, getattr(E, "SoftmaxRows" if name == "softmax" else "LogSumExpRows"), a)
+
+
 def _max(b, n, arg_nodes):
     """max(0, u) and max(u, 0) are relu(u), element-wise; any other max is refused, not guessed."""
     if len(arg_nodes) != 2:
@@ -163,7 +173,12 @@ BUILT = {
     "det": (1, _matrix_function(E.Det, lambda a: a)),
     "logdet": (1, _matrix_function(E.LogDet, lambda a: E.Apply("log", a))),
     "sum": (1, _matrix_function(E.Sum, None)), "vec": (1, _matrix_function(E.Vec, None)),
-    "softmax": (1, _matrix_function(E.Softmax, None)), "logsumexp": (1, _matrix_function(E.LogSumExp, None)),
+    "softmax": (1, lambda b, n, a: _by_rows(b, n, a, "softmax", E.Softmax)),
+    "logsumexp": (1, lambda b, n, a: _by_rows(b, n, a, "logsumexp", E.LogSumExp)),
+    "softmax_rows": (1, lambda b, n, a: b.at(n, E.SoftmaxRows, a)),
+    "logsumexp_rows": (1, lambda b, n, a: b.at(n, E.LogSumExpRows, a)),
+    "softmax_cols": (1, lambda b, n, a: E.Transpose(b.at(n, E.SoftmaxRows, E.Transpose(a)))),
+    "logsumexp_cols": (1, lambda b, n, a: b.at(n, E.LogSumExpRows, E.Transpose(a))),
 }
 
 

@@ -245,13 +245,15 @@ def _diag(k, arg):
 
 
 def _logsumexp(k, arg):
-    k.force(arg)
-    return "S"
+    """A scalar of a vector; of a matrix, one per row (a vector)."""
+    return "V" if k.force(arg) == "M" else "S"
 
 
 # known function → kind of the result from the kind of the first argument (None: no argument)
 _CALLS = {
     "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
+    "softmax_rows": lambda k, arg: "M", "softmax_cols": lambda k, arg: "M",
+    "logsumexp_rows": lambda k, arg: "V", "logsumexp_cols": lambda k, arg: "V",
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
     "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M", "max": lambda k, arg: arg,
     "ones": lambda k, arg: "V", "sum": _summed, "mean": _summed, "var": _summed,
