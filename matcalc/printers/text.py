@@ -32,7 +32,7 @@ def to_text(e, names=None, sized=True):
 _SIZED = "sized identities"
 
 
-_SHORT = {E.Softmax: "s", "sigmoid": "s", "tanh": "t", "exp": "u"}
+_SHORT = {E.Softmax: "s", E.SoftmaxRows: "S", "sigmoid": "s", "tanh": "t", "exp": "u"}
 
 
 def shared_names(e):

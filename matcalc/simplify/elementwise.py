@@ -39,7 +39,7 @@ def r_hadamard(e):
             if NOTES[0] is not None and c != 1:
                 fired(COEFFICIENT)
             coef *= c
-        if isinstance(body, E.Ones) or body is E.ONE:
+        if isinstance(body, E.Ones) or body is E.ONE or _ones_outer(body):
             fired(ONES)
             continue
         if body.is_scalar and not e.is_scalar:
@@ -81,6 +81,11 @@ def r_hadamard(e):
     if NOTES[0] is not None:
         fired_alone(ORDER)
     return out
+
+
+def _ones_outer(e):
+    """1 1ᵀ, a product of ones vectors (the adjoint of a row-wise sum makes it): the all-ones matrix."""
+    return isinstance(e, E.Mul) and all(isinstance(f, E.Ones) for f in e.factors)
 
 
 # ---- powers (element-wise) ------------------------------------------------------------------
