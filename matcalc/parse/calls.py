@@ -7,6 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, FUNCTIONS
+from .statistics import STATISTICS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
 
@@ -126,6 +127,13 @@ def _by_rows(b, n, a, name, vector_node):
     return b.at(n, getattr(E, "SoftmaxRows" if name == "softmax" else "LogSumExpRows"), a)
 
 
+def _size(b, n, arg_nodes):
+    """size(n): the dimension n as a number (ops/size.py)."""
+    if len(arg_nodes) != 1:
+        raise arity_error("size", n, arg_nodes, 1)
+    return E.Size(b.dimension(arg_nodes[0]))
+
+
 def _max(b, n, arg_nodes):
     """max(0, u) and max(u, 0) are relu(u), element-wise; any other max is refused, not guessed."""
     if len(arg_nodes) != 2:
@@ -155,7 +163,7 @@ def _refused(name, meaning):
 # Functions whose arguments are dimensions or need their syntax: rule(builder, node, argument nodes).
 RAW = {
     "eye": _eye, "zeros": _sized(E.Zero), "ones": _sized(E.Ones), "commutation": _commutation,
-    "max": _max,
+    "max": _max, "size": lambda b, n, arg_nodes: _size(b, n, arg_nodes),
     "Phi": _refused("Φ", "the standard normal CDF"), "phi": _refused("φ", "the standard normal density"),
 }
 
@@ -175,6 +183,7 @@ BUILT = {
     "sum": (1, _matrix_function(E.Sum, None)), "vec": (1, _matrix_function(E.Vec, None)),
     "softmax": (1, lambda b, n, a: _by_rows(b, n, a, "softmax", E.Softmax)),
     "logsumexp": (1, lambda b, n, a: _by_rows(b, n, a, "logsumexp", E.LogSumExp)),
+    **{name: (1, lambda b, n, a, rule=rule: b.at(n, rule, a)) for name, rule in STATISTICS.items()},
     "softmax_rows": (1, lambda b, n, a: b.at(n, E.SoftmaxRows, a)),
     "logsumexp_rows": (1, lambda b, n, a: b.at(n, E.LogSumExpRows, a)),
     "softmax_cols": (1, lambda b, n, a: E.Transpose(b.at(n, E.SoftmaxRows, E.Transpose(a)))),

@@ -252,6 +252,8 @@ def _logsumexp(k, arg):
 # known function → kind of the result from the kind of the first argument (None: no argument)
 _CALLS = {
     "softmax": lambda k, arg: k.force(arg), "logsumexp": _logsumexp, "diag": _diag,
+    "mean_rows": lambda k, arg: "V", "var_rows": lambda k, arg: "V",
+    "mean_cols": lambda k, arg: "M", "var_cols": lambda k, arg: "M",      # a row: 1×c
     "softmax_rows": lambda k, arg: "M", "softmax_cols": lambda k, arg: "M",
     "logsumexp_rows": lambda k, arg: "V", "logsumexp_cols": lambda k, arg: "V",
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,

@@ -45,10 +45,10 @@ def r_hadamard(e):
         if body.is_scalar and not e.is_scalar:
             fired(SCALAR)
             scalars.append(body)
-        elif isinstance(body, E.Mul) and len(body.factors) >= 2 and all(g.is_scalar for g in body.factors[:-1]) \
-                and isinstance(body.factors[-1], E.Ones):
+        elif isinstance(body, E.Mul) and len(body.factors) >= 2 and isinstance(body.factors[-1], E.Ones) \
+                and all(g.is_scalar or isinstance(g, E.Ones) for g in body.factors[:-1]):
             fired(SCALAR)
-            scalars.extend(body.factors[:-1])          # (s · 1) ⊙ X = s X
+            scalars.extend(g for g in body.factors if g.is_scalar)   # (s · 1) ⊙ X = s X, (s 1 1ᵀ) ⊙ X = s X
         else:
             rest.append(body)
     powers, order = {}, []
