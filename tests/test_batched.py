@@ -1,6 +1,8 @@
 """Batched models (issue 20): row-wise softmax and logsumexp of a matrix, checked against independent
 NumPy implementations (written here, not matcalc's) and finite differences, in the generated NumPy,
 JAX and PyTorch code as well as through matcalc's own numerical check."""
+import re
+
 import numpy as np
 import pytest
 
@@ -164,3 +166,102 @@ def test_latex_is_explicit_and_reads_back():
     assert matcalc.parse(tex) is e
     lse = matcalc.parse("logsumexp(X W)")
     assert matcalc.parse(to_latex(lse)) is lse
+
+
+# ---- means and variances --------------------------------------------------------------------------
+def test_size_is_the_sampled_dimension():
+    e = matcalc.parse("size(n)", where={"x": "n"})
+    assert type(e) is E.Size and str(e) == "size(n)"
+    assert matcalc.parse("size(3)") == E.Num(3)
+    r = matcalc.grad("mean(x)", "x")
+    assert str(r.expr) == "vector(1) / size(n)" and r.check().status == "passed"
+
+
+@pytest.mark.parametrize("text, reference", [
+    ("mean(x)", lambda x: np.mean(x)),
+    ("var(x)", lambda x: np.var(x)),
+    ("mean(X)", lambda X: np.mean(X)),
+    ("var(X)", lambda X: np.var(X)),
+    ("sum(mean_rows(X) .* mean_rows(X))", lambda X: np.sum(X.mean(axis=1) ** 2)),
+    ("sum(var_rows(X))", lambda X: np.sum(X.var(axis=1))),
+    ("sum(exp(mean_cols(X)))", lambda X: np.sum(np.exp(X.mean(axis=0)))),
+    ("sum(var_cols(X) .* var_cols(X))", lambda X: np.sum(X.var(axis=0) ** 2)),
+])
+def test_means_and_variances_agree_with_numpy(text, reference):
+    wrt = "x" if re.search(r"\bx\b", text) else "X"
+    value = rng.standard_normal((5, 1) if wrt == "x" else (5, 3))
+    where = {"x": "n"} if wrt == "x" else {"X": "n x c"}
+    args = {wrt: value[:, 0] if wrt == "x" else value}
+    r = gradient_matches(text, wrt, where, args, lambda **kw: reference(kw[wrt]))
+    source = r.to_code("numpy")
+    namespace = {}
+    exec(source, namespace)
+    assert np.isclose(namespace["f_and_gradient"](**args)[0], reference(args[wrt]))
+
+
+def test_mean_cols_is_a_row_that_centres_the_data():
+    e = matcalc.parse("X - 1 mean_cols(X)", where={"X": "n x c"})
+    assert matcalc.parse("mean_cols(X)", where={"X": "n x c"}).shape == (1, "c") and e.shape == ("n", "c")
+
+
+# ---- the layers -----------------------------------------------------------------------------------
+EPS = 1e-3
+XN = rng.standard_normal((N, P))
+GN = rng.standard_normal((N, P))
+NORM_WHERE = {"X": "n x p", "G": "n x p", "eps": "scalar", "g": "p", "b": "p"}
+
+
+def layer_norm(X, G, eps, g, b):
+    mu = X.mean(axis=1, keepdims=True)
+    var = X.var(axis=1, keepdims=True)
+    return np.sum(G * ((X - mu) / np.sqrt(var + eps) * g + b))
+
+
+def batch_norm(X, G, eps, g, b):
+    mu = X.mean(axis=0, keepdims=True)
+    var = X.var(axis=0, keepdims=True)
+    return np.sum(G * ((X - mu) / np.sqrt(var + eps) * g + b))
+
+
+def rms_norm(X, G, eps, g, b):
+    return np.sum(G * (X / np.sqrt((X ** 2).mean(axis=1, keepdims=True) + eps) * g))
+
+
+LAYERS = {
+    "layer norm": ("Xh = (X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T); "
+                   "L = tr(G^T ((Xh .* (1 g^T)) + 1 b^T))", layer_norm),
+    "batch norm": ("Xh = (X - 1 mean_cols(X)) ./ (1 sqrt(var_cols(X) + eps)); "
+                   "L = tr(G^T ((Xh .* (1 g^T)) + 1 b^T))", batch_norm),
+    "rms norm": ("r = sqrt(mean_rows(X .* X) + eps); L = tr(G^T ((X ./ (r 1^T)) .* (1 g^T)))", rms_norm),
+}
+
+
+@pytest.mark.parametrize("layer", sorted(LAYERS))
+@pytest.mark.parametrize("wrt", ["X", "g"])
+def test_normalisation_layers(layer, wrt):
+    text, reference = LAYERS[layer]
+    values = {"X": XN, "G": GN, "eps": EPS, "g": rng.standard_normal(P), "b": rng.standard_normal(P)}
+    if "b^T" not in text:
+        values.pop("b")
+        ref = reference
+        reference = lambda **kw: ref(b=0.0, **kw)            # noqa: E731
+    gradient_matches(text, wrt, {k: v for k, v in NORM_WHERE.items() if k in values}, values, reference)
+
+
+def test_mlp_on_a_batch_with_biases():
+    values = {"X": XN, "W1": rng.standard_normal((P, D)), "b1": rng.standard_normal(D),
+              "W2": rng.standard_normal((D, C)), "b2": rng.standard_normal(C), "Y": Y}
+
+    def reference(X, W1, b1, W2, b2, Y):
+        H = np.tanh(X @ W1 + b1)
+        return np.sum(logsumexp_rows(H @ W2 + b2)) - np.sum(Y * (H @ W2 + b2))
+    where = {"X": "n x p", "W1": "p x d", "b1": "d", "W2": "d x c", "b2": "c", "Y": "n x c"}
+    text = "H = tanh(X W1 + 1 b1^T); Z = H W2 + 1 b2^T; L = sum(logsumexp(Z)) - sum(Y .* Z)"
+    for wrt in ("W1", "b1", "W2", "b2"):
+        gradient_matches(text, wrt, where, values, reference)
+
+
+def test_multiclass_logistic_regression_hessian():
+    """The Hessian of the softmax cross-entropy w.r.t. W, against a finite difference of the gradient."""
+    r = matcalc.hessian("sum(logsumexp(X W)) - sum(Y .* (X W))", "W", where=LOSS_WHERE)
+    assert r.check().status == "passed", r
