@@ -22,8 +22,10 @@ def T(e):
 def scalars(draw, depth=3):
     if depth == 0 or draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(LEAVES["s"]))
-    k = draw(st.integers(0, 13))
+    k = draw(st.integers(0, 14))
     d = depth - 1
+    if k == 14:
+        return draw(batched_scalars(d))
     if k == 0:
         return E.Mul(T(draw(vectors(d))), draw(vectors(d)))
     if k == 1:
@@ -108,6 +110,26 @@ def squares(draw, depth=2):
     if k == 7:
         return E.Mul(C, T(C)) if draw(st.booleans()) else E.Inverse(S)
     return E.Apply(draw(st.sampled_from(SMOOTH)), draw(squares(d)))
+
+
+# ---- batched models (issue 20): row-wise softmax and logsumexp, means and variances -----------------
+@st.composite
+def batched_scalars(draw, depth=1):
+    """A scalar through a row-wise operation or a statistic of a square or an n×m matrix."""
+    from matcalc.parse import statistics
+    Z = draw(squares(depth)) if draw(st.booleans()) else C
+    k = draw(st.integers(0, 4))
+    if k == 0:
+        return E.Sum(E.LogSumExpRows(Z))
+    if k == 1:                                   # tr(Gᵀ softmax_rows(Z)), G of Z's shape
+        G = draw(st.sampled_from([C, E.Mul(A, C)])) if Z is C else draw(squares(0))
+        return E.Trace(E.Mul(T(G), E.SoftmaxRows(Z)))
+    if k == 2:
+        return statistics.var(draw(vectors(depth)))
+    if k == 3:
+        return E.Sum(statistics.var_rows(Z))
+    mu = statistics.mean_cols(Z)                 # a row: μ μᵀ is a scalar
+    return E.Mul(mu, T(mu))
 
 
 def variables_of(e):
