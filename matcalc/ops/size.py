@@ -61,10 +61,10 @@ def t_size(e, memo):
 
 @register("latex", Size)
 def l_size(printer, e):
-    """The dimension's letter, as every text writes 1/n (it reads back as a scalar named n)."""
+    """\\operatorname{size}(n): a bare n would read back as a scalar named n, not the dimension."""
     from ..printers.latex import latex_name
     from ..printers.text import ATOM
-    return latex_name(_name(e.dim)), ATOM
+    return rf"\operatorname{{size}}\mathopen{{}}\left({latex_name(_name(e.dim))}\right)\mathclose{{}}", ATOM
 
 
 @register("code", Size, identity="size(n): the dimension read from an argument's shape")

@@ -15,7 +15,8 @@ MINUS_ONE, TWO = E.Num(-1), E.Num(2)
 
 def _over(a, *dims):
     """a / (size(d₁) size(d₂) …), the dimensions that are 1 left out."""
-    return E.product(a, *(E.Pow(E.Size(d), MINUS_ONE) for d in dims if d != 1))
+    sizes = [E.Size(d) for d in dims if d != 1]
+    return E.product(a, E.Pow(E.product(*sizes), MINUS_ONE)) if sizes else a
 
 
 def _square(a):
@@ -28,7 +29,8 @@ def mean(a):
 
 def var(a):
     r, c = a.shape
-    return mean(_square(E.Add(a, E.negate(E.product(mean(a), E.Ones((r, c)))))))
+    ones = (E.Ones((r, 1)),) if c == 1 else (E.Ones((r, 1)), E.Ones((1, c)))   # 1 1ᵀ: LaTeX reads it back
+    return mean(_square(E.Add(a, E.negate(E.product(mean(a), *ones)))))
 
 
 def mean_rows(a):
