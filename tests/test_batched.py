@@ -92,6 +92,22 @@ def test_softmax_cross_entropy():
     assert str(r.expr).startswith("X^T (") and "softmax_rows(X W)" in str(r)
 
 
+def test_softmax_cross_entropy_with_one_hot_labels_is_the_textbook_form():
+    """Y declared onehot: its rows sum to 1, Y 1 = 1, and the gradient is Xᵀ(S − Y)."""
+    where = {**LOSS_WHERE, "Y": "n x c onehot"}
+    r = gradient_matches("-sum(Y .* log(softmax(X W)))", "W", where, {"X": X, "W": W, "Y": Y}, cross_entropy)
+    assert str(r.expr) == "X^T (softmax_rows(X W) - Y)"
+    r = gradient_matches("-sum(Y .* log(softmax(X W)))", "X", where, {"X": X, "W": W, "Y": Y}, cross_entropy)
+    assert str(r.expr) == "(softmax_rows(X W) - Y) W^T"
+    assert matcalc.grad("-sum(Y .* log(softmax(X W)))", "Y", where=where).check().status == "passed"
+
+
+def test_onehot_is_a_matrix_property():
+    from matcalc.errors import DeclarationError
+    with pytest.raises(DeclarationError, match="onehot needs a matrix"):
+        matcalc.parse("y", where={"y": "n onehot"})
+
+
 def test_cross_entropy_through_logsumexp_is_the_textbook_form():
     r = gradient_matches("sum(logsumexp(X W)) - sum(Y .* (X W))", "W", LOSS_WHERE, {"X": X, "W": W, "Y": Y},
                          lambda X, W, Y: np.sum(logsumexp_rows(X @ W)) - np.sum(Y * (X @ W)))

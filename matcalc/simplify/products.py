@@ -27,6 +27,7 @@ HADAMARD_INNER = named(M, "mul_hadamard_inner", "aᵀ (b ⊙ c) = sum(a ⊙ b �
 SCALAR_POWERS = named(M, "mul_scalar_powers", "a aᵏ = aᵏ⁺¹, a a⁻¹ = 1 for scalars")
 SIGMOID = named(M, "mul_sigmoid", "eᵘ / (1 + eᵘ) = σ(u)")
 SIGN_ABS = named(M, "mul_sign_over_abs", "sign(u) / |u| = 1 / u for u ≠ 0 (so d log|u| = du / u)")
+ONEHOT = named(M, "mul_onehot_rows", "Y 1 = 1 for Y onehot (declared): each row of labels sums to 1")
 ONES_INNER = named(M, "mul_ones_inner", "1ᵀ 1 = n, the length of the ones vector")
 SCALAR_CHAIN = named(M, "mul_scalar_transpose", "xᵀ A y = yᵀ Aᵀ x: a 1×1 chain in the smaller of its two orders")
 DIAG = named(M, "mul_diag_coefficient", "c diag(v) = diag(c v)")
@@ -106,6 +107,10 @@ def _merge_scalars(scalars):
     return sorted((s for s in out if s is not E.ONE), key=lambda s: (E._is_reciprocal(s), s.sort_key))
 
 
+def _onehot_rows(a, b):
+    return isinstance(a, E.Var) and "onehot" in a.props and isinstance(b, E.Ones) and b.shape[1] == 1
+
+
 def _ones_inner(a, b):
     return isinstance(a, E.Ones) and isinstance(b, E.Ones) and a.shape[0] == 1 and b.shape[1] == 1
 
@@ -140,6 +145,9 @@ def _merge_chain(chain):
                 continue
             if k != k0:
                 f = _power(base, k, flipped)
+        if out and _onehot_rows(out[-1], f):   # Y 1 = 1 for Y declared onehot: each row sums to 1
+            fired(ONEHOT)
+            f = E.Ones((out.pop().shape[0], 1))
         if out and _ones_inner(out[-1], f):     # 1ᵀ 1 = n: the length, a scalar the next pass moves out
             fired(ONES_INNER)
             f = E.Size(out.pop().shape[1])
