@@ -21,8 +21,12 @@ from ..vectorize import refuse as no_vec
 
 
 def _matrix(op, shape):
-    if S.is_scalar(shape):
-        raise ShapeError(f"{op} needs a matrix, got a scalar")
+    """A matrix or a row; a column vector has one entry per row (softmax_rows would be all ones), so it
+    is refused with the vector spelling."""
+    if shape[1] == 1:
+        name = op.split("_")[0]
+        raise ShapeError(f"{op} needs a matrix (each row a sample), got {S.fmt_shape(shape)}; "
+                         f"for the {name} of a column vector write {name}(…)")
     return shape
 
 
