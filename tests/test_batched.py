@@ -281,3 +281,24 @@ def test_multiclass_logistic_regression_hessian():
     """The Hessian of the softmax cross-entropy w.r.t. W, against a finite difference of the gradient."""
     r = matcalc.hessian("sum(logsumexp(X W)) - sum(Y .* (X W))", "W", where=LOSS_WHERE)
     assert r.check().status == "passed", r
+
+
+@pytest.mark.parametrize("target", ["numpy", "jax", "torch"])
+def test_generated_code_of_a_variance_in_every_target(target):
+    """The variance is computed with the mean subtracted (its definition), the size read from a shape."""
+    r = matcalc.grad("sum(var_rows(X W))", "W", where={"X": "n x p", "W": "p x c"}, check=False)
+    namespace = {}
+    exec(r.to_code(target), namespace)
+    Xv, Wv = rng.standard_normal((6, 4)), rng.standard_normal((4, 3)) + 1e4     # a large common offset
+    args = {"X": Xv, "W": Wv}
+    if target == "torch":
+        import torch
+        args = {k: torch.tensor(v, dtype=torch.float64) for k, v in args.items()}
+    elif target == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+    value, grad = namespace["f_and_gradient"](**args)
+    Z = Xv @ Wv
+    assert np.isclose(float(value), np.sum(Z.var(axis=1)), rtol=1e-8)
+    want = 2 * Xv.T @ (Z - Z.mean(axis=1, keepdims=True)) / 3
+    assert np.allclose(np.asarray(grad), want, rtol=1e-6, atol=1e-6 * np.abs(want).max())
