@@ -23,7 +23,7 @@ IDENTITY_NAMES = ("I", "eye")
 # name → the function (grammar FUNC names, or calls.RAW entries). σ( is the sigmoid even with a space.
 APPLICATIONS = {"σ": "sigmoid", "sigma": "sigmoid", "ReLU": "relu", "Relu": "relu", "max": "max",
                 "Φ": "Phi", "Phi": "Phi", "normcdf": "Phi", "φ": "phi", "ones": "ones", "eye": "eye",
-                "size": "size", "mean": "mean", "var": "var"}
+                "mean": "mean", "var": "var"}
 # Lower-case letters that name functions in every source (f(x), g(x), h(x)): applied, never multiplied.
 FUNCTION_LETTERS = ("f", "g", "h")
 

@@ -49,7 +49,6 @@ SAMPLES = {
     E.LogSumExp: ["logsumexp(x)"],
     E.SoftmaxRows: ["softmax_rows(A B)", "softmax(X)"],
     E.LogSumExpRows: ["logsumexp_rows(A)", "logsumexp(X + A)"],
-    E.Size: ["size(n)"],
     E.Call: ["g(x)", "f(x)"],
     E.CallJacobian: ["J_g(x)"],
     E.ElementCall: ["h(x)", "h'(x)", "h''(x)"],

@@ -13,6 +13,6 @@ Node types defined here are importable from `matcalc.expr` as before (`E.Softmax
 package on the first access to a name it does not define, so every row is registered before a node
 of the type can exist.
 """
-from . import logsumexp, size, softmax, softmax_rows  # noqa: F401
+from . import logsumexp, softmax, softmax_rows  # noqa: F401
 
-OPERATIONS = (softmax, logsumexp, softmax_rows, size)
+OPERATIONS = (softmax, logsumexp, softmax_rows)

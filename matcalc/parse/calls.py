@@ -127,13 +127,6 @@ def _by_rows(b, n, a, name, vector_node):
     return b.at(n, getattr(E, "SoftmaxRows" if name == "softmax" else "LogSumExpRows"), a)
 
 
-def _size(b, n, arg_nodes):
-    """size(n): the dimension n as a number (ops/size.py)."""
-    if len(arg_nodes) != 1:
-        raise arity_error("size", n, arg_nodes, 1)
-    return E.Size(b.dimension(arg_nodes[0]))
-
-
 def _max(b, n, arg_nodes):
     """max(0, u) and max(u, 0) are relu(u), element-wise; any other max is refused, not guessed."""
     if len(arg_nodes) != 2:
@@ -163,7 +156,7 @@ def _refused(name, meaning):
 # Functions whose arguments are dimensions or need their syntax: rule(builder, node, argument nodes).
 RAW = {
     "eye": _eye, "zeros": _sized(E.Zero), "ones": _sized(E.Ones), "commutation": _commutation,
-    "max": _max, "size": lambda b, n, arg_nodes: _size(b, n, arg_nodes),
+    "max": _max,
     "Phi": _refused("Φ", "the standard normal CDF"), "phi": _refused("φ", "the standard normal density"),
 }
 

@@ -164,8 +164,6 @@ def rebuild(e, dim, memo):
         out = type(e)((dim(e.dims[0]), dim(e.dims[1])))
     elif isinstance(e, E.Commutation):
         out = E.Commutation(dim(e.m), dim(e.n))
-    elif isinstance(e, E.Size):
-        out = E.Size(dim(e.dim))
     elif isinstance(e, (E.Call, E.CallJacobian)):
         out = type(e)(e.name, rebuild(e.arg, dim, memo), dim(e.out))
     else:

@@ -1,12 +1,14 @@
 """Means and variances, read as their definitions in sums, ones vectors and sizes (no node of their own,
-so every pass already knows them; `size(n)` is the dimension as a number, ops/size.py).
+so every pass already knows them). A count n is written sum(1), the ones vector's sum, as calls.py's
+mean and var write it: the check and generated code give it the true size.
 
-    mean(A)       = sum(A) / (m n)                 all entries, as NumPy's mean (A m×n; a vector: n = 1)
-    var(A)        = mean((A − mean(A)).²)          all entries, the population variance (NumPy's ddof=0)
     mean_rows(X)  = X 1 / c                        the mean of each row: a column (n×1) for X n×c
     var_rows(X)   = ((X − mean_rows(X) 1ᵀ).²) 1 / c
     mean_cols(X)  = 1ᵀ X / n                       the mean of each column: a row (1×c), so X − 1 mean_cols(X)
     var_cols(X)   = 1ᵀ (X − 1 mean_cols(X)).² / n  is the centred data matrix (rows are samples)
+
+mean and var (all entries, as NumPy) are calls.py's; `mean` and `var` here are the same definitions
+for the fuzzers' strategies (tests/strategies.py).
 """
 from .. import expr as E
 
@@ -14,8 +16,8 @@ MINUS_ONE, TWO = E.Num(-1), E.Num(2)
 
 
 def _over(a, *dims):
-    """a / (size(d₁) size(d₂) …), the dimensions that are 1 left out."""
-    sizes = [E.Size(d) for d in dims if d != 1]
+    """a / (n₁ n₂ …), each count nᵢ = sum(1) of its dimension; the dimensions that are 1 left out."""
+    sizes = [E.Sum(E.Ones((d, 1))) for d in dims if d != 1]
     return E.product(a, E.Pow(E.product(*sizes), MINUS_ONE)) if sizes else a
 
 
