@@ -6,8 +6,7 @@ from ..vocabulary import FUNCTIONS, NAME, has_spellings, lookalike, plain_name, 
 
 PROPERTIES = ("symmetric", "spd", "diagonal", "positive", "onehot")
 ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
-            "properties: symmetric, spd, diagonal, positive, onehot (e.g. 'n x n spd', 'scalar positive', "
-            "'n x c onehot': each row a one-hot label, so its rows sum to 1)")
+            "properties: symmetric, spd, diagonal, positive, onehot (e.g. 'n x n spd', 'scalar positive')")
 _DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
 # 'nxn', '3x4', 'n_1xn_2': a shape written without spaces (each side a number or one letter with digits)
 _GLUED = re.compile(r"^([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)[xX]([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)$")
