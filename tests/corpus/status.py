@@ -485,8 +485,8 @@ STATUS = {'ls_half': ('ok', ''),
                     'sum(x) or 1^T x, Σᵢ (x_iᵀ w − yᵢ)² is ||X w - y||^2 with the x_i as the rows of X, Σᵢ log(…) is '
                     'sum(log(…)) of the vector of terms (at column 46)',
                     'frontier'),
- 'expfam_abstract': ('refused: matrix product of scalar and vector of length n: inner dimensions 1 and n differ (at '
-                     'column 12)',
+ 'expfam_abstract': ('refused: the gradient needs a scalar expression, but this one is a vector of length m; use '
+                     'jacobian for vector- or matrix-valued functions',
                      'frontier'),
  'nn_abstract': ("refused: unexpected ',' (at column 26)", 'frontier'),
  'ng_sum_latex': ('refused: index notation (\\sum_{i=1}^{n} …) is not read: write the sum in matrix form — Σᵢ xᵢ is '
