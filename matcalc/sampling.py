@@ -88,6 +88,8 @@ def _square(n, rng):
 def sample_value(var, sizes, rng, mode):
     r, c = (dim_size(var.shape[0], sizes), dim_size(var.shape[1], sizes))
     props = var.props
+    if "onehot" in props:                 # a label per row: its rows sum to 1
+        return np.eye(c)[rng.integers(0, c, r)]
     if "diagonal" in props:
         positive = "positive" in props or "spd" in props or mode != "plain"
         d = np.exp(rng.standard_normal(r) / 2) if positive else rng.standard_normal(r)
@@ -112,6 +114,8 @@ def direction(var, sizes, rng):
         return np.diag(np.diag(e))
     if var.has("symmetric"):
         return (e + e.T) / 2
+    if var.has("onehot"):                 # along the labels' constraint: rows that sum to 0
+        return e - e.mean(axis=1, keepdims=True)
     return e
 
 

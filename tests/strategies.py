@@ -24,8 +24,10 @@ def scalars(draw, depth=3):
         return draw(st.sampled_from(LEAVES["s"]))
     k = draw(st.integers(0, 14))
     d = depth - 1
-    if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B; π c
-        j = draw(st.integers(0, 2))
+    if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B; π c;
+        j = draw(st.integers(0, 3))   # and the batched operations (row-wise softmax, logsumexp)
+        if j == 3:
+            return draw(batched_scalars(d))
         if j == 2:
             return E.product(E.Const("π"), draw(scalars(d)))
         return E.Det(S) if j == 0 else E.Trace(E.Kron(draw(squares(d)), draw(squares(d))))
@@ -115,6 +117,26 @@ def squares(draw, depth=2):
     if k == 9:
         return E.Add(draw(squares(d)), E.Identity(N))
     return E.Apply(draw(st.sampled_from(SMOOTH)), draw(squares(d)))
+
+
+# ---- batched models (issue 20): row-wise softmax and logsumexp, means and variances -----------------
+@st.composite
+def batched_scalars(draw, depth=1):
+    """A scalar through a row-wise operation or a statistic of a square or an n×m matrix."""
+    from matcalc.parse import statistics
+    Z = draw(squares(depth)) if draw(st.booleans()) else C
+    k = draw(st.integers(0, 4))
+    if k == 0:
+        return E.Sum(E.LogSumExpRows(Z))
+    if k == 1:                                   # tr(Gᵀ softmax_rows(Z)), G of Z's shape
+        G = draw(st.sampled_from([C, E.Mul(A, C)])) if Z is C else draw(squares(0))
+        return E.Trace(E.Mul(T(G), E.SoftmaxRows(Z)))
+    if k == 2:
+        return statistics.var(draw(vectors(depth)))
+    if k == 3:
+        return E.Sum(statistics.var_rows(Z))
+    mu = statistics.mean_cols(Z)                 # a row: μ μᵀ is a scalar
+    return E.Mul(mu, T(mu))
 
 
 def variables_of(e):

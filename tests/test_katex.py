@@ -43,6 +43,12 @@ EXTRA = [
     ("directional", "x^T A x", "x", None, "v"),
     ("hvp", "x^T A x", "x", None, "v"),
     ("hvp", "||A x - b||^2", "x", None, "v"),
+    # batched models (issue 20): row-wise softmax and logsumexp, statistics
+    ("gradient", "-sum(Y .* log(softmax(X W)))", "W", {"Y": "n x c onehot"}, None),
+    ("gradient", "tr(G^T softmax(Q K^T / s) V)", "Q", {"s": "scalar"}, None),
+    ("hessian", "sum(logsumexp(X W)) - sum(Y .* (X W))", "W", None, None),
+    ("jacobian", "softmax_cols(Z)", "Z", None, None),
+    ("gradient", "sum(var_rows(X)) + sum(mean_cols(X))", "X", None, None),
 ]
 
 

@@ -47,6 +47,8 @@ SAMPLES = {
     E.Apply: ["exp(x)", "sqrt(x)", "sqrt(a)", "abs(x)", "sigmoid(x)", "log(a)", "softplus(x)", "relu(x)"],
     E.Softmax: ["softmax(x)"],
     E.LogSumExp: ["logsumexp(x)"],
+    E.SoftmaxRows: ["softmax_rows(A B)", "softmax(X)"],
+    E.LogSumExpRows: ["logsumexp_rows(A)", "logsumexp(X + A)"],
     E.Call: ["g(x)", "f(x)"],
     E.CallJacobian: ["J_g(x)"],
     E.ElementCall: ["h(x)", "h'(x)", "h''(x)"],

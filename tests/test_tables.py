@@ -29,12 +29,13 @@ SAMPLES = {
     "Norm": E.Norm(X, 2), "Apply": E.Apply("exp", X), "Call": E.Call("g", x, "m"),
     "CallJacobian": E.CallJacobian("g", x, "m"), "ElementCall": E.ElementCall("h", X, 0),
     "Softmax": E.Softmax(x), "LogSumExp": E.LogSumExp(x),
+    "SoftmaxRows": E.SoftmaxRows(X), "LogSumExpRows": E.LogSumExpRows(X),
 }
 DIFF_REFUSALS = {E.CallJacobian}   # only the Jacobian of a declared function is known, not its derivative
 # Nodes the differential cannot pass through linearly, or has no closed-form adjoint / vec rule for.
 ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
                                    E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
-                                   E.ElementCall, E.Softmax, E.LogSumExp}
+                                   E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows}
 TYPES = E.NODE_TYPES
 
 

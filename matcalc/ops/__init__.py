@@ -15,5 +15,6 @@ No module outside this package names these node types.
 """
 from .logsumexp import LogSumExp
 from .softmax import Softmax
+from .softmax_rows import LogSumExpRows, SoftmaxRows   # after softmax and logsumexp: it reads them on matrices
 
-OPERATIONS = (Softmax, LogSumExp)
+OPERATIONS = (Softmax, LogSumExp, SoftmaxRows, LogSumExpRows)

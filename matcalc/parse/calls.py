@@ -7,6 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, FUNCTIONS
+from .statistics import STATISTICS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
 
@@ -165,6 +166,8 @@ BUILT = {
     "det": (1, matrix_function(E.Det, lambda a: a)),
     "logdet": (1, matrix_function(E.LogDet, lambda a: E.Apply("log", a))),
     "sum": (1, matrix_function(E.Sum, None)), "vec": (1, matrix_function(E.Vec, None)),
+    # row and column statistics of a data matrix, as definitions from sums and ones (parse/statistics.py)
+    **{name: (1, lambda b, n, a, rule=rule: b.at(n, rule, a)) for name, rule in STATISTICS.items()},
 }
 
 

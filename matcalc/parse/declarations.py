@@ -4,9 +4,9 @@ import re
 from ..errors import DeclarationError
 from ..vocabulary import FUNCTIONS, NAME, has_spellings, lookalike, plain_name, show_text, spelling
 
-PROPERTIES = ("symmetric", "spd", "diagonal", "positive")
+PROPERTIES = ("symmetric", "spd", "diagonal", "positive", "onehot")
 ACCEPTED = ("accepted: 'scalar', 'n' or '3' (a vector), 'm x n' (a matrix), optionally followed by "
-            "properties: symmetric, spd, diagonal, positive (e.g. 'n x n spd', 'scalar positive')")
+            "properties: symmetric, spd, diagonal, positive, onehot (e.g. 'n x n spd', 'scalar positive')")
 _DIM = re.compile(r"^([1-9][0-9]{0,5}|[A-Za-z][A-Za-z0-9_]*)$")
 # 'nxn', '3x4', 'n_1xn_2': a shape written without spaces (each side a number or one letter with digits)
 _GLUED = re.compile(r"^([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)[xX]([1-9][0-9]*|[A-Za-z](?:_?[0-9]+)?)$")
@@ -83,6 +83,9 @@ def parse_declaration(name, spec):
     if kind != "scalar" and 1 in (dims if kind == "matrix" else dims[:1]):
         raise DeclarationError(f"declaration of '{name}': a dimension of 1 is not allowed ('{spec}'); "
                                "declare it 'scalar' or as a vector")
+    if "onehot" in props and kind != "matrix":
+        raise DeclarationError(f"declaration of '{name}': onehot needs a matrix of labels ('n x c onehot'), "
+                               f"got '{spec}'")
     structural = {"symmetric", "spd", "diagonal"} & set(props)
     if structural and (kind != "matrix" or dims[0] != dims[1]):
         raise DeclarationError(f"declaration of '{name}': {', '.join(sorted(structural))} needs a square matrix "

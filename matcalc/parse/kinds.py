@@ -248,6 +248,8 @@ def _diag(k, arg):
 # operation of matcalc.ops adds its own (ops/softmax.py)
 CALL_KINDS = {
     "diag": _diag,
+    "mean_rows": lambda k, arg: "V", "var_rows": lambda k, arg: "V",
+    "mean_cols": lambda k, arg: "M", "var_cols": lambda k, arg: "M",      # a row: 1×c
     "vec": lambda k, arg: "V", "kron": lambda k, arg: "M", "inv": lambda k, arg: arg,
     "vector": lambda k, arg: "V", "matrix": lambda k, arg: "M", "max": lambda k, arg: arg,
     "ones": lambda k, arg: "V", "sum": _summed, "mean": _summed, "var": _summed,

@@ -93,6 +93,9 @@ class Translation:
         return self.where[min(pos, len(self.where) - 1)] if pos < len(self.where) else len(self.source)
 
 
+_ROW_OPERATION = re.compile(r"\\operatorname\{(softmax|logsumexp)\}\s*_\s*\{\s*\\text\{\s*(row|col)s?\s*\}\s*\}")
+
+
 def looks_like_latex(text):
     return isinstance(text, str) and "\\" in text
 
@@ -161,6 +164,12 @@ def _run(src, i, end, t):
             m = _SUBSCRIPT.match(src, i, end)
             if m is not None:
                 t.emit(m.group(0).replace(" ", "") + " ", i)
+                i = m.end()
+                continue
+        if ch == "\\":
+            m = _ROW_OPERATION.match(src, i, end)
+            if m is not None:                            # \operatorname{softmax}_{\text{row}}, as the printer writes softmax_rows
+                t.emit(f"{m.group(1)}_{m.group(2)}s", i)
                 i = m.end()
                 continue
         if ch != "\\":

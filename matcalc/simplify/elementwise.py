@@ -39,16 +39,16 @@ def r_hadamard(e):
             if NOTES[0] is not None and c != 1:
                 fired(COEFFICIENT)
             coef *= c
-        if isinstance(body, E.Ones) or body is E.ONE:
+        if isinstance(body, E.Ones) or body is E.ONE or _ones_outer(body):
             fired(ONES)
             continue
         if body.is_scalar and not e.is_scalar:
             fired(SCALAR)
             scalars.append(body)
-        elif isinstance(body, E.Mul) and len(body.factors) >= 2 and all(g.is_scalar for g in body.factors[:-1]) \
-                and isinstance(body.factors[-1], E.Ones):
+        elif isinstance(body, E.Mul) and len(body.factors) >= 2 and isinstance(body.factors[-1], E.Ones) \
+                and all(g.is_scalar or isinstance(g, E.Ones) for g in body.factors[:-1]):
             fired(SCALAR)
-            scalars.extend(body.factors[:-1])          # (s · 1) ⊙ X = s X
+            scalars.extend(g for g in body.factors if g.is_scalar)   # (s · 1) ⊙ X = s X, (s 1 1ᵀ) ⊙ X = s X
         else:
             rest.append(body)
     powers, order = {}, []
@@ -81,6 +81,11 @@ def r_hadamard(e):
     if NOTES[0] is not None:
         fired_alone(ORDER)
     return out
+
+
+def _ones_outer(e):
+    """1 1ᵀ, a product of ones vectors (the adjoint of a row-wise sum makes it): the all-ones matrix."""
+    return isinstance(e, E.Mul) and all(isinstance(f, E.Ones) for f in e.factors)
 
 
 # ---- powers (element-wise) ------------------------------------------------------------------

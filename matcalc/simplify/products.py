@@ -27,6 +27,8 @@ HADAMARD_INNER = named(M, "mul_hadamard_inner", "aᵀ (b ⊙ c) = sum(a ⊙ b �
 SCALAR_POWERS = named(M, "mul_scalar_powers", "a aᵏ = aᵏ⁺¹, a a⁻¹ = 1 for scalars")
 SIGMOID = named(M, "mul_sigmoid", "eᵘ / (1 + eᵘ) = σ(u)")
 SIGN_ABS = named(M, "mul_sign_over_abs", "sign(u) / |u| = 1 / u for u ≠ 0 (so d log|u| = du / u)")
+ONEHOT = named(M, "mul_onehot_rows", "Y 1 = 1 for Y onehot (declared): each row of labels sums to 1")
+ONES_INNER = named(M, "mul_ones_inner", "1ᵀ 1 = sum(1) = n, the length of the ones vector (the count as mean(x) writes it)")
 SCALAR_CHAIN = named(M, "mul_scalar_transpose", "xᵀ A y = yᵀ Aᵀ x: a 1×1 chain in the smaller of its two orders")
 DIAG = named(M, "mul_diag_coefficient", "c diag(v) = diag(c v)")
 ORDER = named(M, "mul_order", "a A b B = a b A B: scalars commute, sorted, divisions last")
@@ -105,6 +107,14 @@ def _merge_scalars(scalars):
     return sorted((s for s in out if s is not E.ONE), key=lambda s: (E._is_reciprocal(s), s.sort_key))
 
 
+def _onehot_rows(a, b):
+    return isinstance(a, E.Var) and "onehot" in a.props and isinstance(b, E.Ones) and b.shape[1] == 1
+
+
+def _ones_inner(a, b):
+    return isinstance(a, E.Ones) and isinstance(b, E.Ones) and a.shape[0] == 1 and b.shape[1] == 1
+
+
 def _merge_chain(chain):
     """Cancel X X⁻¹ and X⁻¹ X, drop identities, gather powers: A A = A², Xᵀ (X³)ᵀ = (X⁴)ᵀ,
     A B (A B)³ = (A B)⁴, (A B)⁻¹ A B = I; contract Kronecker products."""
@@ -135,6 +145,15 @@ def _merge_chain(chain):
                 continue
             if k != k0:
                 f = _power(base, k, flipped)
+        if out and _onehot_rows(out[-1], f):   # Y 1 = 1 for Y declared onehot: each row sums to 1
+            fired(ONEHOT)
+            f = E.Ones((out.pop().shape[0], 1))
+        if out and _ones_inner(out[-1], f):     # 1ᵀ 1 = sum(1) = n: a scalar the next pass moves out
+            fired(ONES_INNER)
+            f = E.Sum(E.Ones((out.pop().shape[1], 1)))
+            if out or i < n:
+                out.append(f)
+                continue
         while out:
             merged = _merge_powers(out[-1], f) or _contract(out[-1], f)
             if merged is None:

@@ -51,6 +51,18 @@ def _logsumexp_softmax(u):
     return m + np.log(s), e / s
 
 
+def _softmax_rows(z):
+    """Row-wise softmax, max-subtracted per row."""
+    w = np.exp(z - z.max(axis=1, keepdims=True))
+    return w / w.sum(axis=1, keepdims=True)
+
+
+def _logsumexp_rows(z):
+    """Row-wise logsumexp, max-subtracted per row (a 1-D vector, one entry per row)."""
+    m = z.max(axis=1)
+    return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
+
+
 def _add_diag(m, v):
     d = np.einsum("ii->i", m)      # a writeable view of the diagonal
     d += v
