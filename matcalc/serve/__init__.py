@@ -187,10 +187,10 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = False     # a port in use is reported, not shared
 
     def __init__(self, port, verbose=False, time_limit=TIME_LIMIT):
-        super().__init__((HOST, port), Handler)
         self.files = static_files()
-        self.worker = Worker(time_limit)
+        self.worker = Worker(time_limit)        # before binding: a failed bind calls server_close()
         self.verbose = verbose
+        super().__init__((HOST, port), Handler)
 
     @property
     def url(self):
@@ -227,18 +227,20 @@ def serve(port=None, open_browser=True, verbose=False):
     """Run the playground until Ctrl-C: the server on a thread, the main thread waits for the interrupt,
     then shuts the server down and returns (exit code 0)."""
     server = make_server(port, verbose=verbose)
-    thread = start(server)
-    print(f"matcalc playground at {server.url} (Ctrl-C to stop)", flush=True)
-    if open_browser:
-        import webbrowser
-        webbrowser.open(server.url)
+    thread = None
     try:
+        thread = start(server)
+        print(f"matcalc playground at {server.url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            import webbrowser
+            webbrowser.open(server.url)
         while thread.is_alive():
             thread.join(0.5)
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        if thread is not None:          # shutdown() waits for serve_forever, which must have started
+            server.shutdown()
         server.server_close()
     print("matcalc serve: stopped", flush=True)
 
