@@ -1,11 +1,10 @@
 """Screenshots of the playground's main states, for a reader to look at: python tests/serve_screenshots.py [DIR]
 
 Starts `matcalc serve` in this process on a free port, drives headless Chromium (the system's
-/usr/bin/chromium, through Playwright) and writes result.png, steps.png, code.png and error.png into
-DIR (default: docs/img/). The README shows docs/img/playground.png, a copy of result.png at a width
-that reads well on GitHub.
+/usr/bin/chromium, through Playwright) and writes into
+DIR (default: docs/img/): playground.png (the result, the top of the page), playground-steps.png (the
+whole page), playground-code.png (the NumPy export) and playground-error.png (the input with an error).
 """
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,13 +16,15 @@ from serve_browser import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 from matcalc.serve import make_server, start  # noqa: E402
 
+# (file, URL hash, what to take: "viewport", "page" or a selector of the part to show)
 STATES = [
-    # (file, URL hash)
-    ("result.png", "e=h+%3D+tanh(W+x+%2B+b)%3B+L+%3D+%7C%7Ch+-+y%7C%7C%5E2&c=gradient&wrt=W&tab=latex"),
-    ("steps.png", "e=log+det(X%5ET+S+X)&c=steps&wrt=X&let=S%3A+n+x+n+spd&tab=latex"),
-    ("code.png", "e=%7C%7CA+x+-+b%7C%7C%5E2+%2B+lambda+%7C%7Cx%7C%7C%5E2&c=gradient&wrt=x&tab=numpy"),
-    ("error.png", "e=x%5ET+A+x+%2B+(B+x&c=gradient&tab=latex"),
+    ("playground.png", "e=h+%3D+tanh(W+x+%2B+b)%3B+L+%3D+%7C%7Ch+-+y%7C%7C%5E2&c=gradient&wrt=W&tab=latex", "viewport"),
+    ("playground-steps.png", "e=log+det(X%5ET+S+X)&c=steps&wrt=X&let=S%3A+n+x+n+spd&tab=latex", "page"),
+    ("playground-code.png", "e=%7C%7CA+x+-+b%7C%7C%5E2+%2B+lambda+%7C%7Cx%7C%7C%5E2&c=gradient&wrt=x&tab=numpy",
+     "#export-panel"),
+    ("playground-error.png", "e=x%5ET+A+x+%2B+*+B+x&c=gradient&tab=latex", "#input-panel"),
 ]
+# The README shows playground.png and playground-code.png (committed); the other two are for looking at.
 
 
 def settled(page, timeout=20_000):
@@ -40,18 +41,20 @@ def main(out=None):
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-            for name, state in STATES:
-                page = browser.new_page(viewport={"width": 1000, "height": 900}, device_scale_factor=1)
+            for name, state, part in STATES:
+                page = browser.new_page(viewport={"width": 1000, "height": 760}, device_scale_factor=1)
                 page.goto(f"{server.url}#{state}")
                 settled(page)
-                page.screenshot(path=str(out / name), full_page=True)
+                if part in ("viewport", "page"):
+                    page.screenshot(path=str(out / name), full_page=part == "page")
+                else:
+                    page.locator(part).screenshot(path=str(out / name))
                 print(out / name)
                 page.close()
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    shutil.copyfile(out / "result.png", out / "playground.png")
 
 
 if __name__ == "__main__":

@@ -138,7 +138,10 @@ function drawSteps(steps) {
     const rule = document.createElement("div");
     rule.className = "rule";
     rule.textContent = step.rule;
-    li.append(eq, rule);
+    const body = document.createElement("div");
+    body.className = "body";
+    body.append(eq, rule);
+    li.append(body);
     return li;
   }));
 }
