@@ -52,6 +52,16 @@ def static_files(root=STATIC):
     return files
 
 
+# The simplifier's memo and work counter are process-wide: derivations never overlap, even when a
+# process runs two servers (the tests do) or a timed-out derivation is still finishing.
+_DERIVING = threading.Lock()
+
+
+def _one_at_a_time(fn, *args):
+    with _DERIVING:
+        return fn(*args)
+
+
 class Worker:
     """One thread that runs derivations one after another, with a wall-time limit per request."""
 
@@ -60,7 +70,7 @@ class Worker:
         self.time_limit = time_limit
 
     def run(self, fn, *args):
-        future = self.pool.submit(fn, *args)
+        future = self.pool.submit(_one_at_a_time, fn, *args)
         try:
             return future.result(timeout=self.time_limit)
         except FutureTimeout:
@@ -75,6 +85,8 @@ class Worker:
 class Handler(BaseHTTPRequestHandler):
     server_version = "matcalc-serve"
     protocol_version = "HTTP/1.1"
+    timeout = 60                    # seconds a connection may stay silent (a slow client holds no thread forever)
+    body_read = False
 
     def version_string(self):
         return self.server_version
@@ -144,10 +156,10 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             raise RequestError("a Content-Length header is required", HTTPStatus.LENGTH_REQUIRED) from None
         if length < 0 or length > MAX_BODY:
-            self.close_connection = True    # the body is not read: the connection cannot be reused
             raise RequestError(f"the request body is {length} bytes, more than the limit of {MAX_BODY}",
                                HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         data = self.rfile.read(length)
+        self.body_read = True
         try:
             request = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as err:
@@ -161,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
         self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
 
     def _send(self, status, body, content_type, cache=False):
+        if self.command == "POST" and not self.body_read:
+            self.close_connection = True    # an unread body would be taken for the next request
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -171,7 +185,8 @@ class Handler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format, *args):
         if self.server.verbose:
