@@ -270,9 +270,13 @@ def test_concurrent_requests_get_the_sequential_answers(server):
 
 # ---- the command -------------------------------------------------------------------------------
 def test_ctrl_c_stops_the_server_cleanly():
-    proc = subprocess.Popen([sys.executable, "-m", "matcalc", "serve", "--port", "0", "--no-browser"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    # `python -m matcalc serve`, with Ctrl-C's handler restored first: a test run started in the
+    # background by a shell ignores SIGINT, and its children inherit that (no preexec_fn: it forks
+    # a process that holds JAX's threads).
+    run = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+           "sys.argv = ['matcalc', 'serve', '--port', '0', '--no-browser']; "
+           "runpy.run_module('matcalc', run_name='__main__', alter_sys=True)")
+    proc = subprocess.Popen([sys.executable, "-c", run], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", first).group(0)
