@@ -116,10 +116,12 @@ def test_a_syntax_error_has_the_carets_position(server):
     status, answer = post(server, {"expr": "x^T A x +", "wrt": "x"})
     assert status == 400 and set(answer) == {"error"}
     error = answer["error"]
-    assert error == {"kind": "syntax error", "message": "unexpected end of input: the expression is incomplete",
-                     "pos": 9, "end": None, "column": 10, "in": "expr"}
-    r = CliRunner().invoke(cli_main, ["grad", "x^T A x +", "--wrt", "x"])
-    assert r.exit_code == 2 and f"error: {error['kind']}: {error['message']} (at column 10)" in r.output
+    assert error == {"kind": "syntax error", "message": "unexpected end of input: the expression is incomplete "
+                     "(at column 10)", "column": 10, "caret": "x^T A x +\n         ^", "pos": 9, "end": None,
+                     "in": "expr"}
+    r = CliRunner().invoke(cli_main, ["grad", "x^T A x +", "--wrt", "x", "--format", "json"])
+    assert r.exit_code == 2
+    assert json.loads(r.stdout) == {"error": {k: error[k] for k in ("kind", "message", "column", "caret")}}
 
 
 def test_errors_after_the_parse_keep_the_variables(server):

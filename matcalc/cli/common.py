@@ -240,6 +240,11 @@ def echo_latex_notes(notes):
         echo(f"% note: {n}")
 
 
+def error_json(err):
+    """A MatcalcError as the JSON formats print it: kind, message, column and the caret's two lines."""
+    return {"kind": err.kind, "message": str(err), "column": err.column, "caret": err.caret() or None}
+
+
 def echo_json(data):
     click.echo(as_json(data))
 

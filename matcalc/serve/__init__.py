@@ -13,7 +13,8 @@ a request that waits or works past TIME_LIMIT is answered 503 with a "limit exce
 work, if started, finishes in the background within the work budget and is dropped.
 
 The JSON answers are the CLI's `--format json` shapes (derive.py); errors are the CLI's exit-2 class
-as {"error": {"kind", "message", "pos", "end", "column", "in"}} with HTTP 400, never a traceback.
+as {"error": {"kind", "message", "column", "caret", "pos", "end", "in"}} (what `--format json` prints,
+plus the offsets the page highlights) with HTTP 400, never a traceback.
 """
 import json
 import sys
@@ -26,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..cli.common import as_json
 from ..errors import LimitError, MatcalcError
 from .derive import RequestError, derive, error_payload
 
@@ -120,7 +122,7 @@ class Handler(BaseHTTPRequestHandler):
         except Exception as err:            # a bug in matcalc: one line, never a traceback to the page
             self.log_message("internal error: %s: %s", type(err).__name__, err)
             return self._send_json(HTTPStatus.INTERNAL_SERVER_ERROR,
-                                   {"error": {"kind": "internal error", "message": f"{type(err).__name__}: {err}"}})
+                                   _request_error("internal error", f"{type(err).__name__}: {err}"))
         self._send_json(HTTPStatus.BAD_REQUEST if "error" in answer else HTTPStatus.OK, answer)
 
     def _not_allowed(self):
@@ -170,7 +172,7 @@ class Handler(BaseHTTPRequestHandler):
 
     # ---- answers --------------------------------------------------------------------------------
     def _send_json(self, status, data):
-        self._send(status, json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json; charset=utf-8")
+        self._send(status, as_json(data).encode("utf-8"), "application/json; charset=utf-8")
 
     def _send(self, status, body, content_type, cache=False):
         if self.command == "POST" and not self.body_read:
@@ -194,7 +196,7 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _request_error(kind, message):
-    return {"error": {"kind": kind, "message": message, "pos": None, "end": None, "column": None}}
+    return {"error": {"kind": kind, "message": message, "column": None, "caret": None, "pos": None, "end": None}}
 
 
 class Server(ThreadingHTTPServer):

@@ -23,7 +23,7 @@ class RequestError(Exception):
         self.status = status
 
     def as_dict(self):
-        return {"kind": "bad request", "message": str(self), "pos": None, "end": None, "column": None}
+        return {"kind": "bad request", "message": str(self), "column": None, "caret": None, "pos": None, "end": None}
 
 
 def check_request(request):
@@ -53,9 +53,11 @@ def check_request(request):
 
 
 def error_payload(err, expr=None, where=(), parsed=None):
-    """The CLI's exit-2 class as JSON: kind, message, the position (what the caret points at), and what
-    the position is in: "expr" (the input box), or "where" with the declaration's index."""
-    body = {"kind": err.kind, "message": err.message, "pos": err.pos, "end": err.end, "column": err.column}
+    """The CLI's exit-2 class as JSON: what `--format json` prints (kind, message, column, caret), the
+    position the caret points at (pos, end: offsets in the text), and what the position is in: "expr"
+    (the input box), or "where" with the declaration's index."""
+    from ..cli.common import error_json
+    body = {**error_json(err), "pos": err.pos, "end": err.end}
     if err.pos is not None and err.text is not None:
         if err.text == expr:
             body["in"] = "expr"

@@ -194,8 +194,7 @@ function drawError(error) {
   ui.error.hidden = !error;
   ui.error.removeAttribute("data-pos");
   if (!error) return;
-  const where = error.column ? ` (at column ${error.column})` : "";
-  ui.error.textContent = `${error.kind}: ${error.message}${where}`;
+  ui.error.textContent = `${error.kind}: ${error.message}`;      // the message says the column, as the CLI's does
   if (error.variable) {
     const input = ui.vars.querySelector(`input[data-name="${CSS.escape(error.variable)}"]`);
     if (input) input.classList.add("bad");
