@@ -88,12 +88,16 @@ def test_answers_are_the_cli_json(server, command, cli, expr, extra):
     assert answer["check"]["status"] == "passed" and answer["check_text"].startswith("numerical check passed")
 
 
-def test_the_latex_and_text_exports_are_what_the_cli_prints(server):
-    _, answer = post(server, {"expr": "x^T A x", "command": "gradient", "wrt": "x"})
+@pytest.mark.parametrize("command, cli, expr", [
+    ("gradient", "grad", "x^T A x"), ("gradient", "grad", "||A x - b||^2"), ("hessian", "hessian", "a^T x + x^T x"),
+    ("differential", "diff", "b^T x"), ("taylor", "taylor", "b^T x + x^T x"), ("newton", "newton", "x^T x - b^T x"),
+])
+def test_the_latex_and_text_exports_are_what_the_cli_prints(server, command, cli, expr):
+    _, answer = post(server, {"expr": expr, "command": command, "wrt": "x"})
     for fmt, key in (("latex", "latex"), ("text", "text")):
-        r = CliRunner().invoke(cli_main, ["grad", "x^T A x", "--wrt", "x", "--format", fmt])
-        assert r.output.rstrip("\n") == answer[key]
-    assert answer["display"] == [answer["latex"]]
+        r = CliRunner().invoke(cli_main, [cli, expr, "--wrt", "x", "--format", fmt])
+        assert r.stdout.rstrip("\n") == answer[key]
+    assert answer["latex"].endswith("\n".join(answer["display"]))
 
 
 def test_wrt_defaults_to_x_then_the_first_variable(server):

@@ -130,9 +130,10 @@ def _derivative(kind):
             result = api.hessian(expr, wrt, where=where, check=check, seed=seed)
             symbol = _symbols("hessian", wrt)
         report = result.report
-        return {"result": payload(result), "display": [f"{symbol[1]} = {result.pretty(latex=True)}"],
+        line = f"{symbol[1]} = {result.pretty(latex=True)}"
+        return {"result": payload(result), "display": [line],
                 "text": text_block(f"{symbol[0]} = {result.pretty()}", result.conditions, report, result.notes),
-                "latex": f"{symbol[1]} = {result.pretty(latex=True)}", **check_payload(report)}
+                "latex": latex_export(result.notes, [line]), **check_payload(report)}
     return run
 
 
@@ -152,7 +153,7 @@ def _differential(expr, wrt, where, check, seed):
     d = api.differential(expr, wrt, where=where)
     return {"result": {"differential": str(d), "latex": d.latex(), "wrt": wrt, "conditions": d.conditions,
                        "notes": d.notes},
-            "display": [d.latex()], "latex": d.latex(), "text": text_block(str(d), d.conditions, None, d.notes),
+            "display": [d.latex()], "latex": latex_export(d.notes, [d.latex()]), "text": text_block(str(d), d.conditions, None, d.notes),
             **check_payload(None)}
 
 
@@ -164,7 +165,7 @@ def _taylor(expr, wrt, where, check, seed):
     t = taylor(expr, wrt, where=where, check=check, seed=seed)
     notes = parse_notes()
     result = {**taylor_payload(t), **({"notes": notes} if notes else {})}
-    return {"result": result, "display": [t.equation(latex=True)], "latex": t.equation(latex=True),
+    return {"result": result, "display": [t.equation(latex=True)], "latex": latex_export(notes, [t.equation(latex=True)]),
             "text": text_block(t.equation(), t.conditions, t.report, notes), **check_payload(t.report)}
 
 
@@ -178,8 +179,13 @@ def _newton(expr, wrt, where, check, seed):
     result = {**newton_payload(s), **({"notes": notes} if notes else {})}
     n, g = s.labels(latex=True)
     lines = [f"{n} = {s.newton.latex()}", f"{g} = {s.gradient_step.latex()}"]
-    return {"result": result, "display": lines, "latex": "\n".join(lines),
+    return {"result": result, "display": lines, "latex": latex_export(notes, lines),
             "text": text_block(str(s), s.conditions, s.report, notes), **check_payload(s.report)}
+
+
+def latex_export(notes, lines):
+    """What `--format latex` prints: the notes as LaTeX comments before the formula, then its lines."""
+    return "\n".join([f"% note: {n}" for n in notes] + lines)
 
 
 def check_payload(report):
