@@ -11,8 +11,8 @@ import click
 
 from ..errors import LimitError, MatcalcError
 from ..vocabulary import show_text
-from . import analysis, derivatives
-from .common import echo, echo_json
+from . import analysis, derivatives, serve
+from .common import echo, echo_json, error_json
 
 
 def fail(err, as_json=False):
@@ -22,7 +22,7 @@ def fail(err, as_json=False):
     """
     caret = err.caret()
     if as_json:
-        echo_json({"error": {"kind": err.kind, "message": str(err), "column": err.column, "caret": caret or None}})
+        echo_json({"error": error_json(err)})
         sys.exit(2)
     if caret:
         echo(caret, err=True)
@@ -85,5 +85,5 @@ def main():
     """
 
 
-for _command in derivatives.COMMANDS + analysis.COMMANDS:
+for _command in derivatives.COMMANDS + analysis.COMMANDS + serve.COMMANDS:
     main.add_command(_command)

@@ -9,6 +9,24 @@ from .common import (Command, Finite, analysis_options, echo, echo_json, echo_la
                      notes_json, parse_notes, read_expr)
 
 
+def taylor_payload(t):
+    """A Taylor model as JSON-ready data (without the notes: the caller adds them)."""
+    report = t.report
+    return {"model": str(t), "latex": t.latex(), "order": t.order, "wrt": t.wrt.name,
+            "direction": t.direction.name, "terms": [str(x) for x in t.terms],
+            "conditions": t.conditions, "check": report.as_dict() if report else None}
+
+
+def newton_payload(s):
+    """The Newton and gradient steps as JSON-ready data (without the notes: the caller adds them)."""
+    report = s.report
+    return {"newton": str(s.newton), "newton_latex": s.newton.latex(),
+            "gradient_step": str(s.gradient_step), "gradient_step_latex": s.gradient_step.latex(),
+            "wrt": s.wrt.name, "eta": s.eta.name, "newton_on_vec": s.on_vec,
+            "gradient": str(s.gradient.expr), "hessian": str(s.hessian.expr),
+            "conditions": s.conditions, "check": report.as_dict() if report else None}
+
+
 @click.command(cls=Command)
 @click.argument("expr")
 @click.option("--wrt", required=True, help="The variable x of the expansion.")
@@ -31,9 +49,7 @@ def taylor(expr, wrt, order, direction, lets, no_check, seed, fmt):
                    seed=seed)
     report = t.report
     if fmt == "json":
-        echo_json({"model": str(t), "latex": t.latex(), "order": t.order, "wrt": t.wrt.name,
-                   "direction": t.direction.name, "terms": [str(x) for x in t.terms],
-                   "conditions": t.conditions, "check": report.as_dict() if report else None, **notes_json()})
+        echo_json({**taylor_payload(t), **notes_json()})
     elif fmt == "latex":
         echo_latex_notes(parse_notes())
         echo(t.equation(latex=True))
@@ -61,11 +77,7 @@ def newton(expr, wrt, eta_name, lets, no_check, seed, fmt):
     s = newton_step(read_expr(expr), wrt, where=list(lets), eta=eta_name, check=not no_check, seed=seed)
     report = s.report
     if fmt == "json":
-        echo_json({"newton": str(s.newton), "newton_latex": s.newton.latex(),
-                   "gradient_step": str(s.gradient_step), "gradient_step_latex": s.gradient_step.latex(),
-                   "wrt": s.wrt.name, "eta": s.eta.name, "newton_on_vec": s.on_vec,
-                   "gradient": str(s.gradient.expr), "hessian": str(s.hessian.expr),
-                   "conditions": s.conditions, "check": report.as_dict() if report else None, **notes_json()})
+        echo_json({**newton_payload(s), **notes_json()})
     elif fmt == "latex":
         n, g = s.labels(latex=True)
         echo_latex_notes(parse_notes())

@@ -240,21 +240,25 @@ def echo_latex_notes(notes):
         echo(f"% note: {n}")
 
 
+def error_json(err):
+    """A MatcalcError as the JSON formats print it: kind, message, column and the caret's two lines."""
+    return {"kind": err.kind, "message": str(err), "column": err.column, "caret": err.caret() or None}
+
+
 def echo_json(data):
     click.echo(as_json(data))
 
 
+def text_block(body, conditions, report, notes=(), extra=()):
+    """The text format as one string: the result, its conditions, notes and extra lines, the check's report."""
+    lines = [body] + [f"  where {c}" for c in conditions] + [f"  note: {n}" for n in notes]
+    lines += [f"  {line}" for line in extra] + ([f"  {report}"] if report is not None else [])
+    return "\n".join(lines)
+
+
 def echo_text(body, conditions, report, notes=(), extra=()):
     """The text format: the result, its conditions, notes and extra lines, the check's report."""
-    echo(body)
-    for c in conditions:
-        echo(f"  where {c}")
-    for n in notes:
-        echo(f"  note: {n}")
-    for line in extra:
-        echo(f"  {line}")
-    if report is not None:
-        echo(f"  {report}")
+    echo(text_block(body, conditions, report, notes, extra))
 
 
 def finish(report, what="result"):
