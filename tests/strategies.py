@@ -25,8 +25,8 @@ def scalars(draw, depth=3):
     k = draw(st.integers(0, 14))
     d = depth - 1
     if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B; π c;
-        j = draw(st.integers(0, 3))   # and the batched operations (row-wise softmax, logsumexp)
-        if j == 3:
+        j = draw(st.integers(0, 5))   # and, half the time, the batched operations (row-wise softmax, …)
+        if j >= 3:
             return draw(batched_scalars(d))
         if j == 2:
             return E.product(E.Const("π"), draw(scalars(d)))
