@@ -131,8 +131,9 @@ def _where_dict(where):
     return out
 
 
-def read_problem(text, where=None, wrt=None):
-    """The Problem of `text`. `wrt`: the variables' names (else `min_x`, else the guess stated in a note)."""
+def read_problem(text, where=None, wrt=None, data_names=None):
+    """The Problem of `text`. `wrt`: the variables' names (else `min_x`, else every name without a value in
+    `data_names` when given, else the guess stated in a note)."""
     from ..api import _parse
     if not isinstance(text, str):
         raise ProblemError("a problem is text: 'min EXPR st CONSTRAINTS'")
@@ -181,7 +182,7 @@ def read_problem(text, where=None, wrt=None):
         sides = [read(s) for s in chain[::2]]
         for i in range(0, len(sides) - 1):
             relations.append((sides[i], chain[2 * i + 1], sides[i + 1], ctext, chain[2 * i], chain[2 * i + 2]))
-    variables = _variables(named, wrt, objective, relations, where, notes)
+    variables = _variables(named, wrt, objective, relations, where, notes, data_names)
     constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
                    for lhs, op, rhs, ctext, lt, rt in relations]
     return Problem(text, sense, objective, variables, constraints, where, notes)
@@ -199,10 +200,16 @@ def _all_vars(objective, relations):
 GUESSES = ("x", "w", "beta", "theta", "a", "h", "z", "u", "X", "W")
 
 
-def _variables(named, wrt, objective, relations, where, notes):
+def _variables(named, wrt, objective, relations, where, notes, data_names=None):
+    from ..vocabulary import spelling
     found = _all_vars(objective, relations)
     if wrt is None and named:
         wrt = [n.strip() for n in named.split(",") if n.strip()]
+    if wrt is None and data_names is not None:
+        given = {spelling(n) for n in data_names}
+        wrt = [n for n in found if spelling(n) not in given]
+        if not wrt:
+            raise ProblemError("every name of the problem has a value in the data: nothing is left to solve for")
     if isinstance(wrt, str):
         wrt = [n.strip() for n in wrt.split(",") if n.strip()]
     if wrt:
