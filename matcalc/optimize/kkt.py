@@ -40,47 +40,41 @@ class KKT:
     def checks(self):
         return [r.report for _, r in self.stationarity if r.report is not None]
 
-    def _rows(self, show):
+    def _rows(self):
+        """(label, parts): a part is an expression, plain words, or M(text, latex) for a symbol."""
         p = self.problem
         rows = []
         over = ", ".join(f"{v.name} ({v.describe()})" for v in p.variables)
-        rows.append(("problem", f"{'minimize' if p.sense == 'min' else 'maximize'} {show(p.objective)} over {over}"))
+        rows.append(("problem", ["minimize " if p.sense == "min" else "maximize ", p.objective, f" over {over}"]))
         for r in p.rewrites:
-            rows.append(("rewrite", r))
-        rows.append(("Lagrangian", f"L = {show(self.lagrangian)}"))
+            rows.append(("rewrite", [r]))
+        rows.append(("Lagrangian", [M("L = ", "L = "), self.lagrangian]))
         for v, r in self.stationarity:
-            rows.append(("stationarity", f"∇_{v.name} L = {show(r.expr)} = 0"))
-        for c, m in zip(p.constraints, self.multipliers):
-            rel = "≤ 0" if c.kind == "ineq" else "= 0"
-            bound = " (a bound)" if c.bound is not None else ""
-            rows.append(("primal feasibility", f"{show(c.expr)} {rel}   [{c.text}]{bound}"))
-        for c, m in zip(p.constraints, self.multipliers):
-            if c.kind == "ineq":
-                rows.append(("dual feasibility", f"{m.name} ≥ 0"))
+            rows.append(("stationarity", [M(f"∇_{v.name} L = ", rf"\nabla_{{{_lx(v)}}} L = "), r.expr, M(" = 0", " = 0")]))
+        for c in p.constraints:
+            rel = M(" ≤ 0", r" \le 0") if c.kind == "ineq" else M(" = 0", " = 0")
+            rows.append(("primal feasibility", [c.expr, rel, f"   [{c.text}]" + (" (a bound)" if c.bound else "")]))
         for c, m in zip(p.constraints, self.multipliers):
             if c.kind == "ineq":
-                op = " * " if c.expr.is_scalar else " ⊙ "
-                rows.append(("complementary slackness", f"{m.name}{op}({show(c.expr)}) = 0"))
-        if self.linear:
-            for k, val in self.linear.items():
-                rows.append((k, val if isinstance(val, str) else show(val)))
+                rows.append(("dual feasibility", [m, M(" ≥ 0", r" \ge 0")]))
+        for c, m in zip(p.constraints, self.multipliers):
+            if c.kind == "ineq":
+                op = M(" (", r" \left(") if c.expr.is_scalar else M(" ⊙ (", r" \odot \left(")
+                rows.append(("complementary slackness", [m, op, c.expr, M(") = 0", r"\right) = 0")]))
+        for k, val in (self.linear or {}).items():
+            rows.append((k, val if isinstance(val, list) else [val]))
         if self.eigen:
             rows.append(("eigenproblem", self.eigen))
         return rows
 
     def text(self):
-        lines = []
-        for label, body in self._rows(str):
-            lines.append(f"{label}: {body}")
+        lines = [f"{label}: " + "".join(_part_text(x) for x in parts) for label, parts in self._rows()]
         for c in self.checks:
             lines.append(f"  ∇ checked numerically: {c.status} (max relative error {c.max_rel_error:.1e})")
         return "\n".join(lines + [f"note: {n}" for n in self.problem.notes])
 
     def latex(self):
-        from ..printers.latex import to_latex
-        out = []
-        for label, body in self._rows(lambda e: to_latex(e)):
-            out.append(rf"\text{{{label}: }} & {_latexify(body)}")
+        out = [rf"\text{{{label}: }} & " + " ".join(_part_latex(x) for x in parts) for label, parts in self._rows()]
         return "\\begin{aligned}\n" + " \\\\\n".join(out) + "\n\\end{aligned}"
 
     def as_dict(self):
@@ -98,17 +92,37 @@ class KKT:
             "dual_feasibility": [f"{m.name} >= 0" for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
             "complementary_slackness": [f"{m.name} .* ({c.expr}) == 0"
                                         for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
-            "linear_system": {k: str(v) for k, v in (self.linear or {}).items()},
-            "eigenproblem": self.eigen,
+            "linear_system": {k: "".join(_part_text(x) for x in v) for k, v in (self.linear or {}).items()},
+            "closed_form": str(self.linear["closed form"][-1]) if self.linear and "closed form" in self.linear else None,
+            "eigenproblem": "".join(_part_text(x) for x in self.eigen) if self.eigen else None,
             "checks": [c.as_dict() for c in self.checks],
             "notes": p.notes,
         }
 
 
-def _latexify(body):
-    """Plain words around LaTeX pieces: escape what KaTeX would choke on in the text parts."""
-    return body.replace("≤", r"\le").replace("≥", r"\ge").replace("⊙", r"\odot").replace("∇_", r"\nabla_") \
-        .replace("[", r"\quad[").replace("_1", "_1")
+class M(tuple):
+    """A symbol between expressions: its text and its LaTeX."""
+    def __new__(cls, text, latex):
+        return tuple.__new__(cls, (text, latex))
+
+
+def _lx(v):
+    from ..printers.latex import latex_name
+    return latex_name(v.name)
+
+
+def _part_text(x):
+    return x[0] if isinstance(x, M) else x if isinstance(x, str) else str(x)
+
+
+def _part_latex(x):
+    from ..printers.latex import to_latex
+    if isinstance(x, M):
+        return x[1]
+    if isinstance(x, str):
+        return r"\text{" + x.replace("\\", "/").replace("{", "(").replace("}", ")").replace("_", r"\_") \
+            .replace("^", "").replace("#", "").replace("%", "").replace("&", "and").replace("$", "") + "}"
+    return to_latex(x)
 
 
 def _multipliers(problem):
@@ -144,12 +158,12 @@ def kkt(problem, where=None, wrt=None, *, check=True, seed=None):
     for v in p.variables:
         r = grad(L, v, check=check, seed=seed)
         stationarity.append((v, r))
-    linear = _linear_system(p, f) if len(p.variables) == 1 else None
+    linear = _linear_system(p, f, multipliers) if len(p.variables) == 1 else None
     eigen = _eigenproblem(p, f, multipliers) if len(p.variables) == 1 and not linear else None
     return KKT(p, multipliers, L, stationarity, linear, eigen)
 
 
-def _linear_system(p, f):
+def _linear_system(p, f, multipliers):
     """{label: expression or text} of the KKT block system when f is quadratic and every constraint a
     linear equality; None otherwise."""
     x = p.variables[0]
@@ -176,24 +190,38 @@ def _linear_system(p, f):
             return None
         b = simplify(E.negate(substitute(h, {x: zero})))
         eqs.append((J, b))
-    out = {"KKT system": "stationarity and the constraints are linear in the variables and multipliers"}
+    out = {"KKT system": ["stationarity and the constraints are linear in the variables and multipliers"]}
+    if not eqs and _zero(Q):
+        return None
     if not eqs:
-        out["block system"] = f"[{Q}] {x.name} = -({c})"
-        out["closed form"] = simplify(E.negate(E.product(E.Inverse(Q), c)))
+        out["block system"] = [Q, f" {x.name} = ", simplify(E.negate(c))]
+        out["closed form"] = [M(f"{x.name} = ", f"{_lx(x)} = "), simplify(E.negate(E.product(E.Inverse(Q), c)))]
         return out
-    Js = ", ".join(f"({J})^T" for J, _ in eqs)
-    zeros = ", ".join("0" for _ in eqs)
-    rows = [f"[{Q}, {Js}]"] + [f"[{J}, {zeros}]" for J, _ in eqs]
-    rhs = ", ".join([f"-({c})"] + [str(b) for _, b in eqs])
-    out["block system"] = f"[{'; '.join(rows)}] [{x.name}; multipliers] = [{rhs}]"
+    parts = [M("[[", r"\begin{bmatrix}"), Q]
+    for J, _ in eqs:
+        parts += [M(", ", " & "), simplify(E.Transpose(J))]
+    for J, _ in eqs:
+        parts += [M("], [", r" \\ "), J] + [M(", 0", " & 0")] * len(eqs)
+    mults = "; ".join(m.name for m in multipliers)
+    parts += [M("]] ", r"\end{bmatrix}"), M(f"[{x.name}; {mults}] = [", r"\begin{bmatrix}" + _lx(x) + r" \\ " +
+              r" \\ ".join(_lx(m) for m in multipliers) + r"\end{bmatrix} = \begin{bmatrix}"),
+              simplify(E.negate(c))]
+    for _, b in eqs:
+        parts += [M("; ", r" \\ "), b]
+    out["block system"] = parts + [M("]", r"\end{bmatrix}")]
+    if _zero(Q):
+        out["closed form"] = ["none: the objective is linear (a linear program), its KKT matrix is singular"]
+        return out
     if len(eqs) == 1:
         A, b = eqs[0]
         Qi = E.Inverse(Q)
         AQiAt = E.product(A, Qi, E.Transpose(A))
         inside = E.Add(b, E.product(A, Qi, c)) if not _zero(c) else b
         sol = E.product(Qi, E.Add(E.product(E.Transpose(A), E.Inverse(AQiAt), inside), E.negate(c)))
-        out["closed form"] = simplify(sol)
-        out["exists when"] = f"{Q} is invertible and {A} has full row rank"
+        out["closed form"] = [M(f"{x.name} = ", f"{_lx(x)} = "), simplify(sol)]
+        k, rest = E.coefficient(Q)
+        out["exists when"] = ([A, " has full row rank"] if isinstance(rest, E.Identity) and k != 0 else
+                              [Q, " is invertible and ", A, " has full row rank"])
     return out
 
 
@@ -229,5 +257,9 @@ def _eigenproblem(p, f, multipliers):
     scale = E.Fraction(k, 2) * (-1 if p.sense == "min" else 1)        # mu = -s k/2 nu
     mu = {1: nu, -1: f"-{nu}"}.get(scale, f"{scale} {nu}")
     which = "smallest" if p.sense == "min" else "largest"
-    return (f"{S} {x.name} = mu {x.name} with mu = {mu} and {x.name}^T {x.name} = {r}: {x.name} is an eigenvector "
-            f"of {S} (symmetric) and f = {r} mu; the {p.sense}imum is at an eigenvector of the {which} eigenvalue")
+    xs = E.Var(x.name, x.shape, x.props)
+    f_at = "f = mu" if r is E.Num(1) else "f = " + str(r) + " mu"
+    return [S, M(f" {x.name} = μ {x.name}", rf" {_lx(x)} = \mu {_lx(x)}"), f" with μ = {mu} and ",
+            M(f"{x.name}^T {x.name} = ", rf"{_lx(x)}^\top {_lx(x)} = "), r,
+            f": {x.name} is an eigenvector of the symmetric ", S, f", {f_at}; the {p.sense}imum is at an eigenvector "
+            f"of the {which} eigenvalue"]

@@ -165,10 +165,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
             where.setdefault(name, declaration(v))
         return e
 
-    objective = read(objective_text)
-    if not objective.is_scalar:
-        raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
-    relations = []
+    chains = []
     for ctext in constraint_texts:
         chain = split_relations(ctext)
         if len(chain) not in (3, 5) or any(not s for s in chain[::2]):
@@ -176,6 +173,13 @@ def read_problem(text, where=None, wrt=None, data_names=None):
                                f"'{show_text(ctext)}'")
         if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
             raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'")
+        chains.append((ctext, chain))
+    _unify(objective_text, [c for _, c in chains], where)
+    objective = read(objective_text)
+    if not objective.is_scalar:
+        raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
+    relations = []
+    for ctext, chain in chains:
         # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
         for i in range(0, len(chain) - 2, 2):
             read(f"({chain[i]}) - ({chain[i + 2]})")
@@ -186,6 +190,24 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
                    for lhs, op, rhs, ctext, lt, rt in relations]
     return Problem(text, sense, objective, variables, constraints, where, notes)
+
+
+def _unify(objective_text, chains, where):
+    """Declarations for every name from ONE parse of the whole problem: the objective plus sum(L - R)
+    of each relation, a scalar whatever the relation's shape. The parser's unification then sees every
+    part at once, so `||x||^2 st A x == b` with A: m x n makes x of length n — parsing the parts one
+    by one would have named x's length before meeting A. Each part is then parsed with these
+    declarations. If the whole does not parse, the parts are parsed one by one and the first that
+    fails says where."""
+    from ..parse import parse_solved
+    pieces = [f"({objective_text})"] + [f"sum(({chain[i]}) - ({chain[i + 2]}))"
+                                         for chain in chains for i in range(0, len(chain) - 2, 2)]
+    try:
+        parsed = parse_solved(" + ".join(pieces), where)
+    except MatcalcError:
+        return
+    for name, v in parsed.names.items():
+        where.setdefault(name, declaration(v))
 
 
 def _all_vars(objective, relations):
@@ -241,10 +263,8 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
         raise ProblemError(f"the constraint '{show_text(text)}' does not involve the variables "
                            f"({', '.join(sorted(names))})")
     # the difference is parsed as text so that a scalar constant spreads over a vector side as written
-    if op == ">=":
-        g = parse(f"({rtext}) - ({ltext})", where)
-    else:
-        g = parse(f"({ltext}) - ({rtext})", where)
+    from ..simplify import simplify
+    g = simplify(parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where))
     bound = None
     for side, other, lower in ((lhs, rhs, op == ">="), (rhs, lhs, op == "<=")):
         if op != "==" and isinstance(side, E.Var) and side.name in names and not depends(other):
