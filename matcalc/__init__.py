@@ -18,8 +18,8 @@ def kkt(problem, where=None, wrt=None, **options):
 
 
 def solve(problem, data, where=None, wrt=None, **options):
-    """Solve 'min f st …' on the arrays in `data` with SciPy (see matcalc.optimize.solve)."""
-    from .optimize.solve import solve as run
+    """Solve 'min f st …' on the arrays in `data` with SciPy (see matcalc.optimize.solver)."""
+    from .optimize.solver import solve as run
     return run(problem, data, where=where, wrt=wrt, **options)
 
 

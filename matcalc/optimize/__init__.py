@@ -7,7 +7,7 @@ from .problem import Problem, ProblemError, read_problem
 
 
 def solve(problem, data, where=None, wrt=None, **options):
-    from .solve import solve as run
+    from .solver import solve as run
     return run(problem, data, where=where, wrt=wrt, **options)
 
 
