@@ -21,6 +21,7 @@ from .rewrite import rewrite
 
 TOLERANCES = {"stationarity": 1e-6, "primal": 1e-8, "complementarity": 1e-6}
 DENSE_HESSIAN = 3000       # packed variables up to which the exact dense Hessian is formed
+SPARSE_FROM = 50           # packed variables from which the constraints' Jacobian is sparse (QR of a dense one is slow)
 
 
 def _scipy():
@@ -182,8 +183,12 @@ def _rows(derivs, pack, out_rows):
 
 
 @guarded
-def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progress=False, hessian_exact=True):
-    """Solve `problem` on `data` (dict, .npz, .json, JSON text or a directory of .npy files)."""
+def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progress=False, hessian_exact=True,
+          method="auto"):
+    """Solve `problem` on `data` (dict, .npz, .json, JSON text or a directory of .npy files).
+
+    method: "auto" (L-BFGS-B when there are at most bounds, trust-constr otherwise or when L-BFGS-B
+    stops short of the tolerances), "trust-constr" or "L-BFGS-B"."""
     import numpy as np
     so = _scipy()
     if isinstance(data, str) and not data.lstrip().startswith("{") and _is_dir(data):
@@ -222,19 +227,21 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
                   f"violation {state.constr_violation:.1e}", file=sys.stderr)
         return False
 
-    import warnings
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = so.minimize(fun, start, jac=True, hess=hess, method="trust-constr", bounds=bounds,
-                          constraints=constraints, callback=callback,
-                          options={"gtol": 1e-12, "xtol": 1e-14, "barrier_tol": 1e-12,
-                                   "initial_barrier_parameter": 1e-6, "maxiter": maxiter})
+    method = ("L-BFGS-B" if not constraints else "trust-constr") if method == "auto" else method
+    runs = []
+    while True:
+        res, residuals = _run(so, method, fun, start, hess, bounds, constraints, callback, maxiter, pack, p, lb, ub)
+        met = all(residuals[k] <= TOLERANCES[t] * (1 if t != "stationarity" else max(1.0, abs(res.fun)))
+                  for k, t in (("stationarity", "stationarity"), ("primal_violation", "primal"),
+                               ("complementary_slackness", "complementarity")))
+        runs.append(f"{method}: {res.nit} iterations, {res.message}")
+        if met or method == "trust-constr":
+            break
+        method, start = "trust-constr", np.clip(res.x, lb, ub)   # polish where the quasi-Newton run stopped short
     elapsed = time.perf_counter() - t0
     z = res.x
-    residuals = _residuals(res, p, pack, constraints, lb, ub)
-    met = all(residuals[k] <= TOLERANCES[t] * (1 if t != "stationarity" else max(1.0, abs(res.fun)))
-              for k, t in (("stationarity", "stationarity"), ("primal_violation", "primal"),
-                           ("complementary_slackness", "complementarity")))
+    if len(runs) > 1:
+        notes.append("L-BFGS-B stopped short of the tolerances; trust-constr went on from its point")
     status = "optimal" if met else "stopped without meeting the tolerances"
     convexity = _convexity(hess_const, z, hess, linear_all)
     solution = {}
@@ -250,13 +257,46 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
         for v in p.variables:
             if v in e.free:
                 solution.pop(v.name, None)
-    report = {"status": status, "message": str(res.message), "scipy_status": int(res.status),
+    report = {"status": status, "message": str(res.message), "scipy_status": int(res.status), "method": method,
               "iterations": int(res.nit), "evaluations": counter["f"], "time": elapsed,
               "objective": float(res.fun) if p.sense == "min" else -float(res.fun),
               "kkt_residuals": residuals, "tolerances": TOLERANCES, "convexity": convexity,
               "hessian": "exact (matcalc)" if hess is not None and not isinstance(hess, so.BFGS) else "BFGS",
               "variables": {v.name: list(pack.shapes[v.name]) for v in p.variables}, "notes": notes}
     return Solution(solution, report)
+
+
+def _run(so, method, fun, start, hess, bounds, constraints, callback, maxiter, pack, p, lb, ub):
+    """One SciPy run and its KKT residuals."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "L-BFGS-B":
+            res = so.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=bounds,
+                              options={"ftol": 1e-16, "gtol": 1e-11, "maxiter": maxiter, "maxcor": 30})
+            return res, _bound_residuals(res, fun, lb, ub)
+        res = so.minimize(fun, start, jac=True, hess=hess, method="trust-constr", bounds=bounds,
+                          constraints=constraints, callback=callback,
+                          options={"gtol": 1e-12, "xtol": 1e-14, "barrier_tol": 1e-12,
+                                   "initial_barrier_parameter": 1e-6, "maxiter": maxiter,
+                                   "sparse_jacobian": pack.n > SPARSE_FROM or None})
+        return res, _residuals(res, p, pack, constraints, lb, ub)
+
+
+def _bound_residuals(res, fun, lb, ub):
+    """Residuals with only bounds: the projected gradient (the bounds' multipliers are the gradient's
+    entries where a bound is active) and |gᵢ| times the distance to the nearer bound."""
+    import numpy as np
+    z = res.x
+    g = fun(z)[1]
+    at_lo, at_hi = z <= lb + 1e-12 * (1 + np.abs(lb)), z >= ub - 1e-12 * (1 + np.abs(ub))
+    pg = np.where(at_lo, np.minimum(g, 0), np.where(at_hi, np.maximum(g, 0), g))
+    slack = np.minimum(np.where(np.isfinite(lb), z - lb, np.inf), np.where(np.isfinite(ub), ub - z, np.inf))
+    comp = np.abs(g) * np.where(np.isfinite(slack), slack, 0.0)
+    comp = np.where(at_lo | at_hi | ~np.isfinite(slack), 0.0, comp)
+    violation = float(np.max(np.maximum(np.maximum(lb - z, z - ub), 0), initial=0.0))
+    return {"stationarity": float(np.max(np.abs(pg), initial=0.0)), "primal_violation": violation,
+            "complementary_slackness": float(np.max(comp, initial=0.0))}
 
 
 def _shaped(a, vector=False):
