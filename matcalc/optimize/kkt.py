@@ -257,7 +257,6 @@ def _eigenproblem(p, f, multipliers):
     scale = E.Fraction(k, 2) * (-1 if p.sense == "min" else 1)        # mu = -s k/2 nu
     mu = {1: nu, -1: f"-{nu}"}.get(scale, f"{scale} {nu}")
     which = "smallest" if p.sense == "min" else "largest"
-    xs = E.Var(x.name, x.shape, x.props)
     f_at = "f = mu" if r is E.Num(1) else "f = " + str(r) + " mu"
     return [S, M(f" {x.name} = μ {x.name}", rf" {_lx(x)} = \mu {_lx(x)}"), f" with μ = {mu} and ",
             M(f"{x.name}^T {x.name} = ", rf"{_lx(x)}^\top {_lx(x)} = "), r,

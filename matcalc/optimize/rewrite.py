@@ -93,7 +93,7 @@ def rewrite(problem):
     assumed = set()
     variables = list(problem.variables)
     names = {v.name: v for v in variables}
-    for node in [n for n in bad if not (isinstance(n, E.Apply) and n.fn == "abs") or True]:
+    for node in bad:
         if node not in set(E.nodes(f)):
             continue       # an abs inside a rewritten norm is gone already
         if not (isinstance(node, E.Norm) or node.fn == "abs"):
