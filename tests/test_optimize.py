@@ -250,3 +250,21 @@ def test_solver_that_stops_early_says_so(data):
 def test_missing_size_is_an_error():
     with pytest.raises(ProblemError, match="not fixed by the data"):
         solve("min_{x} ||x||^2", {"z": np.ones(3)}, wrt=["x"])
+
+
+KATEX_CASES = [
+    ("min ||x||^2 st A x == b", None),
+    ("min 1/2 x^T Q x + c^T x st A x == b, B x == d", {"Q": "n x n symmetric", "c": "n"}),
+    ("max x^T A x st x^T x == 1", {"A": "n x n symmetric"}),
+    ("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", {"K": "n x n symmetric"}),
+    ("min_x 1/2 ||A x - b||^2 + λ ||x||_1", None),
+    ("min_x ||A x - b||^2 + sum(abs(x - z))", None),
+    ("max c^T log(h) st h >= 0, sum(h) == 1", None),
+]
+
+
+def test_kkt_latex_renders_with_katex():
+    from test_katex import render
+    strings = [kkt(p, where=w, check=False).latex() for p, w in KATEX_CASES]
+    bad = [(s, r["error"]) for s, r in zip(strings, render(strings)) if not r["ok"]]
+    assert not bad, bad

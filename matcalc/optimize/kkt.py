@@ -120,8 +120,11 @@ def _part_latex(x):
     if isinstance(x, M):
         return x[1]
     if isinstance(x, str):
-        return r"\text{" + x.replace("\\", "/").replace("{", "(").replace("}", ")").replace("_", r"\_") \
+        from ..printers.latex import latex_name
+        text = r"\text{" + x.replace("\\", "/").replace("{", "(").replace("}", ")").replace("_", r"\_") \
             .replace("^", "").replace("#", "").replace("%", "").replace("&", "and").replace("$", "") + "}"
+        # a Greek letter (λ, μ) leaves text mode: \text{…}\lambda\text{…}
+        return "".join("}" + latex_name(ch) + r"\text{" if "\u0370" <= ch <= "\u03ff" else ch for ch in text)
     return to_latex(x)
 
 
