@@ -1,4 +1,5 @@
-"""Solve a problem on the user's arrays with SciPy's trust-constr, on code matcalc generates.
+"""Solve a problem on the user's arrays with SciPy, on code matcalc generates: L-BFGS-B when there
+are at most bounds, trust-constr otherwise (and after an L-BFGS-B run that stops short).
 
 The variables are packed into one vector (matrices column-major) and unpacked by name; the objective
 and its gradients come from one generated NumPy function (shared work), its Hessian blocks from
@@ -6,8 +7,8 @@ another when matcalc derives them (else SciPy's BFGS), bounds (x ≥ 0, 0 ≤ a 
 a constraint whose Jacobian does not depend on the variables to `LinearConstraint` (its matrix
 evaluated once), any other to `NonlinearConstraint` with its generated Jacobian.
 
-The report's KKT residuals are SciPy's: ‖∇ₓL‖∞ with its multipliers, the largest constraint
-violation, and the largest |λᵢ · slackᵢ| over inequalities and bounds.
+The report's KKT residuals (report.py): ‖∇ₓL‖∞ with trust-constr's multipliers (the projected
+gradient after L-BFGS-B), the largest constraint violation, and the largest |λᵢ · slackᵢ|.
 """
 import sys
 import time
@@ -219,11 +220,14 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     bounds = so.Bounds(lb, ub, keep_feasible=True) if np.isfinite(lb).any() or np.isfinite(ub).any() else None
     t0, last = time.perf_counter(), [time.perf_counter()]
 
-    def callback(xk, state):
+    def callback(xk, state=None):
         if progress and time.perf_counter() - last[0] > 1:
             last[0] = time.perf_counter()
-            print(f"  iteration {state.nit}: objective {state.fun:.6g}, stationarity {state.optimality:.1e}, "
-                  f"violation {state.constr_violation:.1e}", file=sys.stderr)
+            if state is None:             # L-BFGS-B passes the point only
+                print(f"  L-BFGS-B: objective {fun(xk)[0]:.6g}", file=sys.stderr)
+            else:
+                print(f"  iteration {state.nit}: objective {state.fun:.6g}, stationarity {state.optimality:.1e}, "
+                      f"violation {state.constr_violation:.1e}", file=sys.stderr)
         return False
 
     method = ("L-BFGS-B" if not constraints else "trust-constr") if method == "auto" else method
@@ -272,7 +276,7 @@ def _run(so, method, fun, start, hess, bounds, constraints, callback, maxiter, p
         warnings.simplefilter("ignore")
         if method == "L-BFGS-B":
             res = so.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=bounds,
-                              options={"ftol": 1e-16, "gtol": 1e-11, "maxiter": maxiter, "maxcor": 30})
+                              callback=(lambda xk: callback(xk)) if callback else None, options={"ftol": 1e-16, "gtol": 1e-11, "maxiter": maxiter, "maxcor": 30})
             return res, _bound_residuals(res, fun, lb, ub)
         res = so.minimize(fun, start, jac=True, hess=hess, method="trust-constr", bounds=bounds,
                           constraints=constraints, callback=callback,
