@@ -268,3 +268,16 @@ def test_kkt_latex_renders_with_katex():
     strings = [kkt(p, where=w, check=False).latex() for p, w in KATEX_CASES]
     bad = [(s, r["error"]) for s, r in zip(strings, render(strings)) if not r["ok"]]
     assert not bad, bad
+
+
+def test_matrix_variable_and_a_nonlinear_constraint():
+    rng = np.random.default_rng(3)
+    A, B = rng.normal(size=(8, 4)), rng.normal(size=(8, 3))
+    s = solve("min ||A X - B||_F^2 st X >= 0", {"A": A, "B": B})       # a Hessian block I ⊗ 2AᵀA
+    assert_solved(s)
+    ref = np.column_stack([scipy_optimize.nnls(A, B[:, j])[0] for j in range(3)])
+    assert s["X"].shape == (4, 3) and np.max(np.abs(s["X"] - ref)) < 1e-6
+    s = solve("min_{x} ||x - b||^2 st x^T x <= 1", {"b": np.full(5, 3.0)})   # projection onto the ball
+    assert_solved(s)
+    assert np.max(np.abs(s["x"] - np.full(5, 5 ** -0.5))) < 1e-6
+    assert "local" in s.report["convexity"]

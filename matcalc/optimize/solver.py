@@ -204,7 +204,10 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     f = p.minimized
     notes = list(p.notes) + [f"rewrite: {r}" for r in p.rewrites]
     grads = [grad(f, v, check=False).expr for v in p.variables]
-    fg, fparams = _compile([f] + grads, ["value"] + [f"g{i}" for i in range(len(grads))], None)
+    # every name of the problem is a parameter: a Hessian block such as I_p ⊗ 2AᵀA has a size p that
+    # only the variable X carries, though X itself is not in the block
+    pack.every = sorted(p.data + p.variables, key=lambda v: v.name)
+    fg, fparams = _compile([f] + grads, ["value"] + [f"g{i}" for i in range(len(grads))], pack.every)
     counter = {"f": 0}
 
     def fun(z):
@@ -324,7 +327,7 @@ def _hessian(f, variables, pack, exact):
     except MatcalcError:
         return so.BFGS(), False
     constant = all(_constant_in(b, variables) for _, _, b in blocks)
-    fn, params = _compile([b for _, _, b in blocks], [f"h{i}" for i in range(len(blocks))], None)
+    fn, params = _compile([b for _, _, b in blocks], [f"h{i}" for i in range(len(blocks))], pack.every)
     cache = {}
 
     def hess(z):
@@ -355,7 +358,8 @@ def _constraints(p, pack, so):
                 continue
             d = grad(g, v, check=False).expr if g.is_scalar else jacobian(g, v, check=False).expr
             derivs.append((v, d))
-        fn, params = _compile([g] + [d for _, d in derivs], ["value"] + [f"j{i}" for i in range(len(derivs))], None)
+        fn, params = _compile([g] + [d for _, d in derivs], ["value"] + [f"j{i}" for i in range(len(derivs))],
+                              pack.every)
         rows = pack.np.prod([int(s) for s in _rows_of(g, pack)])
         linear = all(_constant_in(d, p.variables) for _, d in derivs)
         lo, hi = (0.0, 0.0) if c.kind == "eq" else (-np.inf, 0.0)
