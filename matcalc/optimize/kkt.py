@@ -51,6 +51,8 @@ class KKT:
         rows.append(("Lagrangian", [M("L = ", "L = "), self.lagrangian]))
         for v, r in self.stationarity:
             rows.append(("stationarity", [M(f"∇_{v.name} L = ", rf"\nabla_{{{_lx(v)}}} L = "), r.expr, M(" = 0", " = 0")]))
+            for c in r.conditions:      # where the problem is smooth (log: h > 0; ||x||: x ≠ 0)
+                rows.append(("holds where", [c]))
         for c in p.constraints:
             rel = M(" ≤ 0", r" \le 0") if c.kind == "ineq" else M(" = 0", " = 0")
             rows.append(("primal feasibility", [c.expr, rel, f"   [{c.text}]" + (" (a bound)" if c.bound else "")]))
@@ -88,6 +90,7 @@ class KKT:
                             for c, m in zip(p.constraints, self.multipliers)},
             "lagrangian": str(self.lagrangian),
             "stationarity": {v.name: str(r.expr) for v, r in self.stationarity},
+            "conditions": [c for _, r in self.stationarity for c in r.conditions],
             "primal_feasibility": [f"{c.expr} {'<= 0' if c.kind == 'ineq' else '== 0'}" for c in p.constraints],
             "dual_feasibility": [f"{m.name} >= 0" for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
             "complementary_slackness": [f"{m.name} .* ({c.expr}) == 0"

@@ -203,7 +203,11 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     pack = Packing(p.variables, sizes, data_env)
     f = p.minimized
     notes = list(p.notes) + [f"rewrite: {r}" for r in p.rewrites]
-    grads = [grad(f, v, check=False).expr for v in p.variables]
+    results = [grad(f, v, check=False) for v in p.variables]
+    grads = [r.expr for r in results]
+    smooth = sorted({c for r in results for c in r.conditions})
+    if smooth:
+        notes.append("the objective is differentiable only where " + "; ".join(smooth))
     # every name of the problem is a parameter: a Hessian block such as I_p ⊗ 2AᵀA has a size p that
     # only the variable X carries, though X itself is not in the block
     pack.every = sorted(p.data + p.variables, key=lambda v: v.name)
