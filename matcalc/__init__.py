@@ -45,8 +45,6 @@ def to_sympy(expr, **options):
 
 
 __all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp",
-           "codegen", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
-           "DiffError", "CheckError"]
-__all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp", "kkt", "solve", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
-           "DiffError"]
+           "codegen", "kkt", "solve", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError",
+           "LimitError", "DiffError", "CheckError"]
 __version__ = "0.1.0"
