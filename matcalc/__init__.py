@@ -11,6 +11,17 @@ from .parse import parse
 from . import ops  # noqa: F401,E402 (the extension operations register their rows in every table)
 
 
+def kkt(problem, where=None, wrt=None, **options):
+    """The KKT conditions of 'min f st g <= 0, h == 0' (see matcalc.optimize)."""
+    from .optimize import kkt as run
+    return run(problem, where, wrt, **options)
+
+
+def solve(problem, data, where=None, wrt=None, **options):
+    """Solve 'min f st …' on the arrays in `data` with SciPy (see matcalc.optimize.solver)."""
+    from .optimize.solver import solve as run
+    return run(problem, data, where=where, wrt=wrt, **options)
+
 
 def __getattr__(name):
     """`matcalc.codegen` loads on first use: the package matcalc/codegen/, which is also callable as
@@ -34,6 +45,6 @@ def to_sympy(expr, **options):
 
 
 __all__ = ["parse", "from_sympy", "to_sympy", "grad", "jacobian", "hessian", "differential", "directional", "hvp",
-           "codegen", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError", "LimitError",
-           "DiffError", "CheckError"]
+           "codegen", "kkt", "solve", "Result", "MatcalcError", "ParseError", "ShapeError", "DeclarationError",
+           "LimitError", "DiffError", "CheckError"]
 __version__ = "0.1.0"

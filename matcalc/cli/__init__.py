@@ -11,7 +11,7 @@ import click
 
 from ..errors import LimitError, MatcalcError
 from ..vocabulary import show_text
-from . import analysis, derivatives, serve
+from . import analysis, derivatives, optimize, serve
 from .common import echo, echo_json, error_json
 
 
@@ -85,5 +85,5 @@ def main():
     """
 
 
-for _command in derivatives.COMMANDS + analysis.COMMANDS + serve.COMMANDS:
+for _command in derivatives.COMMANDS + analysis.COMMANDS + optimize.COMMANDS + serve.COMMANDS:
     main.add_command(_command)

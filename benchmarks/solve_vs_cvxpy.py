@@ -1,0 +1,100 @@
+"""matcalc solve against CVXPY (its default solver) on the problem families of issue 17, at three sizes.
+
+    python benchmarks/solve_vs_cvxpy.py [--sizes 20,100,400] [--repeat 3]
+
+CVXPY is not a dependency: install it anywhere on the path (e.g. `pip install --target /tmp/cvx cvxpy`
+then `PYTHONPATH=/tmp/cvx`); without it only matcalc's times are printed. Times are wall-clock medians:
+matcalc's "total" includes reading the problem, deriving and generating code; "solver" is the SciPy
+trust-constr run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
+and solving. The last column is the largest difference of the two solutions.
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import numpy as np  # noqa: E402
+
+import matcalc  # noqa: E402
+
+try:
+    import cvxpy as cp
+except ImportError:
+    cp = None
+
+
+def problems(n, rng):
+    m = 2 * n
+    A, b = rng.normal(size=(m, n)), rng.normal(size=m)
+    counts = rng.integers(1, 10, size=n).astype(float)
+    y = np.where(A[:, 0] + 0.5 * rng.normal(size=m) > 0, 1.0, -1.0)
+    lam = 0.1 * np.max(np.abs(A.T @ b))
+
+    def nnls():
+        x = cp.Variable(n)
+        cp.Problem(cp.Minimize(cp.sum_squares(A @ x - b)), [x >= 0]).solve()
+        return {"x": x.value}
+
+    def lasso():
+        x = cp.Variable(n)
+        cp.Problem(cp.Minimize(0.5 * cp.sum_squares(A @ x - b) + lam * cp.norm1(x))).solve()
+        return {"x": x.value}
+
+    def mle():
+        h = cp.Variable(n)
+        cp.Problem(cp.Maximize(counts @ cp.log(h)), [h >= 0, cp.sum(h) == 1]).solve()
+        return {"h": h.value}
+
+    def ridge():
+        w = cp.Variable(n)
+        cp.Problem(cp.Minimize(cp.sum_squares(A @ w - b) + 0.5 * cp.sum_squares(w))).solve()
+        return {"w": w.value}
+
+    def logistic():
+        w = cp.Variable(n)
+        cp.Problem(cp.Minimize(cp.sum(cp.logistic(-cp.multiply(y, A @ w))) + 0.5 * cp.sum_squares(w))).solve()
+        return {"w": w.value}
+
+    return [
+        ("NNLS", "min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, nnls),
+        ("LASSO", "min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "λ": lam}, lasso),
+        ("simplex MLE", "max c^T log(h) st h >= 0, sum(h) == 1", {"c": counts}, mle),
+        ("ridge", "min ||A w - b||^2 + μ ||w||^2", {"A": A, "b": b, "μ": 0.5}, ridge),
+        ("logistic", "min sum(log(1 + exp(-y .* (X w)))) + 1/2 ||w||^2", {"X": A, "y": y}, logistic),
+    ]
+
+
+def timed(fn, repeat):
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="20,100,400")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}")
+    print(f"{'problem':12} {'n':>5} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
+          f"{'CVXPY':>8} {'ratio':>6} {'max |Δ|':>9}")
+    for n in [int(s) for s in args.sizes.split(",")]:
+        for name, text, data, ref in problems(n, np.random.default_rng(n)):
+            t, s = timed(lambda: matcalc.solve(text, data), args.repeat)
+            line = (f"{name:12} {n:5d} {t:13.3f}s {s.report['time']:7.3f}s {s.report['iterations']:6d} "
+                    f"{'ok' if s.report['status'] == 'optimal' else 'STOPPED':>8}")
+            if cp is not None:
+                tc, r = timed(ref, args.repeat)
+                diff = max(float(np.max(np.abs(np.asarray(s[k]) - r[k]))) for k in r)
+                line += f" {tc:7.3f}s {tc / t:6.2f} {diff:9.1e}"
+            print(line, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,272 @@
+"""A constrained problem written in matrix notation: `min EXPR st C1, C2, …`.
+
+The text is split here (the parser knows expressions, not problems): the sense (`min`/`max`, with an
+optional `_x` or `_{x, w}` naming the variables), the objective, then after `st` / `s.t.` /
+`subject to` the constraints, separated by `,` or `;` at bracket depth 0, each `L == R`, `L <= R`,
+`L >= R` (also `=`, `≤`, `≥`) or a chain `l <= E <= u`.
+
+Shared sizes: every part is parsed with the same declarations, and after each part the shapes of
+the names it introduced are added to them (`a: n`, `K: n x n`). So the objective fixes `a` as a
+vector of length n and a later `0 <= a <= c` reads `a` with that length — one dimension symbol per
+size across the whole problem, by the parser's own unification, never by renaming symbols after the
+fact. A name's first reading (objective first, then the constraints in order) decides its kind.
+"""
+import re
+
+from .. import expr as E
+from ..errors import MatcalcError, ParseError
+from ..vocabulary import show_text
+
+
+class ProblemError(MatcalcError):
+    """The problem text is not `min|max EXPR [st CONSTRAINTS]`, or asks for something unsupported."""
+    kind = "problem error"
+
+
+SENSE = re.compile(r"^\s*(min(?:imize)?|max(?:imize)?|argmin|argmax)(?:_\{([^}]*)\}|_([A-Za-z]\w*))?(?=[\s(|\[‖]|$)")
+SUBJECT = re.compile(r"(?<![\w.])(?:s\.t\.|st|subject\s+to)(?![\w.])\s*:?")
+RELATIONS = [("==", "=="), ("<=", "<="), (">=", ">="), ("≤", "<="), ("≥", ">="), ("=", "==")]
+OPEN, CLOSE = "([{", ")]}"
+
+
+def _depth_positions(text):
+    """Per character: the bracket depth before it."""
+    depth, out = 0, []
+    for ch in text:
+        if ch in CLOSE:
+            depth -= 1
+        out.append(depth)
+        if ch in OPEN:
+            depth += 1
+    return out
+
+
+def split_top(text, seps):
+    depth = _depth_positions(text)
+    parts, start = [], 0
+    for i, ch in enumerate(text):
+        if ch in seps and depth[i] == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p for p in (s.strip() for s in parts)]
+
+
+def split_relations(text):
+    """[side, op, side, op, side…] at bracket depth 0."""
+    depth = _depth_positions(text)
+    out, start, i = [], 0, 0
+    while i < len(text):
+        if depth[i] == 0:
+            for token, op in RELATIONS:
+                if text.startswith(token, i):
+                    out += [text[start:i].strip(), op]
+                    i += len(token)
+                    start = i
+                    break
+            else:
+                i += 1
+        else:
+            i += 1
+    out.append(text[start:].strip())
+    return out
+
+
+class Constraint:
+    """One relation of the text, as g ≤ 0 (kind 'ineq') or h = 0 (kind 'eq'), with `text` the user's form.
+
+    `bound`: (var, 'lower'|'upper', constant expression) when one side is a variable of the problem
+    and the other a constant."""
+
+    def __init__(self, kind, expr, text, bound=None):
+        self.kind, self.expr, self.text, self.bound = kind, expr, text, bound
+
+
+class Problem:
+    """sense ('min'/'max'), objective (the user's), variables (Vars), constraints, declarations,
+    notes (how the text was read), rewrites (slack variables introduced, in words)."""
+
+    def __init__(self, text, sense, objective, variables, constraints, where, notes, rewrites=(), recover=None):
+        self.text, self.sense, self.objective = text, sense, objective
+        self.variables, self.constraints = list(variables), list(constraints)
+        self.where, self.notes, self.rewrites = where, list(notes), list(rewrites)
+        self.recover = recover or {}     # user's variable name → expression of the new variables (x = u - v)
+
+    @property
+    def minimized(self):
+        """The objective as a minimization (−f for max)."""
+        return self.objective if self.sense == "min" else E.negate(self.objective)
+
+    @property
+    def data(self):
+        names = {v.name for v in self.variables}
+        every = set(self.objective.free)
+        for c in self.constraints:
+            every |= set(c.expr.free)
+        return sorted((v for v in every if isinstance(v, E.Var) and v.name not in names), key=lambda v: v.name)
+
+
+def declaration(v):
+    """The declaration string of a parsed variable: 'scalar', 'n', 'm x n spd'."""
+    from ..shapes import fmt_dim
+    r, c = v.shape
+    base = "scalar" if v.shape == (1, 1) else fmt_dim(r) if c == 1 else f"{fmt_dim(r)} x {fmt_dim(c)}"
+    return " ".join([base] + sorted(v.props))
+
+
+def _where_dict(where):
+    if where is None:
+        return {}
+    if isinstance(where, dict):
+        return dict(where)
+    out = {}
+    for item in ([where] if isinstance(where, str) else where):
+        for piece in split_top(item, ";"):
+            if not piece:
+                continue
+            if ":" not in piece:
+                raise ProblemError(f"a declaration is 'name: shape', not '{show_text(piece)}'")
+            name, decl = piece.split(":", 1)
+            out[name.strip()] = decl.strip()
+    return out
+
+
+def read_problem(text, where=None, wrt=None, data_names=None):
+    """The Problem of `text`. `wrt`: the variables' names (else `min_x`, else every name without a value in
+    `data_names` when given, else the guess stated in a note)."""
+    from ..api import _parse
+    if not isinstance(text, str):
+        raise ProblemError("a problem is text: 'min EXPR st CONSTRAINTS'")
+    m = SENSE.match(text)
+    if not m:
+        raise ProblemError("a problem starts with min or max: 'min ||A x - b||^2 st x >= 0'")
+    sense = "min" if m.group(1).startswith(("min", "argmin")) else "max"
+    named = m.group(2) or m.group(3)
+    body = text[m.end():]
+    parts = SUBJECT.split(body, maxsplit=1)
+    objective_text = parts[0].strip().rstrip(",;").strip()
+    constraint_texts = [c for c in split_top(parts[1], ",;") if c] if len(parts) > 1 else []
+    if not objective_text:
+        raise ProblemError("the objective is missing after min/max")
+    if len(parts) > 1 and not constraint_texts:
+        raise ProblemError("'subject to' is followed by no constraint")
+    where = _where_dict(where)
+    notes = []
+
+    def read(piece):
+        try:
+            e, names = _parse(piece, where)
+        except ParseError as err:
+            raise ProblemError(f"in '{show_text(piece)}': {err}") from None
+        except MatcalcError as err:
+            err.args = (f"in '{show_text(piece)}': {err.args[0] if err.args else err}",) + tuple(err.args[1:])
+            raise
+        for name, v in names.items():
+            where.setdefault(name, declaration(v))
+        return e
+
+    chains = []
+    for ctext in constraint_texts:
+        chain = split_relations(ctext)
+        if len(chain) not in (3, 5) or any(not s for s in chain[::2]):
+            raise ProblemError(f"a constraint is 'L == R', 'L <= R', 'L >= R' or 'l <= E <= u', not "
+                               f"'{show_text(ctext)}'")
+        if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
+            raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'")
+        chains.append((ctext, chain))
+    _unify(objective_text, [c for _, c in chains], where)
+    objective = read(objective_text)
+    if not objective.is_scalar:
+        raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
+    relations = []
+    for ctext, chain in chains:
+        # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
+        for i in range(0, len(chain) - 2, 2):
+            read(f"({chain[i]}) - ({chain[i + 2]})")
+        sides = [read(s) for s in chain[::2]]
+        for i in range(0, len(sides) - 1):
+            relations.append((sides[i], chain[2 * i + 1], sides[i + 1], ctext, chain[2 * i], chain[2 * i + 2]))
+    variables = _variables(named, wrt, objective, relations, where, notes, data_names)
+    constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
+                   for lhs, op, rhs, ctext, lt, rt in relations]
+    return Problem(text, sense, objective, variables, constraints, where, notes)
+
+
+def _unify(objective_text, chains, where):
+    """Declarations for every name from ONE parse of the whole problem: the objective plus sum(L - R)
+    of each relation, a scalar whatever the relation's shape. The parser's unification then sees every
+    part at once, so `||x||^2 st A x == b` with A: m x n makes x of length n — parsing the parts one
+    by one would have named x's length before meeting A. Each part is then parsed with these
+    declarations. If the whole does not parse, the parts are parsed one by one and the first that
+    fails says where."""
+    from ..parse import parse_solved
+    pieces = [f"({objective_text})"] + [f"sum(({chain[i]}) - ({chain[i + 2]}))"
+                                         for chain in chains for i in range(0, len(chain) - 2, 2)]
+    try:
+        parsed = parse_solved(" + ".join(pieces), where)
+    except MatcalcError:
+        return
+    for name, v in parsed.names.items():
+        where.setdefault(name, declaration(v))
+
+
+def _all_vars(objective, relations):
+    found = {}
+    for e in [objective] + [s for r in relations for s in (r[0], r[2])]:
+        for v in E.nodes(e):
+            if isinstance(v, E.Var):
+                found.setdefault(v.name, v)
+    return found
+
+
+GUESSES = ("x", "w", "beta", "theta", "a", "h", "z", "u", "X", "W")
+
+
+def _variables(named, wrt, objective, relations, where, notes, data_names=None):
+    from ..vocabulary import spelling
+    found = _all_vars(objective, relations)
+    if wrt is None and named:
+        wrt = [n.strip() for n in named.split(",") if n.strip()]
+    if wrt is None and data_names is not None:
+        given = {spelling(n) for n in data_names}
+        wrt = [n for n in found if spelling(n) not in given]
+        if not wrt:
+            raise ProblemError("every name of the problem has a value in the data: nothing is left to solve for")
+    if isinstance(wrt, str):
+        wrt = [n.strip() for n in wrt.split(",") if n.strip()]
+    if wrt:
+        missing = [n for n in wrt if n not in found]
+        if missing:
+            raise ProblemError(f"{', '.join(missing)} does not occur in the problem (its names: "
+                               f"{', '.join(sorted(found))})")
+        return [found[n] for n in wrt]
+    bounded = []
+    for lhs, op, rhs, *_ in relations:       # a variable side against a constant side: x >= 0, 0 <= a
+        for side, other in ((lhs, rhs), (rhs, lhs)):
+            if isinstance(side, E.Var) and side.name not in bounded and \
+                    not any(isinstance(v, E.Var) for v in other.free):
+                bounded.append(side.name)
+    guess = bounded or [next((n for n in GUESSES if n in found), None)]
+    if guess == [None]:
+        raise ProblemError("which names are the variables? write min_x …, min_{x, w} …, or pass wrt= / --wrt "
+                           f"(names: {', '.join(sorted(found))})")
+    notes.append(f"variables: {', '.join(guess)} (guessed: {'bounded names' if bounded else 'the usual name'}; "
+                 "write min_{…} or --wrt to choose)")
+    return [found[n] for n in guess]
+
+
+def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
+    from ..parse import parse
+    names = {v.name for v in variables}
+    depends = lambda e: any(isinstance(v, E.Var) and v.name in names for v in e.free)
+    if not depends(lhs) and not depends(rhs):
+        raise ProblemError(f"the constraint '{show_text(text)}' does not involve the variables "
+                           f"({', '.join(sorted(names))})")
+    # the difference is parsed as text so that a scalar constant spreads over a vector side as written
+    from ..simplify import simplify
+    g = simplify(parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where))
+    bound = None
+    for side, other, lower in ((lhs, rhs, op == ">="), (rhs, lhs, op == "<=")):
+        if op != "==" and isinstance(side, E.Var) and side.name in names and not depends(other):
+            bound = (side, "lower" if lower else "upper", other)
+    return Constraint("eq" if op == "==" else "ineq", g, text, bound)

@@ -1,0 +1,283 @@
+"""Constrained problems: kkt against the textbook forms, solve against independent references."""
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import matcalc
+from matcalc import expr as E
+from matcalc.cli import main
+from matcalc.numeric import evaluate
+from matcalc.optimize import ProblemError, kkt, solve
+from matcalc.parse import parse
+
+scipy_optimize = pytest.importorskip("scipy.optimize")
+
+
+def same_value(e, text, where, seed=0):
+    """e equals the textbook expression `text` (declarations `where`) at a random point."""
+    ref = parse(text, where)
+    rng = np.random.default_rng(seed)
+    sizes = {}
+    env = {}
+    for v in set(e.free) | set(ref.free):
+        if not isinstance(v, E.Var):
+            continue
+        shape = tuple(d if isinstance(d, int) else sizes.setdefault(d, int(rng.integers(3, 7))) for d in v.shape)
+        a = rng.normal(size=shape)
+        if v.has("symmetric"):
+            a = a + a.T
+        env[v] = a
+    byname = {v.name: a for v, a in env.items()}
+    env.update({v: byname[v.name] for v in ref.free if isinstance(v, E.Var)})
+    env.update({v: byname[v.name] for v in e.free if isinstance(v, E.Var)})
+    return np.allclose(evaluate(e, env, sizes), evaluate(ref, env, sizes), rtol=1e-10, atol=1e-10)
+
+
+# ---- kkt: the textbook examples ----------------------------------------------------------------------
+def test_least_norm_closed_form_is_the_pseudo_inverse_solution():
+    k = kkt("min ||x||^2 st A x == b")
+    (x, r), = k.stationarity
+    assert x.name == "x" and r.report.status == "passed"
+    assert [m.name for m in k.multipliers] == ["nu"] and k.multipliers[0].shape == ("m", 1)
+    assert same_value(r.expr, "2 x + A^T nu", {"A": "m x n", "x": "n", "nu": "m"})
+    assert str(k.linear["closed form"][-1]) == "A^T (A A^T)^-1 b"
+    assert "[[2 I, A^T], [A, 0]]" in k.text()
+
+
+def test_equality_qp_block_system():
+    k = kkt("min 1/2 x^T Q x + c^T x st A x == b", where={"Q": "n x n symmetric", "c": "n"})
+    text = k.text()
+    assert "block system: [[Q, A^T], [A, 0]] [x; nu] = [-c; b]" in text
+    sol = k.linear["closed form"][-1]
+    assert str(sol) == "Q^-1 (A^T (A Q^-1 A^T)^-1 (A Q^-1 c + b) - c)"
+    assert r"\begin{bmatrix}" in k.latex()
+
+
+def test_rayleigh_quotient_on_the_sphere_is_the_eigenproblem():
+    k = kkt("min x^T A x st x^T x == 1", where={"A": "n x n symmetric"})
+    (_, r), = k.stationarity
+    assert same_value(r.expr, "2 A x + 2 nu x", {"A": "n x n symmetric", "x": "n", "nu": "scalar"})
+    eig = k.as_dict()["eigenproblem"]
+    assert eig.startswith("A x = μ x with μ = -nu") and "smallest eigenvalue" in eig
+    assert "largest eigenvalue" in kkt("max x^T A x st x^T x == 1", where={"A": "n x n symmetric"}).as_dict()["eigenproblem"]
+
+
+def test_svm_dual():
+    k = kkt("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", where={"K": "n x n symmetric"})
+    d = k.as_dict()
+    assert d["variables"] == {"a": "vector n"}
+    assert d["multipliers"] == {
+        "lambda_1": {"shape": "vector n", "constraint": "0 <= a <= c", "kind": "ineq", "bound": True},
+        "lambda_2": {"shape": "vector n", "constraint": "0 <= a <= c", "kind": "ineq", "bound": True},
+        "nu": {"shape": "scalar", "constraint": "y^T a == 0", "kind": "eq", "bound": False}}
+    (_, r), = k.stationarity
+    # the textbook: y ⊙ K (a ⊙ y) − 1 − μ + ξ + ν y = 0 (μ, ξ the bounds' multipliers)
+    assert same_value(r.expr, "y .* (K (a .* y)) - 1 - lambda_1 + lambda_2 + nu y",
+                      {"K": "n x n symmetric", "a": "n", "y": "n", "lambda_1": "n", "lambda_2": "n", "nu": "scalar",
+                       "c": "scalar"})
+    assert d["dual_feasibility"] == ["lambda_1 >= 0", "lambda_2 >= 0"]
+    assert d["complementary_slackness"] == ["lambda_1 .* (-a) == 0", "lambda_2 .* (a - c) == 0"]
+    assert d["primal_feasibility"][2] in ("y^T a == 0", "a^T y == 0")     # the simplifier orders the factors
+    assert d["linear_system"] == {}        # inequalities: a complementarity problem, no block system
+
+
+def test_svm_primal_stationarity():
+    k = kkt("min_{w, b} 1/2 ||w||^2 st y .* (X w + b) >= 1", where={"b": "scalar"})
+    grads = dict((v.name, r.expr) for v, r in k.stationarity)
+    where = {"X": "m x n", "y": "m", "w": "n", "lambda": "m", "b": "scalar"}
+    assert same_value(grads["w"], "w - X^T (lambda .* y)", where)      # w = Σ λᵢ yᵢ xᵢ
+    assert same_value(grads["b"], "-(lambda^T y)", where)               # Σ λᵢ yᵢ = 0
+
+
+def test_one_norm_rewrite_is_stated_and_abs_gets_a_slack():
+    k = kkt("min_x 1/2 ||A x - b||^2 + λ ||x||_1")
+    assert [v.name for v in k.problem.variables] == ["x_p", "x_m"]
+    assert any("x = x_p - x_m" in r for r in k.problem.rewrites)
+    assert any("assumed positive: λ" in r for r in k.problem.rewrites)
+    k = kkt("min_x ||A x - b||^2 + sum(abs(x - z))")
+    assert [v.name for v in k.problem.variables] == ["x", "t"] and "slack t" in k.text()
+
+
+@pytest.mark.parametrize("problem, message", [
+    ("min sum(relu(x))", "relu"),
+    ("max_x -||x||_1", "maximized"),
+    ("min_x ||A x - b||^2 - ||x||_1", "positive coefficients"),
+    ("min_x ||x||^2 st ||x||_1 <= 1", "not smooth"),
+    ("min_x ||x||^2 st A x", "constraint is"),
+    ("find x", "starts with min or max"),
+])
+def test_refusals(problem, message):
+    with pytest.raises(matcalc.MatcalcError, match=message):
+        kkt(problem)
+
+
+def test_shared_dimensions_across_parts():
+    k = kkt("min ||x||^2 st A x == b", where={"A": "m x n"})
+    assert k.problem.variables[0].shape == ("n", 1)
+
+
+def test_cli_kkt_formats():
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b"])
+    assert r.exit_code == 0 and "closed form: x = A^T (A A^T)^-1 b" in r.output
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--format", "json"])
+    assert json.loads(r.output)["closed_form"] == "A^T (A A^T)^-1 b"
+    r = CliRunner().invoke(main, ["kkt", "min sum(relu(x))"])
+    assert r.exit_code == 2 and "relu" in r.output
+
+
+# ---- solve against independent references ----------------------------------------------------------
+def assert_solved(s):
+    r = s.report
+    assert r["status"] == "optimal", r
+    res = r["kkt_residuals"]
+    assert res["stationarity"] <= 1e-6 * max(1, abs(r["objective"]))
+    assert res["primal_violation"] <= 1e-8 and res["complementary_slackness"] <= 1e-6
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(7)
+    return rng.normal(size=(40, 12)), rng.normal(size=40), rng
+
+
+def test_nonnegative_least_squares(data):
+    A, b, _ = data
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b})
+    assert_solved(s)
+    ref, _ = scipy_optimize.nnls(A, b)
+    assert np.max(np.abs(s["x"] - ref)) < 1e-6
+    assert s.report["convexity"].startswith("convex")
+
+
+def test_lasso_by_the_one_norm_rewrite(data):
+    A, b, _ = data
+    lam = 3.0
+    s = solve("min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "λ": lam})
+    assert_solved(s)
+    assert set(s.solution) == {"x"}
+
+    def split(z):          # the reference: the same split written by hand, L-BFGS-B on the box
+        n = A.shape[1]
+        r = A @ (z[:n] - z[n:]) - b
+        g = A.T @ r
+        return 0.5 * r @ r + lam * z.sum(), np.concatenate([g + lam, -g + lam])
+    ref = scipy_optimize.minimize(split, np.ones(24), jac=True, method="L-BFGS-B", bounds=[(0, None)] * 24,
+                                  options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 20000}).x
+    assert np.max(np.abs(s["x"] - (ref[:12] - ref[12:]))) < 1e-6
+    assert np.sum(np.abs(s["x"]) < 1e-8) > 0           # sparse
+
+
+def test_simplex_constrained_maximum_likelihood():
+    counts = np.array([1.0, 6, 7, 3, 8, 6, 4, 1])
+    s = solve("max c^T log(h) st h >= 0, sum(h) == 1", {"c": counts})
+    assert_solved(s)
+    assert np.max(np.abs(s["h"] - counts / counts.sum())) < 1e-6
+    assert s.report["objective"] == pytest.approx(counts @ np.log(counts / counts.sum()), rel=1e-9)
+
+
+def test_ridge_regression(data):
+    A, b, _ = data
+    s = solve("min ||A w - b||^2 + μ ||w||^2", {"A": A, "b": b, "μ": 0.5})
+    assert_solved(s)
+    assert np.max(np.abs(s["w"] - np.linalg.solve(A.T @ A + 0.5 * np.eye(12), A.T @ b))) < 1e-6
+
+
+def test_logistic_regression(data):
+    X, _, rng = data
+    y = np.where(rng.random(40) > 0.5, 1.0, -1.0)
+    s = solve("min sum(log(1 + exp(-y .* (X w)))) + 1/2 ||w||^2", {"X": X, "y": y})
+    assert_solved(s)
+
+    def f(w):
+        m = y * (X @ w)
+        return np.sum(np.logaddexp(0, -m)) + 0.5 * w @ w, -X.T @ (y / (1 + np.exp(m))) + w
+    ref = scipy_optimize.minimize(f, np.zeros(12), jac=True, method="BFGS", options={"gtol": 1e-11}).x
+    assert np.max(np.abs(s["w"] - ref)) < 1e-6
+
+
+def test_svm_dual_solve(data):
+    X, _, rng = data
+    y = np.where(X[:, 0] + 0.3 * rng.normal(size=40) > 0, 1.0, -1.0)
+    K = X @ X.T
+    c = 1.0
+    s = solve("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", {"K": K, "y": y, "c": c},
+              where={"K": "n x n symmetric", "c": "scalar"})     # undeclared, c in a - c is a vector
+    assert_solved(s)
+    Q = (y[:, None] * K) * y[None, :]
+    ref = scipy_optimize.minimize(lambda a: (0.5 * a @ Q @ a - a.sum(), Q @ a - 1), np.full(40, 0.5), jac=True,
+                                  method="SLSQP", bounds=[(0, c)] * 40,
+                                  constraints=[{"type": "eq", "fun": lambda a: y @ a, "jac": lambda a: y}],
+                                  options={"ftol": 1e-15, "maxiter": 1000}).x
+    objective = lambda a: 0.5 * a @ Q @ a - a.sum()
+    assert s.report["objective"] <= objective(ref) + 1e-7      # the dual need not have a unique solution
+    assert s.report["objective"] == pytest.approx(objective(ref), abs=1e-6)
+
+
+def test_several_variables_packed_and_unpacked(data):
+    A, b, _ = data
+    s = solve("min_{x, t} ||A x + t 1 - b||^2", {"A": A, "b": b}, where={"t": "scalar"})
+    assert_solved(s)
+    ref = np.linalg.lstsq(np.hstack([A, np.ones((40, 1))]), b, rcond=None)[0]
+    assert np.max(np.abs(s["x"] - ref[:12])) < 1e-6 and abs(s["t"] - ref[12]) < 1e-6
+
+
+def test_cli_solve_json_npz_npy_dir(tmp_path, data):
+    A, b, _ = data
+    np.savez(tmp_path / "d.npz", A=A, b=b)
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2 st x >= 0", "--data", str(tmp_path / "d.npz"),
+                                  "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert set(out) == {"solution", "report"} and len(out["solution"]["x"]) == 12
+    assert {"iterations", "time", "objective", "kkt_residuals", "status"} <= set(out["report"])
+    (tmp_path / "dir").mkdir()
+    np.save(tmp_path / "dir" / "A.npy", A)
+    np.save(tmp_path / "dir" / "b.npy", b)
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2 st x >= 0", "--data", str(tmp_path / "dir")])
+    assert r.exit_code == 0 and "status: optimal" in r.output
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2", "--data", json.dumps({"A": A.tolist(), "b": b.tolist()})])
+    assert r.exit_code == 0 and "x = [" in r.output
+
+
+def test_solver_that_stops_early_says_so(data):
+    A, b, _ = data
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, maxiter=2)
+    assert s.report["status"] == "stopped without meeting the tolerances"
+
+
+def test_missing_size_is_an_error():
+    with pytest.raises(ProblemError, match="not fixed by the data"):
+        solve("min_{x} ||x||^2", {"z": np.ones(3)}, wrt=["x"])
+
+
+KATEX_CASES = [
+    ("min ||x||^2 st A x == b", None),
+    ("min 1/2 x^T Q x + c^T x st A x == b, B x == d", {"Q": "n x n symmetric", "c": "n"}),
+    ("max x^T A x st x^T x == 1", {"A": "n x n symmetric"}),
+    ("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", {"K": "n x n symmetric"}),
+    ("min_x 1/2 ||A x - b||^2 + λ ||x||_1", None),
+    ("min_x ||A x - b||^2 + sum(abs(x - z))", None),
+    ("max c^T log(h) st h >= 0, sum(h) == 1", None),
+]
+
+
+def test_kkt_latex_renders_with_katex():
+    from test_katex import render
+    strings = [kkt(p, where=w, check=False).latex() for p, w in KATEX_CASES]
+    bad = [(s, r["error"]) for s, r in zip(strings, render(strings)) if not r["ok"]]
+    assert not bad, bad
+
+
+def test_matrix_variable_and_a_nonlinear_constraint():
+    rng = np.random.default_rng(3)
+    A, B = rng.normal(size=(8, 4)), rng.normal(size=(8, 3))
+    s = solve("min ||A X - B||_F^2 st X >= 0", {"A": A, "B": B})       # a Hessian block I ⊗ 2AᵀA
+    assert_solved(s)
+    ref = np.column_stack([scipy_optimize.nnls(A, B[:, j])[0] for j in range(3)])
+    assert s["X"].shape == (4, 3) and np.max(np.abs(s["X"] - ref)) < 1e-6
+    s = solve("min_{x} ||x - b||^2 st x^T x <= 1", {"b": np.full(5, 3.0)})   # projection onto the ball
+    assert_solved(s)
+    assert np.max(np.abs(s["x"] - np.full(5, 5 ** -0.5))) < 1e-6
+    assert "local" in s.report["convexity"]
