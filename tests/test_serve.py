@@ -117,6 +117,20 @@ def test_steps_differential_and_code(server):
         assert coded["target"] == target and coded["code"] == r.stdout
 
 
+def test_the_self_testing_module_export_is_codegen_standalone_and_passes_its_own_check(server, tmp_path):
+    """The 'self-testing module' tab: `codegen --standalone`, which exits 0 when run (its finite
+    differences agree) — issue 18's last export."""
+    import subprocess
+    import sys
+    _, coded = post(server, {"expr": "||A x - b||^2", "wrt": "x", "target": "module"})
+    r = CliRunner().invoke(cli_main, ["codegen", "||A x - b||^2", "--wrt", "x", "--standalone", "--no-check"])
+    assert coded["target"] == "module" and coded["code"] == r.stdout
+    path = tmp_path / "module.py"
+    path.write_text(coded["code"], encoding="utf-8")
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 # ---- errors: the CLI's contract as JSON ---------------------------------------------------------
 def test_a_syntax_error_has_the_carets_position(server):
     status, answer = post(server, {"expr": "x^T A x +", "wrt": "x"})

@@ -10,7 +10,7 @@ from http import HTTPStatus
 from ..errors import DeclarationError, LimitError, MatcalcError
 
 COMMANDS = ("gradient", "jacobian", "hessian", "differential", "steps", "taylor", "newton")
-TARGETS = ("numpy", "jax", "torch")
+TARGETS = ("numpy", "jax", "torch", "module")    # module: a standalone, self-testing NumPy module
 MAX_WHERE = 64                   # declarations per request
 PREFERRED_WRT = ("x", "X", "w", "W", "theta", "beta")
 
@@ -201,9 +201,11 @@ def code_payload(expr, wrt, where, target, command):
     """`matcalc codegen --target T` (with --hessian for the Hessian of a scalar), unchecked: the page
     shows the check of the derivation it asked for."""
     from ..cli.derivatives import generated_code
+    standalone = target == "module"     # `codegen --standalone`: the function, random inputs, a check, __main__
     try:
-        source, _ = generated_code(expr, [wrt], target, with_hessian=command in ("hessian", "newton", "taylor"),
-                                   lets=where, check=False)
+        source, _ = generated_code(expr, [wrt], "numpy" if standalone else target,
+                                   with_hessian=command in ("hessian", "newton", "taylor"), lets=where, check=False,
+                                   standalone=standalone)
     except MatcalcError as err:         # e.g. no code for this derivative: the result still shows
         return {"target": target, "code": None, "code_error": f"{err.kind}: {err}"}
     return {"target": target, "code": source}

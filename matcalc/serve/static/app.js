@@ -4,7 +4,7 @@
 "use strict";
 
 const DEBOUNCE_MS = 250;
-const CODE_TABS = ["numpy", "jax", "torch"];
+const CODE_TABS = ["numpy", "jax", "torch", "module"];
 const DEFAULT = { expr: "||A x - b||^2", command: "gradient", wrt: "", where: {}, tab: "latex" };
 
 const $ = (id) => document.getElementById(id);
