@@ -9,7 +9,7 @@ from .display import Results
 from .errors import DiffError, MatcalcError
 from .parse import parse  # noqa: F401
 from .result import LAYOUTS, Checked, Differential, Result  # noqa: F401
-from .structured import gradient as _gradient, refuse as _refuse_structured
+from .structured import gradient as _gradient, refuse as _refuse_structured, second_derivative
 
 def find_var(expr, wrt, named=None):
     """The variable called `wrt`; `named` holds variables of the text that simplified away (x + 0 y)."""
@@ -110,18 +110,10 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     >>> str(hessian("x^T A x", "x", check=False))
     'A + A^T'
     """
-    from .derive import jacobian_of
     f, named = _parse(expr, where, need="scalar", wrt=wrt)
     var = find_var(f, wrt, named)
     var2 = find_var(f, wrt2, named) if wrt2 is not None else var
-    _refuse_structured(var, "a Hessian")
-    _refuse_structured(var2, "a Hessian")
-    if not f.is_scalar:
-        from .shapes import fmt_shape
-        raise DiffError(f"the Hessian needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
-    g, _, conditions, _ = _gradient(f, var)
-    H, dg, more = jacobian_of(g, var2)
-    conditions = conditions + [c for c in more if c not in conditions]
+    g, H, dg, conditions = second_derivative(f, var, var2)
     result = Result("hessian", f, var2, H, differential=dg, conditions=conditions, check_function=g,
                     check_kind="jacobian", seed=seed)
     result.gradient, result.first = g, var

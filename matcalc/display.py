@@ -148,8 +148,3 @@ class Derivation(list, RichDisplay):
             lhs, rhs = s.latex.split(" = ", 1)
             lines.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
         return Display(lines, aligned=True)
-
-
-def traceback_lines(error):
-    """What IPython shows for a MatcalcError (`_render_traceback_`): the message and the caret, no frames."""
-    return error._render_traceback_()

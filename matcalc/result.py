@@ -224,17 +224,10 @@ class Result(Checked, RichDisplay):
         from .codegen import generate_joint
         derivative, second = self.expr, None
         if hessian:     # the gradient and its Jacobian, as api.hessian derives them (unchecked here)
-            from .derive import jacobian_of
-            from .structured import gradient, refuse
-            if not self.function.is_scalar:
-                from .shapes import fmt_shape
-                raise MatcalcError(f"the Hessian needs a scalar expression, but this one is a "
-                                   f"{fmt_shape(self.function.shape)}")
-            refuse(self.wrt, "a Hessian")
             from .simplify import budget
+            from .structured import second_derivative
             with budget():          # the same work budget a public call has
-                derivative = gradient(self.function, self.wrt)[0]
-                second = jacobian_of(derivative, self.wrt)[0]
+                derivative, second, _, _ = second_derivative(self.function, self.wrt)
         return generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
                               hessian=second, standalone=standalone)
 

@@ -40,3 +40,18 @@ def refuse(var, what):
         raise DiffError(f"{what} w.r.t. a {kind} variable ({var.name}) is not supported yet: the gradient "
                         f"rule for {kind} matrices does not carry over to second derivatives and Jacobians as "
                         f"is; declare {var.name} without the property to get the unconstrained result")
+
+
+def second_derivative(f, var, var2=None):
+    """(gradient g of f w.r.t. var, H = the Jacobian of g w.r.t. var2 (var when None), dg, conditions):
+    the Hessian as api.hessian returns it and as Result.to_code(hessian=True) generates it."""
+    from .derive import jacobian_of
+    var2 = var if var2 is None else var2
+    refuse(var, "a Hessian")
+    refuse(var2, "a Hessian")
+    if not f.is_scalar:
+        from .shapes import fmt_shape
+        raise DiffError(f"the Hessian needs a scalar expression, but this one is a {fmt_shape(f.shape)}")
+    g, _, conditions, _ = gradient(f, var)
+    H, dg, more = jacobian_of(g, var2)
+    return g, H, dg, conditions + [c for c in more if c not in conditions]
