@@ -184,6 +184,21 @@ def is_positive(e):
     return False
 
 
+def is_nonnegative(e):
+    """A sufficient test for f ≥ 0 entry-wise, read off the table's `nonnegative` column: what
+    |f| = f (the simplifier) and Aᵀ diag(w) A as a syrk (the code planner) need. Pow is element-wise,
+    so an even integer power is ≥ 0 whatever the shape."""
+    if is_positive(e):
+        return True
+    if isinstance(e, E.Apply):
+        return FUNCTIONS[e.fn].nonnegative
+    if isinstance(e, E.Pow):
+        return isinstance(e.exponent, E.Num) and e.exponent.value.denominator == 1 and e.exponent.value % 2 == 0
+    if isinstance(e, (E.Hadamard, E.Mul)):      # products of matrices ≥ 0 entry-wise are ≥ 0 too
+        return all(is_nonnegative(f) for f in e.args)
+    return isinstance(e, E.Num) and e.value >= 0
+
+
 # The rows of E.Apply in the tables of the printers, here next to the columns they read: the printers
 # are imported by expr (str(e)), so they do not import this module (no cycle through the nodes).
 @register("latex", E.Apply)   # printers/latex.py LATEX: a rule(printer, e)

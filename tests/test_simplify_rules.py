@@ -193,6 +193,10 @@ IDENTITY_ROWS = [
     ("log_of_exp", "log(exp(x))", "x"),
     ("abs_of_nonnegative", "abs(exp(a))", "exp(a)"),
     ("abs_of_nonnegative", "abs(abs(a))", "abs(a)"),
+    ("abs_of_nonnegative", "abs(sigmoid(x))", "sigmoid(x)"),        # the table's nonnegative column
+    ("abs_of_nonnegative", "abs(x .^ 2)", "x.^2"),
+    ("abs_of_nonnegative", "abs(softmax(x))", "softmax(x)"),
+    ("abs_of_nonnegative", "abs(1 - sigmoid(x))", "1 - sigmoid(x)"),
     ("log_of_det", lambda v: E.Apply("log", E.Det(v.A)), "logdet(A)"),
     # trace
     ("trace_of_scalar", lambda v: E.Trace(v.a), "a"),

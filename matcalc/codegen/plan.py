@@ -21,7 +21,7 @@ the generator's common-subexpression pass shares it between the value, the gradi
 from fractions import Fraction
 
 from .. import expr as E
-from ..elementwise import FUNCTIONS
+from ..elementwise import is_nonnegative
 
 LARGE = 1000          # the size of a symbolic dimension, for ordering products only
 MAX_SEARCH = 16       # longer chains: right to left when they end in a column, else left to right
@@ -238,21 +238,6 @@ def is_syrk(chain):
     return len(chain) == 3 and isinstance(chain[1], E.DiagMat) and isinstance(chain[0], E.Transpose) \
         and chain[0].arg is chain[2] and kind(chain[2]) == "m" and is_nonnegative(chain[1].arg)
 
-
-def is_nonnegative(e):
-    """A sufficient test: σ(u) ⊙ (1 − σ(u)), squares, exponentials, and products of those."""
-    if isinstance(e, E.Apply):
-        return FUNCTIONS[e.fn].nonnegative
-    if isinstance(e, E.Pow):
-        return isinstance(e.exponent, E.Num) and e.exponent.value.denominator == 1 and e.exponent.value % 2 == 0
-    if isinstance(e, (E.Hadamard, E.Mul)):
-        return all(is_nonnegative(f) for f in e.args)
-    if isinstance(e, E.Add) and len(e.terms) == 2:      # 1 − σ(u)
-        one, other = e.terms
-        c, rest = E.coefficient(other)
-        return (one is E.ONE or isinstance(one, E.Ones)) and c == -1 and isinstance(rest, E.Apply) \
-            and rest.fn == "sigmoid"
-    return isinstance(e, E.Num) and e.value >= 0
 
 
 # ---- rewrites over the lowered outputs -------------------------------------------------------

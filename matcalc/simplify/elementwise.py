@@ -6,7 +6,7 @@ functions are rewrites tried in order, each returning the new node or None.
 from .. import expr as E
 from .engine import make_pow, pow_parts, scalar_value, split
 from .products import sigmoid_merge, sign_merge
-from .properties import is_nonnegative
+from ..elementwise import is_nonnegative
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
 
 H = E.Hadamard
@@ -182,7 +182,7 @@ def log_of_exp(e):
         return e.arg.arg
 
 
-@rewrite(E.Apply, "|f(u)| = f(u) for f = abs, exp, sqrt (never negative)", arg=(E.Apply,))
+@rewrite(E.Apply, "|f(u)| = f(u) for f ≥ 0 entry-wise (abs, exp, σ, u², softmax, …: the table's nonnegative column)")
 def abs_of_nonnegative(e):
     if e.fn == "abs" and is_nonnegative(e.arg):
         return e.arg

@@ -1,10 +1,8 @@
 """What the simplifier reads off a node: structure (symmetric, diagonal) and sign.
 
-The sign test is three times in the package, each with its own list of functions:
-`is_nonnegative` below (abs, exp, sqrt: what |f(u)| = f(u) uses), `diff.is_positive` (exp, sigmoid,
-softplus: conditions that always hold) and `codegen.plan.is_nonnegative` (seven functions, squares,
-1 − σ: the syrk test). The review (§1, "One concept, many places") proposes one analysis here; the
-lists differ, so merging them changes output and is left to a change of its own. Likewise
+The sign tests are `elementwise.is_positive` and `elementwise.is_nonnegative`, read off the
+`positive`/`nonnegative` columns of the element-wise table (|f(u)| = f(u) in the simplifier,
+conditions that always hold in diff, the syrk test in codegen.plan). Still repeated:
 `codegen.plan.transposed` and `derive.transpose_chain` repeat `transpose` (the engine's).
 """
 from .. import expr as E
@@ -51,12 +49,3 @@ def is_diagonal(e):
     if isinstance(e, E.Var):
         return e.has("diagonal")
     return isinstance(e, (E.Identity, E.DiagMat))
-
-
-NONNEGATIVE_FUNCTIONS = ("abs", "exp", "sqrt")
-
-
-def is_nonnegative(e):
-    """A sufficient test, f(u) ≥ 0 entry-wise for f = abs, exp, sqrt (the simplifier's list since
-    |f(u)| = f(u) was written; sigmoid, softplus and relu would be right too, but print differently)."""
-    return isinstance(e, E.Apply) and e.fn in NONNEGATIVE_FUNCTIONS
