@@ -97,6 +97,38 @@ def test_the_other_reading_is_what_the_note_says_to_write():
     reads_as(other, "w", lambda λ, w: λ / (2 * sq(w)), positive=("λ",))
 
 
+# A number written together with the names after it divides as one: the inline RBF kernel
+# exp(-||x - y||^2/2σ^2) (Rasmussen & Williams eq. 2.31 typed without \frac), /2π, 1/2σ^2 ||r||^2.
+@pytest.mark.parametrize("text, wrt, fn", [
+    ("exp(-||x - y||^2/2σ^2)", "x", lambda x, y, σ: np.exp(-sq(x - y) / (2 * σ ** 2))),
+    ("x^T x/2π", "x", lambda x: (x @ x) / (2 * np.pi)),
+    ("1/2σ^2 ||A x - b||^2", "x", lambda σ, A, x, b: sq(A @ x - b) / (2 * σ ** 2)),
+    ("λ/2σ^2 ||w||^2 + x^T w", "w", lambda λ, σ, w, x: λ / (2 * σ ** 2) * sq(w) + x @ w),
+    ("1/2x^T A x", "x", lambda x, A: x @ A @ x / 2),          # 2 touches x^T, a transpose: a coefficient
+])
+def test_a_number_glued_to_names_divides_as_one(text, wrt, fn):
+    notes = reads_as(text, wrt, fn, positive=("σ", "λ"))
+    if "2x^T" not in text:
+        assert any("divides as one" in note and "for the other reading write" in note for note in notes), notes
+
+
+@pytest.mark.parametrize("text", ["||w||^2/2 λ", "-||x - y||^2/2 σ^2", "x^T x/n p", "sum(x)/2 λ"])
+def test_after_a_term_a_divisor_with_more_factors_is_asked_about(text):
+    with pytest.raises(matcalc.ParseError) as info:
+        matcalc.parse(text)
+    message = str(info.value)
+    assert "could mean" in message and "write one of them with parentheses" in message
+    assert info.value.pos == text.index("/")
+    readings = message.split("could mean ")[1].split(": write")[0].split(" or ")
+    for reading in readings:                      # both readings the message offers parse as written
+        matcalc.parse(reading, where={"n": "scalar", "p": "scalar"} if "n p" in text else None)
+    from click.testing import CliRunner
+
+    from matcalc.cli import main
+    r = CliRunner().invoke(main, ["grad", text, "--wrt", "x" if "x" in text else "w"])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+
+
 def test_a_count_used_as_a_matrix_stays_a_matrix():
     assert matcalc.parse("N x").shape[1] == 1 and not matcalc.parse("N x").is_scalar
     assert matcalc.parse("K^T x / 2").shape[1] == 1

@@ -6,7 +6,7 @@ from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
 from .calls import build_call
-from .conventions import coefficient_note, coefficient_split, is_euler, is_one
+from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
 from .kinds import is_matrix_name
@@ -165,28 +165,33 @@ class Builder:
 
     def b_prod(self, n, first, *rest):
         first_e = self.build(first)
-        factors = [first_e]
+        factors, numerator = [first_e], [first]
         for op, x in rest:
             if op != "/":
                 factors.append(self.build(x))
+                numerator.append(x)
                 continue
+            split = coefficient_split(x)
+            if split is not None and split[2] and not self.build(split[0]).is_scalar:
+                split = split[0].args[0], list(x.args[1:]), False     # 1/2x of a vector: (1/2) x
             if const(first) is not None and len(factors) == 1 and isinstance(factors[0], E.Num) \
-                    and leading_number(x):
+                    and leading_number(x) and not (split and split[2]):
                 # 1/2 x^T A x: a quotient of two number literals is one coefficient
                 lead, tail = leading_number(x)
                 if lead == 0:
                     raise ParseError("division by zero", x.start, end=x.end)
                 factors = [E.Num(factors[0].value / lead)] + [self.build(t) for t in tail]
                 continue
-            split = coefficient_split(x)
             if split is not None:
-                divisor, tail = split
+                divisor, tail, glued = split
                 divisor_e = self.build(divisor)
                 tail_e = [self.build(t) for t in tail]
                 if divisor_e.is_scalar:             # λ/2 ||w||^2 is (λ/2) ||w||^2 (conventions.py)
+                    slash = self.text.rfind("/", first.start, x.start)
+                    if tail and not glued and not is_coefficient(numerator):
+                        raise ambiguous_quotient(self.text, first.start, slash, divisor, x.end)
                     factors = self.divide(n, first, factors, divisor, divisor_e) + tail_e
-                    self.notes.append(coefficient_note(self.text, first.start,
-                                                       self.text.rfind("/", first.start, x.start), divisor, x.end))
+                    self.notes.append(coefficient_note(self.text, first.start, slash, divisor, x.end, glued))
                     continue
                 factors = self.divide(n, first, factors, x, self.product(x, [divisor_e] + tail_e))
             else:
