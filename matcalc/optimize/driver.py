@@ -235,7 +235,11 @@ def main(spec, argv=None):
     ap.add_argument("--method", choices=("auto", "L-BFGS-B", "trust-constr", "augmented-lagrangian"), default="auto")
     ap.add_argument("--progress", action="store_true", help="a line on standard error every second")
     args = ap.parse_args(argv)
-    sol, report = run(spec, args.data, maxiter=args.maxiter, progress=args.progress, method=args.method)
+    try:
+        sol, report = run(spec, args.data, maxiter=args.maxiter, progress=args.progress, method=args.method)
+    except (ValueError, OSError) as e:          # the data: a missing name, a wrong shape, no such file
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if args.format == "json":
         print(json.dumps({"solution": {k: np.asarray(v).tolist() for k, v in sol.items()}, "report": report}))
     else:
