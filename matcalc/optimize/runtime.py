@@ -17,9 +17,7 @@ The spec (solver.py builds it; the emitted module writes it out as a literal):
     recover                 [(name, fn, params, [names it replaces])]: x = x_p − x_m after a rewrite
     notes                   what the report repeats
 
-Methods: L-BFGS-B when there are only bounds; with other constraints trust-constr (exact Hessian)
-up to AUGMENTED_FROM packed variables, else the augmented Lagrangian over L-BFGS-B (augmented.py);
-a run that stops short of the tolerances is polished by trust-constr (driver.py runs them).
+driver.py chooses the method and runs it; augmented.py is the augmented Lagrangian.
 """
 import json
 import os

@@ -182,6 +182,30 @@ def _packed_size(p, sizes):
     return n
 
 
+CACHE_SIZE = 32
+_cache = {}
+
+
+def _key(problem, where, wrt, names):
+    """What the derivation depends on: the text, the declarations, the variables and which names
+    have data (never the data's values or sizes: the generated code reads sizes from the arrays)."""
+    if not isinstance(problem, str):
+        return None
+    return (problem, repr(where), repr(wrt), frozenset(names))
+
+
+def _cached(key, make):
+    """The problem read and its compiled spec, kept for the next solve of the same problem on other
+    data (a loop over data sets derives once). Generated code is pure, so sharing it is safe."""
+    if key[1] is None:
+        return make()
+    if key not in _cache:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[key] = make()
+    return _cache[key]
+
+
 @guarded
 def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progress=False, hessian_exact=True,
           method="auto"):
@@ -198,11 +222,12 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
         from ..analysis.point import load_values
         data = load_values(data)
         names = [k for k, v in data.items() if v is not None]
-    p = rewrite(read_problem(problem, where, wrt, data_names=names))
+    key = _key(problem, where, wrt, names)
+    p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
-    n = _packed_size(p, sizes)
-    pl, spec = plan(p, hessian_blocks=hessian_exact and n <= DENSE_HESSIAN)
-    sol, report = run(compiled(pl, spec), bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
+    blocks = hessian_exact and _packed_size(p, sizes) <= DENSE_HESSIAN
+    spec = _cached(("spec", key, blocks), lambda: compiled(*plan(p, hessian_blocks=blocks)))
+    sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
                       method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
 
