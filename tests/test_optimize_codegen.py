@@ -149,3 +149,53 @@ def test_wrong_data_is_a_clear_error(tmp_path, data):
     r = subprocess.run([sys.executable, str(path), "--data", str(tmp_path / "bad.npz")], capture_output=True,
                        text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 2 and r.stderr.startswith("error: b has shape"), r.stderr
+
+
+# ---- the runtime's exact products ----------------------------------------------------------------------
+def runtime_problem(problem, data, where=None):
+    from matcalc.optimize import runtime
+    from matcalc.optimize.problem import read_problem
+    from matcalc.optimize.rewrite import rewrite
+    from matcalc.optimize.solver import _data, compiled, plan
+    p = rewrite(read_problem(problem, where, None, data_names=list(data)))
+    bound, sizes = _data(p, data)
+    return runtime.Problem(compiled(*plan(p)), bound, sizes)
+
+
+def test_hessian_vector_product_is_the_dense_hessian_times_p():
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(15, 4)), np.where(rng.random(15) > 0.5, 1.0, -1.0)
+    B = rng.normal(size=(2, 3))
+    for problem, data, where in (("min sum(log(1 + exp(-y .* (X w)))) + 1/2 ||w||^2", {"X": X, "y": y}, None),
+                                 ("min_{W, t} sum(exp(0.1 X W)) + t^2 ||W - B||_F^2 + t^4", {"X": X[:, :2], "B": B},
+                                  {"t": "scalar"})):
+        prob = runtime_problem(problem, data, where)
+        hess, _ = prob.hessian()
+        for _ in range(3):
+            z, p = 0.3 * rng.normal(size=prob.pack.n), rng.normal(size=prob.pack.n)
+            assert np.allclose(prob.hessp(z, p), hess(z) @ p, rtol=1e-10, atol=1e-10)
+
+
+def test_constraint_products_match_its_jacobian():
+    rng = np.random.default_rng(6)
+    A = rng.normal(size=(5, 4))
+    prob = runtime_problem("min_{x} ||x||^2 st exp(A x) <= 2", {"A": A})
+    (c,) = prob.constraints
+    z, w, p = 0.1 * rng.normal(size=4), rng.random(5), rng.normal(size=4)
+    assert np.allclose(c.vjp(z, w), c.jacobian(z).T @ w)
+    h = 1e-6                                     # Σ wᵢ ∇²gᵢ p against central differences of Jᵀw
+    fd = (c.jacobian(z + h * p).T @ w - c.jacobian(z - h * p).T @ w) / (2 * h)
+    assert np.allclose(c.hessian(z, w) @ p, fd, rtol=1e-6, atol=1e-7)
+
+
+def test_trust_constr_on_products_only(monkeypatch):
+    """Past DENSE_HESSIAN variables trust-constr runs on the exact products (no dense Hessian)."""
+    from matcalc.optimize import runtime, solver
+    monkeypatch.setattr(runtime, "DENSE_HESSIAN", 3)
+    monkeypatch.setattr(solver, "DENSE_HESSIAN", 3)
+    solver._cache.clear()
+    b = np.linspace(1, 2, 5)
+    s = solver.solve("min_{x} ||x - b||^2 st x^T x <= 1", {"b": b}, method="trust-constr")
+    solver._cache.clear()
+    assert s.report["status"] == "optimal" and s.report["hessian"].startswith("exact Hessian-vector")
+    assert np.max(np.abs(s["x"] - b / np.linalg.norm(b))) < 1e-6

@@ -72,7 +72,8 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
               "objective": float(res.fun) if spec["sense"] == "min" else -float(res.fun),
               "kkt_residuals": residuals, "tolerances": TOLERANCES,
               "convexity": _convexity(constant, z, hess, all(c.linear for c in prob.constraints)),
-              "hessian": "exact (matcalc)" if hess is not None else "BFGS",
+              "hessian": "exact (matcalc)" if hess is not None else
+              "exact Hessian-vector products (matcalc)" if spec.get("hvp") is not None else "BFGS",
               "variables": {name: list(prob.pack.shapes[name]) for name in prob.names}, "notes": notes}
     return solution(spec, prob.pack, z), report
 
@@ -133,7 +134,9 @@ def _run(so, method, prob, start, hess, maxiter, say):
         bounds = so.Bounds(prob.lb, prob.ub, keep_feasible=True) \
             if np.isfinite(prob.lb).any() or np.isfinite(prob.ub).any() else None
         constraints = [c.scipy(so) for c in prob.constraints]
-        res = so.minimize(prob.fun, start, jac=True, hess=hess if hess is not None else so.BFGS(), method="trust-constr",
+        exact = {"hess": hess} if hess is not None else \
+            {"hessp": prob.hessp} if prob.spec.get("hvp") is not None else {"hess": so.BFGS()}
+        res = so.minimize(prob.fun, start, jac=True, **exact, method="trust-constr",
                           bounds=bounds, constraints=constraints,
                           callback=lambda xk, state: say(lambda: (
                               f"iteration {state.nit}: objective {state.fun:.6g}, stationarity {state.optimality:.1e}, "

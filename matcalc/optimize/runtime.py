@@ -11,9 +11,12 @@ The spec (solver.py builds it; the emitted module writes it out as a literal):
     objective               (fn, params): fn(*args) = (value, gradient per variable), the minimized
                             objective (a max is negated)
     hessian                 None or (fn, params, [(vi, vj)], constant): the blocks ∂²f/∂vi∂vj
+    hvp                     None or (fn, params, directions): fn(*args) = ∇ₓ⟨∇ₓf, d⟩ per variable, d
+                            the direction per variable (named in directions)
     bounds                  [(variable, "lower"/"upper", fn, params)]: fn gives the bound's value
-    constraints             [{kind "eq"/"ineq" (g ≤ 0), text, fn, params, wrt, linear, vjp}]: fn gives
-                            g then ∂g/∂v per name in wrt; vjp = (fn, params, multiplier name): ∇ₓ(μᵀg)
+    constraints             [{kind "eq"/"ineq" (g ≤ 0), text, fn, params, wrt, linear, vjp, hvp}]: fn
+                            gives g then ∂g/∂v per name in wrt; vjp = (fn, params, multiplier name):
+                            ∇ₓ(μᵀg); hvp = (fn, params, directions, multiplier name): ∇ₓ⟨∇ₓ(μᵀg), d⟩
     recover                 [(name, fn, params, [names it replaces])]: x = x_p − x_m after a rewrite
     notes                   what the report repeats
 
@@ -178,6 +181,13 @@ class Problem:
             return H
         return hess, constant
 
+    def hessp(self, z, p):
+        """The objective's Hessian times p from the generated product (spec "hvp"), or None."""
+        if self.spec.get("hvp") is None:
+            return None
+        fn, params, directions = self.spec["hvp"]
+        return _product(self.pack, fn, params, self.names, directions, z, p)
+
     def start(self):
         lb, ub = self.lb, self.ub
         x0 = np.zeros(lb.shape)
@@ -210,12 +220,23 @@ class Problem:
         return np.clip(x, lb, ub)
 
 
+def _product(pack, fn, params, names, directions, z, p, extra=None):
+    """A generated product ∇ₓ⟨G(x), d⟩ at z along the packed direction p, packed."""
+    extra = dict(extra or {})
+    for name, d in zip(names, directions):
+        extra[d] = pack.unflat(name, p[pack.slices[name]])
+    out = np.zeros(pack.n)
+    for name, piece in zip(names, _tuple(fn(*pack.args(params, z, extra)))):
+        out[pack.slices[name]] = pack.flat(piece)
+    return out
+
+
 class Constraint:
     """One constraint g ≤ 0 or g = 0 on the packed vector: values, Jacobian, transposed products."""
 
     def __init__(self, c, problem):
         self.kind, self.text, self.fn, self.params, self.wrt = c["kind"], c["text"], c["fn"], c["params"], c["wrt"]
-        self.vjp_spec, self.linear, self.pack = c.get("vjp"), c["linear"], problem.pack
+        self.vjp_spec, self.hvp_spec, self.linear, self.pack = c.get("vjp"), c.get("hvp"), c["linear"], problem.pack
         z0 = np.zeros(self.pack.n)
         self.g0 = self.value(z0)
         self.rows = self.g0.size
@@ -248,8 +269,18 @@ class Constraint:
             return g
         return self.jacobian(z).T @ w
 
+    def hessian(self, z, w):
+        """Σ wᵢ ∇²gᵢ at z as a LinearOperator from the generated product (trust-constr's `hess`)."""
+        from scipy.sparse.linalg import LinearOperator
+        fn, params, directions, multiplier = self.hvp_spec
+        extra = {multiplier: w if w.size > 1 else float(w[0])}
+        n = self.pack.n
+        return LinearOperator((n, n), dtype=float, matvec=lambda p: _product(
+            self.pack, fn, params, self.wrt, directions, z, np.ravel(p), extra))
+
     def scipy(self, so):
         lo, hi = (0.0, 0.0) if self.kind == "eq" else (-np.inf, 0.0)
         if self.linear:
             return so.LinearConstraint(self.A, lo - self.g0, hi - self.g0)
-        return so.NonlinearConstraint(self.value, lo, hi, jac=self.jacobian, hess=so.BFGS())
+        return so.NonlinearConstraint(self.value, lo, hi, jac=self.jacobian,
+                                      hess=self.hessian if self.hvp_spec is not None else so.BFGS())

@@ -4,8 +4,9 @@ and driver.py (NumPy and SciPy only) run them with SciPy.
 `plan` turns a problem into generated code and a spec (runtime.py describes it): the objective's
 value and gradients from one function (shared work), its Hessian blocks from another when matcalc
 derives them (else SciPy's BFGS), bounds (x ≥ 0, 0 ≤ a ≤ c) from the constants' code, and for every
-other constraint its values with its Jacobian blocks, and ∇ₓ(μᵀg) — the transposed-Jacobian product
-the augmented Lagrangian uses — for a nonlinear one. `solve` compiles the code in-process; emit.py
+other constraint its values with its Jacobian blocks, and for a nonlinear one ∇ₓ(μᵀg) — the
+transposed-Jacobian product the augmented Lagrangian uses — and its Hessian-vector product; the
+objective's Hessian-vector product where the dense Hessian would be too large. `solve` compiles the code in-process; emit.py
 writes the same code and spec into a standalone module (`codegen --solver`).
 """
 from .. import expr as E
@@ -62,7 +63,7 @@ class Plan:
     """The generated code (one Code per function) and the spec naming its functions."""
 
     def __init__(self, problem):
-        self.p, self.codes = problem, []
+        self.p, self.codes, self.fresh = problem, [], set()
         # every name of the problem is a parameter: a Hessian block such as I_p ⊗ 2AᵀA has a size p that
         # only the variable X carries, though X itself is not in the block
         self.every = sorted(problem.data + problem.variables, key=lambda v: v.name)
@@ -76,8 +77,9 @@ class Plan:
         return Ref(code.fname), [v.name for v in code.variables]
 
 
-def plan(p, hessian_blocks=True):
-    """(Plan, spec) for a problem read and rewritten (read_problem, rewrite)."""
+def plan(p, hessian_blocks=True, hvp=True):
+    """(Plan, spec) for a problem read and rewritten (read_problem, rewrite). hessian_blocks: the
+    dense Hessian's blocks; hvp: the Hessian-vector product (for problems too large for the blocks)."""
     from ..vocabulary import spelling
     pl = Plan(p)
     f = p.minimized
@@ -93,6 +95,7 @@ def plan(p, hessian_blocks=True):
             "aliases": {v.name: [spelling(v.name)] for v in p.data if spelling(v.name) != v.name},
             "variables": [(v.name, _shape(v), v.is_scalar) for v in p.variables],
             "objective": objective, "hessian": _hessian(pl, f, p.variables) if hessian_blocks else None,
+            "hvp": _hvp(pl, [r.expr for r in results], p.variables, "hessian_vector_product") if hvp else None,
             "bounds": [], "constraints": [], "recover": [], "notes": notes}
     for i, c in enumerate(p.constraints):
         if c.bound is not None:
@@ -120,6 +123,37 @@ def _hessian(pl, f, variables):
     return (fn, params, [(vi.name, vj.name) for vi, vj, _ in blocks], constant)
 
 
+def _inner(terms):
+    """Σ ⟨a, b⟩ over pairs of expressions of one shape: sum(a ⊙ b), or a·b for scalars."""
+    from ..operators import Sum
+    parts = [E.Mul(a, b) if a.is_scalar else Sum(E.Hadamard(a, b)) for a, b in terms]
+    return parts[0] if len(parts) == 1 else E.Add(*parts)
+
+
+def _fresh(pl, base):
+    taken = {v.name for v in pl.every} | pl.fresh
+    name, k = base, 1
+    while name in taken:
+        name, k = f"{base}_{k}", k + 1
+    pl.fresh.add(name)
+    return name
+
+
+def _hvp(pl, gradients, variables, fname, extra=()):
+    """(fn, params, direction names) of ∇ₓ⟨G(x), d⟩ for the gradients G per variable: the Hessian
+    (of f, or of μᵀg when G = ∇ₓ(μᵀg)) times a direction d, never forming the Hessian — the gradient
+    of a scalar, which matcalc derives in the gradient's own matrix form. None when it cannot."""
+    directions = [E.Var(_fresh(pl, f"d_{v.name}"), v.shape, frozenset()) for v in variables]
+    try:
+        inner = _inner(list(zip(gradients, directions)))
+        products = [grad(inner, v, check=False).expr for v in variables]
+    except MatcalcError:
+        return None
+    fn, params = pl.function(products, ["value"] + [f"p{k}" for k in range(1, len(products))],
+                             fname, extra=list(extra) + directions)
+    return (fn, params, [d.name for d in directions])
+
+
 def _constraint(pl, c, variables, i):
     g = c.expr
     wrt = [v for v in variables if v in g.free]
@@ -127,21 +161,20 @@ def _constraint(pl, c, variables, i):
     fn, params = pl.function([g] + derivs, ["value"] + [f"j{k}" for k in range(len(derivs))], f"constraint_{i}")
     linear = all(_constant_in(d, variables) for d in derivs)
     out = {"kind": c.kind, "text": c.text, "fn": fn, "params": params, "wrt": [v.name for v in wrt],
-           "linear": linear, "vjp": None}
+           "linear": linear, "vjp": None, "hvp": None}
     if not linear:
         # ∇ₓ sum(μ ⊙ g): the product of the transposed Jacobian with μ, without forming the Jacobian
-        taken = {v.name for v in pl.every}
-        name = next(n for n in (f"mu_{i}", f"mu_{i}_", f"multiplier_{i}") if n not in taken)
-        mu = E.Var(name, g.shape, frozenset())
-        from ..operators import Sum
-        weighted = E.Mul(mu, g) if g.is_scalar else Sum(E.Hadamard(mu, g))
+        mu = E.Var(_fresh(pl, f"mu_{i}"), g.shape, frozenset())
         try:
-            products = [grad(weighted, v, check=False).expr for v in wrt]
-            vfn, vparams = pl.function(products, ["value"] + [f"p{k}" for k in range(1, len(products))]
-                                       if len(products) > 1 else ["value"], f"constraint_{i}_vjp", extra=[mu])
-            out["vjp"] = (vfn, vparams, name)
+            products = [grad(_inner([(mu, g)]), v, check=False).expr for v in wrt]
         except MatcalcError:
-            pass
+            return out
+        vfn, vparams = pl.function(products, ["value"] + [f"p{k}" for k in range(1, len(products))],
+                                   f"constraint_{i}_vjp", extra=[mu])
+        out["vjp"] = (vfn, vparams, mu.name)
+        # the constraint's part of the Lagrangian's Hessian, Σ μᵢ ∇²gᵢ, times a direction
+        hvp = _hvp(pl, products, wrt, f"constraint_{i}_hvp", extra=[mu])
+        out["hvp"] = None if hvp is None else hvp + (mu.name,)
     return out
 
 
@@ -226,7 +259,7 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
     blocks = hessian_exact and _packed_size(p, sizes) <= DENSE_HESSIAN
-    spec = _cached(("spec", key, blocks), lambda: compiled(*plan(p, hessian_blocks=blocks)))
+    spec = _cached(("spec", key, blocks), lambda: compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)))
     sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
                       method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
