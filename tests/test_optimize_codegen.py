@@ -199,3 +199,35 @@ def test_trust_constr_on_products_only(monkeypatch):
     solver._cache.clear()
     assert s.report["status"] == "optimal" and s.report["hessian"].startswith("exact Hessian-vector")
     assert np.max(np.abs(s["x"] - b / np.linalg.norm(b))) < 1e-6
+
+
+def test_the_copied_runtime_files_define_each_name_once():
+    """emit.py concatenates them into one module: a helper named twice would silently replace another."""
+    import ast
+    from pathlib import Path
+    from matcalc.optimize import emit
+    seen = {}
+    for name in emit.RUNTIME:
+        tree = ast.parse((Path(emit.__file__).parent / name).read_text(encoding="utf-8"))
+        for node in tree.body:
+            targets = [node.name] if isinstance(node, (ast.FunctionDef, ast.ClassDef)) else \
+                [t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)]
+            for t in targets:
+                assert t not in seen, f"{t} in both {seen[t]} and {name}"
+                seen[t] = name
+
+
+def test_interior_point_with_inequality_rows_matches_slsqp():
+    import matcalc
+    rng = np.random.default_rng(8)
+    A, b, c = rng.normal(size=(4, 7)), rng.normal(size=7) * 3, rng.random(4)
+    s = matcalc.solve("min ||x - b||^2 st A x <= c, x >= -1", {"A": A, "b": b, "c": c})
+    assert_optimal(s.report)
+    assert s.report["method"] == "interior-point"
+    ref = scipy_optimize.minimize(lambda x: (np.sum((x - b) ** 2), 2 * (x - b)), np.zeros(7), jac=True,
+                                  method="SLSQP", bounds=[(-1, None)] * 7,
+                                  constraints=[{"type": "ineq", "fun": lambda x: c - A @ x, "jac": lambda x: -A}],
+                                  options={"ftol": 1e-15, "maxiter": 1000}).x
+    assert np.max(np.abs(s["x"] - ref)) < 1e-6
+    with pytest.raises(matcalc.MatcalcError, match="linear constraints"):
+        matcalc.solve("min_{x} ||x - b||^2 st x^T x <= 1", {"b": b}, method="interior-point")

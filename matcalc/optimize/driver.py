@@ -2,10 +2,10 @@
 is known of convexity, the solution by name. NumPy and SciPy only, no matcalc import: copied into
 the modules `codegen --solver` writes, whose `main` is the command line `python module.py --data …`.
 
-Methods ("auto", see _method): L-BFGS-B when there are only bounds; with other constraints
-trust-constr (an interior point method with the exact Hessian) for quadratic problems and small
-nonlinear ones, else the augmented Lagrangian over L-BFGS-B; a run that stops short of the
-tolerances is polished by trust-constr from its point.
+Methods ("auto", see _method): L-BFGS-B when there are only bounds; with linear constraints and
+the dense Hessian the interior point method of interior.py; trust-constr for small problems with
+nonlinear constraints; else the augmented Lagrangian over L-BFGS-B (augmented.py). A run that stops
+short of the tolerances is polished by trust-constr from its point.
 
 Residuals: stationarity ‖∇ₓL‖∞ with the method's multipliers (projected on the bounds), the largest
 constraint violation, and the largest |λᵢ · slackᵢ| over inequalities and bounds. Convexity is
@@ -18,6 +18,7 @@ import warnings
 import numpy as np
 
 from .augmented import augmented_lagrangian, finite  # (package only)
+from .interior import interior_point  # (package only)
 from .runtime import Problem, bind, load  # (package only)
 
 TOLERANCES = {"stationarity": 1e-6, "primal": 1e-8, "complementarity": 1e-6}
@@ -48,7 +49,7 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
     start = prob.start() if x0 is None else np.asarray(x0, dtype=float)
     say = Progress(progress)
     if method == "auto":
-        method = _method(prob, hess is not None and constant)
+        method = _method(prob, hess is not None)
     t0, runs = time.perf_counter(), []
     while True:
         res, residuals, iterations = _run(so, method, prob, start, hess, maxiter, say)
@@ -58,7 +59,9 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
         runs.append(method)
         if met or method == "trust-constr":
             break
-        method, start = "trust-constr", np.clip(res.x, prob.lb, prob.ub)
+        if np.all(np.isfinite(res.x)):          # else trust-constr starts where the first run did
+            start = np.clip(res.x, prob.lb, prob.ub)
+        method = "trust-constr"
     elapsed = time.perf_counter() - t0
     notes = list(spec.get("notes", []))
     if "domain" in prob.notes:
@@ -78,16 +81,17 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
     return solution(spec, prob.pack, z), report
 
 
-def _method(prob, quadratic):
-    """L-BFGS-B with only bounds. With other constraints: trust-constr for a quadratic objective under
-    linear constraints (its interior point method with the constant exact Hessian beat L-BFGS-B's
-    slow progress on the SVM dual's rank-deficient Hessian) and below AUGMENTED_FROM variables;
-    the augmented Lagrangian for the rest (the simplex MLE: 3-20x faster than trust-constr at
-    n = 20-400, benchmarks/README.md)."""
+def _method(prob, dense):
+    """L-BFGS-B with only bounds. With other constraints, all linear, and the dense exact Hessian:
+    the interior point method of interior.py (the SVM dual, the simplex MLE: 5-50x faster than
+    trust-constr, benchmarks/README.md). Nonlinear constraints: trust-constr below AUGMENTED_FROM
+    variables. The rest (no dense Hessian, or large and nonlinear): the augmented Lagrangian."""
     if not prob.constraints:
         return "L-BFGS-B"
     linear = all(c.linear for c in prob.constraints)
-    if linear and quadratic or not linear and prob.pack.n < AUGMENTED_FROM:
+    if linear and dense:
+        return "interior-point"
+    if not linear and prob.pack.n < AUGMENTED_FROM:
         return "trust-constr"
     return "augmented-lagrangian"
 
@@ -124,6 +128,19 @@ def _run(so, method, prob, start, hess, maxiter, say):
                               callback=lambda xk: say(lambda: f"L-BFGS-B: objective {prob.fun(xk)[0]:.6g}"),
                               options={"ftol": 1e-16, "gtol": 1e-11, "maxiter": maxiter, "maxcor": 30})
             return res, _residuals_at(prob, res.x, [], []), int(res.nit)
+        if method == "interior-point":
+            if hess is None:
+                raise ValueError("the interior point method needs the exact Hessian (n at most DENSE_HESSIAN)")
+            eqs = [c for c in prob.constraints if c.kind == "eq"]
+            ineqs = [c for c in prob.constraints if c.kind == "ineq"]
+            if not all(c.linear for c in prob.constraints):
+                raise ValueError("the interior point method takes linear constraints only")
+            rows = lambda cs: (np.vstack([c.A for c in cs]) if cs else np.zeros((0, pack.n)),
+                               np.concatenate([-c.g0 for c in cs]) if cs else np.zeros(0))
+            res = interior_point(prob.fun, hess, start, prob.lb, prob.ub, *rows(eqs), *rows(ineqs),
+                                 maxiter=min(maxiter, 500), progress=lambda k, f, mu: say(
+                                     lambda: f"interior point {k}: objective {f:.6g}, complementarity {mu:.1e}"))
+            return res, res.residuals, res.nit
         if method == "augmented-lagrangian":
             eqs = [(c.value, c.vjp) for c in prob.constraints if c.kind == "eq"]
             ineqs = [(c.value, c.vjp) for c in prob.constraints if c.kind == "ineq"]
@@ -256,7 +273,8 @@ def main(spec, argv=None):
     ap.add_argument("--data", required=True, help="an .npz file, a .json file or JSON text, or a directory of NAME.npy")
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--maxiter", type=int, default=3000)
-    ap.add_argument("--method", choices=("auto", "L-BFGS-B", "trust-constr", "augmented-lagrangian"), default="auto")
+    ap.add_argument("--method", choices=("auto", "L-BFGS-B", "trust-constr", "augmented-lagrangian", "interior-point"),
+                    default="auto")
     ap.add_argument("--progress", action="store_true", help="a line on standard error every second")
     args = ap.parse_args(argv)
     try:

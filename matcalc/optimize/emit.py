@@ -3,7 +3,7 @@
 The module holds the functions matcalc generates for the problem (solver.plan: the objective's value
 and gradients, its Hessian blocks, each bound's value, each constraint's values, Jacobian blocks
 and transposed-Jacobian product), the spec naming them, and a copy of the numerical code `matcalc
-solve` itself runs (augmented.py, runtime.py, driver.py: NumPy and SciPy only). So the module and
+solve` itself runs (augmented.py, interior.py, runtime.py, driver.py: NumPy and SciPy only). So the module and
 `matcalc solve` give the same answer, and the module needs NumPy and SciPy but not matcalc:
 
     python solver.py --data data.npz [--format json] [--progress]
@@ -16,7 +16,7 @@ from ..calling import guarded
 from .problem import read_problem
 from .rewrite import rewrite
 
-RUNTIME = ("augmented.py", "runtime.py", "driver.py")   # in dependency order
+RUNTIME = ("augmented.py", "interior.py", "runtime.py", "driver.py")   # in dependency order
 PACKAGE_ONLY = "# (package only)"
 
 

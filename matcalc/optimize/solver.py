@@ -244,9 +244,10 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
           method="auto"):
     """Solve `problem` on `data` (dict, .npz, .json, JSON text or a directory of .npy files).
 
-    method: "auto" (L-BFGS-B when there are at most bounds; with other constraints trust-constr, or
-    the augmented Lagrangian over L-BFGS-B for many variables; trust-constr again when a run stops
-    short of the tolerances), "trust-constr", "L-BFGS-B" or "augmented-lagrangian"."""
+    method: "auto" (driver._method: L-BFGS-B with at most bounds; with linear constraints the
+    interior point method; with nonlinear ones trust-constr, or the augmented Lagrangian over
+    L-BFGS-B for many variables; trust-constr again when a run stops short of the tolerances),
+    "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point"."""
     _scipy()
     if isinstance(data, str) and not data.lstrip().startswith("{") and _is_dir(data):
         data = _npy_dir(data)
@@ -260,6 +261,9 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     bound, sizes = _data(p, data)
     blocks = hessian_exact and _packed_size(p, sizes) <= DENSE_HESSIAN
     spec = _cached(("spec", key, blocks), lambda: compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)))
+    if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
+        raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
+                           f"(at most {DENSE_HESSIAN} variables); use method='auto'")
     sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
                       method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
