@@ -98,11 +98,32 @@ def timed(fn, repeat):
     return statistics.median(times), out
 
 
+def profile(which, sizes):
+    import cProfile
+    import pstats
+    for n in sizes:
+        for name, text, data, _ in problems(n, np.random.default_rng(n)):
+            if name != which:
+                continue
+            where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
+            matcalc.solve(text, data, where=where)
+            p = cProfile.Profile()
+            p.enable()
+            s = matcalc.solve(text, data, where=where)
+            p.disable()
+            print(f"{name} n = {n}: {s.report['method']}, {s.report['iterations']} iterations")
+            pstats.Stats(p).sort_stats("cumulative").print_stats(20)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="20,100,400")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile", metavar="PROBLEM", help="cProfile one matcalc.solve of this problem (its name in "
+                    "the table) at each size, after a first solve, instead of the table")
     args = ap.parse_args()
+    if args.profile:
+        return profile(args.profile, [int(s) for s in args.sizes.split(",")])
     threads = {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
                if k in os.environ}
     print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}; "
