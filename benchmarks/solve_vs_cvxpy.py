@@ -1,11 +1,17 @@
 """matcalc solve against CVXPY (its default solver) on the problem families of issue 17, at three sizes.
 
+For the SVM dual the last column is the difference of the objective values (K has rank 10, so the
+dual's solution is not unique). On a loaded machine run it with OPENBLAS_NUM_THREADS=1 as well:
+multithreaded BLAS waiting for busy cores cost 10-50x here (see benchmarks/README.md).
+
     python benchmarks/solve_vs_cvxpy.py [--sizes 20,100,400] [--repeat 3]
 
 CVXPY is not a dependency: install it anywhere on the path (e.g. `pip install --target /tmp/cvx cvxpy`
 then `PYTHONPATH=/tmp/cvx`); without it only matcalc's times are printed. Times are wall-clock medians:
-matcalc's "total" includes reading the problem, deriving and generating code; "solver" is the SciPy
-trust-constr run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
+matcalc's "first" is the first solve of a problem text (reading it, deriving, generating and compiling
+code, solving); "total" the median of the repeats, where solve reuses the derivation and code of the
+same text (its cache; the data are the same, nothing of the solution is kept); "solver" is the SciPy
+run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
 and solving. The last column is the largest difference of the two solutions.
 """
 import argparse
@@ -19,6 +25,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import numpy as np  # noqa: E402
 
 import matcalc  # noqa: E402
+from matcalc.optimize.solver import _cache  # noqa: E402
 
 try:
     import cvxpy as cp
@@ -32,6 +39,9 @@ def problems(n, rng):
     counts = rng.integers(1, 10, size=n).astype(float)
     y = np.where(A[:, 0] + 0.5 * rng.normal(size=m) > 0, 1.0, -1.0)
     lam = 0.1 * np.max(np.abs(A.T @ b))
+    points = rng.normal(size=(n, 10))                   # the SVM dual: n points with 10 features
+    ys = np.where(points[:, 0] + 0.5 * rng.normal(size=n) > 0, 1.0, -1.0)
+    K = points @ points.T
 
     def nnls():
         x = cp.Variable(n)
@@ -42,6 +52,12 @@ def problems(n, rng):
         x = cp.Variable(n)
         cp.Problem(cp.Minimize(0.5 * cp.sum_squares(A @ x - b) + lam * cp.norm1(x))).solve()
         return {"x": x.value}
+
+    def svm():
+        a = cp.Variable(n)
+        Q = cp.psd_wrap((ys[:, None] * K) * ys[None, :])
+        cp.Problem(cp.Minimize(0.5 * cp.quad_form(a, Q) - cp.sum(a)), [a >= 0, a <= 1, ys @ a == 0]).solve()
+        return {"a": a.value}
 
     def mle():
         h = cp.Variable(n)
@@ -61,10 +77,16 @@ def problems(n, rng):
     return [
         ("NNLS", "min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, nnls),
         ("LASSO", "min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "λ": lam}, lasso),
+        ("SVM dual", "min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0",
+         {"K": K, "y": ys, "c": 1.0}, svm),
         ("simplex MLE", "max c^T log(h) st h >= 0, sum(h) == 1", {"c": counts}, mle),
         ("ridge", "min ||A w - b||^2 + μ ||w||^2", {"A": A, "b": b, "μ": 0.5}, ridge),
         ("logistic", "min sum(log(1 + exp(-y .* (X w)))) + 1/2 ||w||^2", {"X": A, "y": y}, logistic),
     ]
+
+
+def ys_of(data):
+    return np.asarray(data["y"])
 
 
 def timed(fn, repeat):
@@ -76,22 +98,56 @@ def timed(fn, repeat):
     return statistics.median(times), out
 
 
+def profile(which, sizes):
+    import cProfile
+    import pstats
+    for n in sizes:
+        for name, text, data, _ in problems(n, np.random.default_rng(n)):
+            if name != which:
+                continue
+            where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
+            matcalc.solve(text, data, where=where)
+            p = cProfile.Profile()
+            p.enable()
+            s = matcalc.solve(text, data, where=where)
+            p.disable()
+            print(f"{name} n = {n}: {s.report['method']}, {s.report['iterations']} iterations")
+            pstats.Stats(p).sort_stats("cumulative").print_stats(20)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="20,100,400")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--profile", metavar="PROBLEM", help="cProfile one matcalc.solve of this problem (its name in "
+                    "the table) at each size, after a first solve, instead of the table")
     args = ap.parse_args()
-    print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}")
-    print(f"{'problem':12} {'n':>5} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
+    if args.profile:
+        return profile(args.profile, [int(s) for s in args.sizes.split(",")])
+    threads = {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+               if k in os.environ}
+    print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}; "
+          f"BLAS threads {threads or 'default'}")
+    print(f"{'problem':12} {'n':>5} {'first':>7} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
           f"{'CVXPY':>8} {'ratio':>6} {'max |Δ|':>9}")
     for n in [int(s) for s in args.sizes.split(",")]:
         for name, text, data, ref in problems(n, np.random.default_rng(n)):
-            t, s = timed(lambda: matcalc.solve(text, data), args.repeat)
-            line = (f"{name:12} {n:5d} {t:13.3f}s {s.report['time']:7.3f}s {s.report['iterations']:6d} "
+            where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
+            _cache.clear()
+            first = time.perf_counter()
+            matcalc.solve(text, data, where=where)
+            first = time.perf_counter() - first
+            t, s = timed(lambda: matcalc.solve(text, data, where=where), args.repeat)
+            line = (f"{name:12} {n:5d} {first:6.3f}s {t:13.3f}s {s.report['time']:7.3f}s {s.report['iterations']:6d} "
                     f"{'ok' if s.report['status'] == 'optimal' else 'STOPPED':>8}")
             if cp is not None:
                 tc, r = timed(ref, args.repeat)
-                diff = max(float(np.max(np.abs(np.asarray(s[k]) - r[k]))) for k in r)
+                if name == "SVM dual":       # K has rank 10: the dual's solution is not unique, its value is
+                    Q = (ys_of(data)[:, None] * data["K"]) * ys_of(data)[None, :]
+                    value = lambda a: 0.5 * a @ Q @ a - a.sum()
+                    diff = abs(value(np.asarray(s["a"])) - value(r["a"]))
+                else:
+                    diff = max(float(np.max(np.abs(np.asarray(s[k]) - r[k]))) for k in r)
                 line += f" {tc:7.3f}s {tc / t:6.2f} {diff:9.1e}"
             print(line, flush=True)
 

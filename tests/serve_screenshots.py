@@ -3,7 +3,8 @@
 Starts `matcalc serve` in this process on a free port, drives headless Chromium (the system's
 /usr/bin/chromium, through Playwright) and writes into
 DIR (default: docs/img/): playground.png (the result, the top of the page), playground-steps.png (the
-whole page), playground-code.png (the NumPy export) and playground-error.png (the input with an error).
+whole page), playground-code.png (the NumPy export), playground-error.png (the input with an error),
+playground-kkt.png (the KKT conditions of the SVM dual) and playground-kkt-error.png (an error in a constraint).
 """
 import sys
 from pathlib import Path
@@ -23,6 +24,10 @@ STATES = [
     ("playground-code.png", "e=%7C%7CA+x+-+b%7C%7C%5E2+%2B+lambda+%7C%7Cx%7C%7C%5E2&c=gradient&wrt=x&tab=numpy",
      "#export-panel"),
     ("playground-error.png", "e=x%5ET+A+x+%2B+*+B+x&c=gradient&tab=latex", "#input-panel"),
+    ("playground-kkt.png", "e=min+1%2F2+(a+.*+y)%5ET+K+(a+.*+y)+-+sum(a)+st+0+%3C%3D+a+%3C%3D+c%2C+y%5ET+a+%3D%3D+0"
+     "&c=kkt&let=K%3A+n+x+n+symmetric&tab=latex", "page"),
+    ("playground-kkt-error.png", "e=min+%7C%7CA+x+-+b%7C%7C%5E2+st+x+%3E%3D+0%2C+A+x+%3C%3D+3+**+y&c=kkt&tab=latex",
+     "#input-panel"),
 ]
 # The README shows playground.png and playground-code.png (committed); the other two are for looking at.
 

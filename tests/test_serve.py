@@ -34,10 +34,10 @@ def server():
     s.server_close()
 
 
-def post(server, body, headers=None, raw=None):
-    """(status, JSON answer) of POST /api/derive."""
+def post(server, body, headers=None, raw=None, path="api/derive"):
+    """(status, JSON answer) of POST /api/derive (or another path of the API)."""
     data = raw if raw is not None else json.dumps(body).encode()
-    request = urllib.request.Request(server.url + "api/derive", data=data, method="POST",
+    request = urllib.request.Request(server.url + path, data=data, method="POST",
                                      headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -332,3 +332,44 @@ def test_the_wheel_ships_the_page():
     for path in {p for p, _ in static_files().values()}:
         relative = path.relative_to(STATIC.parent).as_posix()
         assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
+
+
+# ---- POST /api/kkt: a problem -------------------------------------------------------------------
+@pytest.mark.parametrize("problem, extra", [
+    ("min ||x||^2 st A x == b", []),
+    ("min x^T A x st x^T x == 1", ["A: n x n symmetric"]),
+    ("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", ["K: n x n symmetric"]),
+])
+def test_kkt_answers_are_the_cli_json_latex_and_text(server, problem, extra):
+    status, answer = post(server, {"problem": problem, "where": extra}, path="api/kkt")
+    assert status == 200, answer
+    lets = [a for w in extra for a in ("--let", w)]
+    assert answer["result"] == cli_json("kkt", problem, *lets)
+    for fmt in ("latex", "text"):
+        r = CliRunner().invoke(cli_main, ["kkt", problem, *lets, "--format", fmt])
+        assert r.stdout.rstrip("\n") == answer[fmt]
+    assert answer["display"] == [answer["latex"]] and answer["check"]["status"] == "passed"
+    assert set(answer["wrt"].split(", ")) <= set(answer["parse"]["variables"])
+
+
+def test_kkt_error_points_into_the_problem_text(server):
+    problem = "min ||A x - b||^2 st x >= 0, A x <= 3 ** y"
+    status, answer = post(server, {"problem": problem}, path="api/kkt")
+    assert status == 400
+    error = answer["error"]
+    assert error["in"] == "expr" and problem[error["pos"]] == "*" and error["pos"] == problem.index("**") + 1
+    r = CliRunner().invoke(cli_main, ["kkt", problem, "--format", "json"])
+    assert json.loads(r.output)["error"]["caret"] == error["caret"]     # the CLI's caret, as for expressions
+    status, answer = post(server, {"problem": "||x||^2"}, path="api/kkt")
+    assert status == 400 and "starts with min or max" in answer["error"]["message"]
+
+
+def test_kkt_requests_are_checked_and_export_the_solver_module(server):
+    status, answer = post(server, {"expr": "min ||x||^2"}, path="api/kkt")
+    assert status == 400 and answer["error"]["kind"] == "bad request" and "'problem'" in answer["error"]["message"]
+    _, answer = post(server, {"problem": "min ||A x - b||^2 st x >= 0", "target": "numpy"}, path="api/kkt")
+    assert "def solve(data" in answer["code"] and "import matcalc" not in answer["code"]
+    _, answer = post(server, {"problem": "min ||A x - b||^2 st x >= 0", "target": "jax"}, path="api/kkt")
+    assert answer["code"] is None and "NumPy" in answer["code_error"]
+    _, answer = post(server, {"problem": "min_{x} ||A x - b||^2 + ||w||^2", "wrt": "x, w"}, path="api/kkt")
+    assert answer["wrt"] == "x, w"

@@ -9,7 +9,7 @@ which turns the skip into a failure.
 """
 import os
 import re
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 import numpy as np
 import pytest
@@ -70,7 +70,7 @@ def page(browser, server):
     pg.on("pageerror", lambda e: problems.append(str(e)))
     pg.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))
     pg.on("response", lambda r: problems.append(f"{r.url}: {r.status}")
-          if r.status >= 400 and not r.url.endswith("/api/derive") else None)
+          if r.status >= 400 and not r.url.endswith(("/api/derive", "/api/kkt")) else None)
     pg.requests = []
     pg.on("request", lambda r: pg.requests.append(r.url) if r.url.endswith("/api/derive") else None)
     pg.base = server.url
@@ -215,3 +215,46 @@ def test_every_command_renders(page):
         assert page.locator("body").get_attribute("data-error") == "0", page.locator("#error").text_content()
         assert page.locator("#result .katex").count() >= 1, command
     assert re.search(r"c=newton", page.url)
+
+
+def test_kkt_renders_the_conditions_highlights_errors_and_round_trips(page, browser):
+    open_page(page, "c=kkt&e=" + quote("min ||x||^2 st A x == b"))
+    (latex,) = shown(page)                       # one aligned block: problem, Lagrangian, conditions, closed form
+    for part in (r"L =  \nu^{\top} \left(A x - b\right)", r"\nabla_{x} L =  A^{\top} \nu + 2 x  = 0",
+                 r"x =  A^{\top} \left(A A^{\top}\right)^{-1} b"):
+        assert part in latex
+    assert page.locator("#parsed annotation").text_content().startswith(r"\min_{x}")
+    assert page.locator("#check").get_attribute("class") == "check passed"
+    assert page.locator("#vars tbody tr td.name").all_text_contents() == ["x", "b", "A"]
+
+    type_expr(page, "min x^T A x st x^T x == 1")            # a declared type: the eigenproblem
+    page.locator("#vars input[data-name='A']").fill("n x n symmetric")
+    settled(page)
+    assert r"\text{eigenproblem: }" in shown(page)[0]
+
+    problem = "min ||A x - b||^2 st x >= 0, A x <= 3 ** y"   # an error in a constraint, marked in the problem
+    type_expr(page, problem)
+    error = page.locator("#error")
+    assert error.is_visible() and error.text_content().startswith("problem error: ")
+    assert error.get_attribute("data-pos") == str(problem.index("**") + 1)
+    assert page.locator("#expr-mirror mark").text_content() == "*"
+
+    type_expr(page, "min ||A x - b||^2 st x >= 0")
+    assert not error.is_visible() and page.locator("#expr-mirror mark").count() == 0
+    page.locator(".tabs [data-tab='numpy']").click()        # the export of a problem: the solver module
+    page.locator("#export[data-tab='numpy']").wait_for()
+    settled(page)
+    code = page.locator("#export").text_content()
+    assert "def solve(data" in code and "import matcalc" not in code
+    url, result = page.url, shown(page)
+    assert parse_qs(url.split("#", 1)[1])["c"] == ["kkt"]
+
+    other = browser.new_page()
+    other.set_default_timeout(TIMEOUT)
+    other.goto(url)
+    settled(other)
+    other.locator("#export[data-tab='numpy']").wait_for()
+    assert other.locator("#command").input_value() == "kkt"
+    assert other.locator("#expr").input_value() == "min ||A x - b||^2 st x >= 0"
+    assert shown(other) == result and other.locator("#export").text_content() == code
+    other.close()

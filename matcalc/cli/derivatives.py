@@ -146,15 +146,17 @@ def diff(expr, wrt, lets, fmt):
 
 @click.command(cls=Command)
 @click.argument("expr")
-@click.option("--wrt", required=True, multiple=True,
+@click.option("--wrt", multiple=True,
               help="The variable to differentiate by; repeat it for one function returning every gradient.")
 @click.option("--target", type=click.Choice(["numpy", "jax", "torch"]), default="numpy", show_default=True)
 @click.option("--hessian", "with_hessian", is_flag=True, help="Also return the Hessian (scalar EXPR, one --wrt).")
 @click.option("--standalone", is_flag=True,
               help="A module that tests itself: random inputs, finite differences, `python file.py` exits 1 on failure.")
+@click.option("--solver", is_flag=True, help="EXPR is a problem 'min f st …': a module solving it with SciPy "
+              "(`python file.py --data data.npz`); --wrt names its variables.")
 @let_option
 @check_options(no_check_help="Skip the numerical check.")
-def codegen(expr, wrt, target, with_hessian, standalone, lets, no_check, seed):
+def codegen(expr, wrt, target, with_hessian, standalone, solver, lets, no_check, seed):
     """Print a standalone Python function returning the value and the derivative(s) of EXPR.
 
     With one --wrt the function returns (value, gradient); with several, (value, grads), grads a
@@ -167,8 +169,14 @@ def codegen(expr, wrt, target, with_hessian, standalone, lets, no_check, seed):
       matcalc codegen "||tanh(W x + b) - y||^2" --wrt W --wrt b
       matcalc codegen "sum(log(1 + exp(X w))) - y^T X w" --wrt w --hessian --target jax
       matcalc codegen "log det S - tr(S^-1 A)" --wrt S --let "S: n x n spd" --standalone > t.py && python t.py
+      matcalc codegen "min ||A x - b||^2 st x >= 0" --solver > nnls.py && python nnls.py --data d.npz
     """
     import sys
+    if solver:
+        from .optimize import codegen_solver
+        return codegen_solver(read_expr(expr), wrt, target, with_hessian or standalone, lets)
+    if not wrt:
+        raise click.UsageError("Missing option '--wrt'.")
     source, results = generated_code(read_expr(expr), list(wrt), target, with_hessian, list(lets), not no_check,
                                      seed, standalone)
     echo(source, nl=False)

@@ -72,4 +72,15 @@ def solve(problem, data, wrt, maxiter, progress, lets, fmt):
         sys.exit(1)
 
 
+def codegen_solver(problem, wrt, target, other, lets):
+    """`codegen PROBLEM --solver` (the codegen command dispatches here): the module on standard output."""
+    if target != "numpy":
+        raise click.UsageError("--solver writes NumPy and SciPy code: --target numpy only")
+    if other:
+        raise click.UsageError("--solver takes neither --hessian nor --standalone (the module uses the Hessian "
+                               "and reports its own KKT residuals)")
+    from ..optimize import solver_code
+    echo(solver_code(problem, list(lets), list(wrt) or None), nl=False)
+
+
 COMMANDS = (kkt, solve)

@@ -125,7 +125,8 @@ def _part_latex(x):
     if isinstance(x, str):
         from ..printers.latex import latex_name
         text = r"\text{" + x.replace("\\", "/").replace("{", "(").replace("}", ")").replace("_", r"\_") \
-            .replace("^", "").replace("#", "").replace("%", "").replace("&", "and").replace("$", "") + "}"
+            .replace("^", r"\textasciicircum{}").replace("#", "").replace("%", "").replace("&", "and") \
+            .replace("$", "") + "}"
         # a Greek letter (λ, μ) leaves text mode: \text{…}\lambda\text{…}
         return "".join("}" + latex_name(ch) + r"\text{" if "\u0370" <= ch <= "\u03ff" else ch for ch in text)
     return to_latex(x)

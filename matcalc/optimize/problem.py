@@ -153,13 +153,20 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     where = _where_dict(where)
     notes = []
 
-    def read(piece):
+    def read(piece, spans=()):
+        """The expression of a piece; an error's position, if it falls in a part copied from the text
+        (spans), is moved into the whole problem's text, so the caret points there."""
         try:
             e, names = _parse(piece, where)
-        except ParseError as err:
-            raise ProblemError(f"in '{show_text(piece)}': {err}") from None
         except MatcalcError as err:
+            pos, end = _moved(err, piece, spans)
+            located = f"in '{show_text(piece)}': {err.message}"
+            if isinstance(err, ParseError):
+                raise ProblemError(located if pos is not None else f"in '{show_text(piece)}': {err}",
+                                   pos, text if pos is not None else None, end) from None
             err.args = (f"in '{show_text(piece)}': {err.args[0] if err.args else err}",) + tuple(err.args[1:])
+            if pos is not None:
+                err.message, err.pos, err.end, err.text = located, pos, end, text
             raise
         for name, v in names.items():
             where.setdefault(name, declaration(v))
@@ -175,21 +182,49 @@ def read_problem(text, where=None, wrt=None, data_names=None):
             raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'")
         chains.append((ctext, chain))
     _unify(objective_text, [c for _, c in chains], where)
-    objective = read(objective_text)
+    objective = read(objective_text, [(0, text.find(objective_text, m.end()), len(objective_text))])
     if not objective.is_scalar:
         raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
     relations = []
+    cursor = m.end() + len(parts[0])
     for ctext, chain in chains:
+        starts = _starts(text, ctext, chain[::2], cursor)
+        cursor = text.find(ctext, cursor) + len(ctext)
         # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
         for i in range(0, len(chain) - 2, 2):
-            read(f"({chain[i]}) - ({chain[i + 2]})")
-        sides = [read(s) for s in chain[::2]]
+            left, right = chain[i], chain[i + 2]
+            read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
+                                           (len(left) + 6, starts[i // 2 + 1], len(right))])
+        sides = [read(s, [(0, start, len(s))]) for s, start in zip(chain[::2], starts)]
         for i in range(0, len(sides) - 1):
             relations.append((sides[i], chain[2 * i + 1], sides[i + 1], ctext, chain[2 * i], chain[2 * i + 2]))
     variables = _variables(named, wrt, objective, relations, where, notes, data_names)
     constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
                    for lhs, op, rhs, ctext, lt, rt in relations]
     return Problem(text, sense, objective, variables, constraints, where, notes)
+
+
+def _starts(text, ctext, sides, cursor):
+    """Where each side of a constraint starts in the whole text (-1 when not found verbatim)."""
+    at = text.find(ctext, cursor)
+    out = []
+    for side in sides:
+        i = text.find(side, at) if at >= 0 else -1
+        out.append(i)
+        at = i + len(side) if i >= 0 else at
+    return out
+
+
+def _moved(err, piece, spans):
+    """(pos, end) of a piece's error in the whole text, or (None, None) when it is not in a copied span."""
+    if err.pos is None or err.text not in (None, piece):
+        return None, None
+    for start, at, length in spans:
+        if at >= 0 and start <= err.pos <= start + length:
+            pos = at + err.pos - start
+            end = None if err.end is None else at + min(err.end, start + length) - start
+            return pos, end
+    return None, None
 
 
 def _unify(objective_text, chains, where):

@@ -1,7 +1,8 @@
 """`matcalc serve`: the playground, a local web page over a small JSON API (the standard library only).
 
 The server answers GET of the files in static/ (a fixed table built at start: no directory listing,
-no path from the request ever reaches the file system) and POST /api/derive; everything else is 404
+no path from the request ever reaches the file system), POST /api/derive (an expression) and POST
+/api/kkt (a problem 'min f st …', kkt.py); everything else is 404
 or 405. It is bound to 127.0.0.1 and checks the Host header (a page on another site that rebinds its
 DNS name to 127.0.0.1 is refused) and, on POST, the Origin header when the browser sends one.
 
@@ -30,12 +31,14 @@ from urllib.parse import urlsplit
 from ..cli.common import as_json
 from ..errors import LimitError, MatcalcError
 from .derive import RequestError, derive, error_payload
+from .kkt import kkt_answer
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 PORT_TRIES = 20                 # 8765, 8766, ... then any free port
 MAX_BODY = 100_000              # bytes of a request body
 TIME_LIMIT = 20.0               # seconds a request may wait for and use the worker
+API = {"/api/derive": derive, "/api/kkt": kkt_answer}     # POST path → what answers it
 STATIC = Path(__file__).resolve().parent / "static"
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
          ".css": "text/css; charset=utf-8", ".woff2": "font/woff2", ".png": "image/png",
@@ -110,11 +113,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         if not self._host_ok() or not self._origin_ok():
             return
-        if urlsplit(self.path).path != "/api/derive":
+        handler = API.get(urlsplit(self.path).path)
+        if handler is None:
             return self._send_json(HTTPStatus.NOT_FOUND, _request_error("not found", self.path))
         try:
             request = self._read_json()
-            answer = self.server.worker.run(derive, request)
+            answer = self.server.worker.run(handler, request)
         except RequestError as err:
             return self._send_json(err.status, {"error": err.as_dict()})
         except LimitError as err:           # the time limit (a derivation's own LimitError is in `answer`)

@@ -1,5 +1,5 @@
 // The playground: the page state lives in the URL's hash; every change asks POST /api/derive (debounced)
-// and draws the answer. Text from the server is put into the page as text (textContent), never as HTML;
+// and draws the answer; the KKT command sends its problem to POST /api/kkt instead. Text from the server is put into the page as text (textContent), never as HTML;
 // LaTeX goes through KaTeX.
 "use strict";
 
@@ -58,15 +58,17 @@ async function ask() {
   const controller = new AbortController();
   inflight = controller;
   const mine = ++sequence;
+  const kkt = state.command === "kkt";              // a problem (min … st …) has its own path
   const body = {
-    expr: state.expr, command: state.command, wrt: state.wrt || null,
+    [kkt ? "problem" : "expr"]: state.expr, wrt: state.wrt || null,
     where: Object.entries(state.where).filter(([, d]) => d).map(([n, d]) => `${n}: ${d}`),
     target: CODE_TABS.includes(state.tab) ? state.tab : null,
   };
+  if (!kkt) body.command = state.command;
   const started = performance.now();
   ui.status.textContent = "deriving…";
   try {
-    const response = await fetch("/api/derive", {
+    const response = await fetch(kkt ? "/api/kkt" : "/api/derive", {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       signal: controller.signal,
     });
@@ -109,7 +111,7 @@ function draw(data) {
   ui.parsed.textContent = "";
   const f = document.createElement("div");
   ui.parsed.append(f);
-  tex(f, "f = " + data.parse.latex);
+  tex(f, data.command === "kkt" ? data.parse.latex : "f = " + data.parse.latex);
   ui.result.replaceChildren(...data.display.map((line) => { const div = document.createElement("div"); tex(div, line); return div; }));
   const result = data.result || {};
   list(ui.conditions, result.conditions || []);
