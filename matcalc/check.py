@@ -19,7 +19,7 @@ import numpy as np
 
 from . import expr as E
 from .numeric import evaluate
-from .sampling import (INVERTING, MODES, _norm, direction, finite, ill_conditioned, sample_env, sampler,
+from .sampling import (INVERTING, MODES, _norm, direction, finite, ill_conditioned, near_crossing, sample_env, sampler,
                        user_functions, variables, within_budget)
 from .sampling import dim_symbols, sample_sizes, sample_value  # noqa: F401  (re-exported for the tests)
 
@@ -112,6 +112,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     functions = user_functions(exprs, sizes, rng)
     inverted = [n.arg for n in E.nodes(function, derivative) if type(n).__name__ in INVERTING]
     periodic = [n.arg for n in E.nodes(function) if isinstance(n, E.Apply) and n.fn in PERIODIC]
+    spectral = [n for n in E.nodes(function, derivative) if hasattr(type(n), "spectral_gap")]
     worst_ill = None
     draws, ill_run = 1, 0
     orders = itertools.islice(itertools.permutations(list(sizes.values())), 1, SIZE_DRAWS)
@@ -143,7 +144,8 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
             env[along] = direction(wrt, sizes, rng)
         dmemo = {}
         deriv = evaluate(derivative, env, sizes, dmemo)
-        ill = ill_conditioned(inverted, env, sizes, {**memo, **dmemo})
+        ill = ill_conditioned(inverted, env, sizes, {**memo, **dmemo}) or \
+            near_crossing(spectral, env, sizes, {**memo, **dmemo})
         if ill is not None:
             ill_run += 1
             worst_ill = ill

@@ -345,6 +345,11 @@ class Builder:
 
     def b_norm(self, n, arg_node, sub):
         arg = self.build(arg_node)
+        if sub in MATRIX_NORMS and not arg.is_vector and not arg.is_scalar:   # ||M||_2, ||M||_*: matcalc.ops
+            return self.at(n, MATRIX_NORMS[sub], arg)
+        if sub == "*":
+            raise ShapeError("the nuclear norm ||M||_* is of a matrix; for a vector write ||v||_1",
+                             n.start, end=n.end)
         if sub == "2" and not arg.is_vector and not arg.is_scalar:
             raise ShapeError("the spectral norm ||M||_2 of a matrix is not supported; use ||M||_F or ||M|| "
                              "for the Frobenius norm", n.start, end=n.end)
@@ -386,6 +391,9 @@ class Builder:
         self.at(n, lambda: S.elementwise(f"the argument of {base}", [arg.shape, (d_in, 1)]))
         return self.at(n, E.CallJacobian if name.startswith("J_") else E.Call, base, arg, d_out)
 
+
+# Norms of a matrix by their subscript (2: spectral, *: nuclear): subscript → node, filled by matcalc.ops
+MATRIX_NORMS = {}
 
 # one build method per AST op
 _BUILD = {"name": Builder.b_name, "num": Builder.b_num, "paren": Builder.b_paren, "literal": Builder.b_literal,
