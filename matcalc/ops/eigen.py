@@ -20,6 +20,7 @@ from ..parse.calls import BUILT, INDEXED, matrix_function
 from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, TEXT
+from ..simplify.rules import rewrite
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
@@ -94,6 +95,19 @@ def d_eigenvector(d, e):
     vvT = E.Mul(v, E.Transpose(v))
     shifted = E.Inverse(E.Add(E.product(lam, E.Identity(a.shape[0])), E.negate(a), vvT))
     return E.product(E.Add(shifted, E.negate(vvT)), da, v)
+
+
+# λₖ and vₖ are those of the symmetric part, which Aᵀ shares with A
+@rewrite(Eigenvalue, "λₖ(Aᵀ) = λₖ(A)", arg=(E.Transpose,))
+def eigenvalue_of_transpose(e):
+    if isinstance(e.arg, E.Transpose):
+        return Eigenvalue(e.arg.arg, e.k)
+
+
+@rewrite(Eigenvector, "vₖ(Aᵀ) = vₖ(A)", arg=(E.Transpose,))
+def eigenvector_of_transpose(e):
+    if isinstance(e.arg, E.Transpose):
+        return Eigenvector(e.arg.arg, e.k)
 
 
 # λ and v are not linear in A: the differential never passes through them.

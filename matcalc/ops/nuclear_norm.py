@@ -8,6 +8,7 @@ derivatives of the nuclear norm are refused with a message.
 Read from ||X||_*, ‖X‖_*, \\|X\\|_* and norm_nuc(X) (CVXPY's normNuc); polar(X) as written.
 """
 from .. import expr as E
+from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
@@ -17,10 +18,10 @@ from ..parse.calls import BUILT, matrix_function
 from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, FUNC_NAMES, TEXT, t_func
+from ..simplify.rules import rewrite
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
-from .. import shapes as S
 
 
 class NuclearNorm(E.Expr):
@@ -59,6 +60,18 @@ def d_polar(d, e):
     raise DiffError(f"the derivative of polar({e.arg}) = U Vᵀ (needed for second derivatives of the nuclear "
                     "norm) solves a Sylvester equation, which matcalc does not build; the gradient of "
                     "||X||_* is available")
+
+
+@rewrite(NuclearNorm, "‖Xᵀ‖_* = ‖X‖_* (the same singular values)", arg=(E.Transpose,))
+def nuclear_norm_of_transpose(e):
+    if isinstance(e.arg, E.Transpose):
+        return NuclearNorm(e.arg.arg)
+
+
+@rewrite(Polar, "polar(Xᵀ) = polar(X)ᵀ (Xᵀ = V Σ Uᵀ)", arg=(E.Transpose,))
+def polar_of_transpose(e):
+    if isinstance(e.arg, E.Transpose):
+        return E.Transpose(Polar(e.arg.arg))
 
 
 ADJOINT.register(NuclearNorm, Polar)(no_adjoint)

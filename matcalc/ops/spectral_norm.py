@@ -17,6 +17,7 @@ from ..parse.calls import BUILT, matrix_function
 from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, TEXT
+from ..simplify.rules import rewrite
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
@@ -47,6 +48,12 @@ def d_spectral_norm(d, e):
     d.note(f"the largest singular value of {x} is simple and nonzero")
     v = top_right_vector(x)
     return E.product(E.Pow(e, E.Num(-1)), E.Transpose(v), E.Transpose(x), dx, v)
+
+
+@rewrite(SpectralNorm, "‖Xᵀ‖₂ = ‖X‖₂ (the same singular values)", arg=(E.Transpose,))
+def spectral_norm_of_transpose(e):
+    if isinstance(e.arg, E.Transpose):
+        return SpectralNorm(e.arg.arg)
 
 
 ADJOINT.register(SpectralNorm)(no_adjoint)
