@@ -164,7 +164,7 @@ def _run(src, i, end, t):
                 t.emit(f"commutation({m.group(1)}, {m.group(2)})", i)
                 i = m.end()
                 continue
-        if ch in "\\v" and (i == 0 or not src[i - 1].isalnum()):
+        if ch == "\\" or ch == "v" and (i == 0 or not src[i - 1].isalnum()):
             m = _SPECTRAL.match(src, i, end)
             if m is not None:                            # \lambda_{\max}(A), v_{2}(A): as ops/eigen.py prints them
                 t.word(f"{m.group(1)[1:] if m.group(1) != 'v' else 'v'}_{(m.group(2) or m.group(3) or m.group(4)).lstrip(chr(92))}", i)
