@@ -15,7 +15,7 @@ import matcalc
 from matcalc import analysis as A
 from matcalc import expr as E
 from matcalc.cli import main
-from matcalc.errors import DiffError, MatcalcError, ParseError, ShapeError
+from matcalc.errors import DiffError, ParseError, ShapeError
 from matcalc.numeric import evaluate
 
 SEED_F = "1/2 x^T [1, 0; 0, 10] x"          # ½(x₁² + 10 x₂²), the seeds' anisotropic quadratic

@@ -71,7 +71,6 @@ def ev_spectral_norm(e, ev):
 
 def gap(e, x):
     """(σ₁² − σ₂²)/σ₁², the relative gap of λ_max(XᵀX) (the check skips points where it is tiny)."""
-    import numpy as np
     w = eigh_symmetric(x.T @ x)[0]
     if len(w) < 2:
         return 1.0
