@@ -13,8 +13,7 @@ from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
 from ..errors import DiffError
-from ..parse.build import MATRIX_NORMS
-from ..parse.calls import BUILT, matrix_function
+from ..parse.calls import BUILT, MATRIX_NORMS, matrix_function
 from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, FUNC_NAMES, TEXT, t_func

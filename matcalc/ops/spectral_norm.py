@@ -12,8 +12,7 @@ from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
-from ..parse.build import MATRIX_NORMS
-from ..parse.calls import BUILT, matrix_function
+from ..parse.calls import BUILT, MATRIX_NORMS, matrix_function
 from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, TEXT

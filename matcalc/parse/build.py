@@ -5,7 +5,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .calls import build_call
+from .calls import MATRIX_NORMS, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
@@ -350,9 +350,6 @@ class Builder:
         if sub == "*":
             raise ShapeError("the nuclear norm ||M||_* is of a matrix; for a vector write ||v||_1",
                              n.start, end=n.end)
-        if sub == "2" and not arg.is_vector and not arg.is_scalar:
-            raise ShapeError("the spectral norm ||M||_2 of a matrix is not supported; use ||M||_F or ||M|| "
-                             "for the Frobenius norm", n.start, end=n.end)
         if sub == "1" and not arg.is_vector and not arg.is_scalar:
             raise ShapeError("the matrix 1-norm ||M||_1 is not supported; use sum(abs(M)) for the entry-wise "
                              "1-norm", n.start, end=n.end)
@@ -391,9 +388,6 @@ class Builder:
         self.at(n, lambda: S.elementwise(f"the argument of {base}", [arg.shape, (d_in, 1)]))
         return self.at(n, E.CallJacobian if name.startswith("J_") else E.Call, base, arg, d_out)
 
-
-# Norms of a matrix by their subscript (2: spectral, *: nuclear): subscript → node, filled by matcalc.ops
-MATRIX_NORMS = {}
 
 # one build method per AST op
 _BUILD = {"name": Builder.b_name, "num": Builder.b_num, "paren": Builder.b_paren, "literal": Builder.b_literal,

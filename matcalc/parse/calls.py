@@ -171,6 +171,10 @@ BUILT = {
 }
 
 
+# Norms of a matrix by their subscript (2: spectral, *: nuclear): subscript → node, filled by matcalc.ops
+# (parse/build.py b_norm reads it).
+MATRIX_NORMS = {}
+
 # Functions named by a letter and an integer subscript: letter → rule(builder, node, index, argument)
 # (matcalc.ops.eigen: λ_2(A), the 2nd largest eigenvalue).
 INDEXED = {}
