@@ -78,7 +78,7 @@ def gap(e, x):
 
 SpectralNorm.spectral_gap = staticmethod(gap)
 
-# ---- reading: ||X||_2 of a matrix (parse/build.py MATRIX_NORMS), sigma_max(X), σ_max(X) -----------------
+# ---- reading: ||X||_2 of a matrix (parse/calls.py MATRIX_NORMS), sigma_max(X), σ_max(X) -----------------
 MATRIX_NORMS["2"] = SpectralNorm
 BUILT["sigma_max"] = (1, matrix_function(lambda a: E.Norm(a, 2) if a.is_vector else SpectralNorm(a),
                                          lambda a: E.Apply("abs", a)))
