@@ -9,7 +9,8 @@ from .display import Results
 from .errors import DiffError, MatcalcError
 from .parse import parse  # noqa: F401
 from .result import LAYOUTS, Checked, Differential, Result  # noqa: F401
-from .structured import gradient as _gradient, refuse as _refuse_structured, second_derivative
+from .structured import gradient as _gradient, jacobian as _jacobian, second_derivative
+from .structured import structure as _structure
 
 def find_var(expr, wrt, named=None):
     """The variable called `wrt`; `named` holds variables of the text that simplified away (x + 0 y)."""
@@ -69,12 +70,12 @@ def _recorded(derivation, *args):
 
 
 def _hessian_steps(f, var, g, var2):
-    from .derive import DF, Label, Step, jacobian_of
+    from .derive import DF, Label, Step
     from .printers.latex import latex_name
     steps = _recorded(_gradient, f, var)
     dg_label = Label(f"d(∂f/∂{var.name})",
                      rf"\mathrm{{d}}\left(\frac{{\partial f}}{{\partial {latex_name(var.name)}}}\right)")
-    for i, st in enumerate(_recorded(jacobian_of, g, var2)):
+    for i, st in enumerate(_recorded(_jacobian, g, var2)):       # restricted to var2's space, if it has one
         rule = "the gradient's differential: " + st.rule.split(": ", 1)[-1] if i == 0 else st.rule
         steps.append(Step(rule, dg_label if st.lhs == DF else st.lhs, st.rhs))
     return steps
@@ -87,14 +88,12 @@ def jacobian(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
     >>> str(jacobian("A x", "x", check=False))
     'A'
     """
-    from .derive import jacobian_of
     F, named = _parse(expr, where, wrt=wrt)
     var = find_var(F, wrt, named)
-    _refuse_structured(var, "a Jacobian")
-    J, dF, conditions = jacobian_of(F, var)
-    result = Result("jacobian", F, var, J, differential=dF, conditions=conditions, check_kind="jacobian",
-                    seed=seed)
-    result._steps_factory = lambda: _recorded(jacobian_of, F, var)
+    J, dF, conditions, notes = _jacobian(F, var)
+    result = Result("jacobian", F, var, J, differential=dF, conditions=conditions, notes=notes,
+                    check_kind="jacobian", seed=seed)
+    result._steps_factory = lambda: _recorded(_jacobian, F, var)
     result.with_layout(layout)
     if check:
         result.check()
@@ -113,8 +112,8 @@ def hessian(expr, wrt, *, where=None, wrt2=None, check=True, seed=None):
     f, named = _parse(expr, where, need="scalar", wrt=wrt)
     var = find_var(f, wrt, named)
     var2 = find_var(f, wrt2, named) if wrt2 is not None else var
-    g, H, dg, conditions = second_derivative(f, var, var2)
-    result = Result("hessian", f, var2, H, differential=dg, conditions=conditions, check_function=g,
+    g, H, dg, conditions, notes = second_derivative(f, var, var2)
+    result = Result("hessian", f, var2, H, differential=dg, conditions=conditions, notes=notes, check_function=g,
                     check_kind="jacobian", seed=seed)
     result.gradient, result.first = g, var
     result._steps_factory = lambda: _hessian_steps(f, var, g, var2)
@@ -131,9 +130,7 @@ def differential(expr, wrt, *, where=None):
     if f.is_scalar:
         g, df, conditions, notes = _gradient(f, var)
         return Differential(f, var, g, "gradient", conditions, parse_notes())
-    _refuse_structured(var, "a Jacobian")
-    from .derive import jacobian_of
-    J, dF, conditions = jacobian_of(f, var)
+    J, dF, conditions, _ = _jacobian(f, var)
     return Differential(f, var, J, "jacobian", conditions, parse_notes())
 
 
@@ -162,7 +159,6 @@ def hvp(expr, wrt, v, *, where=None, check=True, seed=None):
     from .simplify import simplify
     f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
-    _refuse_structured(var, "a Hessian")
     direction = _direction_var(f, var, v)
     g, _, conditions, _ = _gradient(f, var)
     dg, more = diff_of(g, var)
@@ -187,7 +183,8 @@ def _direction_var(f, var, name):
     name = plain_name(name)
     if not isinstance(name, str) or not NAME.match(name):
         raise DiffError(f"the direction must be a variable name, not '{show_text(name)}'")
-    return E.Var(name, var.shape, frozenset())
+    # a direction of a symmetric (spd) or diagonal variable is symmetric or diagonal: it stays in its space
+    return E.Var(name, var.shape, frozenset({_structure(var)} - {None}))
 
 
 __all__ = ["grad", "jacobian", "hessian", "differential", "directional", "hvp", "Result", "MatcalcError"]

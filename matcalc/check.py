@@ -19,7 +19,7 @@ import numpy as np
 
 from . import expr as E
 from .numeric import evaluate
-from .sampling import (INVERTING, MODES, _norm, direction, finite, ill_conditioned, sample_env, sampler,
+from .sampling import (INVERTING, MODES, _norm, direction, finite, ill_conditioned, near_crossing, sample_env, sampler,
                        user_functions, variables, within_budget)
 from .sampling import dim_symbols, sample_sizes, sample_value  # noqa: F401  (re-exported for the tests)
 
@@ -112,6 +112,7 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
     functions = user_functions(exprs, sizes, rng)
     inverted = [n.arg for n in E.nodes(function, derivative) if type(n).__name__ in INVERTING]
     periodic = [n.arg for n in E.nodes(function) if isinstance(n, E.Apply) and n.fn in PERIODIC]
+    spectral = [n for n in E.nodes(function, derivative) if hasattr(type(n), "spectral_gap")]
     worst_ill = None
     draws, ill_run = 1, 0
     orders = itertools.islice(itertools.permutations(list(sizes.values())), 1, SIZE_DRAWS)
@@ -143,7 +144,8 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
             env[along] = direction(wrt, sizes, rng)
         dmemo = {}
         deriv = evaluate(derivative, env, sizes, dmemo)
-        ill = ill_conditioned(inverted, env, sizes, {**memo, **dmemo})
+        ill = ill_conditioned(inverted, env, sizes, {**memo, **dmemo}) or \
+            near_crossing(spectral, env, sizes, {**memo, **dmemo})
         if ill is not None:
             ill_run += 1
             worst_ill = ill
@@ -287,6 +289,8 @@ def _apply(deriv, d, kind):
 
 
 def _structure_problem(deriv, wrt, kind):
+    if kind == "jacobian" and not (wrt.is_scalar or wrt.is_vector) and (wrt.has("symmetric") or wrt.has("diagonal")):
+        return _restriction_problem(deriv, wrt)
     if kind != "gradient" or wrt.is_scalar or wrt.is_vector:
         return ""
     tol = 1e-9 * max(1.0, float(np.max(np.abs(deriv))))
@@ -294,4 +298,18 @@ def _structure_problem(deriv, wrt, kind):
         return "the gradient w.r.t. a diagonal variable is not diagonal"
     if wrt.has("symmetric") and np.max(np.abs(deriv - deriv.T)) > tol:
         return "the gradient w.r.t. a symmetric variable is not symmetric"
+    return ""
+
+
+def _restriction_problem(J, wrt):
+    """A Jacobian (or Hessian) w.r.t. a symmetric or diagonal variable acts on its directions only: it is
+    zero on the others (antisymmetric, off-diagonal), which finite differences along its directions
+    cannot see (structured.restricted)."""
+    n = int(round(np.sqrt(J.shape[1])))
+    tol = 1e-9 * max(1.0, float(np.max(np.abs(J))))
+    basis = np.eye(n * n).reshape(n * n, n, n, order="F")
+    other = [b - b.T for b in basis] if not wrt.has("diagonal") else [b for b in basis if not np.any(np.diag(b))]
+    if other and np.max(np.abs(J @ np.stack([b.reshape(-1, order="F") for b in other], axis=1))) > tol:
+        what = "diagonal" if wrt.has("diagonal") else "symmetric"
+        return f"the derivative w.r.t. a {what} variable is not zero on the directions the variable does not have"
     return ""

@@ -227,7 +227,7 @@ class Result(Checked, RichDisplay):
             from .simplify import budget
             from .structured import second_derivative
             with budget():          # the same work budget a public call has
-                derivative, second, _, _ = second_derivative(self.function, self.wrt)
+                derivative, second, _, _, _ = second_derivative(self.function, self.wrt)
         return generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
                               hessian=second, standalone=standalone)
 

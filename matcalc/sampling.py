@@ -171,6 +171,26 @@ def ill_conditioned(arguments, env, sizes, memo):
     return worst
 
 
+# An eigenvalue closer than this (relative to the spectrum) to another, or a singular value this close
+# to 0 for the nuclear norm, is nearly a crossing: the derivative's condition fails within a few steps
+# of the finite differences, which then measure the crossing (matcalc/ops: `spectral_gap`).
+GAP_MIN = 1e-3
+
+
+def near_crossing(spectral, env, sizes, memo):
+    """(node, 1/gap) for the first spectral node whose `spectral_gap` at its argument is below GAP_MIN."""
+    for node in spectral:
+        value = memo.get(node.arg)
+        if value is None:
+            value = evaluate(node.arg, env, sizes, memo)
+        if not finite(value):
+            continue
+        g = type(node).spectral_gap(node, value)
+        if not g >= GAP_MIN:
+            return node, (1 / g if g > 0 else np.inf)
+    return None
+
+
 def within_budget(exprs, sizes):
     """Refuse, before anything is allocated, a check that would exceed MEMORY_BUDGET or FLOP_BUDGET.
 

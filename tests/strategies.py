@@ -22,8 +22,10 @@ def T(e):
 def scalars(draw, depth=3):
     if depth == 0 or draw(st.integers(0, 3)) == 0:
         return draw(st.sampled_from(LEAVES["s"]))
-    k = draw(st.integers(0, 14))
+    k = draw(st.integers(0, 15))
     d = depth - 1
+    if k == 15:     # eigenvalues, eigenvectors, spectral and nuclear norms
+        return draw(spectral_scalars(d))
     if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B; π c;
         j = draw(st.integers(0, 5))   # and, half the time, the batched operations (row-wise softmax, …)
         if j >= 3:
@@ -141,3 +143,18 @@ def batched_scalars(draw, depth=1):
 
 def variables_of(e):
     return sorted((v.name for v in e.free if isinstance(v, E.Var)))
+
+
+# ---- spectral quantities (issue 16): eigenvalues, eigenvectors, spectral and nuclear norms ----------
+@st.composite
+def spectral_scalars(draw, depth=1):
+    """λ_max, λ_min, λ_2 of a square; (xᵀ v)² for an eigenvector v (its sign does not matter there);
+    ‖·‖₂ and ‖·‖_* of matrices of full rank (a rank-1 square would put ‖·‖_* at its kink)."""
+    k = draw(st.integers(0, 3))
+    if k == 0:
+        return E.Eigenvalue(draw(squares(depth)), draw(st.sampled_from([1, -1, 2])))
+    if k == 1:
+        v = E.Eigenvector(draw(squares(depth)), draw(st.sampled_from([1, -1])))
+        return E.Pow(E.Mul(T(draw(vectors(depth))), v), E.Num(2))
+    full_rank = [C, A, S, E.Add(A, B), E.Mul(A, C)]
+    return (E.SpectralNorm if k == 2 else E.NuclearNorm)(draw(st.sampled_from(full_rank)))

@@ -15,7 +15,7 @@ import matcalc
 from matcalc import analysis as A
 from matcalc import expr as E
 from matcalc.cli import main
-from matcalc.errors import DiffError, MatcalcError, ParseError, ShapeError
+from matcalc.errors import DiffError, ParseError, ShapeError
 from matcalc.numeric import evaluate
 
 SEED_F = "1/2 x^T [1, 0; 0, 10] x"          # ½(x₁² + 10 x₂²), the seeds' anisotropic quadratic
@@ -114,9 +114,15 @@ def test_taylor_refusals():
         A.taylor("x^T x", "x", order=3)
     with pytest.raises(DiffError, match="scalar expression"):
         A.taylor("A x", "x")
-    with pytest.raises(MatcalcError):                      # second derivatives w.r.t. a symmetric variable
-        A.taylor("log det X", "X", where={"X": "n x n spd"})
     assert A.taylor("log det X", "X", order=1, where={"X": "n x n spd"}).report.passed
+
+
+def test_taylor_of_order_two_wrt_a_structured_variable():
+    """Second derivatives w.r.t. symmetric and diagonal variables (issue 16): the model's direction has the
+    variable's structure, its quadratic term is ½ d²f[H, H]."""
+    t = A.taylor("log det X", "X", where={"X": "n x n spd"})
+    assert str(t) == "logdet(X) + tr(H X^-1) - 1/2 tr(H X^-1 H X^-1)" and t.report.passed
+    assert A.taylor("x^T X^2 x", "X", where={"X": "n x n diagonal"}).report.passed
 
 
 # ---- newton -------------------------------------------------------------------------------------

@@ -108,11 +108,13 @@ def test_mixed_second_derivative():
     assert r.check().passed
 
 
-def test_structured_variables_are_refused():
-    with pytest.raises(matcalc.DiffError, match="symmetric"):
-        matcalc.jacobian("X a", "X", where={"X": "n x n symmetric"})
-    with pytest.raises(matcalc.DiffError, match="diagonal"):
-        matcalc.hessian("tr(X^T X)", "X", where={"X": "n x n diagonal"})
+def test_structured_variables_act_on_their_directions():
+    """Issue 16: J P and P H P with P the projector onto the variable's space (tests/test_structured_derivatives.py)."""
+    J = matcalc.jacobian("X a", "X", where={"X": "n x n symmetric"})
+    assert str(J) == "1/2 (a^T ⊗ eye(n)) (I + commutation(n, n))" and J.report.passed
+    assert any("symmetric" in note for note in J.notes)
+    H = matcalc.hessian("tr(X^T X)", "X", where={"X": "n x n diagonal"})
+    assert H.report.passed and any("diagonal" in note for note in H.notes)
 
 
 def test_differential_directional_hvp():

@@ -947,8 +947,11 @@ ORACLE_EXAMPLES = max(10, int(os.environ.get("MATCALC_FUZZ_EXAMPLES", "200")) //
 @given(data=st.data())
 def test_random_rational_expressions_exactly(kind, data):
     f = data.draw(vectors() if kind == "jacobian" else scalars(), label="f")
-    names = [n for n in variables_of(f) if kind == "gradient" or n != "S"]   # S is spd: refused
+    # S is spd: its Jacobians and Hessians are on symmetric directions, which the entry-wise reference is not
+    names = [n for n in variables_of(f) if kind == "gradient" or n != "S"]
     assume(names)
+    # the second derivative of the nuclear norm (d polar(X), a Sylvester equation) is refused by design
+    assume(kind != "hessian" or not any(type(n).__name__ == "NuclearNorm" for n in E.nodes(f)))
     case = Case("random", kind, None, data.draw(st.sampled_from(names), label="wrt"))
     result = {"gradient": matcalc.grad, "jacobian": matcalc.jacobian,
               "hessian": matcalc.hessian}[kind](f, case.wrt, check=False)

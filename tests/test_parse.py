@@ -123,8 +123,8 @@ def test_errors_carry_positions():
     assert err.value.pos == 4 and "^" in err.value.caret()
     with pytest.raises(matcalc.ParseError, match="did you mean 'sigmoid'"):
         matcalc.parse("sigmod(x)")
-    with pytest.raises(matcalc.ShapeError, match="spectral norm"):
-        matcalc.parse("||X||_2")
+    with pytest.raises(matcalc.ShapeError, match="matrix 1-norm"):
+        matcalc.parse("||X||_1")
 
 
 def test_bars_pair_inside_brackets():

@@ -189,7 +189,7 @@ def test_a_declaration_wins_over_a_known_function_and_says_so():
     assert any("sigma is declared" in n for n in notes)
 
 
-@pytest.mark.parametrize("text, name", [("f(x)", "f"), ("g(W x)", "g"), ("λ_max(A)", "λ_max"),
+@pytest.mark.parametrize("text, name", [("f(x)", "f"), ("g(W x)", "g"), ("λ_k(A)", "λ_k"),
                                         ("sum(g_1(x))", "g_1")])
 def test_an_undeclared_function_is_an_error_that_suggests_declaring_it(text, name):
     with pytest.raises(matcalc.ParseError, match=f"'{name}\\(' reads as applying a function {name}, which is "

@@ -79,6 +79,12 @@ WHERE = {"A": "n x n", "B": "n x n", "C": "n x n", "X": "n x n", "R": "n x m", "
          "x": "n", "y": "n", "u": "n", "a": "scalar", "b": "scalar", "p": "scalar positive"}
 
 IDENTITY_ROWS = [
+    # spectra (matcalc/ops: eigen, spectral_norm, nuclear_norm)
+    ("eigenvalue_of_transpose", "lambda_max(A^T)", "lambda_max(A)"),
+    ("eigenvector_of_transpose", "v_min(A^T)", "v_min(A)"),
+    ("spectral_norm_of_transpose", "||R^T||_2", "||R||_2"),
+    ("nuclear_norm_of_transpose", "||R^T||_*", "||R||_*"),
+    ("polar_of_transpose", "polar(R^T)", "polar(R)^T"),
     ("linear_in_zero", "x .* zeros(n)", "zeros(n)"),
     ("linear_in_zero", lambda v: E.Trace(E.Zero(("n", "n"))), "0"),
     # transpose

@@ -30,12 +30,16 @@ SAMPLES = {
     "CallJacobian": E.CallJacobian("g", x, "m"), "ElementCall": E.ElementCall("h", X, 0),
     "Softmax": E.Softmax(x), "LogSumExp": E.LogSumExp(x),
     "SoftmaxRows": E.SoftmaxRows(X), "LogSumExpRows": E.LogSumExpRows(X),
+    "Eigenvalue": E.Eigenvalue(X, 1), "Eigenvector": E.Eigenvector(X, -1), "SpectralNorm": E.SpectralNorm(X),
+    "NuclearNorm": E.NuclearNorm(X), "Polar": E.Polar(X),
 }
-DIFF_REFUSALS = {E.CallJacobian}   # only the Jacobian of a declared function is known, not its derivative
+# only the Jacobian of a declared function is known, not its derivative; d polar(X) is a Sylvester equation
+DIFF_REFUSALS = {E.CallJacobian, E.Polar}
 # Nodes the differential cannot pass through linearly, or has no closed-form adjoint / vec rule for.
 ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
                                    E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
-                                   E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows}
+                                   E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows,
+                                   E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar}
 TYPES = E.NODE_TYPES
 
 
@@ -215,7 +219,8 @@ def test_every_sample_prints_and_converts():
     for name, e in SAMPLES.items():
         assert str(e) and e.latex(), name
         if name not in ("Differential", "CallJacobian", "ElementCall", "Call", "Commutation", "Vec",
-                        "Softmax", "LogSumExp", "SoftmaxRows", "LogSumExpRows", "Kron", "Literal"):   # refused without definitions=True
+                        "Softmax", "LogSumExp", "SoftmaxRows", "LogSumExpRows", "Kron", "Literal",   # refused without definitions=True
+                        "Eigenvalue", "Eigenvector", "SpectralNorm", "NuclearNorm", "Polar"):   # SymPy has no spectra
             assert to_sympy(e) is not None, name
 
 
@@ -228,6 +233,7 @@ NOT_DRAWN = {
     "Literal": "its dimensions are numbers, the strategies' are the symbols n and m",
     "Commutation": "K_{n,n} is n²×n²: only inside derivatives", "Zero": "folded away by the constructors' users",
     "Vec": "a gradient through vec of a matrix differential is refused (no closed form yet)",
+    "Polar": "U Vᵀ, the gradient of ‖X‖_*: its own derivative (a Sylvester equation) is refused",
 }
 
 

@@ -12,6 +12,7 @@ from ..errors import DiffError
 from ..simplify import simplify
 from .common import fresh_name, is_zero, new_variable
 from .expand import expand
+from ..structured import complement, structure
 
 
 class Steps(Checked, RichDisplay):
@@ -89,12 +90,18 @@ def newton_step(expr, wrt, where=None, *, eta="eta", check=True, seed=None):
         newton = E.product(E.Num(-1), g.expr, E.Pow(H.expr, E.Num(-1)))
     elif var.is_vector:
         newton = E.product(E.Num(-1), E.Inverse(H.expr), g.expr)
+    elif complement(var) is not None:
+        # a symmetric or diagonal X: H is zero on the directions X does not have, and ∇f has none of them;
+        # adding the projector onto those (I − P) makes H invertible without changing the step on X's
+        # space, so the step is the Newton step on symmetric (diagonal) matrices (docs/symmetric.md)
+        newton = E.product(E.Num(-1), E.Inverse(E.Add(H.expr, complement(var))), E.Vec(g.expr))
     else:
         newton = E.product(E.Num(-1), E.Inverse(H.expr), E.Vec(g.expr))
     newton = expand(simplify(newton))
     gd = simplify(E.product(E.Num(-1), step_size, g.expr))
     conditions = list(g.conditions) + [c for c in H.conditions if c not in g.conditions]
-    conditions.append(f"the Hessian {H.expr} is invertible" if not var.is_scalar else f"{H.expr} ≠ 0")
+    on = f" on {structure(var)} matrices" if structure(var) else ""
+    conditions.append(f"the Hessian {H.expr} is invertible{on}" if not var.is_scalar else f"{H.expr} ≠ 0")
     result = Steps(f, var, newton, gd, step_size, g, H, conditions, seed)
     if check:
         result.check()
@@ -117,9 +124,14 @@ def _check_steps(steps, seed):
         env[steps.eta] = np.array([[rng.uniform(0.1, 1.0)]])
         g = evaluate(steps.gradient.expr, env, sizes)
         H = evaluate(steps.hessian.expr, env, sizes)
-        if not (finite(g) and finite(H)) or np.linalg.cond(H) > 1e8:
+        if not (finite(g) and finite(H)) or np.linalg.cond(H) > 1e8 and not structure(var):
             continue
-        expected = -np.linalg.solve(H, vec(g))
+        if structure(var):      # singular off X's space: the least-norm solution, which lies on X's space
+            if np.linalg.matrix_rank(H, tol=1e-8 * np.abs(H).max()) != free(var, sizes):
+                continue        # (a rank other than X's number of free entries: not invertible on that space)
+            expected = -np.linalg.pinv(H, rcond=1e-10) @ vec(g)
+        else:
+            expected = -np.linalg.solve(H, vec(g))
         got = vec(evaluate(steps.newton, env, sizes))
         gd = vec(evaluate(steps.gradient_step, env, sizes))
         if not (finite(got) and finite(gd)):
@@ -135,3 +147,10 @@ def _check_steps(steps, seed):
     return CheckReport("passed" if passed else "failed", worst, sizes, seed,
                        "" if passed else "the closed-form step does not match -solve(H, ∇f)",
                        summary=f"steps vs a numerical solve: max relative error {worst:.1e}")
+
+
+def free(var, sizes):
+    """The number of free entries of a symmetric (n(n+1)/2) or diagonal (n) variable."""
+    from ..numeric import dim_size
+    n = dim_size(var.shape[0], sizes)
+    return n if structure(var) == "diagonal" else n * (n + 1) // 2

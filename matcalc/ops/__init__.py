@@ -16,5 +16,9 @@ No module outside this package names these node types.
 from .logsumexp import LogSumExp
 from .softmax import Softmax
 from .softmax_rows import LogSumExpRows, SoftmaxRows   # after softmax and logsumexp: it reads them on matrices
+from .eigen import Eigenvalue, Eigenvector
+from .nuclear_norm import NuclearNorm, Polar
+from .spectral_norm import SpectralNorm
 
 OPERATIONS = (Softmax, LogSumExp, SoftmaxRows, LogSumExpRows)
+OPERATIONS += (Eigenvalue, Eigenvector, NuclearNorm, Polar, SpectralNorm)

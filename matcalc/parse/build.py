@@ -5,7 +5,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .calls import build_call
+from .calls import MATRIX_NORMS, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
@@ -345,9 +345,11 @@ class Builder:
 
     def b_norm(self, n, arg_node, sub):
         arg = self.build(arg_node)
-        if sub == "2" and not arg.is_vector and not arg.is_scalar:
-            raise ShapeError("the spectral norm ||M||_2 of a matrix is not supported; use ||M||_F or ||M|| "
-                             "for the Frobenius norm", n.start, end=n.end)
+        if sub in MATRIX_NORMS and not arg.is_vector and not arg.is_scalar:   # ||M||_2, ||M||_*: matcalc.ops
+            return self.at(n, MATRIX_NORMS[sub], arg)
+        if sub == "*":
+            raise ShapeError("the nuclear norm ||M||_* is of a matrix; for a vector write ||v||_1",
+                             n.start, end=n.end)
         if sub == "1" and not arg.is_vector and not arg.is_scalar:
             raise ShapeError("the matrix 1-norm ||M||_1 is not supported; use sum(abs(M)) for the entry-wise "
                              "1-norm", n.start, end=n.end)

@@ -6,7 +6,7 @@ declaration always wins over a built-in reading.
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
-from ..vocabulary import ELEMENTWISE, FUNCTIONS
+from ..vocabulary import ELEMENTWISE, FUNCTIONS, spelling
 from .statistics import STATISTICS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
@@ -171,9 +171,23 @@ BUILT = {
 }
 
 
+# Norms of a matrix by their subscript (2: spectral, *: nuclear): subscript → node, filled by matcalc.ops
+# (parse/build.py b_norm reads it).
+MATRIX_NORMS = {}
+
+# Functions named by a letter and an integer subscript: letter → rule(builder, node, index, argument)
+# (matcalc.ops.eigen: λ_2(A), the 2nd largest eigenvalue).
+INDEXED = {}
+
+
 def build_call(b, n, name, arg_nodes):
     """The known function `name` applied to the argument nodes (messages use the name as written)."""
-    canonical = ALIASES.get(name, name)
+    canonical = ALIASES.get(name) or spelling(name)      # λ_{max}, \lambda_max: lambda_max
+    letter, _, index = canonical.partition("_")
+    if letter in INDEXED and index.isdigit() and int(index) > 0 and canonical not in BUILT:
+        if len(arg_nodes) != 1:
+            raise arity_error(name, n, arg_nodes, 1)
+        return INDEXED[letter](b, n, int(index), b.build(arg_nodes[0]))
     if canonical not in RAW and canonical not in BUILT:     # f(x), λ_max(A): lexer.reads_as_function
         import difflib
         best = difflib.get_close_matches(name.replace("_", "").lower(), FUNCTIONS, n=1, cutoff=0.75)

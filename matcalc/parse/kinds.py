@@ -8,7 +8,7 @@ import re
 from contextvars import ContextVar
 
 from ..errors import ParseError, ShapeError
-from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES
+from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES, spelling
 from .conventions import (COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_euler, is_one,
                           names_in_number, written_dimensions)
 from .declarations import user_function
@@ -272,8 +272,13 @@ def _call(k, name, args):
             return first                                     # element-wise
         k.force(first)
         return "M" if base != name else ("S" if decl.dims[1] == 1 else "V")
-    rule = CALL_KINDS.get(name)
+    rule = CALL_KINDS.get(name) or CALL_KINDS.get(_spelled(name))
     return rule(k, first) if rule is not None else "S"
+
+
+def _spelled(name):
+    """v_{max}, v_2 → v_max, v_k: the key an operation's kind rule is under (ops/eigen.py)."""
+    return re.sub(r"_\d+$", "_k", spelling(name))
 
 
 _RULES = {

@@ -57,6 +57,10 @@ _COMMUTATION = re.compile(r"K_\{\s*([A-Za-z0-9]+)\s*,\s*([A-Za-z0-9]+)\s*\}")
 _SIZED_ZERO = re.compile(r"\s*_\{((?:[^{}\\]|\{[^{}]*\})*\\times(?:[^{}\\]|\{[^{}]*\})*)\}")
 # A subscript of one letter or digit, or of letters and digits in braces: x_0, \Sigma_{12}, W_{hh}
 _SUBSCRIPT = re.compile(r"_\s*(?:\{\s*[A-Za-z0-9]+\s*\}|[A-Za-z0-9])")
+# λ_max(A), σ_max(X), v_2(A) applied (ops/eigen.py, ops/spectral_norm.py): the subscript is part of the name
+_SPECTRAL = re.compile(r"(\\lambda|v|\\sigma(?=\s*_\s*\{?\s*\\max))\s*_\s*"
+                       r"(?:\{\s*(\\max|\\min|[1-9][0-9]*)\s*\}|(\\max|\\min)|([1-9]))"
+                       r"\s*(?=(?:\\mathopen\{\}\s*)?(?:\\left\s*)?\()")
 _NUMBER = re.compile(r"\s*(\d+\.\d+|\d+|\.\d+)\s*")
 # `\left\|X` is the bar \left\| and the name X: only \left\l… / \left\r… commands take letters.
 _COMMAND = re.compile(r"\\(left\\(?:[|{]|[lLrR][A-Za-z]*)|right\\(?:[|}]|[lLrR][A-Za-z]*)|left[(\[|.{]|right[)\]|.}]"
@@ -158,6 +162,12 @@ def _run(src, i, end, t):
             m = _COMMUTATION.match(src, i, end)
             if m is not None:                            # K_{m,n}, as the printer writes commutation(m, n)
                 t.emit(f"commutation({m.group(1)}, {m.group(2)})", i)
+                i = m.end()
+                continue
+        if ch == "\\" or ch == "v" and (i == 0 or not src[i - 1].isalnum()):
+            m = _SPECTRAL.match(src, i, end)
+            if m is not None:                            # \lambda_{\max}(A), v_{2}(A): as ops/eigen.py prints them
+                t.word(f"{m.group(1)[1:] if m.group(1) != 'v' else 'v'}_{(m.group(2) or m.group(3) or m.group(4)).lstrip(chr(92))}", i)
                 i = m.end()
                 continue
         if ch == "_":

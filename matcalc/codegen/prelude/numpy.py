@@ -38,6 +38,25 @@ def _commutation(m, n):
     return np.eye(m * n).reshape(n, m, m * n).transpose(1, 0, 2).reshape(m * n, m * n)
 
 
+def _eigval(a, k):
+    """The k-th largest eigenvalue (k = -1: the smallest) of the symmetric part of a (matcalc/ops/eigen.py)."""
+    w = np.linalg.eigvalsh((a + a.T) / 2)
+    return w[len(w) - k if k > 0 else -k - 1]
+
+
+def _eigvec(a, k):
+    """Its unit eigenvector, the largest entry (in absolute value) positive."""
+    w, v = np.linalg.eigh((a + a.T) / 2)
+    u = v[:, len(w) - k if k > 0 else -k - 1]
+    return u * np.sign(u[np.argmax(np.abs(u))])
+
+
+def _polar(x):
+    """U Vᵀ from the thin SVD X = U Σ Vᵀ: the gradient of the nuclear norm."""
+    u, _, vt = np.linalg.svd(x, full_matrices=False)
+    return u @ vt
+
+
 def _logsumexp(u):
     m = u.max()
     return m + np.log(np.exp(u - m).sum())

@@ -6,3 +6,22 @@ import torch
 def _commutation(m, n):
     """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
     return torch.eye(m * n, dtype=torch.float64).reshape(n, m, m * n).permute(1, 0, 2).reshape(m * n, m * n)
+
+
+def _eigval(a, k):
+    """The k-th largest eigenvalue (k = -1: the smallest) of the symmetric part of a (matcalc/ops/eigen.py)."""
+    w = torch.linalg.eigvalsh((a + a.T) / 2)
+    return w[w.shape[0] - k if k > 0 else -k - 1]
+
+
+def _eigvec(a, k):
+    """Its unit eigenvector, the largest entry (in absolute value) positive."""
+    w, v = torch.linalg.eigh((a + a.T) / 2)
+    u = v[:, w.shape[0] - k if k > 0 else -k - 1]
+    return u * torch.sign(u[torch.argmax(torch.abs(u))])
+
+
+def _polar(x):
+    """U Vᵀ from the thin SVD X = U Σ Vᵀ: the gradient of the nuclear norm."""
+    u, _, vt = torch.linalg.svd(x, full_matrices=False)
+    return u @ vt
