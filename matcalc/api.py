@@ -29,7 +29,11 @@ def find_var(expr, wrt, named=None):
     same = next((v for v in known if spelling(v.name) == spelling(wrt)), None)     # σ, sigma, \sigma
     if same is not None:
         return same
-    wrt = plain_name(wrt)
+    from .parse.names import read_name
+    wrt = read_name(wrt)            # \Sigma, \tilde{w}, W^{(1)}, w^*: the name the text reads as
+    same = next((v for v in known if spelling(v.name) == spelling(wrt)), None)
+    if same is not None:
+        return same
     names = sorted(v.name for v in expr.free if isinstance(v, E.Var))
     if not _NAME.match(wrt):
         raise DiffError(f"can only differentiate with respect to a variable name, not '{show_text(wrt)}'"

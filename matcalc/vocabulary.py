@@ -23,7 +23,7 @@ IDENTITY_NAMES = ("I", "eye")
 # name → the function (grammar FUNC names, or calls.RAW entries). σ( is the sigmoid even with a space.
 APPLICATIONS = {"σ": "sigmoid", "sigma": "sigmoid", "ReLU": "relu", "Relu": "relu", "max": "max",
                 "Φ": "normcdf", "Phi": "normcdf", "φ": "phi", "ones": "ones", "eye": "eye",
-                "mean": "mean", "var": "var"}
+                "mean": "mean", "var": "var", "Tr": "tr"}
 # Spectral functions (matcalc/ops/eigen.py, norms.py): Julia's eigmax/eigmin, the polar factor U Vᵀ
 APPLICATIONS.update({"eigmax": "lambda_max", "eigmin": "lambda_min", "polar": "polar"})
 # Lower-case letters that name functions in every source (f(x), g(x), h(x)): applied, never multiplied.

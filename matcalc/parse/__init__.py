@@ -9,7 +9,7 @@ LaTeX input is translated to the plain notation first (`latex`); `where=` declar
 """
 from .. import expr as E
 from .. import shapes as S
-from ..errors import DeclarationError, LimitError, MatcalcError
+from ..errors import DeclarationError, LimitError, MatcalcError, ParseError
 from .build import Builder
 from .declarations import parse_declarations, spelled_as_in
 from .definitions import split as split_definitions
@@ -46,13 +46,14 @@ def parse_full(text, where=None, latex=None):
         from .latex import to_plain
         prescan(text)
         text, translation = to_plain(text)
-    decls, spellings = spelled_as_in(decls, text)
+    decls, spellings, shape_notes = spelled_as_in(decls, text)
     statements = split_definitions(text)
     defined = statements[1] if statements else {}
     for name, s in defined.items():
         if name in decls:
             raise DeclarationError(f"{name} is both declared and defined (= …): keep one", s.name_start, source)
-    token = declared_names.set(frozenset(decls) | frozenset(defined))
+    whole = frozenset(translation.whole) if translation is not None else frozenset()
+    token = declared_names.set(frozenset(decls) | frozenset(defined) | whole)
     ftoken = declared_functions.set(frozenset(n for n, d in decls.items() if d.kind == "function"))
     stoken = text_spellings.set(spellings)
     try:
@@ -61,7 +62,7 @@ def parse_full(text, where=None, latex=None):
         else:   # each statement parsed in place: positions stay the user's, and so does the caret's line
             try:
                 ast = syntax_tree(statements[0].masked(text))
-                definitions = {name: syntax_tree(s.masked(text)) for name, s in defined.items()}
+                definitions = {name: _defined_tree(s, text) for name, s in defined.items()}
             except MatcalcError as e:
                 e.text = text
                 raise
@@ -73,8 +74,26 @@ def parse_full(text, where=None, latex=None):
         declared_names.reset(token)
         declared_functions.reset(ftoken)
         text_spellings.reset(stoken)
+    summed, sum_notes = set(), []
+    if translation is not None and translation.index_sums:
+        from .index_sums import rewrite
+        found = set()
+        try:
+            ast, summed, sum_notes = rewrite(ast, translation.index_sums, text, translation.bold, found, frozenset(decls))
+            for name in list(definitions):
+                definitions[name], more, more_notes = rewrite(definitions[name], translation.index_sums, text,
+                                                              translation.bold, found, frozenset(decls))
+                summed |= more
+                sum_notes += more_notes
+            if set(translation.index_sums) - found:
+                raise ParseError("index notation (\\sum_{i=1}^{n} …) here is not read: write the sum in matrix form",
+                                 min(set(translation.index_sums) - found), text)
+        except MatcalcError as e:
+            e.pos, e.end, e.text = translation.origin(e.pos), None, source
+            raise
     try:
-        kinder = Kinds(decls, definitions, ast, vectors=translation.bold if translation is not None else ())
+        kinder = Kinds(decls, definitions, ast, vectors=(set(translation.bold) | summed) if translation is not None else (),
+                       text=text)
         kinder.kind(ast)
         kinds = kinder.resolve()
         builder = Builder(text, decls, kinds, definitions)
@@ -103,13 +122,39 @@ def parse_full(text, where=None, latex=None):
         raise LimitError("expression nested too deeply", 0, source) from None
     notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars]
     built = {n: rebuild(builder.defined[n], dim, {}) for n in defined if n in builder.defined}
+    for name, s in defined.items():
+        if s.squared and name in builder.defined:
+            notes.append(f"{s.left} = … defines {name} as the square root of the right side, {name} = sqrt(…)")
+    if statements is not None and statements[0].left is not None:
+        notes.append(f"the left side '{statements[0].left}' names the function; the expression is its right side")
     if built:
         notes.append("definitions: " + "; ".join(f"{n} = {e}" for n, e in built.items())
                      + " (the derivative goes through them)")
     unused = [name for name in defined if name not in builder.defined]
     if unused:
         notes.append(f"defined but not used: {', '.join(unused)}")
-    return Parsed(expr, builder.notes + ones + notes, named, built)
+    latex_notes = list(dict.fromkeys(translation.notes)) if translation is not None else []
+    return Parsed(expr, latex_notes + sum_notes + shape_notes + builder.notes + ones + notes + unused_declarations(decls, builder, defined),
+                  named, built)
+
+
+def _defined_tree(statement, text):
+    """The AST of a definition's right side; σ_B^2 = var(x) defines σ_B as sqrt(var(x))."""
+    from .syntax import Node
+    tree = syntax_tree(statement.masked(text))
+    return Node("call", ("sqrt", (tree,)), tree.start, tree.end) if statement.squared else tree
+
+
+def unused_declarations(decls, builder, defined):
+    """A declaration that names nothing in the text is never silently ignored: it is said in a note."""
+    used_dims = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)}
+    unused = [name for name, decl in decls.items() if name not in builder.vars and name not in defined
+              and name not in used_dims and decl.kind != "function"]
+    if not unused:
+        return []
+    names = ", ".join(sorted(v.name for v in builder.vars.values())) or "none"
+    return [f"declared but not in the text: {', '.join(unused)} (the declaration does nothing; the text's names: "
+            f"{names})"]
 
 
 def parse(text, where=None, latex=None):

@@ -1,19 +1,22 @@
 """AST → typed expression: `Builder` builds the nodes while unifying symbolic dimensions, and reports
 every shape error at the span of the text that caused it.
 """
+import re
+
 from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .calls import MATRIX_NORMS, build_call
+from .calls import build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
 from .kinds import is_matrix_name
+from .readings import Readings
 from .values import const, constant, leading_number, unwrap
 
 
-class Builder:
+class Builder(Readings):
     """Build typed nodes from the AST; every shape error is reported at the offending span."""
 
     def __init__(self, text, decls, kinds, definitions=None):
@@ -45,6 +48,9 @@ class Builder:
         if name in IDENTITY_NAMES and name not in self.decls:
             return E.Identity(self.fresh())
         if name not in self.vars:
+            if name.endswith("_star") and "*" in self.text[n.start:n.end]:
+                self.note(f"{self.text[n.start:n.end]} is read as a name of its own, {name} (as w* the optimum), "
+                          "not a power or a product")
             d = self.decls.get(name)
             if d is not None and d.kind == "function":
                 raise ParseError(f"{name} is a declared function: apply it, as {name}(x)", n.start, end=n.end)
@@ -69,6 +75,8 @@ class Builder:
             return True                         # b 1 in y - X w - b 1: b times the ones vector
         if n.op == "call" and n.args[0] in ("mean", "var"):
             return True                         # x - mean(x): centring, as every source writes it
+        if n.op == "name" and n.args[0] in self.definitions and n.args[0] not in self.decls:
+            return self.broadcastable(self.definitions[n.args[0]])   # x - μ_B where μ_B = mean(x)
         return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
 
     def elementwise(self, nodes, exprs, opname):
@@ -94,6 +102,9 @@ class Builder:
         return _BUILD[n.op](self, n, *n.args)
 
     def b_name(self, n, name):
+        if self.is_const(n):
+            raise ParseError("'const' stands for a constant term of a sum (… + const); declare it to use a variable "
+                             "named const", n.start, end=n.end)
         if is_euler(n, self.decls, self.definitions) and self.kinds.get("e", ("scalar",))[0] == "scalar":
             # e is Euler's number unless declared, defined or used as a vector (D x + e: Cookbook (86))
             self.note("e is read as Euler's number, e = exp(1) (declare e to use a variable e)")
@@ -130,6 +141,13 @@ class Builder:
         return E.negate(self.build(inner))
 
     def b_sum(self, n, first, *rest):
+        if any(self.is_const(x) for _, x in rest):
+            kept = [(op, x) for op, x in rest if not self.is_const(x)]
+            self.note("'const' is read as a constant term (its value is not given; it does not change a derivative) "
+                      "and left out")
+            if not kept:
+                return self.build(first)
+            return self.b_sum(n, first, *kept)
         nodes = [first] + [x for _, x in rest]
         exprs = [self.build(x) for x in nodes]
         exprs = self.elementwise(nodes, exprs, "+")
@@ -167,6 +185,14 @@ class Builder:
         first_e = self.build(first)
         factors, numerator = [first_e], [first]
         for op, x in rest:
+            if op == "·" and factors[-1].is_vector and not factors[-1].is_scalar:
+                e = self.build(x)
+                if e.is_vector and not e.is_scalar:
+                    # a · b between two vectors is the dot product aᵀb (Levy & Goldberg's c·w, MoCo's q·k)
+                    self.note(f"'{self.text[n.start:x.end].strip()}' is the dot product (aᵀb) of two vectors")
+                    factors[-1] = self.at(n, E.Transpose, factors[-1])
+                factors.append(e)
+                continue
             if op != "/":
                 factors.append(self.build(x))
                 numerator.append(x)
@@ -268,15 +294,24 @@ class Builder:
     def b_pow(self, n, base_node, exp_node):
         if is_euler(base_node, self.decls, self.definitions):
             return self.euler_power(n, exp_node)
-        base = self.build(base_node)
         k = const(exp_node)
+        if base_node.op == "name" and exp_node.op == "name" and k is None:
+            indexed = self.indexed_name(n, base_node, exp_node)
+            if indexed is not None:
+                return indexed
+        if base_node.op == "wnorm" and k == 2:
+            return self.weighted_square(base_node, *base_node.args)      # ||v||_M^2 = vᵀ M v, no square root
+        base = self.build(base_node)
         if base.is_scalar:
             return self.power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
         if base.shape[1] == 1:
             return self.vector_power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
         if k is None or k.denominator != 1:
+            index = f"; if {self.text[exp_node.start:exp_node.end]} is an index (C^u the matrix of user u), " \
+                f"declare the name: --let \"{self.text[n.start:n.end]}: n x n\"" \
+                if exp_node.op == "name" and re.fullmatch(r"[a-z]", exp_node.args[0]) else ""
             raise ShapeError(f"a matrix power needs an integer exponent; for an element-wise power of a "
-                             f"{S.fmt_shape(base.shape)} write .^", n.start, end=n.end)
+                             f"{S.fmt_shape(base.shape)} write .^{index}", n.start, end=n.end)
         return self.matpow(n, base, int(k))
 
     def matpow(self, n, base, k):
@@ -343,54 +378,14 @@ class Builder:
                   f"write ||…||^2 or x^T x")
         return self.power(n, base, exponent)
 
-    def b_norm(self, n, arg_node, sub):
-        arg = self.build(arg_node)
-        if sub in MATRIX_NORMS and not arg.is_vector and not arg.is_scalar:   # ||M||_2, ||M||_*: matcalc.ops
-            return self.at(n, MATRIX_NORMS[sub], arg)
-        if sub == "*":
-            raise ShapeError("the nuclear norm ||M||_* is of a matrix; for a vector write ||v||_1",
-                             n.start, end=n.end)
-        if sub == "1" and not arg.is_vector and not arg.is_scalar:
-            raise ShapeError("the matrix 1-norm ||M||_1 is not supported; use sum(abs(M)) for the entry-wise "
-                             "1-norm", n.start, end=n.end)
-        return E.Norm(arg, 1 if sub == "1" else 2)
-
-    def b_inner(self, n, a_node, b_node):
-        a, b = self.build(a_node), self.build(b_node)
-        if a.is_scalar and b.is_scalar:
-            return E.Mul(a, b)
-        self.at(n, S.elementwise, "⟨,⟩", [a.shape, b.shape])
-        return E.Mul(E.Transpose(a), b) if a.is_vector else E.Trace(E.Mul(E.Transpose(a), b))
-
     def b_call(self, n, name, arg_nodes):
+        self.prefix_power_note(n, name, arg_nodes)
         user = user_function(self.decls, name)
         if user is not None:                # a declaration wins over a built-in reading
             return self.user_call(n, name, arg_nodes, *user)
         return build_call(self, n, name, arg_nodes)
 
-    def dimension(self, a):
-        """A dimension written as an argument: a name (a dimension symbol) or an integer > 1."""
-        if a.op == "num" and a.args[0].denominator == 1 and a.args[0] > 1:
-            return int(a.args[0])
-        if a.op == "name":
-            return self.unify.symbol(a.args[0])
-        raise ParseError("expected a dimension: a name such as n, or an integer greater than 1", a.start, end=a.end)
-
-    def user_call(self, n, name, arg_nodes, base, decl):
-        if len(arg_nodes) != 1:
-            raise ParseError(f"{base} takes 1 argument, got {len(arg_nodes)}", n.start, end=n.end)
-        arg = self.build(arg_nodes[0])
-        d_in, d_out = (self.unify.symbol(d) for d in decl.dims)
-        if decl.dims[0] == 1:                                   # h: scalar -> scalar, element-wise
-            return E.ElementCall(base, arg, name.count("'"))
-        if name.endswith("'"):
-            raise ParseError(f"{base} maps vectors; its derivative is written J_{base}(x)", n.start, end=n.end)
-        self.at(n, lambda: S.elementwise(f"the argument of {base}", [arg.shape, (d_in, 1)]))
-        return self.at(n, E.CallJacobian if name.startswith("J_") else E.Call, base, arg, d_out)
-
-
-# one build method per AST op
 _BUILD = {"name": Builder.b_name, "num": Builder.b_num, "paren": Builder.b_paren, "literal": Builder.b_literal,
           "neg": Builder.b_neg, "sum": Builder.b_sum, "elem": Builder.b_elem, "prod": Builder.b_prod,
           "juxt": Builder.b_juxt, "pow": Builder.b_pow, "epow": Builder.b_epow, "post": Builder.b_post,
-          "norm": Builder.b_norm, "inner": Builder.b_inner, "call": Builder.b_call, "ones": Builder.b_ones}
+          "norm": Builder.b_norm, "wnorm": Builder.b_wnorm, "inner": Builder.b_inner, "call": Builder.b_call, "ones": Builder.b_ones}

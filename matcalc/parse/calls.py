@@ -60,6 +60,43 @@ def _log(b, n, a):
     return E.Apply("log", a)
 
 
+def determinant_bars(node, text):
+    """The factors of |A| / |B|, |A| |B| (through parentheses) as [(operator, node inside the bars)],
+    or None when node is not such a product of at least two bars."""
+    def bars(x):
+        while x.op == "paren":
+            x = x.args[0]
+        return x.args[1][0] if x.op == "call" and x.args[0] == "abs" and text[x.start:x.start + 1] == "|" else None
+    while node.op == "paren":
+        node = node.args[0]
+    if node.op == "prod":
+        items = [(None, node.args[0])] + [(o, x) for o, x in node.args[1:]]
+    elif node.op == "juxt":
+        items = [(None, x) for x in node.args]
+    else:
+        return None
+    inside = [(o, bars(x)) for o, x in items]
+    return inside if all(x is not None for _, x in inside) and all(o in (None, "/", "*") for o, _ in inside) else None
+
+
+def _log_of_determinants(b, n, node):
+    """log(|Σ₂|/|Σ₁|) (Murphy's and Wikipedia's Gaussian KL) is log det Σ₂ − log det Σ₁: bars around square
+    matrices under a log are determinants, as log|Σ| is (None when the bars hold anything else)."""
+    factors = determinant_bars(node, b.text)
+    if factors is None:
+        return None
+    built = [(o, b.build(x)) for o, x in factors]
+    if any(m.is_scalar or m.is_vector for _, m in built):
+        return None
+    terms = [b.at(n, E.LogDet, m) for _, m in built]
+    b.notes.append(f"log({b.text[node.start:node.end].replace(' ', '')}) is read as a sum of log dets: |·| of a square "
+                   "matrix under a log is its determinant, as in Bishop (PRML §2.3) and Murphy")
+    out = terms[0]
+    for (o, _), t in zip(built[1:], terms[1:]):
+        out = E.Add(out, E.negate(t) if o == "/" else t)
+    return out
+
+
 def _bars_around_square_matrix(b, node, built):
     """Whether `node` is |M| written with bars (not abs(M)) around a matrix (LogDet then makes it square)."""
     return isinstance(built, E.Apply) and built.fn == "abs" and node.op == "call" and \
@@ -196,6 +233,10 @@ def build_call(b, n, name, arg_nodes):
                          f"(--let '{name}: function n -> scalar', or 'function scalar -> scalar' for an "
                          f"element-wise one), or write '{name} (…)' with a space for a product{hint}",
                          n.start, end=n.start + len(name))
+    if canonical == "log" and len(arg_nodes) == 1:
+        dets = _log_of_determinants(b, n, arg_nodes[0])
+        if dets is not None:
+            return dets
     if canonical in RAW:
         return RAW[canonical](b, n, arg_nodes)
     arity, rule = BUILT[canonical]

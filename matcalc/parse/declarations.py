@@ -19,15 +19,42 @@ _TEXT_NAME = re.compile(r"(?<![A-Za-z0-9_\u0391-\u03A9\u03B1-\u03C9])[A-Za-z\u03
 
 def spelled_as_in(decls, text):
     """(the declarations keyed by the spelling the plain text uses, spelling → the text's first way of
-    writing each name): --let 'Σ: n x n' declares the text's \\Sigma, which reads as Sigma. The
+    writing each name, notes): --let 'Σ: n x n' declares the text's \\Sigma, which reads as Sigma. The
     lexer starts from the same first spellings, so a declaration and the name it declares agree."""
     if not any(has_spellings(name) for name in decls) or not isinstance(text, str) or len(text) > 100_000:
-        return decls, {}        # nothing to match (and the parser refuses texts over 100,000 characters)
+        return decls, {}, []    # nothing to match (and the parser refuses texts over 100,000 characters)
     first = {}
     for m in _TEXT_NAME.finditer(text):
         first.setdefault(spelling(m.group()), re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", m.group()))
-    return {name if name in first.values() else first.get(spelling(name), name): decl
-            for name, decl in decls.items()}, first
+    # ε declares the text's \varepsilon (ϵ, ϕ, ϑ likewise): one letter in two shapes, as long as the text
+    # does not use both shapes (then each is its own name, declared as written)
+    variants = {}
+    for spelled, written in first.items():
+        variants.setdefault(letter_shape(spelled), []).append(written)
+    out, notes = {}, []
+    for name, decl in decls.items():
+        if name in first.values():
+            out[name] = decl
+        elif spelling(name) in first:
+            out[first[spelling(name)]] = decl
+        elif len(variants.get(letter_shape(spelling(name)), ())) == 1:
+            written = variants[letter_shape(spelling(name))][0]
+            notes.append(f"the declaration of {name} is of the text's {written}: the same letter in "
+                                         "another shape (declare it as written to tell them apart)")
+            out[written] = decl
+        else:
+            out[name] = decl
+    return out, first, notes
+
+
+_SHAPES = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho", "varsigma": "sigma",
+           "varpi": "pi", "ϵ": "epsilon", "ϕ": "phi", "ϑ": "theta"}
+
+
+def letter_shape(spelled):
+    """The spelling with the variant shapes of a Greek letter folded (varepsilon, ϵ → epsilon)."""
+    m = re.match(r"(var[a-z]+|[ϵϕϑ])(.*)$", spelled)
+    return _SHAPES.get(m.group(1), m.group(1)) + m.group(2) if m is not None else spelled
 
 
 class Declaration:
@@ -121,7 +148,8 @@ def parse_declarations(where):
         raise DeclarationError(f"where= must be a dict of name → declaration, got {type(where).__name__}")
     out = {}
     for name, spec in where.items():
-        decl = parse_declaration(plain_name(name), spec)
+        from .names import read_name          # --let "W^{(1)}: h x n" declares the text's W_1
+        decl = parse_declaration(read_name(name), spec)
         same = next((n for n in out if spelling(n) == spelling(decl.name)), None)
         if same is not None:
             raise DeclarationError(f"'{same}' and '{name}' are the same name ({spelling(name)}), declared twice")

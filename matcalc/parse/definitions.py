@@ -19,7 +19,10 @@ import re
 
 from ..errors import ParseError
 
-_LEFT = re.compile(r"\s*([A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(?:_\{?[A-Za-z0-9]+\}?)?)"
+# NAME = …, NAME(args) = …, log p(y|X) = … (the log-likelihood named by its density), σ_B^2 = … (defines σ_B)
+_LEFT = re.compile(r"\s*(?P<log>(?:-\s*)?(?:log|ln)\s*)?"
+                   r"([A-Za-z\u0391-\u03A9\u03B1-\u03C9][A-Za-z0-9\u0391-\u03A9\u03B1-\u03C9]*(?:_\{?[A-Za-z0-9]+\}?)?)"
+                   r"(?P<square>\s*(?:\^\s*(?:2|\{\s*2\s*\})|²))?"
                    r"\s*(?:\(\s*([^()=]*?)\s*\))?\s*:?=(?!=)")
 _WHERE = re.compile(r"(?<![A-Za-z0-9_])where(?![A-Za-z0-9_])")
 _OPEN, _CLOSE = "([{⟨", ")]}⟩"
@@ -28,10 +31,12 @@ _OPEN, _CLOSE = "([{⟨", ")]}⟩"
 class Statement:
     """One statement: `name` (None for the bare expression), its parameters, and the span of its
     right side in the text."""
-    __slots__ = ("name", "params", "start", "end", "name_start")
+    __slots__ = ("name", "params", "start", "end", "name_start", "squared", "left")
 
-    def __init__(self, name, params, start, end, name_start):
+    def __init__(self, name, params, start, end, name_start, squared=False, left=None):
         self.name, self.params, self.start, self.end, self.name_start = name, params, start, end, name_start
+        self.squared = squared      # σ_B^2 = var(x): the right side is the square of the name
+        self.left = left            # the left side as written, when it is more than a name (log p(y|X))
 
     def masked(self, text):
         """The text with everything but this statement's right side blanked (positions unchanged)."""
@@ -142,5 +147,9 @@ def _statement(text, start, end):
     m = _LEFT.match(text, start, stop)
     if m is None:
         return Statement(None, (), start, stop, start)
-    params = tuple(p.strip() for p in m.group(2).split(",")) if m.group(2) else ()
-    return Statement(m.group(1), params, m.end(), stop, m.start(1))
+    params = tuple(p.strip() for p in m.group(4).split(",")) if m.group(4) else ()
+    if m.group("log") and not m.group(4):
+        return Statement(None, (), start, stop, start)      # log x = … is not a definition: the parser says so
+    left = text[m.start(2) if not m.group("log") else m.start("log"):m.end()].rstrip(" :=") \
+        if m.group("log") or m.group("square") else None
+    return Statement(m.group(2), params, m.end(), stop, m.start(2), bool(m.group("square")), left)

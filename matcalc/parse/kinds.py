@@ -11,6 +11,7 @@ from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, GREEK_NAMES, IDENTITY_NAMES, spelling
 from .conventions import (COUNT_LETTERS, COUNT_NAMES, coefficient_split, counts, divisor_name, is_euler, is_one,
                           names_in_number, written_dimensions)
+from .calls import determinant_bars
 from .declarations import user_function
 
 
@@ -34,8 +35,8 @@ def is_matrix_name(name):
 class Kinds:
     """Abstract interpretation over {S, V, R, M} and unknown groups of names (union-find)."""
 
-    def __init__(self, decls, definitions=None, ast=None, vectors=()):
-        self.decls = decls
+    def __init__(self, decls, definitions=None, ast=None, vectors=(), text=None):
+        self.decls, self.text = decls, text
         # names read as numbers: dimensions of the declarations (`1/n` with X: n x p) and the counts N, K
         # used only as coefficients (conventions.counts); never a matrix of that name
         dims = {d for decl in decls.values() for d in decl.dims if isinstance(d, str)} - set(decls)
@@ -133,7 +134,7 @@ def _name(k, name):
     d = k.decls.get(name)
     if d is not None:
         return {"scalar": "S", "vector": "V", "matrix": "M", "function": None}[d.kind]
-    if name in k.numbers:
+    if name in k.numbers or name == "const":
         return "S"
     if name in IDENTITY_NAMES or is_matrix_name(name):
         return "M"
@@ -170,8 +171,11 @@ def _product(k, items):
                 acc = _product_kind(acc, kt)
             continue
         kx = k.kind(x)
-        if o == "/" and _count_divisor(x):
-            k.divisor(x)                        # 1 1^T / n: n counts, it does not divide element-wise
+        if o == "/" and x.op == "num" and len(items) == 2 and _count_divisor(items[0][1]):
+            k.divisor(items[0][1])              # (n/2) log 2π, as \\frac{n}{2} reads: a count over a number
+        if o == "/" and (_count_divisor(x) or _number_times_names(x)):
+            k.divisor(x)                        # 1 1^T / n: n counts, it does not divide element-wise;
+                                                # (1/(2n)), \\frac{1}{2m}: 2n is a number
         if is_one(x) and o is None and acc in ("M", "R"):
             kx = "V"                            # X 1: the ones vector
         if o == "/":
@@ -181,6 +185,14 @@ def _product(k, items):
             kx = k.force(kx)
         acc = _product_kind(acc, kx)
     return acc
+
+
+def _number_times_names(node):
+    """(2n), (2 ℓ^2), 2N: a divisor that multiplies a number literal by names is a number, as the
+    plain reading's `1/(2n) ||r||^2` makes it (its names lean to scalars)."""
+    while node.op == "paren":
+        node = node.args[0]
+    return node.op == "juxt" and any(a.op == "num" for a in node.args) and names_in_number(node) is not None
 
 
 def _count_divisor(node):
@@ -233,6 +245,12 @@ def _summed(k, arg):
     return "S"
 
 
+def _wnorm(k, arg, weight):
+    k.force(k.kind(arg))
+    k.kind(weight)
+    return "S"
+
+
 def _inner(k, a, b):
     k.force(k.kind(a))
     k.force(k.kind(b))
@@ -265,6 +283,9 @@ def _call(k, name, args):
     if name in ("log", "ln") and first == "M" and args[0].op == "call" and args[0].args[0] == "abs" \
             and args[0].args[1][0].start == args[0].start + 1:
         return "S"                              # log|Σ|: log det (build.py), a scalar
+    if name in ("log", "ln") and first == "M" and len(args) == 1 and k.text is not None \
+            and determinant_bars(args[0], k.text) is not None:
+        return "S"                              # log(|Σ₂|/|Σ₁|): log dets (calls.py), a scalar
     user = user_function(k.decls, name)
     if user is not None:
         base, decl = user
@@ -295,6 +316,7 @@ _RULES = {
     "epow": _epow,
     "post": _post,
     "norm": _norm,
+    "wnorm": _wnorm,
     "inner": _inner,
     "call": _call,
     "ones": lambda k, size: "V",

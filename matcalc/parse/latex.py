@@ -9,6 +9,7 @@ import re
 
 from ..errors import ParseError
 from ..vocabulary import FUNCTIONS, GREEK
+from .latex_source import _COMMAND, _GLUED_NUMBER, _LIMITS, _NABLA_NAME, _STAR, _SUPER_NAME, _summand_end
 
 _GREEK = set(GREEK) | {g.capitalize() for g in GREEK}
 _SPACES = {",", ";", "!", ":", " ", "left.", "right.", "displaystyle", "big", "Big", "bigg",
@@ -19,13 +20,15 @@ _APPLIED = re.compile(r"\s*(?:\\mathopen\{\}\s*)?(?:\\left\s*)?\(")   # a functi
 _SIMPLE = {
     "top": "T", "intercal": "T", "T": "T", "|": "||", "Vert": "||", "vert": "|",
     "odot": "⊙", "circ": "⊙", "otimes": "⊗", "oslash": "⊘",
-    "cdot": "*", "times": "*", "langle": "⟨", "rangle": "⟩", "{": "{", "}": "}",
+    "cdot": "·", "times": "*", "langle": "⟨", "rangle": "⟩", "{": "(", "}": ")",
     "left(": "(", "right)": ")", "left[": "[", "right]": "]",
     "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
-    "sigma": "σ", "log": "log ", "ln": "log ", "det": "det ", "exp": "exp ", "sin": "sin ", "cos": "cos ",
-    "tan": "tan ", "tanh": "tanh ", "sinh": "sinh ", "cosh": "cosh ", "coloneqq": ":=", "triangleq": ":=",
-    "eqqcolon": "=:",
+    "sigma": "σ", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=:",
 }
+# Operator names: a word of their own (t\log\sigma(…) is t log σ(…), never the letter run tlog)
+_OPERATORS = {"log": "log ", "ln": "log ", "det": "det ", "exp": "exp ", "sin": "sin ", "cos": "cos ",
+              "tan": "tan ", "tanh": "tanh ", "sinh": "sinh ", "cosh": "cosh ", "max": "max", "Tr": "tr ",
+              "tr": "tr "}
 # Bars that say which side they are on keep their pairing: \left\lVert 2 \left\lVert x \right\rVert x
 # \right\rVert becomes ||(2 ||(x)|| x)||, where bars pair inside the parentheses (|| 2 || x || x || would
 # read as ||2|| ||x|| x). name → (bar, opens).
@@ -49,6 +52,10 @@ _NOT_MATRIX_FORM = {
     "nabla": "\\nabla names a derivative; write the function and ask for its gradient (matcalc grad F --wrt x)",
     "partial": "\\partial names a derivative; write the function and ask for its derivative (matcalc grad F --wrt x)",
     "int": "integrals are not matrix expressions matcalc can differentiate",
+    "cdots": "an ellipsis (\\cdots) is not read: write the sum or product in matrix form (e^{x_1} + \\cdots + "
+             "e^{x_n} is sum(exp(x)), x_1 + \\cdots + x_n is sum(x))",
+    "ldots": "an ellipsis (\\ldots) is not read: write the sum in matrix form (x_1 + \\ldots + x_n is sum(x))",
+    "dots": "an ellipsis (\\dots) is not read: write the sum in matrix form (x_1 + \\dots + x_n is sum(x))",
     "in": "a statement of membership (x \\in \\mathbb{R}^n) is a declaration: pass it as --let \"x: n\" "
           "(where={\"x\": \"n\"})",
 }
@@ -62,10 +69,8 @@ _SPECTRAL = re.compile(r"(\\lambda|v|\\sigma(?=\s*_\s*\{?\s*\\max))\s*_\s*"
                        r"(?:\{\s*(\\max|\\min|[1-9][0-9]*)\s*\}|(\\max|\\min)|([1-9]))"
                        r"\s*(?=(?:\\mathopen\{\}\s*)?(?:\\left\s*)?\()")
 _NUMBER = re.compile(r"\s*(\d+\.\d+|\d+|\.\d+)\s*")
-# `\left\|X` is the bar \left\| and the name X: only \left\l… / \left\r… commands take letters.
-_COMMAND = re.compile(r"\\(left\\(?:[|{]|[lLrR][A-Za-z]*)|right\\(?:[|}]|[lLrR][A-Za-z]*)|left[(\[|.{]|right[)\]|.}]"
-                      r"|[A-Za-z]+\*?|.)", re.S)
-
+# One atom of a fraction: a number, a letter, or a Greek letter (\\frac{\\lambda}{2})
+_ATOM = re.compile(r"\s*(?:\d+|[A-Za-z]|\\[A-Za-z]+)\s*")
 
 class Translation:
     """Plain text and, for each of its characters, the position it came from in the LaTeX input."""
@@ -75,6 +80,9 @@ class Translation:
         self.bars = []          # open sided bars: (bar, start, end) of the command in the source
         self.matrices = 0       # open matrix environments
         self.bold = set()       # lower-case names written in bold (\mathbf{x}, \boldsymbol{\mu}): vectors
+        self.notes = []         # how a LaTeX construct that could be read two ways was read
+        self.whole = set()      # names a command made (nablaf_k): one name each, never a run of letters
+        self.index_sums = {}    # position of `sum(` in the plain text → its index letter (\sum_{i=1}^n)
 
     def emit(self, text, pos):
         self.out.append(text)
@@ -170,6 +178,25 @@ def _run(src, i, end, t):
                 t.word(f"{m.group(1)[1:] if m.group(1) != 'v' else 'v'}_{(m.group(2) or m.group(3) or m.group(4)).lstrip(chr(92))}", i)
                 i = m.end()
                 continue
+        if ch in "_^" and t.out and re.match(r"[A-Za-z0-9}]", t.text.rstrip()[-1:] or " "):
+            m = (_STAR if ch == "_" else _SUPER_NAME).match(src, i, end)
+            if m is not None:
+                # w^*, \mathbf{k}_*, w^\star: the name w_star (the optimum, a test point), never a product;
+                # W^{(1)}: the layer index of Goodfellow's and Bishop's W^{(1)}, the name W_1 (a power is
+                # never written with its exponent in parentheses)
+                previous = t.text.rstrip()
+                if re.search(r"_[A-Za-z0-9]+$", previous) or not re.search(r"[A-Za-z]$", previous):
+                    raise ParseError(f"'{src[i:m.end()]}' after a name that already has a subscript (or after no "
+                                     "name): a name carries one subscript; write a plain name for it (wstar, "
+                                     "yhat1) or the matrix form", i, src, end=m.end())
+                suffix = "star" if m.group("star") else "plus" if m.groupdict().get("plus") else m.group("index")
+                t.emit(f"_{suffix}" + ("^T" if m.groupdict().get("T") else ""), i)
+                base = re.findall(r"[A-Za-z]+$", previous)[0]
+                why = {"star": "as w* the optimum", "plus": "as k₊ the positive key"}.get(suffix, "a layer or set "
+                                                                                            "index, never a power")
+                t.notes.append(f"'{base}{src[i:m.end()].strip()}' is read as the name {base}_{suffix} ({why})")
+                i = m.end()
+                continue
         if ch == "_":
             m = _SUBSCRIPT.match(src, i, end)
             if m is not None:
@@ -206,11 +233,15 @@ def _run(src, i, end, t):
                 t.emit(src[b0:b1].strip() + " ", b0)
                 i = after
                 continue
-            t.emit("((", i)
+            # \frac{N}{2} is (N/2), \frac{1}{2n} is (1/(2n)): parentheses only around a part that is
+            # not one atom, so the plain reading's conventions (a count N over a number) see what they
+            # would see in N/2
+            top, bottom = _ATOM.fullmatch(src[a0:a1]) is None, _ATOM.fullmatch(src[b0:b1]) is None
+            t.emit("((" if top else "(", i)
             _run(src, a0, a1, t)
-            t.emit(")/(", a1)
+            t.emit(")/(" if top and bottom else ")/" if top else "/(" if bottom else "/", a1)
             _run(src, b0, b1, t)
-            t.emit("))", b1)
+            t.emit("))" if bottom else ")", b1)
         elif name == "sqrt":
             a0, a1, after = _group(src, after)
             t.emit("sqrt(", i)
@@ -241,9 +272,14 @@ def _run(src, i, end, t):
                 t.word(word[1:], a0)
             elif name.startswith("text") and word in ("where", "with", "and", "for"):
                 t.emit(" where " if word == "where" else ";", i)     # \text{where} C = …: a definition follows
+            elif word in _OPERATORS and name in ("operatorname", "mathrm", "text", "textrm", "operatorname*"):
+                t.word(_OPERATORS[word], i)          # \mathrm{Tr}(…), \operatorname{max}: the operator
             elif word in FUNCTIONS or re.fullmatch(r"[A-Za-z][A-Za-z0-9]*", word):
-                if name in _ONES and word[0].islower() and word not in FUNCTIONS:
+                if (name in _ONES or name == "vec") and word[0].islower() and word not in FUNCTIONS:
                     t.bold.add(word)
+                    sub = _SUBSCRIPT.match(src, after, end)
+                    if sub is not None:        # \mathbf{x}_n, \vec{c}_N: the subscripted name is the vector
+                        t.bold.add(word + re.sub(r"[\s{}]", "", sub.group(0)))
                 t.word(word + (" " if word in FUNCTIONS else ""), a0)
             else:
                 _run(src, a0, a1, t)
@@ -265,8 +301,56 @@ def _run(src, i, end, t):
             after = _no_subscript(src, i, after, end)
         elif name == "ell":
             t.word("ell" + ("" if src.startswith("_", after) else " "), i)
+        elif name == "sum" and not re.match(r"\s*[_^]", src[after:end]):
+            # \sum with no limits: the sum of all entries of the term after it, up to the next + or −
+            # at its level (\log\sum\exp(W x) is log(sum(exp(W x))))
+            stop = _summand_end(src, after, end)
+            if not src[after:stop].strip():
+                raise ParseError("\\sum without a term after it", i, src, end=after)
+            t.word("sum(", i)
+            t.notes.append(f"'{src[i:stop].strip()}' is read as sum(…) of all entries of the term after \\sum, up "
+                           "to the next + or − (a \\sum with no limits sums over every index)")
+            _run(src, after, stop, t)
+            t.emit(")", stop)
+            after = stop
+        elif name == "sum" and _LIMITS.match(src, after, end):
+            # \sum_{i=1}^{n} over entries x_i of vectors: sum(…), its term made element-wise by index_sums.py
+            # (or refused there with the matrix form); the term runs to the next + or − at its level
+            m = _LIMITS.match(src, after, end)
+            stop = _summand_end(src, m.end(), end)
+            if not src[m.end():stop].strip():
+                raise ParseError("\\sum without a term after it", i, src, end=m.end())
+            t.word("sum(", i)
+            t.index_sums[len(t.text) - 4] = m.group(1) or m.group(2)
+            _run(src, m.end(), stop, t)
+            t.emit(")", stop)
+            after = stop
+        elif name == "nabla" and _NABLA_NAME.match(src, after, end):
+            # ∇f_k in Nocedal & Wright's model f_k + ∇f_kᵀp + ½pᵀB_k p: a given vector, the gradient at the
+            # iterate, named nablaf_k — not a derivative for matcalc to take
+            m = _NABLA_NAME.match(src, after, end)
+            t.word(f"nabla{m.group(1)}_{m.group(2) or m.group(3)}", i)
+            t.whole.add(f"nabla{m.group(1)}_{m.group(2) or m.group(3)}")
+            t.notes.append(f"'{src[i:m.end()].strip()}' is read as a name of its own, nabla{m.group(1)}_"
+                           f"{m.group(2) or m.group(3)}: a given value (the gradient at an iterate), not a "
+                           "derivative matcalc takes")
+            after = m.end()
         elif name in _NOT_MATRIX_FORM:
             raise ParseError(_NOT_MATRIX_FORM[name], i, src, end=after)
+        elif name in ("log", "ln") and _GLUED_NUMBER.match(src, after, end):
+            # \log 2\pi, \log 2\pi\sigma^2: the number and the Greek letters after it are the argument,
+            # log(2π σ²), as the plain reading takes `log 2πσ^2`, never log(2)·π
+            m = _GLUED_NUMBER.match(src, after, end)
+            t.notes.append(f"'{src[i:m.end()].strip()}' is read as log({src[after:m.end()].strip()}): the number and the "
+                           "letters after it are the argument, as in every source")
+            t.word("log(", i)
+            _run(src, after, m.end(), t)
+            t.emit(")", m.end())
+            after = m.end()
+        elif name in _OPERATORS:
+            t.word(_OPERATORS[name], i)
+            if name == "max":
+                after = len(src[:end]) - len(src[after:end].lstrip()) if src[after:end].strip() else after
         elif name in ("left[", "right]"):
             # \left[ … \right] groups, as parentheses do; around a matrix environment, whose own
             # brackets make the literal, it adds nothing

@@ -21,6 +21,8 @@ declared_names = ContextVar("declared", default=frozenset())
 declared_functions = ContextVar("functions", default=frozenset())
 # Runs of letters read as one name while solve.py tries that reading (and the names given to --wrt).
 whole_names = ContextVar("whole_names", default=frozenset())
+# Names whose prime (x') is a name of its own, x_prime, while solve.py tries that reading (k(x, x'))
+primed_names = ContextVar("primed_names", default=frozenset())
 # spelling → the first way the text writes a name (Σ, Sigma): one dict for all the statements of a text
 text_spellings = ContextVar("spellings", default=None)
 
@@ -32,7 +34,7 @@ class PostLex:
     that bar: bars pair inside brackets, so ||(2 ||x|| x)|| is the norm of 2 ||x|| x."""
     always_accept = ("BAR", "DBAR")
     _OPERAND_END = {"NAME", "NUMBER", "RPAR", "RNORM", "RABS", "POSTOP", "NORMSUB", "RSQB", "RBRACE", "RANGLE"}
-    _OPENERS = {"LPAR", "LSQB", "LBRACE", "LANGLE"}
+    _OPENERS = {"LPAR", "LSQB", "LBRACE", "LANGLE", "WSUB"}
     _CLOSERS = {"RPAR", "RSQB", "RBRACE", "RANGLE"}
 
     def process(self, stream):
@@ -69,6 +71,12 @@ class PostLex:
                 else:
                     stack.append(kind)
                 tok = Token.new_borrow_pos(("R" if closing else "L") + kind, tok.value, tok)
+                yield tok
+            elif tok.type == "NAME" and tok.value in primed_names.get() and nxt is not None and nxt.type == "POSTOP" \
+                    and nxt.value == "'" and nxt.start_pos == tok.end_pos:
+                tokens[i + 1] = None            # x' as the name x_prime: a point of its own, as in k(x, x')
+                tok = Token("NAME", f"{tok.value}_prime", tok.start_pos, tok.line, tok.column, nxt.end_line,
+                            nxt.end_column, nxt.end_pos)
                 yield tok
             elif tok.type == "NAME" and nxt is not None and self._user_function(tok, tokens, i):
                 name, skip = self._user_function(tok, tokens, i)
@@ -129,14 +137,16 @@ class PostLex:
 
 
 def normal_name(name):
-    """x_{0} is x_0: braces around a subscript are notation, not part of the name."""
+    """x_{0} is x_0: braces around a subscript are notation, not part of the name; w^*, k_* are w_star, k_star."""
+    if "*" in name:
+        return re.sub(r"[_^]\{?\*\}?$", "_star", name)
     return re.sub(r"_\{([A-Za-z0-9]+)\}$", r"_\1", name) if "_{" in name else name
 
 
 def _split_name(name, declared):
     """`Ax` → [A, x]: a run of letters that is not a known name is a product of single letters; a Greek
     name keeps its digits and subscript (mu_0, alpha2)."""
-    if name in declared or name in GREEK_NAMES or name in IDENTITY_NAMES or len(name) == 1:
+    if name in declared or name in GREEK_NAMES or name in IDENTITY_NAMES or len(name) == 1 or name == "const":
         return [name]
     m = re.match(r"^([A-Za-z\u0391-\u03A9\u03B1-\u03C9\u03D1\u03D5\u03F5]+)(.*)$", name)   # πσ is π σ too
     if m is None or len(m.group(1)) == 1 or m.group(1) in GREEK_NAMES:

@@ -17,7 +17,7 @@ from itertools import combinations
 from ..errors import DiffError, MatcalcError, ParseError, ShapeError
 from ..vocabulary import FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES
 from .kinds import kind_hints
-from .lexer import whole_names
+from .lexer import primed_names, whole_names
 
 
 MAX_CANDIDATES = 12     # names and runs that may change reading (the first ones in the text)
@@ -49,7 +49,7 @@ def _parse_for(parse_full, text, where, latex, need, given):
         failure = None      # well typed, not what the command needs: the command says so if nothing else fits
     except _FIXABLE as e:
         failure = e
-    found = _search(parse_full, text, where, latex, need, given)
+    found = _search(parse_full, text, where, latex, need, given, typed=failure is None)
     if not found:
         if failure is None:
             return default
@@ -63,12 +63,16 @@ def _parse_for(parse_full, text, where, latex, need, given):
     changes, parsed = found[0]
     why = "a scalar" if failure is None else "well typed"
     parsed.notes.insert(0, f"{_describe(changes)}: the default reading does not make the expression {why} "
-                           f"(declare to choose otherwise: --let \"{_declaration(changes[0])}\")")
+                           + (f"(for the transpose write {changes[0][1]}^T)" if changes[0][0] == "prime" else
+                              f"(declare to choose otherwise: --let \"{_declaration(changes[0])}\")"))
     return parsed
 
 
-def _search(parse_full, text, where, latex, need, given):
-    options = [o for o in _candidates(text, where, latex) if o[1] not in given]
+def _search(parse_full, text, where, latex, need, given, typed=False):
+    # a name the command was given keeps its kind while the default reading types (grad x --wrt x stays
+    # the gradient of a vector, refused); it may change when that reading does not (x^T x / y --wrt y)
+    options = [o for o in _candidates(text, where, latex)
+               if o[1] not in given or o[0] == "prime" or o[0] == "kind" and not typed]
     found, tries = [], 0
     for size in (1, 2):
         for combo in combinations(options, size):
@@ -79,7 +83,8 @@ def _search(parse_full, text, where, latex, need, given):
                 return found
             hints = {name: kind for what, name, kind in combo if what == "kind"}
             runs = given | frozenset(name for what, name, _ in combo if what == "run")
-            t1, t2 = kind_hints.set(hints), whole_names.set(runs)
+            primes = frozenset(name for what, name, _ in combo if what == "prime")
+            t1, t2, t3 = kind_hints.set(hints), whole_names.set(runs), primed_names.set(primes)
             try:
                 parsed = parse_full(text, where, latex)
             except MatcalcError:
@@ -87,6 +92,7 @@ def _search(parse_full, text, where, latex, need, given):
             finally:
                 kind_hints.reset(t1)
                 whole_names.reset(t2)
+                primed_names.reset(t3)
             if _fits(parsed.expr, need) and _uses_runs(parsed, runs - given):
                 found.append((combo, parsed))
         if found:
@@ -106,6 +112,12 @@ def _candidates(text, where, latex):
             return []
     declared = set(parse_declarations(where))
     out, seen = [], set()
+    # x - x' with x a vector is never a transpose (n×1 − 1×n): x' may be a point of its own, x_prime
+    for m in re.finditer(r"(?<![A-Za-z0-9_\\])([A-Za-z][A-Za-z0-9]*)'(?!')", text):
+        if m.group(1) not in FUNCTIONS and m.group(1) not in seen and m.group(1) not in declared_functions(where):
+            seen.add(m.group(1))
+            out.append(("prime", m.group(1), None))
+    seen = set()
     for m in _TOKEN.finditer(text):
         word, sub, call = m.group(1), m.group(2) or "", m.group(3)
         if call or word in FUNCTIONS or word in declared or word in IDENTITY_NAMES or word in seen:
@@ -124,6 +136,11 @@ def _candidates(text, where, latex):
     return out[:MAX_CANDIDATES]
 
 
+def declared_functions(where):
+    from .declarations import parse_declarations
+    return {name for name, d in parse_declarations(where).items() if d.kind == "function"}
+
+
 def _uses_runs(parsed, runs):
     return all(run in parsed.names for run in runs)
 
@@ -135,7 +152,9 @@ def _fits(expr, need):
 def _describe(changes):
     parts = []
     for what, name, kind in changes:
-        parts.append(f"{name} is read as one name" if what == "run" else f"{name} is read as a {kind}")
+        parts.append(f"{name} is read as one name" if what == "run" else
+                     f"{name}' is read as a name of its own, {name}_prime (not the transpose of {name})"
+                     if what == "prime" else f"{name} is read as a {kind}")
     return ", ".join(parts)
 
 

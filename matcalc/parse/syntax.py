@@ -299,6 +299,9 @@ class ToAst(Transformer_NonRecursive):
     def norm(self, meta, left, inner, right, sub=None):
         return Node("norm", (inner, _normsub(sub) if sub is not None else None), *_span(meta))
 
+    def wnorm(self, meta, left, inner, right, sub, weight):
+        return Node("wnorm", (inner, weight), *_span(meta))
+
     def abs(self, meta, left, inner, right):
         return Node("call", ("abs", (inner,)), *_span(meta))
 
@@ -358,7 +361,11 @@ def _number(tok):
                          end=tok.end_pos)
     if len(text) > MAX_LITERAL_DIGITS:
         raise ParseError(f"number literal too long ({len(text)} digits)", tok.start_pos, end=tok.end_pos)
-    return Fraction(text)
+    return _VULGAR[text] if text in _VULGAR else Fraction(text)
+
+
+_VULGAR = {"½": Fraction(1, 2), "⅓": Fraction(1, 3), "⅔": Fraction(2, 3), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
+           "⅛": Fraction(1, 8)}     # ½‖Xw − y‖² as copied from a PDF
 
 
 def _postop(tok):

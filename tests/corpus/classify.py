@@ -48,7 +48,7 @@ def summary(table):
              f"- of the forms written in LaTeX ({sum(chr(92) in c['text'] for c in CASES)}), accepted and correct: "
              f"{sum(chr(92) in c['text'] for c in CASES if c['id'] in ok)}",
              f"- refused: {len(refused)}", f"- silently misread: {len(misread)}", f"- crashed: {len(crash)}"]
-    fr = [table[c["id"]][0].split(":")[0] for c in FRONTIER]
+    fr = [table[c["id"]][0].split(":")[0].split(" ")[0] for c in FRONTIER]   # "ok (notes)" is ok
     lines.append(f"- frontier: {fr.count('refused')} refused cleanly, {fr.count('ok')} answered correctly, "
                  f"{fr.count('MISREAD')} misread")
     cli = {k: v for k, v in table.items() if k.startswith("cli:") and k[4:] in api}

@@ -1045,3 +1045,7 @@ case("elbo_gauss_latex", r"\frac{1}{2}\ln|\Sigma| - \frac{1}{2}\operatorname{tr}
      "Murphy MLAPP 21.5, LaTeX", where={"Σ": "D x D spd", "Λ": "D x D spd"})
 case("ls_esl_rss_latex_dX", r"(\mathbf{y} - \mathbf{X}\beta)^T(\mathbf{y} - \mathbf{X}\beta)", "X", dict(X="N x p", y="N", beta="p"),
      lambda v: sq(v.y - v.X @ v.beta), "Hastie ESL eq. 3.3, LaTeX, differentiated in the data matrix (sensitivity to X)")
+
+
+# the second round of sources (issue 13): its cases join CASES and FRONTIER
+from . import sources2  # noqa: E402,F401

@@ -134,9 +134,13 @@ def run(c):
     key = by_norm.get(norm_name(c["wrt"]))
     assert key is not None, f"case {c['id']}: no input for wrt {c['wrt']!r}"
     from matcalc.vocabulary import spelling     # σ, sigma and \sigma are one name: declared under any of them
+    from matcalc.parse.declarations import letter_shape   # ε declares the text's \varepsilon (said in a note)
     spelled = {spelling(n) for n in r.function.variables}
+    shapes = {letter_shape(s) for s in spelled}
+    from matcalc.parse.names import read_name          # C^u, \tilde{w}: declared as the text reads them
     ignored = [k for k, spec in c["where"].items()
-               if spelling(k) not in spelled and not spec.startswith("function")]
+               if spelling(k) not in spelled and spelling(read_name(k)) not in spelled and not spec.startswith("function")
+               and not (letter_shape(spelling(k)) in shapes and any(f"declaration of {k}" in n for n in r.notes))]
     notes = [f"declaration of {k} silently ignored (the text's name is "
              f"{', '.join(n for n in r.function.variables if norm_name(n) == norm_name(k)) or 'absent'})" for k in ignored]
     needed = set(r.function.variables) | set(getattr(r.expr, "variables", {}) or {})
