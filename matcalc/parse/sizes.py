@@ -68,6 +68,10 @@ def read_sizes(raw, builder, decls, ast, wrt=()):
             continue
         cell, how = _inferred(raw, v, unify)
         if cell is None or v.name in taken or not unify(cell, unify.symbol(v.name)):
+            if how is not None or _free_dims(raw, unify, v) == [] and _leaves(raw, [], set()):
+                notes.append(f"{v.name} is read as a scalar you give a value, not as a size: "
+                             f"{how or 'it names no dimension of the expression'} (to use a size, name a "
+                             f"dimension {v.name} in a declaration, as --let \"x: {v.name}\")")
             continue
         taken.add(v.name)
         memo[v] = NODE["size"](v.name)
@@ -81,9 +85,11 @@ def _inferred(raw, var, unify):
     free = _free_dims(raw, unify, var)
     if not free:
         return None, None
+    term = _scaled_term(raw, var)
+    if term is not None and not _divides(raw, var) and _is_sum(term):
+        return None, "it multiplies a sum, which a count divides (1/n ||r||^2), as in k ||x||^2"
     if len(free) == 1:
         return free[0], f"the only dimension of the expression no declaration names ({_where(raw, free[0], unify)})"
-    term = _scaled_term(raw, var)
     if term is not None:
         d = _first_sum(term, unify)
         if d is not None:
@@ -144,6 +150,23 @@ def _scaled_term(e, var):
                 return rest[0] if len(rest) == 1 else E.Mul(*rest)
         stack.extend(e.children)
     return None
+
+
+def _divides(e, var):
+    """Is `var` in a denominator (1/n, 1/sqrt(d), 1/(2N)) of the product that holds it?"""
+    return any(isinstance(n, E.Pow) and isinstance(n.exponent, E.Num) and n.exponent.value < 0
+               and var in E.nodes(n.base) for n in E.nodes(e))
+
+
+def _is_sum(term):
+    """Is the term itself a sum of entries (‖r‖², sum, tr, xᵀy), not a function of one (log(1 + xᵀx))?"""
+    if isinstance(term, E.Pow) and isinstance(term.base, E.Norm):
+        return True
+    if isinstance(term, (E.Norm, E.Sum, E.Trace)):
+        return True
+    if isinstance(term, E.Mul):
+        return sum(not f.is_scalar for f in term.factors) >= 2 or any(_is_sum(f) for f in term.factors)
+    return False
 
 
 def _first_sum(e, unify):
