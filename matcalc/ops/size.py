@@ -11,6 +11,7 @@ from ..diff import DIFF
 from ..parse.sizes import NODE
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, TEXT
+from ..simplify.products import COUNT
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
@@ -37,6 +38,7 @@ class Size(E.Expr):
 
 
 NODE["size"] = Size     # parse/sizes.py builds it where a letter names a dimension
+COUNT["of"] = lambda d: E.Num(d) if isinstance(d, int) else Size(d)     # 1ᵀ1 = n (simplify/products.py)
 
 
 @DIFF.register(Size, identity="d n = 0 (a size is a constant)")

@@ -35,6 +35,16 @@ SIZE_LETTERS = ("n", "m", "p", "d", "k", "N", "K")
 _SIZE_NAME = re.compile(r"^(%s)(_\{?[A-Za-z0-9]+\}?)?$" % "|".join(SIZE_LETTERS))
 
 
+def size(d):
+    """The number of entries along the dimension d: a size node (a number for a fixed dimension)."""
+    return E.Num(d) if isinstance(d, int) else NODE["size"](d)
+
+
+def count(shape):
+    """The number of entries of a shape, as an expression: n, or m n (the dimensions that are 1 left out)."""
+    return E.product(*[size(d) for d in shape if d != 1])
+
+
 def is_size_letter(name):
     return bool(_SIZE_NAME.match(name))
 
