@@ -208,3 +208,18 @@ def test_every_command_says_so(command):
     res = CliRunner().invoke(main, command)
     assert res.exit_code == 0, res.output
     assert "n is read as the size n" in res.output, res.output
+
+
+@pytest.mark.parametrize("command", [
+    ["codegen", "n log(σ) + σ^2", "--wrt", "σ", "--let", "x: n", "--standalone"],    # n as a keyword argument
+    ["codegen", "1/n ||X w - y||^2", "--wrt", "w", "--standalone"],                  # n = X.shape[0]
+])
+def test_a_standalone_module_passes_its_own_check(command, tmp_path):
+    import subprocess
+    import sys
+    res = CliRunner().invoke(main, command)
+    assert res.exit_code == 0, res.output
+    path = tmp_path / "module.py"
+    path.write_text(res.stdout)
+    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and " ok" in run.stdout, run.stdout + run.stderr
