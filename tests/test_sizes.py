@@ -223,3 +223,18 @@ def test_a_standalone_module_passes_its_own_check(command, tmp_path):
     path.write_text(res.stdout)
     run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and " ok" in run.stdout, run.stdout + run.stderr
+
+
+def test_a_size_in_a_definition_is_the_size_there_too():
+    r = matcalc.grad("y^T V^T a where a = softmax(K q / sqrt(d))", "q", where={"K": "T x d"})
+    assert "d" not in r.function.variables
+    assert "a = softmax(K q / sqrt(d))" in str(r.pretty()) and r.check().status == "passed"
+
+
+def test_every_command_keeps_its_wrt_a_variable():
+    p = at("x^T x / d + d^2", "d", {"x": [1.0, 2.0], "d": 2.0})
+    assert p.value == pytest.approx(5 / 2 + 4)
+    for command in (["taylor", "x^T x / d + d^2", "--wrt", "d"], ["jacobian", "x / d", "--wrt", "d"],
+                    ["newton", "x^T x / d + d^2", "--wrt", "d"]):
+        res = CliRunner().invoke(main, command)
+        assert res.exit_code == 0 and "read as the size" not in res.output, res.output

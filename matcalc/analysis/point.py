@@ -300,7 +300,7 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
         if x is not None and not (isinstance(x, (int, float, np.floating, np.integer)) and np.isfinite(x)
                                   and (x > 0 if positive else x >= 0)):
             raise ValuesError(f"{what} must be a finite number {'> 0' if positive else '≥ 0'}, not {x!r}")
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     if not f.is_scalar:
         from ..shapes import fmt_shape

@@ -106,7 +106,7 @@ def parse_full(text, where=None, latex=None):
     sizes = {v.name for v in sized}
     notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars and name not in sizes]
     notes = size_notes + notes
-    built = {n: rebuild(builder.defined[n], dim, {}) for n in defined if n in builder.defined}
+    built = {n: rebuild(builder.defined[n], dim, dict(sized)) for n in defined if n in builder.defined}
     if built:
         notes.append("definitions: " + "; ".join(f"{n} = {e}" for n, e in built.items())
                      + " (the derivative goes through them)")
