@@ -78,7 +78,7 @@ def read_sizes(raw, builder, decls, ast, wrt=()):
             continue
         cell, how = _inferred(raw, v, unify)
         if cell is None or v.name in taken or not unify(cell, unify.symbol(v.name)):
-            if how is not None or _free_dims(raw, unify, v) == [] and _leaves(raw, [], set()):
+            if how is not None or _free_dims(raw, unify) == [] and _leaves(raw, [], set()):
                 notes.append(f"{v.name} is read as a scalar you give a value, not as a size: "
                              f"{how or 'it names no dimension of the expression'} (to use a size, name a "
                              f"dimension {v.name} in a declaration, as --let \"x: {v.name}\")")
@@ -92,7 +92,7 @@ def read_sizes(raw, builder, decls, ast, wrt=()):
 
 def _inferred(raw, var, unify):
     """(the free dimension the undeclared size letter `var` names, how it was found), or (None, None)."""
-    free = _free_dims(raw, unify, var)
+    free = _free_dims(raw, unify)
     if not free:
         return None, None
     term = _scaled_term(raw, var)
@@ -121,7 +121,7 @@ def _leaves(e, out, seen):
     return out
 
 
-def _free_dims(raw, unify, var):
+def _free_dims(raw, unify):
     """The unbound dimensions of the expression, in order of appearance (each once)."""
     found = []
     for leaf in _leaves(raw, [], set()):
