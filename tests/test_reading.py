@@ -26,10 +26,16 @@ def values_for(expr, sizes, rng, positive=()):
             a = np.abs(a) + 0.5
         env[v] = a
         named[v.name] = float(a[0, 0]) if shape == (1, 1) else a[:, 0] if shape[1] == 1 else a
-    for e in matcalc.expr.nodes(expr):      # a dimension used as a number (ops/size.py): the size itself
-        for d in getattr(e, "named_dims", ()):
-            named[d] = float(sizes[d])
     return env, named
+
+
+def with_sizes(fn, expr, named, sizes):
+    """named, and the value of every dimension used as a number (ops/size.py) that fn takes: the size
+    itself (mean's n is not an argument of np.mean)."""
+    import inspect
+    params = inspect.signature(fn).parameters
+    used = {d for e in matcalc.expr.nodes(expr) for d in getattr(e, "named_dims", ())}
+    return {**named, **{d: float(sizes[d]) for d in used if d in params}}
 
 
 def reads_as(text, wrt, fn, where=None, sizes=SIZES, positive=(), seed=0):
@@ -39,6 +45,7 @@ def reads_as(text, wrt, fn, where=None, sizes=SIZES, positive=(), seed=0):
     f = parsed.expr
     rng = np.random.default_rng(seed)
     env, named = values_for(f, sizes, rng, positive)
+    named = with_sizes(fn, f, named, sizes)
     assert np.allclose(evaluate(f, env, sizes), fn(**named)), f"{text}: not the value of the NumPy function"
     g = matcalc.grad(text, wrt, where=where, check=False)
     var = next(v for v in env if v.name == wrt)
