@@ -192,6 +192,8 @@ def test_letters_that_are_not_sizes_stay_scalars():
     assert "λ" in matcalc.grad("λ/2 ||w||^2", "w").function.variables          # not a size letter
     r = matcalc.grad("k x^T x", "x")     # a count divides a sum, it does not multiply one
     assert "k" in r.function.variables and any("not as a size" in note for note in r.notes)
+    r = matcalc.grad("N/2 log det Σ", "Σ")      # N counts samples: nothing here sums over them
+    assert "N" in r.function.variables and any("not as a size" in note for note in r.notes)
     r = matcalc.grad("1/n ||X w - y||^2", "w", where={"X": "N x D"})   # no dimension is unnamed
     assert "n" in r.function.variables and any("names no dimension" in note for note in r.notes)
     assert "d" in matcalc.grad("x^T x / d + d^2", "d").function.variables     # the wrt is never a size

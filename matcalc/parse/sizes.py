@@ -10,14 +10,15 @@ A scalar name is read as a size when
   them with a subscript, d_k) that the typing reads as a scalar, and the expression has a dimension
   no declaration names. Which one, by unification of the reading "a count scales the sum over what
   it counts" (1/n Σᵢ, 1/√d qᵀk):
-    1. the expression's only such dimension (`q^T k / sqrt(d)`, `ε/K 1^T log softmax(z)`);
-    2. else the dimension the term it scales sums over first — the entries of a norm, a sum or a
-       trace, the rows of a Frobenius norm (rows are samples), the inner dimension of a product:
+    1. the dimension the term it scales sums over first — the entries of a norm, a sum or a trace,
+       the rows of a Frobenius norm (rows are samples), the inner dimension of a product:
        `1/n ||X w - y||^2` makes n the length of X w - y, so X is n×p; `K q / sqrt(d)` makes d the
-       columns of K;
-    3. else (its term sums nothing: `N/2 log(2π σ²)`) the dimension the expression sums over first
-       (`||y - X w||^2 / (2σ²) + N/2 log(2π σ²)`: N is the length of y).
-  An undeclared letter none of these gives a dimension to stays a scalar the user sets.
+       columns of K; `q^T k / sqrt(d)` the length of q;
+    2. else (its term sums nothing: `N/2 log(2π σ²)`, `- k`) the dimension the expression sums over
+       first (`||y - X w||^2 / (2σ²) + N/2 log(2π σ²)`: N is the length of y).
+  An undeclared letter none of these gives a dimension to stays a scalar the user sets (`N/2 log det Σ`
+  alone: N counts samples, which nothing in the expression sums over), and so does one that multiplies
+  a sum (`k ||x||^2`: a count divides a sum); both with a note.
 The wrt name is never a size. Every size read is said in a note, with the declaration for the
 other reading.
 """
@@ -98,8 +99,6 @@ def _inferred(raw, var, unify):
     term = _scaled_term(raw, var)
     if term is not None and not _divides(raw, var) and _is_sum(term):
         return None, "it multiplies a sum, which a count divides (1/n ||r||^2), as in k ||x||^2"
-    if len(free) == 1:
-        return free[0], f"the only dimension of the expression no declaration names ({_where(raw, free[0], unify)})"
     if term is not None:
         d = _first_sum(term, unify)
         if d is not None:
@@ -107,7 +106,7 @@ def _inferred(raw, var, unify):
     d = _first_sum(raw, unify)
     if d is not None:
         return d, f"the dimension the expression sums over first ({_where(raw, d, unify)})"
-    return None, None
+    return None, "no sum in the expression runs over a dimension no declaration names (N/2 log det Σ)"
 
 
 def _leaves(e, out, seen):
