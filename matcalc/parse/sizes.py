@@ -198,9 +198,9 @@ def _first_sum(e, unify):
 
 
 def _summed(n):
-    if isinstance(n, (E.Norm, E.Sum)):
+    if isinstance(n, (E.Norm, E.Sum)):      # a matrix's rows first (rows are samples), then its columns
         r, c = n.children[0].shape
-        return (c,) if r == 1 else (r,)
+        return (c,) if r == 1 else (r,) if c == 1 else (r, c)
     if isinstance(n, E.Trace):
         return (n.arg.shape[0],)
     if isinstance(n, E.Mul):
