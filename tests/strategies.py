@@ -27,9 +27,7 @@ def scalars(draw, depth=3):
     if k == 15:     # eigenvalues, eigenvectors, spectral and nuclear norms
         return draw(spectral_scalars(d))
     if k == 14:     # det of an spd matrix (positive); tr of a Kronecker product, tr(A ⊗ B) = tr A tr B; π c;
-        j = draw(st.integers(0, 6))   # and, half the time, the batched operations (row-wise softmax, …)
-        if j == 6:                    # a size used as a number: the mean sum(v)/n (ops/size.py)
-            return E.product(E.Sum(draw(vectors(d))), E.Pow(E.Size(N), E.Num(-1)))
+        j = draw(st.integers(0, 5))   # and, half the time, the batched operations (row-wise softmax, …)
         if j >= 3:
             return draw(batched_scalars(d))
         if j == 2:
