@@ -45,6 +45,8 @@ def dim_symbols(exprs):
         seen.add(e)
         add(e.shape[0])
         add(e.shape[1])
+        for d in getattr(e, "named_dims", ()):     # the n of a size node (ops/size.py)
+            add(d)
         for c in e.children:
             walk(c)
     for e in exprs:

@@ -46,6 +46,7 @@ SAMPLES = {
     E.Norm: ["||x||", "||x||_1", "||X||_F", "norm1(X)", "norm(2 ||x|| x)"],
     E.Apply: ["exp(x)", "sqrt(x)", "sqrt(a)", "abs(x)", "sigmoid(x)", "log(a)", "softplus(x)", "relu(x)"],
     E.Softmax: ["softmax(x)"],
+    E.Size: ["n", "m"],     # dimensions of the declarations (WHERE): the sizes, not variables
     E.LogSumExp: ["logsumexp(x)"],
     E.SoftmaxRows: ["softmax_rows(A B)", "softmax(X)"],
     E.LogSumExpRows: ["logsumexp_rows(A)", "logsumexp(X + A)"],

@@ -64,7 +64,8 @@ def test_frac_of_a_count_reads_as_the_plain_count():
 def test_a_divisor_2n_is_a_number():
     """\\frac{1}{2n} → (1/(2n)): n a number, not the element-wise inverse of a vector n."""
     r = matcalc.grad(r"\frac{1}{2n}\|y - X\beta\|_2^2", r"\beta")
-    assert r.function.variables["n"] == "scalar"
+    assert "n" not in r.function.variables                      # the size n (parse/sizes.py), not a vector
+    assert any("n is read as the size n" in note for note in r.notes), r.notes
 
 
 # ---- names: w^*, k_*, W^{(1)}, \tilde{w}, \nabla f_k --------------------------------------------

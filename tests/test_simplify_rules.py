@@ -130,8 +130,8 @@ IDENTITY_ROWS = [
     ("mul_coefficient", lambda v: E.Mul(E.Num(2), E.Mul(E.Num(3), v.A)), "6 A"),
     ("mul_coefficient", lambda v: E.Mul(E.Num(1), v.A), "A"),
     ("mul_identity", "A I B", "A B"),
-    ("mul_ones_inner", lambda v: E.Mul(E.Ones((1, "n")), E.Ones(("n", 1))), "sum(vector(1))"),
-    ("mul_ones_inner", lambda v: E.Mul(v.x, E.Ones((1, "n")), E.Ones(("n", 1))), "sum(vector(1)) x"),
+    ("mul_ones_inner", lambda v: E.Mul(E.Ones((1, "n")), E.Ones(("n", 1))), "n"),
+    ("mul_ones_inner", lambda v: E.Mul(v.x, E.Ones((1, "n")), E.Ones(("n", 1))), "n x"),
     ("mul_onehot_rows", lambda v: E.Mul(E.Var("Y", ("n", "m"), frozenset({"onehot"})), E.Ones(("m", 1))),
      "vector(1)"),
     ("mul_inverse_cancel", "A A^-1 B", "B"),
@@ -226,6 +226,7 @@ IDENTITY_ROWS = [
     ("sum_of_hadamard", "sum(x .* y)", "x^T y"),
     ("sum_of_hadamard", "sum(A .* B)", "tr(A B^T)"),
     ("sum_of_ones", lambda v: E.Sum(E.Ones((3, 2))), "6"),
+    ("sum_of_ones", lambda v: E.Sum(E.Ones(("n", "m"))), "m n"),
     # diag, vec, norms
     ("diagvec_of_diagmat", "diag(diag(x))", "x"),
     ("diagvec_of_transpose", "diag(A^T)", "diag(A)"),

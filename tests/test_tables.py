@@ -32,6 +32,7 @@ SAMPLES = {
     "SoftmaxRows": E.SoftmaxRows(X), "LogSumExpRows": E.LogSumExpRows(X),
     "Eigenvalue": E.Eigenvalue(X, 1), "Eigenvector": E.Eigenvector(X, -1), "SpectralNorm": E.SpectralNorm(X),
     "NuclearNorm": E.NuclearNorm(X), "Polar": E.Polar(X),
+    "Size": E.Size("n"),
 }
 # only the Jacobian of a declared function is known, not its derivative; d polar(X) is a Sylvester equation
 DIFF_REFUSALS = {E.CallJacobian, E.Polar}
@@ -39,7 +40,7 @@ DIFF_REFUSALS = {E.CallJacobian, E.Polar}
 ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
                                    E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
                                    E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows,
-                                   E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar}
+                                   E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar, E.Size}
 TYPES = E.NODE_TYPES
 
 

@@ -59,7 +59,7 @@ def implicit(F, solve_for, wrt, where=None, *, check=True, seed=None):
     """
     from .. import api
     F = strip_equals_zero(F)
-    F, named = _parse(F, where)
+    F, named = _parse(F, where, wrt=[solve_for, wrt])
     y = find_var(F, solve_for, named)
     x = find_var(F, wrt, named)
     if x is y:

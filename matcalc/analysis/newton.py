@@ -73,7 +73,7 @@ def newton_step(expr, wrt, where=None, *, eta="eta", check=True, seed=None):
     'A^-1 b - x'
     """
     from .. import api
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     if not f.is_scalar:
         from ..shapes import fmt_shape

@@ -118,7 +118,7 @@ def _spelled_as(arrays, variables):
     return out
 
 
-def _bind(variables, arrays):
+def _bind(variables, arrays, dims=()):
     """(env, sizes): every variable's value as a 2-D array, and every dimension symbol's size."""
     from ..shapes import fmt_shape
     missing = [v.name for v in variables if v.name not in arrays]
@@ -155,6 +155,12 @@ def _bind(variables, arrays):
                 sizes.setdefault(dim, k)
                 origin.setdefault(dim, v.name)
         env[v] = a
+    for d in (d for d in dims if d not in sizes):   # a size no value gives (n of `n log σ`): given as n=5
+        a = arrays.get(d)
+        if a is None or a.size != 1 or not float(a.reshape(())).is_integer() or float(a.reshape(())) < 1:
+            raise ValuesError(f"no value for the size {d}: no variable has a dimension {d} to read it from; "
+                              f"give it as a positive integer ({d}=5)")
+        sizes[d] = int(a.reshape(()))
     return env, sizes
 
 
@@ -294,7 +300,7 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
         if x is not None and not (isinstance(x, (int, float, np.floating, np.integer)) and np.isfinite(x)
                                   and (x > 0 if positive else x >= 0)):
             raise ValuesError(f"{what} must be a finite number {'> 0' if positive else '≥ 0'}, not {x!r}")
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     if not f.is_scalar:
         from ..shapes import fmt_shape
@@ -302,11 +308,13 @@ def at(expr, wrt, values, where=None, *, tol=GRAD_TOL, eig_tol=EIG_TOL, eta=None
     g = api.grad(f, var, check=False, seed=seed)
     H = api.hessian(f, var, check=False, seed=seed)
     variables = variables_of([f, g.expr, H.expr, var])
-    wanted = {v.name for v in variables} | {spelling(v.name) for v in variables}   # an unneeded .npz member is not read
+    from ..sampling import dim_symbols
+    dims = dim_symbols([f, g.expr, H.expr])
+    wanted = {v.name for v in variables} | {spelling(v.name) for v in variables} | set(dims)   # an unneeded .npz member is not read
     arrays = _spelled_as(load_values(values, names=wanted), variables)
-    env, sizes = _bind(variables, arrays)
+    env, sizes = _bind(variables, arrays, dims)
     notes = api.parse_notes()
-    extra = sorted(set(arrays) - {v.name for v in variables})
+    extra = sorted(set(arrays) - {v.name for v in variables} - set(dims))
     if extra:
         notes.append(f"ignored values for {', '.join(extra)} (not variables of the expression)")
     for v in variables:

@@ -69,7 +69,7 @@ def taylor(expr, wrt, order=2, where=None, direction="h", *, check=True, seed=No
     from .. import api
     if order not in (1, 2):
         raise DiffError(f"the Taylor model is available to order 1 or 2, not {order}")
-    f, named = _parse(expr, where)
+    f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
     if not f.is_scalar:
         from ..shapes import fmt_shape

@@ -85,7 +85,7 @@ def jacobian(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
       matcalc jacobian "A X B" --wrt X
     """
     from .. import api
-    f, named = api._parse(read_expr(expr), list(lets))
+    f, named = api._parse(read_expr(expr), list(lets), wrt=list(wrt))
     results = [api.jacobian(f, api.find_var(f, name, named), check=not no_check, seed=seed, layout=layout)
                for name in dict.fromkeys(wrt)]
 

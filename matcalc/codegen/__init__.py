@@ -41,6 +41,7 @@ class Code(NamedTuple):
     fname: str           # the function's name
     variables: list      # its parameters, in order (then the declared functions)
     functions: dict      # (kind, name[, order]) of a declared function -> its parameter name
+    sizes: dict = {}     # dimension symbol -> its keyword parameter, for a size no argument carries
 
 
 def generate(outputs, labels, doc, target="numpy", fname=None, variables=None, keys=None, returns=None):
@@ -57,7 +58,7 @@ def generate(outputs, labels, doc, target="numpy", fname=None, variables=None, k
     gen = Generator(tgt, outputs, variables)
     fname = fname or f"f_and_{labels[-1] if len(labels) == 2 else 'derivatives'}"
     body = gen.function(fname, labels, doc, keys, returns)
-    return Code(prelude_for(tgt, body) + "\n\n" + body, fname, variables, gen.functions)
+    return Code(prelude_for(tgt, body) + "\n\n" + body, fname, variables, gen.functions, gen.size_params)
 
 
 def generate_joint(function, derivatives, kind, target="numpy", hessian=None, standalone=False):
@@ -136,7 +137,7 @@ def numpy_callable(value, derivative, wrt, kind):
 
     def call(**kwargs):
         missing = [v.name for v in variables if v.name not in kwargs] + \
-            [label for _, label in functions if label not in kwargs]
+            [label for _, label in functions if label not in kwargs] + [d for d in code.sizes if d not in kwargs]
         if missing:
             raise TypeError(f"missing value for variable(s): {', '.join(missing)}")
         args = []
@@ -145,7 +146,7 @@ def numpy_callable(value, derivative, wrt, kind):
             args.append(float(a.reshape(())) if v.is_scalar else a.reshape(-1) if v.shape[1] == 1 or v.shape[0] == 1
                         else a)
         args += [kwargs[label] for _, label in functions]
-        out = fn(*args)[-1]
+        out = fn(*args, **{p: int(kwargs[d]) for d, p in code.sizes.items()})[-1]
         if derivative.is_scalar:
             return float(np.asarray(out).reshape(()))
         out = np.asarray(out, dtype=float)

@@ -29,6 +29,12 @@ class Generator:
                 if isinstance(d, str) and d not in self.dims:
                     self.dims[d] = (self.ident[v], axis, v)
         self.dim_names = {d: sanitize("n_" + d, taken) for d in self.dims}
+        # a size no argument carries (the n of `n log σ`): a keyword argument of that name
+        self.size_params = {}
+        for e in E.nodes(*outputs):
+            for d in getattr(e, "named_dims", ()):
+                if d not in self.dims and d not in self.size_params:
+                    self.size_params[d] = self.dim_names[d] = sanitize(d, taken)
         self.functions = {key: sanitize(label, taken) for key, label in declared_functions(outputs)}
         self.lines, self.memo, self.groups = [], {}, set()
         self.held = {}          # the text of each temporary -> its name: a text is never computed twice
@@ -247,12 +253,15 @@ class Generator:
         """The function's source. With `keys` (variable names), the outputs after the value are
         returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`. `returns` are
         lines of the docstring saying what each output is."""
-        args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values()))
+        args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values())
+                         + (["*"] + list(self.size_params.values()) if self.size_params else []))
         results = [self.code(o) for o in self.outputs]
         head = [f"def {fname}({args}):", f'    """{doc}', ""]
         for v in self.variables:
             if self.ident[v] != v.name:
                 head.append(f"    {self.ident[v]}: the variable {v.name}")
+        for d, name in self.size_params.items():
+            head.append(f"    {name}: the size {d} (an int; no argument has a dimension {d} to read it from)")
         trusted = self.trusted()
         if trusted:
             head += ["    Inputs are trusted, not checked:"] + [f"        {line}" for line in trusted]

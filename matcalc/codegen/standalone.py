@@ -50,12 +50,14 @@ def standalone_module(code, target, names, hessian=False):
         for d in v.shape:
             if isinstance(d, str) and d not in dims:
                 dims.append(d)
+    dims += [d for d in code.sizes if d not in dims]     # sizes no parameter carries: keyword arguments
+    keywords = "".join(f", {p}=SIZES[{d!r}]" for d, p in code.sizes.items())
     sizes = {d: DEFAULT_SIZES[i] if i < len(DEFAULT_SIZES) else 3 + i for i, d in enumerate(dims)}
     params = ",\n".join(f"    ({v.name!r}, {tuple(_dim(d) for d in v.shape)!r}, {_props(v)})" for v in code.variables)
     head = "\n".join([
         "import numpy as np" if "import numpy as np" not in code.source else "",
         "",
-        f"FUNCTION = {code.fname}",
+        f"FUNCTION = (lambda *args: {code.fname}(*args{keywords}))" if keywords else f"FUNCTION = {code.fname}",
         f"SIZES = {sizes!r}     # the size of each dimension symbol in the self-test",
         "PARAMETERS = [         # (name, shape, declared properties), in the order FUNCTION takes them",
         params + ",",

@@ -14,6 +14,7 @@ exist; `matcalc.expr` finds the classes by name (E.Softmax).
 No module outside this package names these node types.
 """
 from .logsumexp import LogSumExp
+from .size import Size
 from .softmax import Softmax
 from .softmax_rows import LogSumExpRows, SoftmaxRows   # after softmax and logsumexp: it reads them on matrices
 from .eigen import Eigenvalue, Eigenvector
@@ -22,3 +23,4 @@ from .spectral_norm import SpectralNorm
 
 OPERATIONS = (Softmax, LogSumExp, SoftmaxRows, LogSumExpRows)
 OPERATIONS += (Eigenvalue, Eigenvector, NuclearNorm, Polar, SpectralNorm)
+OPERATIONS += (Size,)

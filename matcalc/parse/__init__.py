@@ -15,7 +15,8 @@ from .declarations import parse_declarations, spelled_as_in
 from .definitions import split as split_definitions
 from .dims import name_dims, rebuild, resolver
 from .kinds import Kinds
-from .lexer import declared_functions, declared_names, normal_name, prescan, text_spellings
+from .lexer import declared_functions, declared_names, normal_name, prescan, text_spellings, whole_names
+from .sizes import read_sizes
 from .syntax import syntax_tree
 
 
@@ -101,6 +102,7 @@ def parse_full(text, where=None, latex=None):
         render_token = S._renderer.set(builder.unify.display)
         try:
             raw = builder.build(ast)
+            sized, size_notes = read_sizes(raw, builder, decls, ast, whole_names.get())
         finally:
             S._unifier.reset(unify_token)
             S._renderer.reset(render_token)
@@ -110,8 +112,8 @@ def parse_full(text, where=None, latex=None):
         scalars = {v.name for v in builder.vars.values() if v.shape == (1, 1)}
         names = name_dims(raw, builder.unify, symbols | scalars, builder.vars.values())
         dim = resolver(builder.unify, names)
-        expr = rebuild(raw, dim, {})
-        named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values()}
+        expr = rebuild(raw, dim, dict(sized))
+        named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values() if v not in sized}
         ones = [f"'1' at column {node.start + 1} is read as the ones vector of length "
                 f"{rebuild(e, dim, {}).shape[0]}" for node, e in builder.ones]
     except MatcalcError as e:
@@ -120,8 +122,10 @@ def parse_full(text, where=None, latex=None):
         raise e.with_text(text) from None
     except RecursionError:
         raise LimitError("expression nested too deeply", 0, source) from None
-    notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars]
-    built = {n: rebuild(builder.defined[n], dim, {}) for n in defined if n in builder.defined}
+    sizes = {v.name for v in sized}
+    notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars and name not in sizes]
+    notes = size_notes + notes
+    built = {n: rebuild(builder.defined[n], dim, dict(sized)) for n in defined if n in builder.defined}
     for name, s in defined.items():
         if s.squared and name in builder.defined:
             notes.append(f"{s.left} = … defines {name} as the square root of the right side, {name} = sqrt(…)")

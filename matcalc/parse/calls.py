@@ -7,6 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import ELEMENTWISE, FUNCTIONS, spelling
+from .sizes import count
 from .statistics import STATISTICS
 
 ALIASES = {"trace": "tr", "ln": "log", "norm2": "norm", "ReLU": "relu", "Relu": "relu"}
@@ -136,13 +137,13 @@ def matrix_function(node, of_scalar):
 
 
 def _count(a):
-    """The number of entries of a, as an expression: sum of the ones of its shape (n, or m·n)."""
-    return E.Sum(E.Ones(a.shape))
+    """The number of entries of a, as an expression: the sizes of its shape (n, or m n; ops/size.py)."""
+    return count(a.shape)
 
 
 def _mean(b, n, a):
     """mean(x): over all entries, sum(x) / (number of entries)."""
-    b.note("mean(…) is the mean over all entries, sum(…)/n, with n = sum(vector(1)) the number of entries")
+    b.note("mean(…) is the mean over all entries, sum(…)/n, with n the number of entries (the size, not a variable)")
     return a if a.is_scalar else E.product(E.Sum(a), E.Pow(_count(a), E.Num(-1)))
 
 

@@ -166,6 +166,8 @@ def rebuild(e, dim, memo):
         out = E.Commutation(dim(e.m), dim(e.n))
     elif isinstance(e, (E.Call, E.CallJacobian)):
         out = type(e)(e.name, rebuild(e.arg, dim, memo), dim(e.out))
+    elif hasattr(e, "map_dims"):    # a node naming a dimension outside its shape (ops/size.py)
+        out = e.map_dims(dim)
     else:
         out = e.rebuild([rebuild(c, dim, memo) for c in e.children])
     memo[e] = out

@@ -197,7 +197,10 @@ def _number_times_names(node):
 
 def _count_divisor(node):
     name = divisor_name(node)
-    return name is not None and name in COUNT_LETTERS + COUNT_NAMES
+    if name is None:     # a product of counts, /(m n): how a mean of an m×n matrix prints
+        names = names_in_number(node)
+        return bool(names) and node.op == "paren" and all(n in COUNT_LETTERS + COUNT_NAMES for n in names)
+    return name in COUNT_LETTERS + COUNT_NAMES
 
 
 def _product_kind(a, b):

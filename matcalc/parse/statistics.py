@@ -1,5 +1,5 @@
 """Means and variances, read as their definitions in sums, ones vectors and sizes (no node of their own,
-so every pass already knows them). A count n is written sum(1), the ones vector's sum, as calls.py's
+so every pass already knows them). A count n is the size of its dimension (ops/size.py), as calls.py's
 mean and var write it: the check and generated code give it the true size.
 
     mean_rows(X)  = X 1 / c                        the mean of each row: a column (n×1) for X n×c
@@ -11,14 +11,14 @@ mean and var (all entries, as NumPy) are calls.py's; `mean` and `var` here are t
 for the fuzzers' strategies (tests/strategies.py).
 """
 from .. import expr as E
+from .sizes import count
 
 MINUS_ONE, TWO = E.Num(-1), E.Num(2)
 
 
 def _over(a, *dims):
-    """a / (n₁ n₂ …), each count nᵢ = sum(1) of its dimension; the dimensions that are 1 left out."""
-    sizes = [E.Sum(E.Ones((d, 1))) for d in dims if d != 1]
-    return E.product(a, E.Pow(E.product(*sizes), MINUS_ONE)) if sizes else a
+    """a / (n₁ n₂ …), each count nᵢ the size of its dimension; the dimensions that are 1 left out."""
+    return E.product(a, E.Pow(count(dims), MINUS_ONE)) if any(d != 1 for d in dims) else a
 
 
 def _square(a):

@@ -28,7 +28,9 @@ SCALAR_POWERS = named(M, "mul_scalar_powers", "a aᵏ = aᵏ⁺¹, a a⁻¹ = 1 
 SIGMOID = named(M, "mul_sigmoid", "eᵘ / (1 + eᵘ) = σ(u)")
 SIGN_ABS = named(M, "mul_sign_over_abs", "sign(u) / |u| = 1 / u for u ≠ 0 (so d log|u| = du / u)")
 ONEHOT = named(M, "mul_onehot_rows", "Y 1 = 1 for Y onehot (declared): each row of labels sums to 1")
-ONES_INNER = named(M, "mul_ones_inner", "1ᵀ 1 = sum(1) = n, the length of the ones vector (the count as mean(x) writes it)")
+ONES_INNER = named(M, "mul_ones_inner", "1ᵀ 1 = n, the length of the ones vector (the count as mean(x) writes it)")
+#: the count n of a dimension as an expression: sum(1) until ops/size.py registers its size node here
+COUNT = {"of": lambda d: E.Sum(E.Ones((d, 1)))}
 SCALAR_CHAIN = named(M, "mul_scalar_transpose", "xᵀ A y = yᵀ Aᵀ x: a 1×1 chain in the smaller of its two orders")
 DIAG = named(M, "mul_diag_coefficient", "c diag(v) = diag(c v)")
 ORDER = named(M, "mul_order", "a A b B = a b A B: scalars commute, sorted, divisions last")
@@ -148,9 +150,9 @@ def _merge_chain(chain):
         if out and _onehot_rows(out[-1], f):   # Y 1 = 1 for Y declared onehot: each row sums to 1
             fired(ONEHOT)
             f = E.Ones((out.pop().shape[0], 1))
-        if out and _ones_inner(out[-1], f):     # 1ᵀ 1 = sum(1) = n: a scalar the next pass moves out
+        if out and _ones_inner(out[-1], f):     # 1ᵀ 1 = n: a scalar the next pass moves out
             fired(ONES_INNER)
-            f = E.Sum(E.Ones((out.pop().shape[1], 1)))
+            f = COUNT["of"](out.pop().shape[1])
             if out or i < n:
                 out.append(f)
                 continue

@@ -5,6 +5,7 @@ tried in the order they are written here (the first that applies wins).
 """
 from .. import expr as E
 from .engine import chain_product, split, transpose
+from .products import COUNT
 from .rules import rewrite
 from .sums import chain_of
 
@@ -155,11 +156,15 @@ def sum_of_hadamard(e):
         return E.Mul(E.Transpose(x), y) if a.is_vector else E.Trace(E.Mul(E.Transpose(x), y))
 
 
-@rewrite(E.Sum, "sum(1ₘₓₙ) = m n for numeric m, n", arg=(E.Ones,))
+@rewrite(E.Sum, "sum(1ₘₓₙ) = m n, the sizes (numbers for numeric m, n)", arg=(E.Ones,))
 def sum_of_ones(e):
     a = e.arg
     if isinstance(a, E.Ones) and all(isinstance(d, int) for d in a.shape):
         return E.Num(a.shape[0] * a.shape[1])
+    if isinstance(a, E.Ones) and all(isinstance(d, (int, str)) for d in a.shape):
+        counts = [COUNT["of"](d) for d in a.shape if d != 1]
+        if not any(isinstance(c, E.Sum) for c in counts):     # the size node (ops/size.py) is loaded
+            return E.product(*counts)
 
 
 # ---- diag and vec ---------------------------------------------------------------------------
