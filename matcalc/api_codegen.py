@@ -28,7 +28,8 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
 
 
 @guarded
-def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None):
+def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None,
+            rule=None):
     """The source of a standalone Python function returning the value of `expr` and its derivatives.
 
     `wrt` is a variable name or a list of names. With one name the function returns
@@ -37,7 +38,10 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
     With `check` (the default) every derivative is checked numerically first; a failed check is a
     CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
     honouring the declarations, `check_derivatives()` against finite differences, and a `__main__`
-    that exits 1 when a check fails (`python file.py`).
+    that exits 1 when a check fails (`python file.py`). With `rule` ("jax" or "torch"; `target` is then
+    that framework), the source is a framework rule: a `jax.custom_vjp` function or a
+    `torch.autograd.Function` whose backward is the closed form, the derivation in its docstring, and
+    a test beside it (codegen/framework.py); the variables not in `wrt` are non-differentiable data.
 
         >>> src = codegen("||tanh(W x + b) - y||^2", ["W", "b"], check=False)
         >>> "def f_and_gradients(W, b, x, y):" in src
@@ -47,15 +51,29 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
     for r in results:
         if r.report is not None and r.report.status == "failed":
             raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
-    return code_for(f, results, target, hessian, standalone)
+    return code_for(f, results, target, hessian, standalone, rule)
 
 
-def code_for(f, results, target, hessian=False, standalone=False):
+def code_for(f, results, target, hessian=False, standalone=False, rule=None):
     """The source for derivatives already taken (the CLI's codegen command shares this)."""
     from .codegen import generate_joint
+    if rule is not None:
+        return rule_for(f, results, target, hessian, standalone, rule)
     if hessian:
         return results[0].to_code(target, hessian=True, standalone=standalone)
     return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)
+
+
+def rule_for(f, results, target, hessian, standalone, rule):
+    from .codegen.framework import rule_module
+    if target not in ("numpy", rule):
+        raise DiffError(f"a {rule} rule is {rule} code: the target is {rule}, not {target}")
+    if hessian or standalone:
+        raise DiffError("a framework rule is first-order and carries its own test: "
+                        "no hessian or standalone with a rule")
+    if results[0].kind != "gradient":
+        raise DiffError(f"a framework rule is generated for a scalar function; {f} has shape {f.shape}")
+    return rule_module(f, results, rule)
 
 
 PUBLIC["codegen"] = codegen     # matcalc.codegen(...) calls it (codegen/__init__.py)
