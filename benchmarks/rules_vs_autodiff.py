@@ -7,11 +7,11 @@ take, side by side, with the ratios (rule / autodiff) printed in the same run.
   every tensor autograd saves (torch.autograd.graph.saved_tensors_hooks), counted once per storage.
   Both are exact counts, not sampled, so they do not move with the machine's load.
 - time: value and gradients w.r.t. the parameters. JAX: `jax.jit(jax.value_and_grad(f))`, compiled
-  first; PyTorch: the forward and `.backward()`. Minimum and median of --repeat runs of --number
-  calls each. The machine these figures came from was shared (load printed): compare ratios of one
-  run, and repeat.
+  first; PyTorch: the forward and `.backward()`. --repeat runs of --number calls each, the rule's
+  and autodiff's runs alternating; printed: the ratio of the minima and the median of the per-run
+  ratios. On a shared machine (the load is printed), repeat the script and compare.
 
-    python benchmarks/rules_vs_autodiff.py [--repeat 7] [--number 5] [--only softmax] [--threads 1]
+    python benchmarks/rules_vs_autodiff.py [--repeat 15] [--number 3] [--only softmax] [--frameworks torch]
 """
 import argparse
 import os
@@ -95,17 +95,20 @@ def load(text, wrt, where, rule):
     return namespace
 
 
-def timed(fn, repeat, number):
-    runs = []
+def timed(fns, repeat, number):
+    """Per function, the seconds per call of each run; the functions alternate run by run, so that a
+    burst of load from elsewhere falls on both."""
+    runs = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        runs.append((time.perf_counter() - start) / number)
-    return min(runs), float(np.median(runs))
+        for fn, times in zip(fns, runs):
+            start = time.perf_counter()
+            for _ in range(number):
+                fn()
+            times.append((time.perf_counter() - start) / number)
+    return [np.array(t) for t in runs]
 
 
-def bench_jax(case, repeat, number):
+def bench_jax(case):
     import jax
     import jax.numpy as jnp
     jax.config.update("jax_enable_x64", True)
@@ -127,12 +130,11 @@ def bench_jax(case, repeat, number):
                           *[args[i] for i in argnums])
         inputs = {id(a) for a in args}
         saved = sum(x.nbytes for x in jax.tree_util.tree_leaves(back) if hasattr(x, "nbytes") and id(x) not in inputs)
-        t = timed(lambda: jax.block_until_ready(fn(*args)), repeat, number)
-        out[label] = (float(v), saved, t, [np.asarray(x) for x in g])
+        out[label] = (float(v), saved, lambda fn=fn: jax.block_until_ready(fn(*args)), [np.asarray(x) for x in g])
     return out
 
 
-def bench_torch(case, repeat, number):
+def bench_torch(case):
     import torch
     name, text, wrt, where, sizes, hand = case
     rule = load(text, wrt, where, "torch")
@@ -154,19 +156,18 @@ def bench_torch(case, repeat, number):
         v.backward()
         grads = [args[order.index(w)].grad.numpy().copy() for w in wrt]
 
-        def step():
+        def step(f=f, args=args):
             for a in args:
                 a.grad = None
             f(*args).backward()
-        t = timed(step, repeat, number)
-        out[label] = (float(v.detach()), sum(seen.values()), t, grads)
+        out[label] = (float(v.detach()), sum(seen.values()), step, grads)
     return out
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--repeat", type=int, default=7)
-    p.add_argument("--number", type=int, default=5)
+    p.add_argument("--repeat", type=int, default=15)
+    p.add_argument("--number", type=int, default=3)
     p.add_argument("--only", default="")
     p.add_argument("--frameworks", default="jax,torch")
     p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (JAX: pin with taskset)")
@@ -176,20 +177,22 @@ def main():
         torch.set_num_threads(a.threads)
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}, {os.cpu_count()} CPUs, "
           f"affinity {sorted(os.sched_getaffinity(0))}, repeat {a.repeat} × {a.number}")
-    print(f"{'case':24} {'framework':9} {'saved autodiff':>14} {'saved rule':>11} {'ratio':>6}   "
-          f"{'time autodiff':>14} {'time rule':>10} {'ratio':>6} (min; median)")
+    print(f"{'':24} {'':6} {'saved':>10} {'saved':>9} {'':6}   {'time':>12} {'time':>10} {'ratio':>6} {'median':>8}")
+    print(f"{'case':24} {'':6} {'autodiff':>10} {'rule':>9} {'ratio':>6}   {'autodiff':>12} {'rule':>10} {'of min':>6} "
+          f"{'of run':>8}")
     for case in cases():
         if a.only not in case[0]:
             continue
         for fw in a.frameworks.split(","):
-            out = (bench_jax if fw == "jax" else bench_torch)(case, a.repeat, a.number)
-            (va, ma, ta, ga), (vr, mr, tr, gr) = out["autodiff"], out["rule"]
+            out = (bench_jax if fw == "jax" else bench_torch)(case)
+            (va, ma, fa, ga), (vr, mr, fr, gr) = out["autodiff"], out["rule"]
+            ta, tr = timed([fa, fr], a.repeat, a.number)
             assert abs(va - vr) <= 1e-8 * (1 + abs(va)), (case[0], fw, va, vr)
             for x, y in zip(ga, gr):
                 assert np.allclose(x, y, rtol=1e-6, atol=1e-8 * np.abs(x).max()), (case[0], fw, "gradients differ")
-            print(f"{case[0]:24} {fw:9} {_mb(ma):>14} {_mb(mr):>11} {mr / ma if ma else float('nan'):6.2f}   "
-                  f"{ta[0] * 1e3:8.2f} ms {tr[0] * 1e3:7.2f} ms {tr[0] / ta[0]:6.2f} ; "
-                  f"{ta[1] * 1e3:.2f} / {tr[1] * 1e3:.2f} ms {tr[1] / ta[1]:.2f}")
+            print(f"{case[0]:24} {fw:6} {_mb(ma):>10} {_mb(mr):>9} {mr / ma if ma else float('nan'):6.2f}   "
+                  f"{ta.min() * 1e3:9.2f} ms {tr.min() * 1e3:7.2f} ms {tr.min() / ta.min():6.2f} "
+                  f"{np.median(tr / ta):8.2f}")
 
 
 def _mb(n):
