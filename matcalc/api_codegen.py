@@ -10,8 +10,10 @@ from .calling import PUBLIC
 from .errors import CheckError, DiffError
 
 
-def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None):
-    """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else."""
+def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None):
+    """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else; for the
+    framework rule of a layer (`rule`, a non-scalar function F), the gradients of ⟨G, F⟩ with G a new
+    variable of F's shape, the cotangent: its backward pass."""
     names = [wrt] if isinstance(wrt, str) else list(wrt)
     if not names:
         raise DiffError("codegen needs at least one variable to differentiate by (wrt)")
@@ -22,6 +24,10 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
         raise DiffError("a Hessian needs a scalar expression")
     if hessian and len(names) > 1:
         raise DiffError("a Hessian is generated for one variable; give one wrt with hessian")
+    if rule is not None and not f.is_scalar:
+        from .codegen.framework import pairing
+        scalar = pairing(f)
+        return f, [grad(scalar, find_var(f, name, named), check=check, seed=seed) for name in names]
     derive = grad if f.is_scalar else jacobian
     results = [derive(f, find_var(f, name, named), check=check, seed=seed) for name in names]
     return f, results
@@ -42,12 +48,13 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
     that framework), the source is a framework rule: a `jax.custom_vjp` function or a
     `torch.autograd.Function` whose backward is the closed form, the derivation in its docstring, and
     a test beside it (codegen/framework.py); the variables not in `wrt` are non-differentiable data.
+    A non-scalar function is a layer: its backward pass is the gradient of ⟨G, F⟩ for the cotangent G.
 
         >>> src = codegen("||tanh(W x + b) - y||^2", ["W", "b"], check=False)
         >>> "def f_and_gradients(W, b, x, y):" in src
         True
     """
-    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed)
+    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed, rule=rule)
     for r in results:
         if r.report is not None and r.report.status == "failed":
             raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
@@ -71,8 +78,6 @@ def rule_for(f, results, target, hessian, standalone, rule):
     if hessian or standalone:
         raise DiffError("a framework rule is first-order and carries its own test: "
                         "no hessian or standalone with a rule")
-    if results[0].kind != "gradient":
-        raise DiffError(f"a framework rule is generated for a scalar function; {f} has shape {f.shape}")
     return rule_module(f, results, rule)
 
 

@@ -127,6 +127,49 @@ def test_rules_refuse_what_they_do_not_do(options, message):
         matcalc.codegen("log det X", "X", check=False, **options)
 
 
-def test_a_rule_is_for_a_scalar_function():
-    with pytest.raises(MatcalcError, match="scalar"):
-        matcalc.codegen("softmax(W x)", "x", rule="jax", check=False)
+# layers: a vector or matrix output, the backward the gradient of sum(G ⊙ F) for the cotangent G
+LAYERS = [
+    ("softmax(W x + b)", ["W", "b"], None),
+    ("tanh(X W + 1 b^T)", ["W", "b"], None),                     # a dense layer on a batch
+    ("softmax(Q K^T) V", ["Q", "K", "V"], None),                 # attention
+    ("X^-1 b", ["X"], None),
+    ("(A + x x^T)^-1", ["x"], {"A": "n x n spd"}),
+    ("S^-1 x", ["S"], {"S": "n x n spd"}),
+]
+
+
+@pytest.mark.parametrize("framework", RULES)
+def test_every_emitted_layer_rule_passes_its_framework_check(framework, tmp_path):
+    available(framework)
+    paths = []
+    for i, (text, wrt, where) in enumerate(LAYERS):
+        path = tmp_path / f"layer{i}_{framework}.py"
+        path.write_text(rule(text, wrt, where, framework), encoding="utf-8")
+        paths.append(path)
+    for (text, wrt, where), path, (code, output) in zip(LAYERS, paths, run_files(paths)):
+        assert code == 0, f"{text} w.r.t. {wrt} ({framework}): exit {code}\n{output}\n{path.read_text()}"
+        assert output.strip().endswith(": ok"), output
+
+
+def test_a_layer_saves_what_its_backward_reads_and_computes_nothing_twice():
+    available("torch")
+    import torch
+    source = rule("softmax(W x + b)", ["W", "b"], None, "torch")
+    assert source.count("torch.softmax(") == 2       # once in the forward pass, once in the value-only f_value
+    namespace = {}
+    exec(compile(source, "<layer>", "exec"), namespace)
+    W = torch.randn(3, 4, dtype=torch.float64, requires_grad=True)
+    b = torch.randn(3, dtype=torch.float64, requires_grad=True)
+    x = torch.randn(4, dtype=torch.float64)
+    out = namespace["f"](W, b, x)
+    assert sorted(t.shape for t in out.grad_fn.saved_tensors) == [(3,), (4,)]     # softmax(W x + b) and x
+    G = torch.randn(3, dtype=torch.float64)
+    out.backward(G)
+    W2, b2 = W.detach().clone().requires_grad_(True), b.detach().clone().requires_grad_(True)
+    torch.softmax(W2 @ x + b2, 0).backward(G)
+    assert torch.allclose(W.grad, W2.grad) and torch.allclose(b.grad, b2.grad)
+
+
+def test_the_cotangent_takes_a_free_name():
+    source = rule("G^-1 x", ["G"], None, "jax")       # the expression has a G: the cotangent is G_1
+    assert "def f_bwd(residuals, G_1):" in source

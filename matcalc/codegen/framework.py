@@ -15,6 +15,12 @@ A scalar f of parameters (the `wrt` variables) and data (every other variable) b
   gradient (once_differentiable: a second derivative through it raises instead of being silently
   zero). `f(...)` calls it when a parameter requires grad and grad mode is on, else only the value.
 
+A non-scalar F is a layer: its backward pass, for the incoming cotangent G, is the gradient of
+sum(G ⊙ F) w.r.t. each parameter, derived by matcalc with G a new variable (`pairing`). The joint
+code of F and those gradients is split: the lines that do not read G are the forward pass, which
+saves what the remaining lines (the backward pass) read of them; nothing is computed twice (the
+softmax layer saves softmax(W x + b) and x).
+
 Data inputs are non-differentiable constants: their cotangent is None (zero). The docstring carries
 the closed forms and matcalc's derivation; the module ends in a test (`jax.test_util.check_grads`,
 reverse mode, or `torch.autograd.gradcheck`, float64) at random inputs honouring the declarations,
@@ -24,9 +30,12 @@ import re
 from functools import cache
 from importlib import resources
 
+from .. import expr as E
 from ..errors import MatcalcError
 from . import generate, shape_text
+from .emit import Generator
 from .names import sanitize
+from .targets import prelude_for, target as find_target
 from .standalone import DEFAULT_SIZES, _dim, _props
 
 RULES = ("jax", "torch")
@@ -38,8 +47,7 @@ def rule_module(function, results, rule):
     if rule not in RULES:
         raise MatcalcError(f"unknown framework rule '{rule}'; choose one of {', '.join(RULES)}")
     if not function.is_scalar:
-        raise MatcalcError("a framework rule is generated for a scalar function (a loss, or a layer's "
-                           f"scalar output); {function} has shape {function.shape}")
+        return layer_module(function, results, rule)
     wrts = [r.wrt for r in results]
     variables = sorted({v for v in function.free if hasattr(v, "has")} | set(wrts), key=lambda v: v.name)
     outputs = [function] + [r.expr for r in results]
@@ -72,7 +80,7 @@ def _split(source):
     return source[:i], source[i + 1:]
 
 
-def _docstring(function, results, variables, by_var, rule):
+def _docstring(function, results, variables, by_var, rule, cotangent=None):
     data = [by_var[v] for v in variables if v not in {r.wrt for r in results}]
     lines = [f"{function}, differentiated by matcalc's closed form "
              f"({'a jax.custom_vjp rule' if rule == 'jax' else 'a torch.autograd.Function'}).", "",
@@ -80,10 +88,17 @@ def _docstring(function, results, variables, by_var, rule):
     if data:
         lines += [f"Data inputs (non-differentiable constants, their cotangent None, i.e. zero): {', '.join(data)}.",
                   "Add one to --wrt (wrt=) to differentiate by it."]
-    lines += ["The forward pass computes the value and every gradient together and saves the gradients;",
-              "the backward pass multiplies them by the incoming cotangent (nothing recomputed, no",
-              "intermediate of the forward pass kept).", "", "Closed forms:"]
-    lines += [f"    ∂f/∂{r.wrt.name} = {r.expr}" for r in results]
+    if cotangent is None:
+        lines += ["The forward pass computes the value and every gradient together and saves the gradients;",
+                  "the backward pass multiplies them by the incoming cotangent (nothing recomputed, no",
+                  "intermediate of the forward pass kept).", "", "Closed forms:"]
+        lines += [f"    ∂f/∂{r.wrt.name} = {r.expr}" for r in results]
+    else:
+        lines += [f"The output has {shape_text(function)}; for the incoming cotangent {cotangent} (of that shape),",
+                  f"the backward pass is the gradient of sum({cotangent} ⊙ f) w.r.t. each differentiable input.",
+                  "The forward pass saves what the backward pass reads of it (nothing is computed twice).", "",
+                  "Closed forms:"]
+        lines += [f"    ∂ sum({cotangent} ⊙ f)/∂{r.wrt.name} = {r.expr}" for r in results]
     for c in dict.fromkeys(c for r in results for c in r.conditions):
         lines.append(f"    where {c}")
     for n in dict.fromkeys(n for r in results for n in r.notes):
@@ -177,6 +192,153 @@ def _torch_rule(idents, diff, names, value_def, doc):
         f"        return F.apply({args})",
         "    with torch.no_grad():     # data inputs are constants here too",
         f"        return _tensor(f_value({args}), {diff[0]}.new_empty(()) if torch.is_tensor({diff[0]}) else None)",
+    ])
+
+
+# ---- layers: a non-scalar output F, its backward the gradient of ⟨G, F⟩ ---------------------
+COTANGENT = "G"
+
+
+def pairing(function):
+    """sum(G ⊙ F) for a new variable G of F's shape (named G, or G_1, … when the expression has a G):
+    its gradient w.r.t. a parameter is the layer's vector–Jacobian product for the cotangent G."""
+    taken = {v.name for v in function.free if isinstance(v, E.Var)}
+    name, i = COTANGENT, 0
+    while name in taken:
+        i += 1
+        name = f"{COTANGENT}_{i}"
+    g = E.Var(name, function.shape, frozenset())
+    return E.Sum(E.Hadamard(g, function))
+
+
+def layer_module(function, results, rule):
+    """The rule of a layer: the forward pass runs every line of the joint code that does not depend
+    on the cotangent and saves what the backward lines use (temporaries, inputs); the backward runs
+    the rest. Nothing is computed twice and nothing the backward does not read is kept."""
+    wrts = [r.wrt for r in results]
+    (g,) = [v for v in results[0].function.free if isinstance(v, E.Var) and v not in function.free]
+    variables = sorted({v for v in function.free if isinstance(v, E.Var)} | set(wrts), key=lambda v: v.name)
+    tgt = find_target(rule)
+    gen = Generator(tgt, [function] + [r.expr for r in results], variables + [g])
+    if gen.functions:
+        raise MatcalcError("a framework rule cannot call declared functions (it has no implementation of "
+                           "them): substitute their definitions")
+    value_code, *vjp_codes = [gen.code(o) for o in gen.outputs]
+    idents = [gen.ident[v] for v in variables]
+    cot = gen.ident[g]
+    sizes = {gen.dim_names[d]: f"{gen.dim_names[d]} = {ident}.shape[{axis}]" for d, (ident, axis, _) in gen.dims.items()}
+    forward, backward, late = [], [], {cot}
+    for line in gen.lines:
+        lhs, rhs = line.split(" = ", 1)
+        if _names(rhs) & late:
+            backward.append(line)
+            late |= set(lhs.split(", "))
+        else:
+            forward.append(line)
+    defined = {n for line in forward for n in line.split(" = ", 1)[0].split(", ")} | set(idents)
+    back_text = "\n".join(backward + vjp_codes)
+    back_sizes = [size for name, size in sizes.items() if name in _names(back_text)]
+    residuals = [n for n in dict.fromkeys(re.findall(r"[^\W\d]\w*", back_text + "\n".join(back_sizes)))
+                 if n in defined]
+    fwd_text = "\n".join(forward + [value_code])
+    fwd_sizes = [size for name, size in sizes.items() if name in _names(fwd_text)]
+    value = generate([function], ["value"], f"the value of {function} (generated by matcalc).", rule,
+                     fname="f_value", variables=variables)
+    prelude = prelude_for(tgt, "\n".join(forward + backward + [value_code] + vjp_codes + [value.source]))
+    _, value_def = _split(value.source)
+    by_var = dict(zip(variables, idents))
+    doc = _docstring(function, results, variables, by_var, rule, cotangent=g.name)
+    parts = dict(args=", ".join(idents), fwd=fwd_sizes + forward, value=value_code, residuals=residuals,
+                 bwd=back_sizes + backward, cot=cot,
+                 grads=[vjp_codes[[by_var[w] for w in wrts].index(i)] if i in [by_var[w] for w in wrts] else None
+                        for i in idents])
+    rule_text = (_jax_layer if rule == "jax" else _torch_layer)(parts, [by_var[w] for w in wrts], value_def, doc)
+    test = _test_text(variables, wrts, rule)
+    return "\n\n\n".join([prelude.rstrip("\n"), rule_text, test]) + "\n"
+
+
+def _names(text):
+    return set(re.findall(r"[^\W\d]\w*", text))
+
+
+def _lines(lines, pad=4):
+    return [" " * pad + line for line in lines]
+
+
+def _unpack(residuals, source):
+    if not residuals:
+        return []
+    return [f"{', '.join(residuals)}{',' if len(residuals) == 1 else ''} = {source}"]
+
+
+def _jax_layer(p, diff, value_def, doc):
+    res = ", ".join(p["residuals"]) + ("," if len(p["residuals"]) == 1 else "")
+    grads = ", ".join(g if g is not None else "None" for g in p["grads"])
+    return "\n".join([
+        "@jax.custom_vjp",
+        _with_doc(value_def, "f", doc).rstrip("\n"),
+        "", "",
+        f"def f_fwd({p['args']}):",
+        '    """The forward pass: the layer\'s output, and what the backward pass reads as the residuals."""',
+        *_lines(p["fwd"]),
+        f"    return {p['value']}, ({res})",
+        "", "",
+        f"def f_bwd(residuals, {p['cot']}):",
+        f'    """The backward pass: the gradient of sum({p["cot"]} ⊙ f) w.r.t. each differentiable input '
+        '(None for data)."""',
+        *_lines(_unpack(p["residuals"], "residuals")),
+        *_lines(p["bwd"]),
+        f"    return ({grads},)",
+        "", "",
+        "f.defvjp(f_fwd, f_bwd)",
+    ])
+
+
+def _torch_layer(p, diff, value_def, doc):
+    args = p["args"]
+    grads = ", ".join(g if g is not None else "None" for g in p["grads"])
+    needs = " or ".join(f"_requires_grad({d})" for d in diff)
+    return "\n".join([
+        value_def.rstrip("\n"),
+        "", "",
+        "def _requires_grad(a):",
+        "    return torch.is_tensor(a) and a.requires_grad",
+        "", "",
+        "def _save(ctx, *values):",
+        '    """Tensors through save_for_backward, anything else (a number) on ctx."""',
+        "    ctx.save_for_backward(*[v for v in values if torch.is_tensor(v)])",
+        "    ctx.others = [None if torch.is_tensor(v) else v for v in values]",
+        "", "",
+        "def _saved(ctx):",
+        "    tensors = iter(ctx.saved_tensors)",
+        "    return [next(tensors) if v is None else v for v in ctx.others]",
+        "", "",
+        "class F(torch.autograd.Function):",
+        f'    """{_indent(doc).lstrip()}',
+        "",
+        "    Call it as f(...) (below), or F.apply(...).",
+        '    """',
+        "",
+        "    @staticmethod",
+        f"    def forward(ctx, {args}):",
+        *_lines(p["fwd"], 8),
+        f"        _save(ctx, {', '.join(p['residuals'])})",
+        f"        return {p['value']}",
+        "",
+        "    @staticmethod",
+        "    @torch.autograd.function.once_differentiable",
+        f"    def backward(ctx, {p['cot']}):",
+        *_lines(_unpack(p["residuals"], "_saved(ctx)"), 8),
+        *_lines(p["bwd"], 8),
+        f"        return {grads}",
+        "", "",
+        f"def f({args}):",
+        '    """f through F when a differentiable input requires grad (and grad mode is on), else only its',
+        '    value (no graph)."""',
+        f"    if torch.is_grad_enabled() and ({needs}):",
+        f"        return F.apply({args})",
+        "    with torch.no_grad():     # data inputs are constants here too",
+        f"        return f_value({args})",
     ])
 
 
