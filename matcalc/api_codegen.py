@@ -25,7 +25,7 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
     if hessian and len(names) > 1:
         raise DiffError("a Hessian is generated for one variable; give one wrt with hessian")
     if rule is not None and not f.is_scalar:
-        from .codegen.framework import pairing
+        from .codegen.framework_layers import pairing
         scalar = pairing(f)
         return f, [grad(scalar, find_var(f, name, named), check=check, seed=seed) for name in names]
     derive = grad if f.is_scalar else jacobian

@@ -63,7 +63,8 @@ def test_a_joint_function_of_a_200_layer_network_runs_in_jax():
     exec(compile(source, "<jax>", "exec"), namespace)
     rng = np.random.default_rng(1)
     n = 3
-    values = {"x": rng.standard_normal(n), **{f"W{i}": rng.standard_normal((n, n)) / np.sqrt(n) for i in range(1, L + 1)},
+    values = {"x": rng.standard_normal(n),
+              **{f"W{i}": rng.standard_normal((n, n)) / np.sqrt(n) for i in range(1, L + 1)},
               **{f"b{i}": rng.standard_normal(n) for i in range(1, L + 1)}}
     names = sorted(values)
     value, grads = namespace["f_and_gradients"](*[jnp.asarray(values[k]) for k in names])

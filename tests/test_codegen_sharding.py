@@ -72,5 +72,6 @@ def test_generated_jax_code_runs_data_parallel_on_8_devices(tmp_path):
     script.write_text("import re\n" + example() + CHECKS, encoding="utf-8")
     env = {**os.environ, "XLA_FLAGS": "--xla_force_host_platform_device_count=8", "JAX_PLATFORMS": "cpu",
            "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path)
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, env=env,
+                       cwd=tmp_path)
     assert p.returncode == 0 and "sharded: ok" in p.stdout, p.stdout + p.stderr

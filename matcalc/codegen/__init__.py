@@ -14,6 +14,12 @@ and `to_numpy` build them. The pipeline, one module each:
                (only the blocks the body uses).
 - names.py     identifiers: the code contains no user text, names are sanitized and mapped back in
                the docstring.
+- standalone.py a self-testing module (--standalone).
+- framework.py, framework_layers.py, rule_test.py
+               framework rules (--rule jax|torch): a jax.custom_vjp function or a
+               torch.autograd.Function whose backward is the closed form, for a scalar (the
+               gradients saved) or a layer (the backward the gradient of sum(G ⊙ F)), and the
+               check_grads / gradcheck test emitted beside it.
 
 In NumPy, an spd variable is factored once (Cholesky) for its log det, inverse and solves,
 logsumexp and softmax of the same vector share one exp, and σ is SciPy's `expit` when SciPy is
