@@ -72,13 +72,16 @@ def code_for(f, results, target, hessian=False, standalone=False, rule=None):
 
 
 def rule_for(f, results, target, hessian, standalone, rule):
-    from .codegen.framework import rule_module
+    from .codegen.framework import RULES, rule_module
+    from .codegen.framework_layers import layer_module
+    if rule not in RULES:
+        raise DiffError(f"unknown framework rule '{rule}'; choose one of {', '.join(RULES)}")
     if target not in ("numpy", rule):
         raise DiffError(f"a {rule} rule is {rule} code: the target is {rule}, not {target}")
     if hessian or standalone:
         raise DiffError("a framework rule is first-order and carries its own test: "
                         "no hessian or standalone with a rule")
-    return rule_module(f, results, rule)
+    return (rule_module if f.is_scalar else layer_module)(f, results, rule)
 
 
 PUBLIC["codegen"] = codegen     # matcalc.codegen(...) calls it (codegen/__init__.py)

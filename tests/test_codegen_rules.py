@@ -121,6 +121,7 @@ def test_the_cli_prints_the_api_source_after_its_header():
     (dict(rule="jax", target="torch"), "target"),
     (dict(rule="torch", hessian=True), "first-order"),
     (dict(rule="jax", standalone=True), "first-order"),
+    (dict(rule="numpy"), "unknown framework rule"),
 ])
 def test_rules_refuse_what_they_do_not_do(options, message):
     with pytest.raises(MatcalcError, match=message):

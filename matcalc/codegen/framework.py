@@ -37,13 +37,13 @@ RULES = ("jax", "torch")
 
 
 def rule_module(function, results, rule):
-    """The module's source: the prelude, the joint and value-only functions, the rule, its test.
-    `results` are the gradients' Results (one per differentiable variable, in order)."""
+    """The module's source for a scalar function: the prelude, the joint and value-only functions,
+    the rule, its test. `results` are the gradients' Results (one per differentiable variable, in
+    order). The rule of a layer is framework_layers.layer_module."""
     if rule not in RULES:
         raise MatcalcError(f"unknown framework rule '{rule}'; choose one of {', '.join(RULES)}")
     if not function.is_scalar:
-        from .framework_layers import layer_module
-        return layer_module(function, results, rule)
+        raise MatcalcError(f"{function} is not a scalar: its rule is a layer's (framework_layers.layer_module)")
     wrts = [r.wrt for r in results]
     variables = sorted({v for v in function.free if hasattr(v, "has")} | set(wrts), key=lambda v: v.name)
     outputs = [function] + [r.expr for r in results]
