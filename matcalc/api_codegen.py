@@ -72,6 +72,7 @@ def code_for(f, results, target, hessian=False, standalone=False, rule=None):
 
 
 def rule_for(f, results, target, hessian, standalone, rule):
+    """A framework rule's module: a scalar's (codegen/framework.py) or a layer's (framework_layers.py)."""
     from .codegen.framework import RULES, rule_module
     from .codegen.framework_layers import layer_module
     if rule not in RULES:
