@@ -28,6 +28,7 @@ run by `python file.py` and collected by pytest (`test_f`).
 """
 import re
 
+from .. import expr as E
 from ..errors import MatcalcError
 from . import generate, shape_text
 from .names import sanitize
@@ -45,7 +46,7 @@ def rule_module(function, results, rule):
     if not function.is_scalar:
         raise MatcalcError(f"{function} is not a scalar: its rule is a layer's (framework_layers.layer_module)")
     wrts = [r.wrt for r in results]
-    variables = sorted({v for v in function.free if hasattr(v, "has")} | set(wrts), key=lambda v: v.name)
+    variables = sorted({v for v in function.free if isinstance(v, E.Var)} | set(wrts), key=lambda v: v.name)
     outputs = [function] + [r.expr for r in results]
     names = [v.name for v in wrts]
     joint = generate(outputs, ["value", "grads"], f"value and gradients of {function} w.r.t. "
@@ -61,7 +62,7 @@ def rule_module(function, results, rule):
                      fname="f_value", variables=variables)
     prelude, joint_def = _split(joint.source)
     _, value_def = _split(value.source)
-    taken = set()
+    taken = set()       # the names the Generator gives the parameters (it names the variables first, in order)
     idents = [sanitize(v.name, taken) for v in variables]
     by_var = dict(zip(variables, idents))
     diff = [by_var[v] for v in wrts]
@@ -161,6 +162,10 @@ def _torch_rule(idents, diff, names, value_def, doc):
         "    a = torch.as_tensor(a, dtype=like.dtype)",
         "    return a if a.shape == like.shape else a.expand(like.shape)",
         "", "",
+        "def _value(a, like):",
+        '    """The value as a 0-d tensor in the dtype of the first differentiable input."""',
+        "    return torch.as_tensor(a, dtype=like.dtype if torch.is_tensor(like) else torch.float64)",
+        "", "",
         "def _requires_grad(a):",
         "    return torch.is_tensor(a) and a.requires_grad",
         "", "",
@@ -174,7 +179,7 @@ def _torch_rule(idents, diff, names, value_def, doc):
         f"    def forward(ctx, {args}):",
         f"        value, grads = f_and_gradients({args})",
         f"        ctx.save_for_backward({saved})",
-        f"        return _tensor(value, {diff[0]}.new_empty(()) if torch.is_tensor({diff[0]}) else None)",
+        f"        return _value(value, {diff[0]})",
         "",
         "    @staticmethod",
         "    @torch.autograd.function.once_differentiable",
@@ -188,5 +193,5 @@ def _torch_rule(idents, diff, names, value_def, doc):
         f"    if torch.is_grad_enabled() and ({needs}):",
         f"        return F.apply({args})",
         "    with torch.no_grad():     # data inputs are constants here too",
-        f"        return _tensor(f_value({args}), {diff[0]}.new_empty(()) if torch.is_tensor({diff[0]}) else None)",
+        f"        return _value(f_value({args}), {diff[0]})",
     ])
