@@ -42,6 +42,9 @@ def layer_module(function, results, rule):
     if gen.functions:
         raise MatcalcError("a framework rule cannot call declared functions (it has no implementation of "
                            "them): substitute their definitions")
+    if gen.size_params:
+        raise MatcalcError(f"a framework rule reads every size from its inputs; no input carries "
+                           f"{', '.join(gen.size_params)}")
     value_code, *vjp_codes = [gen.code(o) for o in gen.outputs]
     idents = [gen.ident[v] for v in variables]
     cot = gen.ident[g]
