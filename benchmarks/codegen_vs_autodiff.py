@@ -32,8 +32,13 @@ and once with every thread (--threads):
 
 Threads: "1" sets OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1 and
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" in the worker's
-environment; "all" sets the first three to `nproc` and drops those XLA flags. OPENBLAS_CORETYPE is
-passed through untouched when it is set (some processors need it).
+environment, and pins the worker to one CPU (`taskset -c CPU`, or os.sched_setaffinity where
+taskset is missing; --pin-cpu, default the lowest CPU this script may run on): JAX 0.10's CPU
+client keeps a thread pool of its own that those flags do not reach, so without the pin its "one
+thread" used two cores. Each worker reports its CPUs and its process CPU time per wall-clock second
+while timing (1.0 or below: one core). "all" sets the first three to `nproc`, drops those XLA flags
+and does not pin. OPENBLAS_CORETYPE is passed through untouched when it is set (some processors
+need it).
 
 Timing: each worker builds its inputs from a fixed seed (the same arrays in every worker) and calls
 each function once to check it (JAX also gets one more warm-up call: its first call compiles). It
@@ -61,6 +66,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -317,7 +323,9 @@ def measure(calls, budget, warm):
 
 def worker(args):
     import numpy as np  # noqa: F401
-    info = {"framework": args.worker, "pid": os.getpid(), "blas": blas_runtime()}
+    info = {"framework": args.worker, "pid": os.getpid(), "blas": blas_runtime(),
+            "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None}
+    clock = (time.perf_counter(), time.process_time())
     hand = hand_functions()
     sources = json.loads(Path(args.sources).read_text()) if args.sources else {}
     sizes = [int(s) for s in args.sizes.split(",")]
@@ -399,6 +407,8 @@ def worker(args):
             print(f"  [{args.worker}] {key} {d} n={n}: {1e3 * seconds:.3f} ms"
                   + (f" (hand alongside {1e3 * timed[1][0]:.3f} ms)" if len(timed) > 1 else ""),
                   file=sys.stderr, flush=True)
+    wall, cpu = time.perf_counter() - clock[0], time.process_time() - clock[1]
+    info["cpu_per_wall"] = cpu / wall if wall > 0 else None     # above 1: more than one core was busy
     Path(args.out).write_text(json.dumps({"info": info, "rows": rows}))
 
 
@@ -453,9 +463,15 @@ def run_worker(framework, threads, args, sources_path, nproc):
                "--autograd-hessian-max-n", str(args.autograd_hessian_max_n)]
         if args.only:
             cmd += ["--only", args.only]
+        pin = None
+        if threads == "1":      # XLA's own thread pool ignores the flags: one CPU, by affinity
+            pin = args.pin_cpu if args.pin_cpu is not None else min(os.sched_getaffinity(0))
+            cmd = ["taskset", "-c", str(pin)] + cmd if shutil.which("taskset") else cmd
         t = time.perf_counter()
         proc = subprocess.run(cmd, env=worker_env(threads, nproc), stdout=subprocess.PIPE,
-                              stderr=None if args.verbose else subprocess.PIPE, text=True)
+                              stderr=None if args.verbose else subprocess.PIPE, text=True,
+                              preexec_fn=None if pin is None or shutil.which("taskset")
+                              else (lambda: os.sched_setaffinity(0, {pin})))
         wall = time.perf_counter() - t
         if proc.returncode != 0:
             tail = (proc.stderr or "")[-3000:]
@@ -657,6 +673,8 @@ def main():
     ap.add_argument("--json", default=None, help="also write all rows to this file")
     ap.add_argument("--from-json", default=None, help="print the report of an earlier --json file, run nothing")
     ap.add_argument("-v", "--verbose", action="store_true", help="show the workers' progress")
+    ap.add_argument("--pin-cpu", type=int, default=None,
+                    help="the CPU one-thread workers are pinned to (default: the lowest this script may use)")
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--out", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--sources", default=None, help=argparse.SUPPRESS)
@@ -690,7 +708,9 @@ def main():
                     continue
                 data, wall = run_worker(fw, threads, args, sources_path, nproc)
                 blas = data["info"]["blas"].get("numpy", {}) if data else {}
+                busy = data["info"].get("cpu_per_wall") if data else None
                 print(f"worker {fw:8} threads={threads:3}: {wall:6.1f} s"
+                      + (f"  CPUs {data['info'].get('cpus')}, CPU time per second {busy:.2f}" if busy else "")
                       + (f"  (NumPy's OpenBLAS: {blas.get('threads')} threads, core {blas.get('core')})"
                          if "threads" in blas else ""), flush=True)
                 results[threads][fw] = data["rows"] if data else []

@@ -10,8 +10,10 @@ from .calling import PUBLIC
 from .errors import CheckError, DiffError
 
 
-def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None):
-    """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else."""
+def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None):
+    """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else; for the
+    framework rule of a layer (`rule`, a non-scalar function F), the gradients of ⟨G, F⟩ with G a new
+    variable of F's shape, the cotangent: its backward pass."""
     names = [wrt] if isinstance(wrt, str) else list(wrt)
     if not names:
         raise DiffError("codegen needs at least one variable to differentiate by (wrt)")
@@ -22,13 +24,18 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
         raise DiffError("a Hessian needs a scalar expression")
     if hessian and len(names) > 1:
         raise DiffError("a Hessian is generated for one variable; give one wrt with hessian")
+    if rule is not None and not f.is_scalar:
+        from .codegen.framework_layers import pairing
+        scalar = pairing(f)
+        return f, [grad(scalar, find_var(f, name, named), check=check, seed=seed) for name in names]
     derive = grad if f.is_scalar else jacobian
     results = [derive(f, find_var(f, name, named), check=check, seed=seed) for name in names]
     return f, results
 
 
 @guarded
-def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None):
+def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None,
+            rule=None):
     """The source of a standalone Python function returning the value of `expr` and its derivatives.
 
     `wrt` is a variable name or a list of names. With one name the function returns
@@ -37,25 +44,45 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
     With `check` (the default) every derivative is checked numerically first; a failed check is a
     CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
     honouring the declarations, `check_derivatives()` against finite differences, and a `__main__`
-    that exits 1 when a check fails (`python file.py`).
+    that exits 1 when a check fails (`python file.py`). With `rule` ("jax" or "torch"; `target` is then
+    that framework), the source is a framework rule: a `jax.custom_vjp` function or a
+    `torch.autograd.Function` whose backward is the closed form, the derivation in its docstring, and
+    a test beside it (codegen/framework.py); the variables not in `wrt` are non-differentiable data.
+    A non-scalar function is a layer: its backward pass is the gradient of ⟨G, F⟩ for the cotangent G.
 
         >>> src = codegen("||tanh(W x + b) - y||^2", ["W", "b"], check=False)
         >>> "def f_and_gradients(W, b, x, y):" in src
         True
     """
-    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed)
+    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed, rule=rule)
     for r in results:
         if r.report is not None and r.report.status == "failed":
             raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
-    return code_for(f, results, target, hessian, standalone)
+    return code_for(f, results, target, hessian, standalone, rule)
 
 
-def code_for(f, results, target, hessian=False, standalone=False):
+def code_for(f, results, target, hessian=False, standalone=False, rule=None):
     """The source for derivatives already taken (the CLI's codegen command shares this)."""
     from .codegen import generate_joint
+    if rule is not None:
+        return rule_for(f, results, target, hessian, standalone, rule)
     if hessian:
         return results[0].to_code(target, hessian=True, standalone=standalone)
     return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)
+
+
+def rule_for(f, results, target, hessian, standalone, rule):
+    """A framework rule's module: a scalar's (codegen/framework.py) or a layer's (framework_layers.py)."""
+    from .codegen.framework import RULES, rule_module
+    from .codegen.framework_layers import layer_module
+    if rule not in RULES:
+        raise DiffError(f"unknown framework rule '{rule}'; choose one of {', '.join(RULES)}")
+    if target not in ("numpy", rule):
+        raise DiffError(f"a {rule} rule is {rule} code: the target is {rule}, not {target}")
+    if hessian or standalone:
+        raise DiffError("a framework rule is first-order and carries its own test: "
+                        "no hessian or standalone with a rule")
+    return (rule_module if f.is_scalar else layer_module)(f, results, rule)
 
 
 PUBLIC["codegen"] = codegen     # matcalc.codegen(...) calls it (codegen/__init__.py)

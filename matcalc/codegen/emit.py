@@ -1,6 +1,7 @@
 """The generator: the planned outputs printed as the body of one Python function.
 
-Vectors are 1-D arrays, so shapes are tracked per node ('s' scalar, 'c' column, 'r' row,
+No line nests brackets deeper than MAX_NESTING (a 200-layer composition has its inner parts as
+temporaries: Python's parser stops at 200 levels). Vectors are 1-D arrays, so shapes are tracked per node ('s' scalar, 'c' column, 'r' row,
 'm' matrix) to emit `@`, `outer`, or a broadcast. Shared subexpressions, partial products included,
 are computed once (every node used twice gets a temporary). Each node type has one row in the `CODE`
 table (codegen/rules.py); a row asks the target (codegen/targets.py) for its operation templates and
@@ -66,6 +67,8 @@ class Generator:
         if hit is not None:
             return hit
         text = CODE[type(e)](self, e)
+        if nesting(text) > MAX_NESTING:     # a deep composition: its inner part becomes a temporary
+            text = self.temp(text)
         held = self.held.get(text)
         if held is not None:    # another node printed the same (xᵀS⁻¹ and S⁻¹x for an spd S): reuse it
             text = held
@@ -115,7 +118,10 @@ class Generator:
         return self.target.cholesky and isinstance(e, E.Var) and e.has("spd")
 
     def group(self, text):
-        """(text): one operand, remembered so that nested products are not rescanned."""
+        """(text): one operand, remembered so that nested products are not rescanned; a temporary
+        when the text is already nested deeply (a long chain of products)."""
+        if nesting(text) >= MAX_NESTING:
+            return self.temp(text)
         text = f"({text})"
         self.groups.add(text)
         return text
@@ -325,6 +331,18 @@ def is_atomic(text):
 
 
 _NAME, _BRACKET, _INDEXES = re.compile(r"[\w.]*"), re.compile(r"[()\[\]]"), re.compile(r"(\[[^\]]*\])+")
+
+
+MAX_NESTING = 40    # brackets deep: Python's parser refuses 200 ("too many nested parentheses")
+
+
+def nesting(text):
+    """The deepest bracket nesting of a code text."""
+    depth = deepest = 0
+    for b in _BRACKET.finditer(text):
+        depth += 1 if b.group() in "([" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def transpose(code):
