@@ -153,7 +153,7 @@ def test_the_cli_gives_the_closed_forms():
 
 def test_latex_and_steps_name_the_frechet_derivative():
     r = matcalc.grad("tr(A expm(X))", "X")
-    assert r.latex() == r"L_{\exp}\mathopen{}\left(X^{\top}, A^{\top}\right)\mathclose{}"
+    assert r.latex() == r"\operatorname{expm\_frechet}\mathopen{}\left(X^{\top}, A^{\top}\right)\mathclose{}"
     steps = r.steps_text() if callable(r.steps_text) else r.steps_text
     assert "L_f(X, dX)" in steps and "L_f(Xᵀ, W)" in steps, steps
     r = matcalc.grad("log det(sqrtm(S))", "S", where=SPD)

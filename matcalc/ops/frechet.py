@@ -117,15 +117,12 @@ def t_frechet(e, memo):
     return f"{e.fn}_frechet({', '.join([to_text_memo(e.arg, memo), *p, to_text_memo(e.dir, memo)])})", ATOM
 
 
-LATEX_NAMES = {"expm": r"\exp", "logm": r"\log", "sqrtm": r"\sqrt{\cdot}", "powm": r"\mathrm{pow}"}
-
-
 @LATEX.register(Frechet)
 def l_frechet(printer, e):
-    """Higham's L_f(X, E), f the scalar function: L_{\\exp}(X, E); L_{\\mathrm{pow}}(X, p, E) for x^p."""
+    """\\operatorname{expm\\_frechet}(X, E), as the text (SciPy's name), which the LaTeX reader reads back."""
     p = [num_latex(Fraction(e.p))] if e.fn == "powm" else []
     inner = ", ".join([printer.p(e.arg)[0], *p, printer.p(e.dir)[0]])
-    return rf"L_{{{LATEX_NAMES[e.fn]}}}\mathopen{{}}\left({inner}\right)\mathclose{{}}", ATOM
+    return rf"\operatorname{{{e.fn}\_frechet}}\mathopen{{}}\left({inner}\right)\mathclose{{}}", ATOM
 
 
 @register("to_sympy", Frechet)

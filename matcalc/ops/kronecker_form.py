@@ -23,7 +23,7 @@ from ..printers.text import ATOM, TEXT, to_text_memo
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
-from .frechet import LATEX_NAMES, Frechet
+from .frechet import Frechet
 from .matrix_functions import HIGHAM, NODES, function_of
 
 KRON_IDENTITY = "vec L_f(X, E) = K_f(X) vec E, the Kronecker form of the Fréchet derivative"
@@ -66,7 +66,7 @@ def ev_kron_form(e, ev):
     return kron_form_value(e.fn, e.p, ev(e.arg))
 
 
-# ---- reading and printing: expm_kron(X), logm_kron(X), sqrtm_kron(X), powm_kron(X, p); K_{\exp}(X)
+# ---- reading and printing: expm_kron(X), logm_kron(X), sqrtm_kron(X), powm_kron(X, p)
 def build_kron_form(fn):
     def build(b, n, x, *p):
         if p and not isinstance(p[0], E.Num):
@@ -90,10 +90,10 @@ def t_kron_form(e, memo):
 
 @LATEX.register(KronForm)
 def l_kron_form(printer, e):
-    """K_{\\exp}(X); K_{\\mathrm{pow}}(X, p) for x^p."""
+    """\\operatorname{expm\\_kron}(X), as the text."""
     p = [num_latex(Fraction(e.p))] if e.fn == "powm" else []
     inner = ", ".join([printer.p(e.arg)[0], *p])
-    return rf"K_{{{LATEX_NAMES[e.fn]}}}\mathopen{{}}\left({inner}\right)\mathclose{{}}", ATOM
+    return rf"\operatorname{{{e.fn}\_kron}}\mathopen{{}}\left({inner}\right)\mathclose{{}}", ATOM
 
 
 @register("to_sympy", KronForm)

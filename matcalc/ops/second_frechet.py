@@ -24,7 +24,7 @@ from ..printers.text import ATOM, TEXT, to_text_memo
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
-from .frechet import LATEX_NAMES, Frechet
+from .frechet import Frechet
 from .matrix_functions import NODES, function_of
 
 RELTON = "Higham & Relton, Higher order Fréchet derivatives of matrix functions (2014)"
@@ -168,12 +168,13 @@ def t_second(e, memo):
 
 @LATEX.register(Frechet2, KronForm2)
 def l_second(printer, e):
-    """L^{(2)}_{\\exp}(X, E, F) and K^{(2)}_{\\exp}(X, E)."""
+    """\\operatorname{expm\\_frechet2}(X, E, F) and \\operatorname{expm\\_kron2}(X, E), as the text."""
     letter = "L" if isinstance(e, Frechet2) else "K"
     dirs = [e.dir, e.dir2] if isinstance(e, Frechet2) else [e.dir]
     p = [num_latex(Fraction(e.p))] if e.fn == "powm" else []
     inner = ", ".join([printer.p(e.arg)[0], *p, *(printer.p(d)[0] for d in dirs)])
-    return rf"{letter}^{{(2)}}_{{{LATEX_NAMES[e.fn]}}}\mathopen{{}}\left({inner}\right)\mathclose{{}}", ATOM
+    name = f"{e.fn}\\_{'frechet2' if letter == 'L' else 'kron2'}"
+    return rf"\operatorname{{{name}}}\mathopen{{}}\left({inner}\right)\mathclose{{}}", ATOM
 
 
 @register("to_sympy", Frechet2, KronForm2)

@@ -23,7 +23,7 @@ _SIMPLE = {
     "cdot": "·", "times": "*", "langle": "⟨", "rangle": "⟩", "{": "(", "}": ")",
     "left(": "(", "right)": ")", "left[": "[", "right]": "]",
     "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
-    "sigma": "σ", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=:",
+    "sigma": "σ", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=:", "_": "_",     # \operatorname{expm\_kron}
 }
 # Operator names: a word of their own (t\log\sigma(…) is t log σ(…), never the letter run tlog)
 _OPERATORS = {"log": "log ", "ln": "log ", "det": "det ", "exp": "exp ", "sin": "sin ", "cos": "cos ",
@@ -105,10 +105,6 @@ class Translation:
         return self.where[min(pos, len(self.where) - 1)] if pos < len(self.where) else len(self.source)
 
 
-# L_{\exp}, L_{\log}, L_{\sqrt{\cdot}}, L_{\mathrm{pow}}: the Fréchet derivatives as the printer writes them, and
-# K_{\exp} …: their Kronecker forms
-_FRECHET = re.compile(r"([LK])(\^\{\(2\)\})?\s*_\s*\{\s*(\\exp|\\log|\\sqrt\s*\{\s*\\cdot\s*\}|\\mathrm\s*\{\s*pow\s*\})\s*\}")
-_FRECHET_NAMES = {"exp": "expm", "log": "logm", "sqrt": "sqrtm", "mathrm": "powm"}
 _ROW_OPERATION = re.compile(r"\\operatorname\{(softmax|logsumexp)\}\s*_\s*\{\s*\\text\{\s*(row|col)s?\s*\}\s*\}")
 
 
@@ -168,13 +164,6 @@ def _run(src, i, end, t):
             m = _SIZED_IDENTITY.match(src, i, end)
             if m is not None:                            # I_{n}, as the printer writes eye(n) inside ⊗
                 t.emit(f"eye({m.group(1) or m.group(2)})", i)
-                i = m.end()
-                continue
-        if ch in "LK" and (i == 0 or not src[i - 1].isalnum()):
-            m = _FRECHET.match(src, i, end)
-            if m is not None:                            # L_{\exp}(X, E), K_{\exp}(X): expm_frechet(X, E), expm_kron(X)
-                name = _FRECHET_NAMES[re.match(r"\\(\w+)", m.group(3)).group(1)]
-                t.emit(name + ("_frechet" if m.group(1) == "L" else "_kron") + ("2" if m.group(2) else ""), i)
                 i = m.end()
                 continue
         if ch == "K" and (i == 0 or not src[i - 1].isalnum()):
