@@ -315,8 +315,9 @@ class Builder(Readings):
             index = f"; if {self.text[exp_node.start:exp_node.end]} is an index (C^u the matrix of user u), " \
                 f"declare the name: --let \"{self.text[n.start:n.end]}: n x n\"" \
                 if exp_node.op == "name" and re.fullmatch(r"[a-z]", exp_node.args[0]) else ""
-            raise ShapeError(f"a matrix power needs a constant exponent; for an element-wise power of a "
-                             f"{S.fmt_shape(base.shape)} write .^{index}", n.start, end=n.end)
+            raise ShapeError(f"a matrix power needs an integer exponent (or a number, the principal power of a square "
+                             f"matrix); for an element-wise power of a {S.fmt_shape(base.shape)} write .^{index}",
+                             n.start, end=n.end)
         # X^(1/2), X^(1/3): the principal power, noted (ops/matrix_functions.py)
         return self.matpow(n, base, int(k)) if k.denominator == 1 else BUILT["powm"][1](self, n, base, E.Num(k), True)
 
