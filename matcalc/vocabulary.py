@@ -10,7 +10,10 @@ import unicodedata
 FUNCTIONS = ("tr", "trace", "det", "logdet", "log", "ln", "exp", "sin", "cos", "tan", "sinh", "cosh",
              "tanh", "sigmoid", "softmax", "logsumexp", "softplus", "relu", "sqrt", "abs", "sign",
              "step", "sum", "diag", "vec", "inv", "kron", "norm", "norm1", "norm2", "vector", "matrix",
-             "commutation", "zeros", "normcdf")
+             "commutation", "zeros", "normcdf",
+             "expm", "logm", "sqrtm", "powm", "expm_frechet", "logm_frechet", "sqrtm_frechet", "powm_frechet",
+             "expm_kron", "logm_kron", "sqrtm_kron", "powm_kron", "expm_frechet2", "logm_frechet2",
+             "sqrtm_frechet2", "powm_frechet2", "expm_kron2", "logm_kron2", "sqrtm_kron2", "powm_kron2")
 ELEMENTWISE = ("exp", "log", "sin", "cos", "tan", "sinh", "cosh", "tanh", "sigmoid", "softplus",
                "relu", "sqrt", "abs", "sign", "step", "normcdf")
 GREEK = ("alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta",

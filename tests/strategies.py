@@ -158,3 +158,50 @@ def spectral_scalars(draw, depth=1):
         return E.Pow(E.Mul(T(draw(vectors(depth))), v), E.Num(2))
     full_rank = [C, A, S, E.Add(A, B), E.Mul(A, C)]
     return (E.SpectralNorm if k == 2 else E.NuclearNorm)(draw(st.sampled_from(full_rank)))
+
+
+# ---- matrix functions (issue 16): expm, logm, sqrtm, X^p and the Fréchet derivative L_f(X, E) ---------
+# Drawn here, not by the shared strategies above (tests/test_tables.py): those draw any square, and logm,
+# sqrtm and powers need one without eigenvalues on the closed negative real axis, well conditioned.
+# Inputs are kept in the functions' domains and well conditioned: expm of half a square, the principal
+# logm, sqrtm and powers of the spd S and of S plus a Gram matrix.
+@st.composite
+def matrix_function_arguments(draw, spd):
+    if not spd:
+        return E.product(E.Num(E.Fraction(1, 2)), draw(squares(1)))
+    return draw(st.sampled_from([S, E.Add(S, E.Mul(A, T(A))), E.Add(S, E.Identity(N)), E.Add(S, E.Mul(C, T(C)))]))
+
+
+@st.composite
+def matrix_functions(draw):
+    """f(X) for f = expm, logm, sqrtm, X^(-1/2), X^(1/3), or L_f(P, E) at a constant spd point P."""
+    k = draw(st.integers(0, 5))
+    if k == 5:
+        fn = draw(st.sampled_from(["expm", "logm", "sqrtm", "powm"]))
+        point = E.Add(E.Identity(N), E.Ones((N, N)))
+        return E.Frechet(fn, E.Fraction(2, 3) if fn == "powm" else None, point, draw(squares(1)))
+    x = draw(matrix_function_arguments(spd=k != 0))
+    powers = [lambda a: E.PowM(a, E.Fraction(-1, 2)), lambda a: E.PowM(a, E.Fraction(1, 3))]
+    return [E.ExpM, E.LogM, E.SqrtM, *powers][k](x)
+
+
+@st.composite
+def matrix_function_scalars(draw):
+    """A scalar through a matrix function: tr(G f(X)), uᵀ f(X) v, tr f(X), log det f(X), ‖f(X)‖²."""
+    f = draw(matrix_functions())
+    k = draw(st.integers(0, 4))
+    if k == 0:
+        return E.Trace(E.Mul(draw(squares(1)), f))
+    if k == 1:
+        return E.Mul(T(draw(vectors(1))), f, draw(vectors(1)))
+    if k == 2:
+        return E.Trace(f)
+    if k == 3 and not isinstance(f, E.Frechet):
+        return E.LogDet(f) if not isinstance(f, E.ExpM) else E.Det(f)
+    return E.Pow(E.Norm(f, 2), E.Num(2))
+
+
+@st.composite
+def matrix_function_vectors(draw):
+    """A vector through a matrix function, for Jacobians (vec L_f(X, E) = K_f(X) vec E): f(X) v."""
+    return E.Mul(draw(matrix_functions()), draw(vectors(1)))

@@ -58,6 +58,14 @@ SAMPLES = {
     E.Call: ["g(x)", "f(x)"],
     E.CallJacobian: ["J_g(x)"],
     E.ElementCall: ["h(x)", "h'(x)", "h''(x)"],
+    E.ExpM: ["expm(X)", "e^X", "expm(A^T B)"],
+    E.LogM: ["logm(X)", "logm(A B)"],
+    E.SqrtM: ["sqrtm(X)", "X^(1/2)", "(A + B)^(1/2)"],
+    E.PowM: ["X^(1/3)", "X^(-1/2)", "powm(X, 2/3)"],
+    E.Frechet: ["expm_frechet(X, A)", "logm_frechet(X, A B)", "sqrtm_frechet(X, A)", "powm_frechet(X, 1/3, A)"],
+    E.KronForm: ["expm_kron(X)", "sqrtm_kron(A B)", "powm_kron(X, -1/2)"],
+    E.Frechet2: ["expm_frechet2(X, A, B)", "powm_frechet2(X, 1/3, A, B^T)"],
+    E.KronForm2: ["logm_kron2(X, A)", "powm_kron2(X, -1/2, A)"],
 }
 
 # Differentials appear only in derivations (steps, `matcalc.differential`): nothing parses to one

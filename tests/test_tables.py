@@ -5,6 +5,8 @@ Tables: diff.DIFF (differential), adjoint.ADJOINT (gradients), vectorize.VEC (Ja
 numeric.EVAL (NumPy values); elementwise.FUNCTIONS. A node through which a pass deliberately
 cannot go has a refusal row (a DiffError with a message naming the node), listed below.
 """
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import sympy
@@ -33,14 +35,21 @@ SAMPLES = {
     "Eigenvalue": E.Eigenvalue(X, 1), "Eigenvector": E.Eigenvector(X, -1), "SpectralNorm": E.SpectralNorm(X),
     "NuclearNorm": E.NuclearNorm(X), "Polar": E.Polar(X),
     "Size": E.Size("n"),
+    "ExpM": E.ExpM(X), "LogM": E.LogM(X), "SqrtM": E.SqrtM(X), "PowM": E.PowM(X, Fraction(-1, 3)),
+    "Frechet": E.Frechet("sqrtm", None, E.Add(E.Identity("n"), E.Ones(("n", "n"))), X),   # L_√(I + 1 1ᵀ, X)
+    "KronForm": E.KronForm("expm", None, X),
+    "Frechet2": E.Frechet2("logm", None, E.Add(E.Identity("n"), E.Ones(("n", "n"))), X, E.Transpose(X)),
+    "KronForm2": E.KronForm2("expm", None, X, X),
 }
-# only the Jacobian of a declared function is known, not its derivative; d polar(X) is a Sylvester equation
-DIFF_REFUSALS = {E.CallJacobian, E.Polar}
+# only the Jacobian of a declared function is known, not its derivative; d polar(X) is a Sylvester equation;
+# the derivatives of K_f(X) and K²_f(X, E) in X are of third order
+DIFF_REFUSALS = {E.CallJacobian, E.Polar, E.KronForm, E.KronForm2}
 # Nodes the differential cannot pass through linearly, or has no closed-form adjoint / vec rule for.
 ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity, E.Ones, E.Commutation, E.Kron, E.Pow,
                                    E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
                                    E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows,
-                                   E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar, E.Size}
+                                   E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar, E.Size,
+                                   E.ExpM, E.LogM, E.SqrtM, E.PowM, E.KronForm, E.KronForm2}
 TYPES = E.NODE_TYPES
 
 
@@ -221,7 +230,8 @@ def test_every_sample_prints_and_converts():
         assert str(e) and e.latex(), name
         if name not in ("Differential", "CallJacobian", "ElementCall", "Call", "Commutation", "Vec",
                         "Softmax", "LogSumExp", "SoftmaxRows", "LogSumExpRows", "Kron", "Literal",   # refused without definitions=True
-                        "Eigenvalue", "Eigenvector", "SpectralNorm", "NuclearNorm", "Polar"):   # SymPy has no spectra
+                        "Eigenvalue", "Eigenvector", "SpectralNorm", "NuclearNorm", "Polar",   # SymPy has no spectra
+                        "ExpM", "LogM", "Frechet", "KronForm", "Frechet2", "KronForm2"):   # nor expm, logm
             assert to_sympy(e) is not None, name
 
 
@@ -235,6 +245,9 @@ NOT_DRAWN = {
     "Commutation": "K_{n,n} is n²×n²: only inside derivatives", "Zero": "folded away by the constructors' users",
     "Vec": "a gradient through vec of a matrix differential is refused (no closed form yet)",
     "Polar": "U Vᵀ, the gradient of ‖X‖_*: its own derivative (a Sylvester equation) is refused",
+    **{name: "drawn by strategies.matrix_function_scalars and _vectors (tests/test_matrix_functions.py) on "
+             "inputs in the principal branches' domains, well conditioned; the shared strategies draw any square"
+       for name in ("ExpM", "LogM", "SqrtM", "PowM", "Frechet", "KronForm", "Frechet2", "KronForm2")},
 }
 
 

@@ -20,7 +20,13 @@ from .softmax_rows import LogSumExpRows, SoftmaxRows   # after softmax and logsu
 from .eigen import Eigenvalue, Eigenvector
 from .nuclear_norm import NuclearNorm, Polar
 from .spectral_norm import SpectralNorm
+from .matrix_functions import ExpM, LogM, PowM, SqrtM
+from .frechet import Frechet                           # d f(X) = L_f(X, dX) for the matrix functions above
+from .kronecker_form import KronForm                   # vec L_f(X, E) = K_f(X) vec E
+from .second_frechet import Frechet2, KronForm2        # d L_f(X, E) = L²_f(X, E, dX) + L_f(X, dE), for Hessians
+from . import matrix_function_code, matrix_function_identities  # noqa: F401,E402 (their rows: code, simplification)
 
 OPERATIONS = (Softmax, LogSumExp, SoftmaxRows, LogSumExpRows)
 OPERATIONS += (Eigenvalue, Eigenvector, NuclearNorm, Polar, SpectralNorm)
 OPERATIONS += (Size,)
+OPERATIONS += (ExpM, LogM, SqrtM, PowM, Frechet, KronForm, Frechet2, KronForm2)

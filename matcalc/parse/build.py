@@ -7,7 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .calls import build_call
+from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
 from .dims import Cell, Unifier
@@ -120,8 +120,11 @@ class Builder(Readings):
 
     def euler_power(self, n, exp_node):
         """e^x, e^{-x^T x/2}, e.^x: exp, element-wise, of the exponent."""
+        exponent = self.build(exp_node)     # e^X of a matrix: expm(X) if X can be square (ops/matrix_functions)
+        if exponent.shape[0] != 1 != exponent.shape[1] and (m := BUILT["expm"][1](self, n, exponent, True)) is not None:
+            return m
         self.note("e^… is read as exp(…), e being Euler's number (declare e to use a variable e)")
-        return E.Apply("exp", self.build(exp_node))
+        return E.Apply("exp", exponent)
 
     def b_num(self, n, value):
         return E.Num(value)
@@ -306,13 +309,17 @@ class Builder(Readings):
             return self.power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
         if base.shape[1] == 1:
             return self.vector_power(n, base, E.Num(k) if k is not None else self.scalar(exp_node))
-        if k is None or k.denominator != 1:
+        if k is None and base.shape[0] != 1:      # X^(1/2): the exponent a constant expression
+            k = constant(exponent) if (exponent := self.build(exp_node)).is_scalar else None
+        if k is None or k.denominator != 1 and base.shape[0] == 1:
             index = f"; if {self.text[exp_node.start:exp_node.end]} is an index (C^u the matrix of user u), " \
                 f"declare the name: --let \"{self.text[n.start:n.end]}: n x n\"" \
                 if exp_node.op == "name" and re.fullmatch(r"[a-z]", exp_node.args[0]) else ""
-            raise ShapeError(f"a matrix power needs an integer exponent; for an element-wise power of a "
-                             f"{S.fmt_shape(base.shape)} write .^{index}", n.start, end=n.end)
-        return self.matpow(n, base, int(k))
+            raise ShapeError(f"a matrix power needs an integer exponent (or a number, the principal power of a square "
+                             f"matrix); for an element-wise power of a {S.fmt_shape(base.shape)} write .^{index}",
+                             n.start, end=n.end)
+        # X^(1/2), X^(1/3): the principal power, noted (ops/matrix_functions.py)
+        return self.matpow(n, base, int(k)) if k.denominator == 1 else BUILT["powm"][1](self, n, base, E.Num(k), True)
 
     def matpow(self, n, base, k):
         if base.shape[1] == 1 or base.shape[0] == 1:

@@ -23,7 +23,7 @@ _SIMPLE = {
     "cdot": "·", "times": "*", "langle": "⟨", "rangle": "⟩", "{": "(", "}": ")",
     "left(": "(", "right)": ")", "left[": "[", "right]": "]",
     "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
-    "sigma": "σ", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=:",
+    "sigma": "σ", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=:", "_": "_",     # \operatorname{expm\_kron}
 }
 # Operator names: a word of their own (t\log\sigma(…) is t log σ(…), never the letter run tlog)
 _OPERATORS = {"log": "log ", "ln": "log ", "det": "det ", "exp": "exp ", "sin": "sin ", "cos": "cos ",

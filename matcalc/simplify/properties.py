@@ -29,7 +29,7 @@ def is_symmetric(e):
         return all(is_symmetric(t) for t in e.terms) or {transpose(t) for t in e.terms} == set(e.terms)
     if isinstance(e, E.Hadamard):
         return all(is_symmetric(f) for f in e.factors)
-    if isinstance(e, E.Apply):
+    if isinstance(e, E.Apply) or getattr(type(e), "symmetric_if_arg", False):   # f(S): matcalc.ops's expm, …
         return is_symmetric(e.arg)
     if isinstance(e, E.Mul):
         chain = [f for f in e.factors if not f.is_scalar]

@@ -130,3 +130,92 @@ def _cho_solve(f, b):
         return np.linalg.solve(a, b)
     x, info = _lapack.dpotrs(c, b, lower=1)
     return x if not info else np.linalg.solve(a, b)
+
+
+def _scipy_linalg():
+    """scipy.linalg, which matrix functions of a non-symmetric matrix need: a clear message without it."""
+    try:
+        import scipy.linalg
+    except ImportError:
+        raise ImportError("this code takes a matrix function (expm, logm, sqrtm, X^p) of a matrix that is not "
+                          "declared symmetric, which needs SciPy: pip install scipy") from None
+    return scipy.linalg
+
+
+def _expm(a):
+    return _scipy_linalg().expm(a)
+
+
+def _expm_frechet(a, e):
+    """L_exp(a, e), the Fréchet derivative of the matrix exponential (Al-Mohy & Higham 2009)."""
+    return _scipy_linalg().expm_frechet(a, e, compute_expm=False)
+
+
+def _logm(a):
+    return np.real(_scipy_linalg().logm(a))
+
+
+def _sqrtm(a):
+    return np.real(_scipy_linalg().sqrtm(a))
+
+
+def _powm(a, p):
+    return np.real(_scipy_linalg().fractional_matrix_power(a, p))
+
+
+def _sqrtm_frechet(a, e):
+    """L with a^(1/2) L + L a^(1/2) = e: the Fréchet derivative of the square root, a Sylvester equation."""
+    s = _sqrtm(a)
+    return _scipy_linalg().solve_sylvester(s, s, e)
+
+
+def _block_frechet(f, a, e):
+    """L_f(a, e), the upper right block of f([[a, e], [0, a]]) (Higham, Functions of Matrices, Thm 3.6)."""
+    n = a.shape[0]
+    return f(np.block([[a, e], [np.zeros_like(a), a]]))[:n, n:]
+
+
+def _sym_fun(a, f):
+    """f(a) = U f(λ) Uᵀ for a symmetric a = U diag(λ) Uᵀ."""
+    lam, u = np.linalg.eigh(a)
+    return (u * f(lam)) @ u.T
+
+
+def _sym_frechet(a, e, f, df):
+    """L_f(a, e) = U (F ⊙ (Uᵀ e U)) Uᵀ for a symmetric a (Daleckii–Krein), F the divided differences of f
+    at the eigenvalues, f′ at their mean where two nearly coincide."""
+    lam, u = np.linalg.eigh(a)
+    li, lj = lam[:, None], lam[None, :]
+    close = np.abs(li - lj) <= 1e-7 * np.maximum(1.0, np.abs(li) + np.abs(lj))
+    fl = f(lam)
+    dd = np.where(close, df((li + lj) / 2), (fl[:, None] - fl[None, :]) / np.where(close, 1.0, li - lj))
+    return u @ (dd * (u.T @ e @ u)) @ u.T
+
+
+def _kron_form(frechet, n):
+    """K with vec L(E) = K vec E (column-major vec): the columns vec L(Eⱼ) for the unit matrices Eⱼ."""
+    units = np.eye(n * n)
+    return np.column_stack([frechet(units[:, j].reshape(n, n).T).T.reshape(-1) for j in range(n * n)])
+
+
+def _block_frechet2(f, a, e1, e2):
+    """L²_f(a, e1, e2), the upper right block of f([[a, e1, e2, 0], [0, a, 0, e2], [0, 0, a, e1], [0, 0, 0, a]])."""
+    n, z = a.shape[0], np.zeros_like(a)
+    return np.real(f(np.block([[a, e1, e2, z], [z, a, z, e2], [z, z, a, e1], [z, z, z, a]])))[:n, 3 * n:]
+
+
+def _sym_frechet2(a, e1, e2, f, df, d2f):
+    """L²_f(a, e1, e2) for a symmetric a (second-order Daleckii–Krein): U M Uᵀ, M_ij = Σ_k f[λᵢ, λₖ, λⱼ]
+    (Ẽ1_ik Ẽ2_kj + Ẽ2_ik Ẽ1_kj), with f′ and f″/2 where eigenvalues nearly coincide."""
+    lam, u = np.linalg.eigh(a)
+    x, y, z = lam[:, None, None], lam[None, :, None], lam[None, None, :]
+
+    def near(s, t):
+        return np.abs(s - t) <= 1e-5 * np.maximum(1.0, np.maximum(np.abs(s), np.abs(t)))
+
+    def first(s, t):
+        return np.where(near(s, t), df((s + t) / 2), (f(s) - f(t)) / np.where(near(s, t), 1.0, s - t))
+    dd = np.where(~near(x, z), (first(x, y) - first(y, z)) / np.where(near(x, z), 1.0, x - z),
+                  np.where(~near(x, y), (first(x, y) - df(x)) / np.where(near(x, y), 1.0, y - x), d2f(x) / 2))
+    t1, t2 = u.T @ e1 @ u, u.T @ e2 @ u
+    return u @ (np.einsum("ikj,ik,kj->ij", dd, t1, t2) + np.einsum("ikj,ik,kj->ij", dd, t2, t1)) @ u.T

@@ -25,3 +25,89 @@ def _polar(x):
     """U Vᵀ from the thin SVD X = U Σ Vᵀ: the gradient of the nuclear norm."""
     u, _, vt = torch.linalg.svd(x, full_matrices=False)
     return u @ vt
+
+
+def _block_frechet(f, a, e):
+    """L_f(a, e), the upper right block of f([[a, e], [0, a]]) (Higham, Functions of Matrices, Thm 3.6)."""
+    n = a.shape[0]
+    return f(torch.cat([torch.cat([a, e], 1), torch.cat([torch.zeros_like(a), a], 1)], 0))[:n, n:]
+
+
+def _sym_fun(a, f):
+    """f(a) = U f(λ) Uᵀ for a symmetric a = U diag(λ) Uᵀ."""
+    lam, u = torch.linalg.eigh(a)
+    return (u * f(lam)) @ u.T
+
+
+def _sym_frechet(a, e, f, df):
+    """L_f(a, e) = U (F ⊙ (Uᵀ e U)) Uᵀ for a symmetric a (Daleckii–Krein), F the divided differences of f
+    at the eigenvalues, f′ at their mean where two nearly coincide."""
+    lam, u = torch.linalg.eigh(a)
+    li, lj = lam[:, None], lam[None, :]
+    close = torch.abs(li - lj) <= 1e-7 * torch.clamp(torch.abs(li) + torch.abs(lj), min=1.0)
+    fl = f(lam)
+    gap = torch.where(close, torch.ones_like(li - lj), li - lj)
+    dd = torch.where(close, df((li + lj) / 2), (fl[:, None] - fl[None, :]) / gap)
+    return u @ (dd * (u.T @ e @ u)) @ u.T
+
+
+def _eig_fun(a, f):
+    """f(a) = V f(Λ) V⁻¹ for a diagonalizable a (complex eigenpairs, a real value)."""
+    lam, v = torch.linalg.eig(a)
+    return torch.real((v * f(lam)) @ torch.linalg.inv(v))
+
+
+def _eig_frechet(a, e, f, df):
+    """L_f(a, e) = V (F ⊙ (V⁻¹ e V)) V⁻¹ for a diagonalizable a, F the divided differences of f."""
+    lam, v = torch.linalg.eig(a)
+    vi = torch.linalg.inv(v)
+    li, lj = lam[:, None], lam[None, :]
+    close = torch.abs(li - lj) <= 1e-7 * torch.clamp(torch.abs(li) + torch.abs(lj), min=1.0)
+    fl = f(lam)
+    gap = torch.where(close, torch.ones_like(li - lj), li - lj)
+    dd = torch.where(close, df((li + lj) / 2), (fl[:, None] - fl[None, :]) / gap)
+    return torch.real(v @ (dd * (vi @ e.to(v.dtype) @ v)) @ vi)
+
+
+def _kron_form(frechet, n):
+    """K with vec L(E) = K vec E (column-major vec): the columns vec L(Eⱼ) for the unit matrices Eⱼ."""
+    units = torch.eye(n * n, dtype=torch.float64)
+    return torch.stack([frechet(units[:, j].reshape(n, n).T).T.reshape(-1) for j in range(n * n)], 1)
+
+
+def _block_frechet2(f, a, e1, e2):
+    """L²_f(a, e1, e2), the upper right block of f([[a, e1, e2, 0], [0, a, 0, e2], [0, 0, a, e1], [0, 0, 0, a]])."""
+    n, z = a.shape[0], torch.zeros_like(a)
+    rows = [[a, e1, e2, z], [z, a, z, e2], [z, z, a, e1], [z, z, z, a]]
+    return f(torch.cat([torch.cat(r, 1) for r in rows], 0))[:n, 3 * n:]
+
+
+def _dd2(lam, f, df, d2f):
+    """The second divided differences f[λᵢ, λₖ, λⱼ], with f′ and f″/2 where eigenvalues nearly coincide."""
+    x, y, z = lam[:, None, None], lam[None, :, None], lam[None, None, :]
+
+    def near(s, t):
+        return torch.abs(s - t) <= 1e-5 * torch.clamp(torch.maximum(torch.abs(s), torch.abs(t)), min=1.0)
+
+    def first(s, t):
+        gap = torch.where(near(s, t), torch.ones_like(s - t), s - t)
+        return torch.where(near(s, t), df((s + t) / 2), (f(s) - f(t)) / gap)
+    gap_xz = torch.where(near(x, z), torch.ones_like(x - z), x - z)
+    gap_xy = torch.where(near(x, y), torch.ones_like(x - y), y - x)
+    return torch.where(~near(x, z), (first(x, y) - first(y, z)) / gap_xz,
+                       torch.where(~near(x, y), (first(x, y) - df(x)) / gap_xy, d2f(x) / 2))
+
+
+def _sym_frechet2(a, e1, e2, f, df, d2f):
+    """L²_f(a, e1, e2) for a symmetric a: second-order Daleckii–Krein."""
+    lam, u = torch.linalg.eigh(a)
+    dd, t1, t2 = _dd2(lam, f, df, d2f), u.T @ e1 @ u, u.T @ e2 @ u
+    return u @ (torch.einsum("ikj,ik,kj->ij", dd, t1, t2) + torch.einsum("ikj,ik,kj->ij", dd, t2, t1)) @ u.T
+
+
+def _eig_frechet2(a, e1, e2, f, df, d2f):
+    """L²_f(a, e1, e2) for a diagonalizable a: second-order Daleckii–Krein with complex eigenpairs."""
+    lam, v = torch.linalg.eig(a)
+    vi = torch.linalg.inv(v)
+    dd, t1, t2 = _dd2(lam, f, df, d2f), vi @ e1.to(v.dtype) @ v, vi @ e2.to(v.dtype) @ v
+    return torch.real(v @ (torch.einsum("ikj,ik,kj->ij", dd, t1, t2) + torch.einsum("ikj,ik,kj->ij", dd, t2, t1)) @ vi)
