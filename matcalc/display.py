@@ -141,10 +141,30 @@ class Results(dict, RichDisplay):
 class Derivation(list, RichDisplay):
     """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each."""
 
-    def _display(self):
+    names = {}      # node → name: the subexpressions the steps write by a name (Result.steps sets them)
+
+    def definitions(self, latex=False):
+        """`s = softmax(W x + b)` for each name the steps use, a name before anything that uses it."""
+        from . import expr as E
+        from .printers.latex import to_latex
+        from .printers.text import to_text
+        used = {node: name for node, name in self.names.items()
+                if any(node in E.nodes(side) for st in self for side in (st.lhs, st.rhs) if isinstance(side, E.Expr))}
+        show = (lambda e, names: to_latex(e, names=names)) if latex else (lambda e, names: to_text(e, names=names))
+        out = []
+        for node, name in sorted(used.items(), key=lambda item: sum(1 for _ in E.nodes(item[0]))):
+            others = {k: v for k, v in used.items() if k is not node}
+            out.append(f"{show(E.Var(name, node.shape, frozenset()), None)} = {show(node, others)}")
+        return out
+
+    def latex_rows(self):
+        """The aligned rows: `with s = …` first when the steps use names, then `lhs &= rhs && rule`."""
         from .printers.document import rule_math
-        lines = []
+        rows = [f"&\\text{{with }} {', '.join(self.definitions(latex=True))}"] if self.definitions() else []
         for s in self:
-            lhs, rhs = s.latex.split(" = ", 1)
-            lines.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
-        return Display(lines, aligned=True)
+            lhs, rhs = s.show(self.names, latex=True).split(" = ", 1)
+            rows.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
+        return rows
+
+    def _display(self):
+        return Display(self.latex_rows(), aligned=True)

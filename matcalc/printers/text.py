@@ -197,6 +197,8 @@ def t_const(e, memo):
 def t_transpose(e, memo):
     if isinstance(e.arg, E.Inverse):
         return wrap(e.arg.arg, POST, memo) + "^-T", POST
+    if isinstance(e.arg, (E.Transpose, E.Inverse, E.MatPow)):   # X^-T^T, X^2^T read wrongly: (X^-T)^T
+        return f"({to_text_memo(e.arg, memo)})^T", POST
     return wrap(e.arg, POST, memo) + "^T", POST
 
 
