@@ -90,11 +90,10 @@ def without_detours(steps):
 def _show(e, latex=False, names=None):
     if isinstance(e, Label):
         return e.latex if latex else e.text
-    if names:
-        from .printers.latex import to_latex
-        from .printers.text import to_text
-        return to_latex(e, names=names) if latex else to_text(e, names=names)
-    return e.latex() if latex else str(e)
+    from .printers.latex import to_latex
+    from .printers.text import to_text
+    # I, not eye(m), in I ⊗ K: the steps are read beside the result, which writes I
+    return to_latex(e, names=names) if latex else to_text(e, names=names, sized=False)
 
 
 # The symbols of rule names and their LaTeX (math mode); longer keys win (⁻¹⁻ⁱ before ⁻¹).

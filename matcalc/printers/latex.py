@@ -25,6 +25,10 @@ _LATIN_LOOKALIKE = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta
                     "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X"}
 
 
+# Names that abbreviate a Greek letter in code: eps is ε (set as e·p·s in italic it reads as a product).
+_ABBREVIATED_GREEK = {"eps": "varepsilon"}
+
+
 class Options:
     __slots__ = ("transpose", "bold")
 
@@ -46,6 +50,7 @@ def latex_name(name, is_vector=False, bold=False):
         i = len(base.rstrip("0123456789"))
         base, sub = base[:i], base[i:]
     word = _UNICODE_GREEK.get(base, base)
+    word = _ABBREVIATED_GREEK.get(word, word)
     if word in GREEK_NAMES:
         word = _LATIN_LOOKALIKE.get(word) or "\\" + word
         text = word if not (bold and is_vector) else rf"\boldsymbol{{{word}}}"
@@ -180,7 +185,13 @@ class _L:
             dens = []
             for r in recips:
                 k = -r.exponent.value
-                dens.append(self.wrap(r.base, POST) if k == 1 else self.p(E.Pow(r.base, E.Num(k)))[0])
+                if k != 1:
+                    dens.append(self.p(E.Pow(r.base, E.Num(k)))[0])
+                else:       # the bar of \frac groups a lone denominator: no parentheses around x^T A x
+                    dens.append(self.p(r.base)[0] if len(recips) == 1 and mag.denominator == 1
+                                else self.wrap(r.base, POW if len(recips) > 1 else POST))
+            if len(items) == 1 and mag.numerator == 1:      # nor around a lone numerator
+                body = self.p(items[0])[0]
             num = num_latex(mag.numerator) if mag.numerator != 1 or not body else ""
             if mag.denominator != 1:
                 dens.insert(0, str(mag.denominator))

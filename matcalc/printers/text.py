@@ -134,6 +134,10 @@ def t_mul(e, memo):
     text, level = sign + body, (PROD if mag.denominator != 1 else NEG if sign else JUXT if " " in body else POW)
     if not items and mag == 1 and recips:
         text, level = sign + "1", NEG if sign else ATOM
+    if len(recips) > 1:     # 1 / (||x|| ||y||), as written by hand, not 1 / ||x|| / ||y||
+        dens = [wrap(r.base if r.exponent.value == -1 else E.Pow(r.base, E.Num(-r.exponent.value)), POW, memo)
+                for r in recips]
+        return f"{text} / ({' '.join(dens)})", PROD
     for r in recips:
         k = -r.exponent.value
         den = wrap(r.base, POST, memo) if k == 1 else wrap(E.Pow(r.base, E.Num(k)), NEG, memo)

@@ -1,0 +1,37 @@
+"""What a reader would write by hand (issue 15): products of norms under one bar, no parentheses a
+\\frac's bar already gives, eps as ε, W1 as W_1 in rule labels, the commutation matrix never a bare K, and
+I (not eye(m)) in the steps as in the result."""
+import matcalc
+from matcalc.parse import parse
+from matcalc.printers.document import rule_math
+
+
+def test_a_product_of_reciprocals_is_one_denominator():
+    r = matcalc.grad("x^T y / (||x|| ||y||)", "x", check=False)
+    assert r.pretty() == "(1 / (||x|| ||y||)) y - (x^T y) x / (||x||^3 ||y||)"
+    back = parse(r.pretty(), where={"x": "n", "y": "n"})
+    assert back == parse(str(r.expr), where={"x": "n", "y": "n"}) or str(back) == str(r.expr)
+
+
+def test_no_parentheses_inside_frac():
+    r = matcalc.grad("log(x^T A x)", "x", check=False)
+    assert r.pretty(latex=True) == r"\frac{\left(A + A^{\top}\right) x}{x^{\top} A x}"
+    r = matcalc.grad("(a^T x)/(b^T x)", "x", check=False)
+    assert r.pretty(latex=True) == r"\frac{a - \frac{\left(a^{\top} x\right) b}{b^{\top} x}}{b^{\top} x}"
+
+
+def test_eps_is_epsilon():
+    assert matcalc.grad("eps * x^T x", "x", check=False).latex() == r"2 \varepsilon x"
+
+
+def test_a_numbered_name_is_subscripted_in_rule_labels():
+    assert "W_{1}" in rule_math("identification: df = tr(Mᵀ dW1) ⇒ ∂f/∂W1 = M")
+    assert r"\mathrm{d}W_{1}" in rule_math("identification: df = tr(Mᵀ dW1) ⇒ ∂f/∂W1 = M")
+
+
+def test_the_commutation_matrix_is_not_the_users_K():
+    r = matcalc.jacobian("K X^T", "X", check=False)
+    text = r.steps_text()
+    assert "= K vec" not in text and "commutation(m, n)" in text
+    assert "eye(" not in text and "I^T" not in text            # I ⊗ K, as the result writes it
+    assert "K_{m,n}" in r.steps_latex()
