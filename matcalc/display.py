@@ -138,6 +138,9 @@ class Results(dict, RichDisplay):
                        "; ".join(dict.fromkeys(p.verdict for p in parts if p.verdict)) or None)
 
 
+WIDE = 110    # characters of math and rule text that fit beside each other in a notebook's output
+
+
 class Derivation(list, RichDisplay):
     """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each."""
 
@@ -160,10 +163,15 @@ class Derivation(list, RichDisplay):
     def latex_rows(self):
         """The aligned rows: `with s = …` first when the steps use names, then `lhs &= rhs && rule`."""
         from .printers.document import rule_math
+        from .printers.document import width
         rows = [f"&\\text{{with }} {', '.join(self.definitions(latex=True))}"] if self.definitions() else []
-        for s in self:
-            lhs, rhs = s.show(self.names, latex=True).split(" = ", 1)
-            rows.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
+        sides = [s.show(self.names, latex=True).split(" = ", 1) for s in self]
+        rules = [rule_math(s.rule) for s in self]
+        # the rule beside its equation while the two fit a page's width, else on a row of its own above it
+        beside = all(width(lhs) + width(rhs) + width(rule) <= WIDE for (lhs, rhs), rule in zip(sides, rules))
+        for (lhs, rhs), rule in zip(sides, rules):
+            rows += [f"{lhs} &= {rhs} && \\text{{{rule}}}"] if beside else \
+                [f"&\\text{{{rule}:}}", f"{lhs} &= {rhs}"]
         return rows
 
     def _display(self):
