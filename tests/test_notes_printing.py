@@ -67,3 +67,14 @@ def test_the_screenshot_script_draws_both_pictures(tmp_path):
     for name in ("notebook.png", "standalone.png"):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
+
+
+def test_a_transposed_fraction_is_parenthesized():
+    r = matcalc.grad("(a^T x)^3 / (b^T x)^2", "x", check=False)
+    last = r.steps_latex().splitlines()[-2]
+    assert r"\left(\frac{" in last and r"\right)^{\top} \mathrm{d}x" in last
+
+
+def test_numbered_names_count_inside_out():
+    r = matcalc.grad("||tanh(W2 tanh(W1 x + b1) + b2) - y||^2", "W1", check=False)
+    assert r.pretty().endswith("where t1 = tanh(W1 x + b1), t2 = tanh(W2 t1 + b2)")

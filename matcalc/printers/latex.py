@@ -94,6 +94,8 @@ class _L:
         text, own = self.p(e)
         if own <= POST:   # X^{-1} inside (X^{-1})^{-1}: braces would read as X^{-1-1}
             return rf"\left({text}\right)"
+        if text.startswith(r"\frac"):   # \frac{a}{b}^{\top} sets the ᵀ on the bar's right end: (a/b)ᵀ
+            return rf"\left({text}\right)"
         return text
 
     def arg(self, e):

@@ -54,11 +54,15 @@ def shared_names(e):
     walk(e)
     taken = {v.name for v in e.free if isinstance(v, E.Var)}
     names = {}
-    for node in order:
-        if counts[node] < 2:
-            continue
-        base = SHORT_NAMES.get(type(node)) or SHORT_NAMES[node.fn]
-        name = base if base not in taken else next(f"{base}{i}" for i in count(1) if f"{base}{i}" not in taken)
+    named = [node for node in order if counts[node] >= 2]
+    bases = [SHORT_NAMES.get(type(node)) or SHORT_NAMES[node.fn] for node in named]
+    # two tanh layers are t1 = tanh(W1 x + b1), t2 = tanh(W2 t1 + b2): numbered inside out, as the where
+    # lists them, not t for the outer one and t1 for the inner
+    by_size = sorted(range(len(named)), key=lambda i: sum(1 for _ in E.nodes(named[i])))
+    for i in by_size:
+        node, base = named[i], bases[i]
+        alone = bases.count(base) == 1 and base not in taken
+        name = base if alone else next(f"{base}{k}" for k in count(1) if f"{base}{k}" not in taken)
         taken.add(name)
         names[node] = name
     return names
