@@ -171,7 +171,7 @@ class Result(Checked, RichDisplay):
     def steps_text(self):
         """The derivation, one equation per line with the rule that justifies it."""
         steps = self.steps
-        head = [f"with {d}" for d in steps.definitions()]
+        head = ["with " + ", ".join(steps.definitions())] if steps.definitions() else []
         return "\n".join(head + [f"{s.show(steps.names)}    [{s.rule}]" for s in steps])
 
     def steps_latex(self):

@@ -7,8 +7,9 @@ from matcalc.printers.document import rule_math
 
 
 def test_a_product_of_reciprocals_is_one_denominator():
+    """The book's y / (||x|| ||y||): not 1 / ||x|| / ||y||, not (1 / (||x|| ||y||)) y."""
     r = matcalc.grad("x^T y / (||x|| ||y||)", "x", check=False)
-    assert r.pretty() == "(1 / (||x|| ||y||)) y - (x^T y) x / (||x||^3 ||y||)"
+    assert r.pretty() == "y / (||x|| ||y||) - (x^T y) x / (||x||^3 ||y||)"
     back = parse(r.pretty(), where={"x": "n", "y": "n"})
     assert back == parse(str(r.expr), where={"x": "n", "y": "n"}) or str(back) == str(r.expr)
 

@@ -8,7 +8,7 @@ levels of the text printer.
 from .. import expr as E
 from ..tables import Table
 from ..vocabulary import GREEK_NAMES
-from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal
+from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal, one_bar
 
 LATEX = Table("latex", doc="expression → LaTeX, (latex, binding level) per node")
 
@@ -178,7 +178,7 @@ class _L:
     @LATEX.register(E.Mul)
     def l_mul(self, e):
         c, _ = E.coefficient(e)
-        factors = [f for f in e.factors if not isinstance(f, E.Num)]
+        factors = one_bar([f for f in e.factors if not isinstance(f, E.Num)])
         recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
         items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
         body = " ".join(self.wrap(f, POW) for f in items)

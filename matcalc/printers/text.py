@@ -125,10 +125,24 @@ def t_add(e, memo):
     return "".join(parts), SUM
 
 
+def one_bar(factors):
+    """The factors of a product with a scalar factor that is only divisions spread out, so that
+    (1 / (||x|| ||y||)) y prints as a book writes it, y / (||x|| ||y||) (scalars commute)."""
+    if not any(isinstance(f, E.Mul) and f.is_scalar for f in factors):
+        return factors
+    out = []
+    for f in factors:
+        if isinstance(f, E.Mul) and f.is_scalar and all(E._is_reciprocal(g) for g in f.factors):
+            out.extend(f.factors)
+        else:
+            out.append(f)
+    return out
+
+
 @TEXT.register(E.Mul)
 def t_mul(e, memo):
     c, _ = E.coefficient(e)
-    factors = [f for f in e.factors if not isinstance(f, E.Num)]
+    factors = one_bar([f for f in e.factors if not isinstance(f, E.Num)])
     recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
     items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
     body = " ".join(wrap(f, POW, memo) for f in items)
