@@ -40,6 +40,12 @@ def test_every_answer_passes_its_check(case):
     assert r.report.status == "passed", r.report
 
 
+def test_no_steps_go_in_circles():
+    from test_steps_detours import assert_no_detours
+    for r in _results():
+        assert_no_detours(r.steps)
+
+
 def test_every_answer_renders_with_katex():
     from test_katex import failures, render_all, report
     labelled = {}
