@@ -142,7 +142,12 @@ def one_bar(factors):
 @TEXT.register(E.Mul)
 def t_mul(e, memo):
     c, _ = E.coefficient(e)
-    factors = one_bar([f for f in e.factors if not isinstance(f, E.Num)])
+    factors = [f for f in e.factors if not isinstance(f, E.Num)]
+    # the human form (pretty, steps) writes y / (||x|| ||y||) as a book does; str() and the Unicode format
+    # write y / ||x|| / ||y||, which parses back to this very node (a / (b c) parses as a power of b c)
+    human = not memo.get(_SIZED, True)
+    if human:
+        factors = one_bar(factors)
     recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
     items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
     body = " ".join(wrap(f, POW, memo) for f in items)
@@ -152,7 +157,7 @@ def t_mul(e, memo):
     text, level = sign + body, (PROD if mag.denominator != 1 else NEG if sign else JUXT if " " in body else POW)
     if not items and mag == 1 and recips:
         text, level = sign + "1", NEG if sign else ATOM
-    if len(recips) > 1:     # 1 / (||x|| ||y||), as written by hand, not 1 / ||x|| / ||y||
+    if len(recips) > 1 and human:     # 1 / (||x|| ||y||), as written by hand, not 1 / ||x|| / ||y||
         dens = [wrap(r.base if r.exponent.value == -1 else E.Pow(r.base, E.Num(-r.exponent.value)), POW, memo)
                 for r in recips]
         return f"{text} / ({' '.join(dens)})", PROD
