@@ -162,9 +162,9 @@ class Derivation(list, RichDisplay):
 
     def latex_rows(self):
         """The aligned rows: `with s = …` first when the steps use names, then `lhs &= rhs && rule`."""
-        from .printers.document import rule_math
-        from .printers.document import width
-        rows = [f"&\\text{{with }} {', '.join(self.definitions(latex=True))}"] if self.definitions() else []
+        from .printers.document import rule_math, width
+        defs = self.definitions(latex=True)
+        rows = [f"&\\text{{with }} {', '.join(defs)}"] if defs else []
         sides = [s.show(self.names, latex=True).split(" = ", 1) for s in self]
         rules = [rule_math(s.rule) for s in self]
         # the rule beside its equation while the two fit a page's width, else on a row of its own above it

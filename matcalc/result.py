@@ -176,7 +176,6 @@ class Result(Checked, RichDisplay):
 
     def steps_latex(self):
         """The derivation as a LaTeX aligned block, each rule's identities set as math."""
-        from .printers.document import rule_math
         return "\\begin{aligned}\n" + " \\\\\n".join(self.steps.latex_rows()) + "\n\\end{aligned}"
 
     def _run_check(self, seed):

@@ -88,15 +88,19 @@ def peel_inverses(chain):
     return out if changed else chain
 
 
+# The node softmax(u): an operation of matcalc.ops (ops/softmax.py sets it, as an op adds its own rows to
+# the printers' tables); the simplifier does not import the ops, which import it.
+SOFTMAX_NODE = [None]
+
+
 def softmax_merge(scalars, chain):
     """eᵘ ⊘ sum(eᵘ) = softmax(u) for a column vector u: (scalars, chain) with the pair fused."""
-    if len(chain) != 1 or not isinstance(chain[0], E.Apply) or chain[0].fn != "exp" or not chain[0].is_vector:
+    if SOFTMAX_NODE[0] is None or len(chain) != 1 or not isinstance(chain[0], E.Apply) or chain[0].fn != "exp" or not chain[0].is_vector:
         return scalars, chain
     u = chain[0].arg
     for j, s in enumerate(scalars):
         if isinstance(s, E.Pow) and isinstance(s.exponent, E.Num) and s.exponent.value == -1 \
                 and isinstance(s.base, E.Sum) and s.base.arg is chain[0]:
-            from ..ops.softmax import Softmax      # an op module: imported when first needed (it imports us)
             fired(SOFTMAX)
-            return scalars[:j] + scalars[j + 1:], [Softmax(u)]
+            return scalars[:j] + scalars[j + 1:], [SOFTMAX_NODE[0](u)]
     return scalars, chain
