@@ -146,14 +146,16 @@ class Derivation(list, RichDisplay):
 
     names = {}      # node → name: the subexpressions the steps write by a name (Result.steps sets them)
 
-    def definitions(self, latex=False):
+    def definitions(self, latex=False, unicode=False):
         """`s = softmax(W x + b)` for each name the steps use, a name before anything that uses it."""
         from . import expr as E
         from .printers.latex import to_latex
         from .printers.text import to_text
+        from .printers.unicode import to_unicode
         used = {node: name for node, name in self.names.items()
                 if any(node in E.nodes(side) for st in self for side in (st.lhs, st.rhs) if isinstance(side, E.Expr))}
-        show = (lambda e, names: to_latex(e, names=names)) if latex else (lambda e, names: to_text(e, names=names))
+        show = (lambda e, names: to_latex(e, names=names)) if latex else \
+            (lambda e, names: to_unicode(e, names=names)) if unicode else (lambda e, names: to_text(e, names=names))
         out = []
         for node, name in sorted(used.items(), key=lambda item: sum(1 for _ in E.nodes(item[0]))):
             others = {k: v for k, v in used.items() if k is not node}

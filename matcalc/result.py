@@ -168,11 +168,12 @@ class Result(Checked, RichDisplay):
     def steps(self, value):
         self._steps = value
 
-    def steps_text(self):
-        """The derivation, one equation per line with the rule that justifies it."""
+    def steps_text(self, unicode=False):
+        """The derivation, one equation per line with the rule that justifies it (unicode=True: xᵀ, ⊙, ‖x‖)."""
         steps = self.steps
-        head = ["with " + ", ".join(steps.definitions())] if steps.definitions() else []
-        return "\n".join(head + [f"{s.show(steps.names)}    [{s.rule}]" for s in steps])
+        defs = steps.definitions(unicode=unicode)
+        head = ["with " + ", ".join(defs)] if defs else []
+        return "\n".join(head + [f"{s.show(steps.names, unicode=unicode)}    [{s.rule}]" for s in steps])
 
     def steps_latex(self):
         """The derivation as a LaTeX aligned block, each rule's identities set as math."""

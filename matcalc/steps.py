@@ -21,9 +21,10 @@ class Step:
     def latex(self):
         return f"{_show(self.lhs, True)} = {_show(self.rhs, True)}"
 
-    def show(self, names=None, latex=False):
-        """`lhs = rhs` with the named subexpressions (node → name) written by their names."""
-        return f"{_show(self.lhs, latex, names)} = {_show(self.rhs, latex, names)}"
+    def show(self, names=None, latex=False, unicode=False):
+        """`lhs = rhs` with the named subexpressions (node → name) written by their names; unicode=True
+        writes xᵀ, ⊙, ‖x‖ as `--format unicode` does."""
+        return f"{_show(self.lhs, latex, names, unicode)} = {_show(self.rhs, latex, names, unicode)}"
 
     @property
     def rule_latex(self):
@@ -87,11 +88,14 @@ def without_detours(steps):
     return out
 
 
-def _show(e, latex=False, names=None):
+def _show(e, latex=False, names=None, unicode=False):
     if isinstance(e, Label):
         return e.latex if latex else e.text
     from .printers.latex import to_latex
     from .printers.text import to_text
+    if unicode:
+        from .printers.unicode import to_unicode
+        return to_unicode(e, names=names)
     # I, not eye(m), in I ⊗ K: the steps are read beside the result, which writes I
     return to_latex(e, names=names) if latex else to_text(e, names=names, sized=False)
 

@@ -83,3 +83,21 @@ def test_a_transposed_fraction_is_parenthesized():
 def test_numbered_names_count_inside_out():
     r = matcalc.grad("||tanh(W2 tanh(W1 x + b1) + b2) - y||^2", "W1", check=False)
     assert r.pretty().endswith("where t1 = tanh(W1 x + b1), t2 = tanh(W2 t1 + b2)")
+
+
+def test_unicode_steps_are_unicode():
+    r = matcalc.grad("-sum(y .* log(softmax(W x + b)))", "W", check=False)
+    text = r.steps_text(unicode=True)
+    equations = [line.split("    [")[0] for line in text.splitlines()]
+    assert equations[0] == "with s = softmax(W x + b)"
+    assert not any("^T" in eq or ".*" in eq for eq in equations), equations
+    assert any("vector(1)ᵀ" in eq for eq in equations)
+
+
+def test_a_rule_sits_beside_a_short_step_and_above_a_long_one():
+    short = matcalc.grad("x^T A x", "x", check=False).steps.latex_rows()
+    assert all("&&" in row for row in short)                       # lhs &= rhs && rule
+    long = matcalc.grad("-sum(y .* log(softmax(W x + b)))", "W", check=False).steps.latex_rows()
+    assert not any("&&" in row for row in long)
+    rules = [row for row in long[1:] if row.startswith("&\\text{")]
+    assert len(rules) == (len(long) - 1) // 2 and rules[0].startswith("&\\text{differential")

@@ -36,6 +36,12 @@ def u_transpose(e, memo):
     return wrap(e.arg, POST, memo) + "ᵀ", POST
 
 
+@UNICODE.register(E.Ones, identity="vector(1)ᵀ")
+def u_ones(e, memo):
+    text, level = T.t_ones(e, memo)
+    return text.replace("^T", "ᵀ"), level
+
+
 @UNICODE.register(E.Inverse, identity="X⁻¹")
 def u_inverse(e, memo):
     return wrap(e.arg, POST, memo) + "⁻¹", POST
