@@ -101,3 +101,12 @@ def test_a_rule_sits_beside_a_short_step_and_above_a_long_one():
     assert not any("&&" in row for row in long)
     rules = [row for row in long[1:] if row.startswith("&\\text{")]
     assert len(rules) == (len(long) - 1) // 2 and rules[0].startswith("&\\text{differential")
+
+
+def test_one_condition_for_one_fact():
+    """log|det X| needs det X ≠ 0, said once: not also |det X| > 0, det X ≠ 0 "entry-wise" at a kink, and
+    X invertible; a scalar's condition is not "entry-wise"."""
+    assert matcalc.grad("log(abs(det(X)))", "X", check=False).conditions == ["det(X) ≠ 0"]
+    assert matcalc.grad("sum(log(abs(u)))", "u", check=False).conditions == ["u ≠ 0 entry-wise"]
+    assert matcalc.grad("abs(a^T x)", "x", check=False).conditions == ["a^T x ≠ 0 (at the kink of abs, a subgradient)"]
+    assert matcalc.grad("det(X)", "X", check=False).conditions == ["X is invertible"]
