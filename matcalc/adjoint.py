@@ -117,6 +117,11 @@ def pair(W, L):
     if W.is_scalar:
         return E.product(W, L)
     wt = simplify(E.Transpose(W))
+    if isinstance(wt, E.Mul) and any(isinstance(f, E.Identity) for f in wt.factors):
+        wt = E.product(*[f for f in wt.factors if not isinstance(f, E.Identity)])
+    if isinstance(wt, E.Identity) or wt.is_scalar:      # tr(I L) and tr(c I L) are written tr(L), c tr(L)
+        t = E.Trace(L) if not L.is_scalar else L
+        return t if isinstance(wt, E.Identity) else E.product(wt, t)
     return E.product(wt, L) if W.is_vector else E.Trace(E.product(wt, L))
 
 

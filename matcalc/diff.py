@@ -52,8 +52,13 @@ class Differentiator:
         self.rows = DIFF.rows
 
     def note(self, text):
-        if text and text not in self.conditions:
-            self.conditions.append(text)
+        if not text or text in self.conditions:
+            return
+        # one condition for one fact: det(X) ≠ 0 (or > 0) already says X is invertible (log|det X|)
+        if text.endswith(" is invertible") and any(c in self.conditions for c in (
+                f"det({text[:-len(' is invertible')]}) ≠ 0", f"det({text[:-len(' is invertible')]}) > 0")):
+            return
+        self.conditions.append(text)
 
     def __call__(self, e):
         if self.wrt not in e.free:
@@ -248,12 +253,24 @@ def d_norm(d, e):
 
 
 # ---- functions ---------------------------------------------------------------------------------
+def _condition(d, condition, u):
+    """The row's condition on u as a reader states it: |v| > 0 is v ≠ 0 (log|v|), after which the kink of
+    |v| at 0 says nothing new; "entry-wise" only for a vector or matrix. None when nothing is left to say."""
+    each = "" if u.is_scalar else " entry-wise"
+    if condition == "{u} > 0" and isinstance(u, E.Apply) and u.fn == "abs":
+        return f"{u.arg} ≠ 0{each}"
+    text = condition.format(u=u)
+    if text.startswith(f"{u} ≠ 0") and any(c.startswith(f"{u} ≠ 0") for c in d.conditions):
+        return None
+    return text if each else text.replace(" entry-wise", "")
+
+
 @DIFF.register(E.Apply, identity="chain rule: d f(U) = f′(U) ⊙ dU")
 def d_apply(d, e):
     """The derivative and its condition come from the function's row in elementwise.FUNCTIONS."""
     deriv, condition = ELEMENTWISE[e.fn]
     if condition and not (FUNCTIONS[e.fn].positive_arg_ok and is_positive(e.arg)):
-        d.note(condition.format(u=e.arg))
+        d.note(_condition(d, condition, e.arg))
     du = d(e.arg)
     if E.is_zero(du):
         return E.zero_like(e)

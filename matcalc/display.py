@@ -138,13 +138,43 @@ class Results(dict, RichDisplay):
                        "; ".join(dict.fromkeys(p.verdict for p in parts if p.verdict)) or None)
 
 
+WIDE = 110    # characters of math and rule text that fit beside each other in a notebook's output
+
+
 class Derivation(list, RichDisplay):
     """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each."""
 
+    names = {}      # node → name: the subexpressions the steps write by a name (Result.steps sets them)
+
+    def definitions(self, latex=False, unicode=False):
+        """`s = softmax(W x + b)` for each name the steps use, a name before anything that uses it."""
+        from . import expr as E
+        from .printers.latex import to_latex
+        from .printers.text import to_text
+        from .printers.unicode import to_unicode
+        used = {node: name for node, name in self.names.items()
+                if any(node in E.nodes(side) for st in self for side in (st.lhs, st.rhs) if isinstance(side, E.Expr))}
+        show = (lambda e, names: to_latex(e, names=names)) if latex else \
+            (lambda e, names: to_unicode(e, names=names)) if unicode else (lambda e, names: to_text(e, names=names))
+        out = []
+        for node, name in sorted(used.items(), key=lambda item: sum(1 for _ in E.nodes(item[0]))):
+            others = {k: v for k, v in used.items() if k is not node}
+            out.append(f"{show(E.Var(name, node.shape, frozenset()), None)} = {show(node, others)}")
+        return out
+
+    def latex_rows(self):
+        """The aligned rows: `with s = …` first when the steps use names, then `lhs &= rhs && rule`."""
+        from .printers.document import rule_math, width
+        defs = self.definitions(latex=True)
+        rows = [f"&\\text{{with }} {', '.join(defs)}"] if defs else []
+        sides = [s.show(self.names, latex=True).split(" = ", 1) for s in self]
+        rules = [rule_math(s.rule) for s in self]
+        # the rule beside its equation while the two fit a page's width, else on a row of its own above it
+        beside = all(width(lhs) + width(rhs) + width(rule) <= WIDE for (lhs, rhs), rule in zip(sides, rules))
+        for (lhs, rhs), rule in zip(sides, rules):
+            rows += [f"{lhs} &= {rhs} && \\text{{{rule}}}"] if beside else \
+                [f"&\\text{{{rule}:}}", f"{lhs} &= {rhs}"]
+        return rows
+
     def _display(self):
-        from .printers.document import rule_math
-        lines = []
-        for s in self:
-            lhs, rhs = s.latex.split(" = ", 1)
-            lines.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
-        return Display(lines, aligned=True)
+        return Display(self.latex_rows(), aligned=True)

@@ -181,6 +181,10 @@ def is_positive(e):
         return all(is_positive(t) for t in e.args)
     if isinstance(e, E.Mul):
         return all(is_positive(f) for f in e.factors) and e.is_scalar
+    if isinstance(e, (E.Sum, E.Trace, E.DiagVec)):   # sum(eˣ) > 0: a sum of positive entries (log-sum-exp)
+        return is_positive(e.arg)
+    if isinstance(e, E.Pow) and isinstance(e.exponent, E.Num):
+        return is_positive(e.base)
     return False
 
 

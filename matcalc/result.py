@@ -5,6 +5,7 @@ from .calling import _parse_definitions, _parse_notes, on_deep_stack
 from .display import Derivation, Display, RichDisplay, typed_order, typed_text, verdict
 from .errors import MatcalcError
 from .stack import deep
+from .steps import without_detours
 
 
 LAYOUTS = {
@@ -158,25 +159,25 @@ class Result(Checked, RichDisplay):
     def steps(self):
         """The derivation step by step (recorded on first use: a derivation without it is faster)."""
         if self._steps is None:
-            self._steps = Derivation(self._steps_factory() if self._steps_factory is not None else [])
+            self._steps = Derivation(without_detours(self._steps_factory()) if self._steps_factory is not None else [])
+            from .printers.document import step_names
+            self._steps.names = step_names(self)     # softmax(W x + b), six times a line, is s
         return self._steps
 
     @steps.setter
     def steps(self, value):
         self._steps = value
 
-    def steps_text(self):
-        """The derivation, one equation per line with the rule that justifies it."""
-        return "\n".join(f"{s.text}    [{s.rule}]" for s in self.steps)
+    def steps_text(self, unicode=False):
+        """The derivation, one equation per line with the rule that justifies it (unicode=True: xᵀ, ⊙, ‖x‖)."""
+        steps = self.steps
+        defs = steps.definitions(unicode=unicode)
+        head = ["with " + ", ".join(defs)] if defs else []
+        return "\n".join(head + [f"{s.show(steps.names, unicode=unicode)}    [{s.rule}]" for s in steps])
 
     def steps_latex(self):
         """The derivation as a LaTeX aligned block, each rule's identities set as math."""
-        from .printers.document import rule_math
-        lines = []
-        for s in self.steps:
-            lhs, rhs = s.latex.split(" = ", 1)
-            lines.append(f"{lhs} &= {rhs} && \\text{{{rule_math(s.rule)}}}")
-        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+        return "\\begin{aligned}\n" + " \\\\\n".join(self.steps.latex_rows()) + "\n\\end{aligned}"
 
     def _run_check(self, seed):
         """Compare with central finite differences; returns a CheckReport."""

@@ -21,7 +21,7 @@ def gradient(f, wrt, steps=None):
         g = simplify(E.Hadamard(grad, E.Identity(wrt.shape[0])))
         notes.append(DIAGONAL_NOTE.format(name=wrt.name))
     elif wrt.has("symmetric"):
-        g = simplify(E.product(E.Num(E.Fraction(1, 2)), E.Add(grad, E.Transpose(grad))))
+        g = _shorter_half(simplify(E.product(E.Num(E.Fraction(1, 2)), E.Add(grad, E.Transpose(grad)))))
         notes.append(SYMMETRIC_NOTE.format(name=wrt.name))
     else:
         return grad, df, conditions, notes
@@ -99,6 +99,17 @@ def jacobian(F, var, steps=None):
         from .derive import Step
         steps.append(Step(f"{var.name} is {kind}: restricted to its directions, J P", steps[-1].lhs, J))
     return J, dF, conditions, [JACOBIAN_NOTE[kind].format(name=var.name)]
+
+
+def _shorter_half(g):
+    """1/2 (2 S⁻¹ − S⁻¹ (A + Aᵀ) S⁻¹) as a book prints it, S⁻¹ − 1/2 S⁻¹ (A + Aᵀ) S⁻¹: the ½ of sym(G) taken
+    into the sum when that is shorter (a term of G + Gᵀ that is 2 M is M), else left outside."""
+    from .simplify import simplify
+    if not (isinstance(g, E.Mul) and len(g.factors) == 2 and isinstance(g.factors[0], E.Num)
+            and isinstance(g.factors[1], E.Add)):
+        return g
+    spread = simplify(E.Add(*(E.product(g.factors[0], t) for t in g.factors[1].terms)))
+    return spread if len(str(spread)) < len(str(g)) else g
 
 
 def second_derivative(f, var, var2=None):

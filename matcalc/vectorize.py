@@ -10,6 +10,7 @@ from . import expr as E
 from .diff import linear_factor
 from .errors import DiffError
 from .shapes import mul_dims
+from .simplify import simplify
 from .steps import Step
 from .tables import Table
 
@@ -50,7 +51,8 @@ def push(L, n, steps=None):
     parts = push_rule(L, n)
     if steps is not None and parts[0][0] != "linearity":
         for rule, M, L2 in parts:
-            before, after = as_column(L), E.product(M, as_column(L2))
+            # M as the result will print it (I, not Iᵀ, in Iᵀ ⊗ K)
+            before, after = as_column(L), E.product(simplify(M) if M is not None else M, as_column(L2))
             if str(before) != str(after):
                 steps.append(Step(rule, before, after))
     js = []
@@ -102,12 +104,14 @@ def vec_hadamard(L):
     return [("vec(B ⊙ dX) = diag(vec B) vec(dX)", E.DiagMat(as_column(other)), L.factors[k])]
 
 
-@VEC.register(E.Transpose, identity="vec(dXᵀ) = K vec(dX)")
+@VEC.register(E.Transpose, identity="vec(dXᵀ) = commutation(m, n) vec(dX)")
 def vec_transpose(L):
     f = L.arg
     if f.shape[0] == 1 or f.shape[1] == 1:
         return [("vec of a transposed vector", E.ONE, f)]
-    return [("vec(dXᵀ) = K vec(dX)", E.Commutation(f.shape[0], f.shape[1]), f)]
+    # written as the printers write the commutation matrix (commutation(m, n), K_{m,n}): a bare K would
+    # read as the user's matrix K
+    return [("vec(dXᵀ) = commutation(m, n) vec(dX)", E.Commutation(f.shape[0], f.shape[1]), f)]
 
 
 @VEC.register(E.Trace, identity="tr(dX) = vec(I)ᵀ vec(dX)")

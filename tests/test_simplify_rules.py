@@ -153,6 +153,11 @@ IDENTITY_ROWS = [
     ("mul_order", lambda v: E.Mul(v.b, v.a, v.A), "a b A"),
     ("kron_of_scalar", "a ⊗ B", "a B"),
     ("kron_of_identities", "eye(n) ⊗ eye(m)", "I"),
+    # textbook forms (simplify/textbook.py)
+    ("mul_inverse_peel", "A^T (A X B)^-T B^T", "X^-T"),
+    ("mul_inverse_peel", "(A X)^-1 A", "X^-1"),
+    ("mul_inverse_peel", "B (X B)^-1 x", "X^-1 x"),
+    ("mul_softmax", "exp(x) / sum(exp(x))", "softmax(x)"),
     # sums
     ("add_flatten", "x + (y + u)", "u + x + y"),
     ("add_zero", "x + 0 y", "x"),
@@ -314,6 +319,13 @@ def test_every_identity_has_a_golden_row():
     rows = {n for n, _, _ in IDENTITY_ROWS} | {n for n, _, _ in REFUSALS}
     assert rows - names == set(), "rows name identities that are not registered"
     assert names - rows == set(), "registered identities without a golden row"
+
+
+def test_a_rectangular_factor_does_not_peel_off_an_inverse():
+    """Q (R Q)⁻¹ with Q m×n, R n×m is not (R)⁻¹: only a square factor cancels (Matrix Cookbook eq. 18 needs
+    B⁻¹ A⁻¹ to exist)."""
+    e = matcalc.parse("Q (R Q)^-1", where={"Q": "m x n", "R": "n x m"})
+    assert str(simplify(e)) == "Q (R Q)^-1"
 
 
 def test_a_wrong_identity_fails_its_row():

@@ -181,7 +181,7 @@ def show_steps(result, fmt, standalone=False):
         echo(result.steps_latex())
         echo("\n% the result:")           # apart: pasted as one formula, the result lands beside the steps
     elif fmt in ("text", "unicode"):
-        echo(result.steps_text())
+        echo(result.steps_text(unicode=fmt == "unicode"))
         echo()
 
 

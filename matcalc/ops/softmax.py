@@ -8,6 +8,7 @@ from ..parse.calls import BUILT, matrix_function
 from ..parse.kinds import CALL_KINDS
 from ..printers.latex import LATEX
 from ..printers.text import ATOM, FUNC_NAMES, SHORT_NAMES, TEXT, t_func
+from ..simplify.textbook import SOFTMAX_NODE
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
@@ -94,3 +95,7 @@ def c_softmax(c, e):
                          "exp(x) / sum(exp(x)))")
     ex, total = exp_sum(c, e)
     return c.sp.MatMul(c.sp.Pow(total, -1), ex)
+
+
+# ---- the simplifier: eᵘ / sum(eᵘ) is read back as softmax(u) (simplify/textbook.py's mul_softmax) -------
+SOFTMAX_NODE[0] = Softmax

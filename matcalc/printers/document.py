@@ -101,9 +101,12 @@ def _identity_math(text):
     if "=" not in text and "⇒" not in text:
         return None
     words = re.findall(r"[A-Za-z]{2,}", text)
-    if any(w not in _WORDS and not re.fullmatch(r"d[A-Za-z]", w) for w in words):
+    if any(w not in _WORDS and w != "commutation" and not re.fullmatch(r"d[A-Za-z]", w) for w in words):
         return None
-    out = re.sub(r"\bd([A-Za-z]?)\b", lambda m: r"\mathrm{d}" + m.group(1), text)
+    out = re.sub(r"\bcommutation\((\w+), (\w+)\)", r"K_{\1,\2}", text)    # as the LaTeX printer writes it
+    # a name with a number is subscripted as the printers do (W1 is W_1, dW1 is dW_1)
+    out = re.sub(r"\b(d?[A-Za-z])(\d+)\b", r"\1_{\2}", out)
+    out = re.sub(r"\bd([A-Za-z]?)(?![A-Za-z])", lambda m: r"\mathrm{d}" + m.group(1), out)
     out = re.sub(r"\b(" + "|".join(_WORDS) + r")\b", lambda m: _WORDS[m.group(1)] + " ", out)
     for key in sorted(_MATH, key=len, reverse=True):
         out = out.replace(key, _MATH[key])

@@ -8,7 +8,7 @@ levels of the text printer.
 from .. import expr as E
 from ..tables import Table
 from ..vocabulary import GREEK_NAMES
-from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal
+from .text import ATOM, ELEM, JUXT, NEG, POST, POW, PROD, SUM, broadcast_literal, one_bar
 
 LATEX = Table("latex", doc="expression → LaTeX, (latex, binding level) per node")
 
@@ -23,6 +23,10 @@ _UNICODE_GREEK.update({chr(0x391 + i): n.capitalize() for i, n in enumerate(
 # Capital Greek letters that look like Latin ones have no LaTeX macro.
 _LATIN_LOOKALIKE = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta": "H", "Iota": "I",
                     "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X"}
+
+
+# Names that abbreviate a Greek letter in code: eps is ε (set as e·p·s in italic it reads as a product).
+_ABBREVIATED_GREEK = {"eps": "varepsilon"}
 
 
 class Options:
@@ -46,6 +50,7 @@ def latex_name(name, is_vector=False, bold=False):
         i = len(base.rstrip("0123456789"))
         base, sub = base[:i], base[i:]
     word = _UNICODE_GREEK.get(base, base)
+    word = _ABBREVIATED_GREEK.get(word, word)
     if word in GREEK_NAMES:
         word = _LATIN_LOOKALIKE.get(word) or "\\" + word
         text = word if not (bold and is_vector) else rf"\boldsymbol{{{word}}}"
@@ -88,6 +93,8 @@ class _L:
         """The base of a superscript: parenthesized below POST, braced when it carries one already."""
         text, own = self.p(e)
         if own <= POST:   # X^{-1} inside (X^{-1})^{-1}: braces would read as X^{-1-1}
+            return rf"\left({text}\right)"
+        if text.startswith(r"\frac"):   # \frac{a}{b}^{\top} sets the ᵀ on the bar's right end: (a/b)ᵀ
             return rf"\left({text}\right)"
         return text
 
@@ -171,7 +178,7 @@ class _L:
     @LATEX.register(E.Mul)
     def l_mul(self, e):
         c, _ = E.coefficient(e)
-        factors = [f for f in e.factors if not isinstance(f, E.Num)]
+        factors = one_bar([f for f in e.factors if not isinstance(f, E.Num)])
         recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
         items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
         body = " ".join(self.wrap(f, POW) for f in items)
@@ -180,7 +187,13 @@ class _L:
             dens = []
             for r in recips:
                 k = -r.exponent.value
-                dens.append(self.wrap(r.base, POST) if k == 1 else self.p(E.Pow(r.base, E.Num(k)))[0])
+                if k != 1:
+                    dens.append(self.p(E.Pow(r.base, E.Num(k)))[0])
+                else:       # the bar of \frac groups a lone denominator: no parentheses around x^T A x
+                    dens.append(self.p(r.base)[0] if len(recips) == 1 and mag.denominator == 1
+                                else self.wrap(r.base, POW if len(recips) > 1 else POST))
+            if len(items) == 1 and mag.numerator == 1:      # nor around a lone numerator
+                body = self.p(items[0])[0]
             num = num_latex(mag.numerator) if mag.numerator != 1 or not body else ""
             if mag.denominator != 1:
                 dens.insert(0, str(mag.denominator))

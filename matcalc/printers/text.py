@@ -54,11 +54,15 @@ def shared_names(e):
     walk(e)
     taken = {v.name for v in e.free if isinstance(v, E.Var)}
     names = {}
-    for node in order:
-        if counts[node] < 2:
-            continue
-        base = SHORT_NAMES.get(type(node)) or SHORT_NAMES[node.fn]
-        name = base if base not in taken else next(f"{base}{i}" for i in count(1) if f"{base}{i}" not in taken)
+    named = [node for node in order if counts[node] >= 2]
+    bases = [SHORT_NAMES.get(type(node)) or SHORT_NAMES[node.fn] for node in named]
+    # two tanh layers are t1 = tanh(W1 x + b1), t2 = tanh(W2 t1 + b2): numbered inside out, as the where
+    # lists them, not t for the outer one and t1 for the inner
+    by_size = sorted(range(len(named)), key=lambda i: sum(1 for _ in E.nodes(named[i])))
+    for i in by_size:
+        node, base = named[i], bases[i]
+        alone = bases.count(base) == 1 and base not in taken
+        name = base if alone else next(f"{base}{k}" for k in count(1) if f"{base}{k}" not in taken)
         taken.add(name)
         names[node] = name
     return names
@@ -121,10 +125,29 @@ def t_add(e, memo):
     return "".join(parts), SUM
 
 
+def one_bar(factors):
+    """The factors of a product with a scalar factor that is only divisions spread out, so that
+    (1 / (||x|| ||y||)) y prints as a book writes it, y / (||x|| ||y||) (scalars commute)."""
+    if not any(isinstance(f, E.Mul) and f.is_scalar for f in factors):
+        return factors
+    out = []
+    for f in factors:
+        if isinstance(f, E.Mul) and f.is_scalar and all(E._is_reciprocal(g) for g in f.factors):
+            out.extend(f.factors)
+        else:
+            out.append(f)
+    return out
+
+
 @TEXT.register(E.Mul)
 def t_mul(e, memo):
     c, _ = E.coefficient(e)
     factors = [f for f in e.factors if not isinstance(f, E.Num)]
+    # the human form (pretty, steps) writes y / (||x|| ||y||) as a book does; str() and the Unicode format
+    # write y / ||x|| / ||y||, which parses back to this very node (a / (b c) parses as a power of b c)
+    human = not memo.get(_SIZED, True)
+    if human:
+        factors = one_bar(factors)
     recips = [f for f in factors if f.is_scalar and E._is_reciprocal(f)]
     items = [f for f in factors if not (f.is_scalar and E._is_reciprocal(f))]
     body = " ".join(wrap(f, POW, memo) for f in items)
@@ -134,6 +157,10 @@ def t_mul(e, memo):
     text, level = sign + body, (PROD if mag.denominator != 1 else NEG if sign else JUXT if " " in body else POW)
     if not items and mag == 1 and recips:
         text, level = sign + "1", NEG if sign else ATOM
+    if len(recips) > 1 and human:     # 1 / (||x|| ||y||), as written by hand, not 1 / ||x|| / ||y||
+        dens = [wrap(r.base if r.exponent.value == -1 else E.Pow(r.base, E.Num(-r.exponent.value)), POW, memo)
+                for r in recips]
+        return f"{text} / ({' '.join(dens)})", PROD
     for r in recips:
         k = -r.exponent.value
         den = wrap(r.base, POST, memo) if k == 1 else wrap(E.Pow(r.base, E.Num(k)), NEG, memo)
@@ -197,6 +224,8 @@ def t_const(e, memo):
 def t_transpose(e, memo):
     if isinstance(e.arg, E.Inverse):
         return wrap(e.arg.arg, POST, memo) + "^-T", POST
+    if isinstance(e.arg, (E.Transpose, E.Inverse, E.MatPow)):   # X^-T^T, X^2^T read wrongly: (X^-T)^T
+        return f"({to_text_memo(e.arg, memo)})^T", POST
     return wrap(e.arg, POST, memo) + "^T", POST
 
 

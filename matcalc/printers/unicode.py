@@ -31,7 +31,15 @@ def _positive_integer(k):
 def u_transpose(e, memo):
     if isinstance(e.arg, E.Inverse):
         return wrap(e.arg.arg, POST, memo) + "⁻ᵀ", POST
+    if isinstance(e.arg, (E.Transpose, E.Inverse, E.MatPow)):   # X⁻ᵀᵀ reads as one power: (X⁻ᵀ)ᵀ
+        return f"({_p(e.arg, memo)[0]})ᵀ", POST
     return wrap(e.arg, POST, memo) + "ᵀ", POST
+
+
+@UNICODE.register(E.Ones, identity="vector(1)ᵀ")
+def u_ones(e, memo):
+    text, level = T.t_ones(e, memo)
+    return text.replace("^T", "ᵀ"), level
 
 
 @UNICODE.register(E.Inverse, identity="X⁻¹")

@@ -8,6 +8,7 @@ when it changes the product, so a trace can name it.
 from .. import expr as E
 from .engine import chain_product, make_pow, pow_parts, simplify, split, transpose
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
+from .textbook import peel_inverses, softmax_merge
 
 M = E.Mul
 FLATTEN = named(M, "mul_flatten", "(A B) C = A (B C) = A B C")
@@ -60,6 +61,7 @@ def r_mul(e):
     if chain:
         rows = chain[0].shape[0]
         chain = _merge_chain(chain) or [E.Identity(rows)]   # X X⁻¹ = I, never the number 1
+        chain = peel_inverses(chain)                          # Pᵀ (P X)⁻ᵀ = X⁻ᵀ (textbook.py)
     more, chain = _split_scalar_segments(chain)
     if more:
         fired(SEGMENT)
@@ -69,6 +71,7 @@ def r_mul(e):
         more.append(E.Sum(E.Hadamard(chain[0].arg, chain[1])))     # aᵀ (b ⊙ c) = sum(a ⊙ b ⊙ c)
         chain = []
     scalars = sigmoid_merge(_merge_scalars(sign_merge(scalars + [simplify(s) for s in more], SIGN_ABS)), SIGMOID)
+    scalars, chain = softmax_merge(scalars, chain)           # eᵘ / sum(eᵘ) = softmax(u) (textbook.py)
     if len(chain) >= 2 and _product_is_scalar(chain):
         chain = _canonical_scalar_chain(chain)
     if len(chain) == 1 and not scalars and coef != 1 and isinstance(chain[0], E.DiagMat):
