@@ -135,6 +135,9 @@ def batched_scalars(draw, depth=1):
         return E.Trace(E.Mul(T(G), E.SoftmaxRows(Z)))
     if k == 2:
         return statistics.var(draw(vectors(depth)))
+    if k == 3 and Z is not C or k == 4 and Z is C:   # layer norm of a square, batch norm of C: sum(X̂ ⊙ Z),
+        std, norm = (E.StdRows, E.NormalizeRows) if k == 3 else (E.StdCols, E.NormalizeCols)   # ε = 1: σ ≥ 1
+        return E.Sum(E.Hadamard(norm(Z, std(Z, E.ONE)), Z))
     if k == 3:
         return E.Sum(statistics.var_rows(Z))
     mu = statistics.mean_cols(Z)                 # a row: μ μᵀ is a scalar

@@ -7,6 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
+from .broadcast import broadcast_vector
 from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
@@ -96,32 +97,9 @@ class Builder(Readings):
                     self.ones_vector(next(x for x in one.args if is_one(x)), ones)
                 e = E.product(e, ones)
             elif opname in ("+", "-") and e.shape != target:
-                e = self.broadcast_vector(n, e, exprs)
+                e = broadcast_vector(self, n, e, exprs)
             out.append(e)
         return out
-
-    def broadcast_vector(self, n, e, exprs):
-        """X W + b^T: a row vector added to a matrix is added to every row (read as 1 bᵀ), a column vector
-        to every column (read as b 1ᵀ), each stated in a note; anything else is left for '+' to refuse.
-        A column only when its length is already the matrix's row count (X - mean_rows(X), or declared
-        so): an undeclared column beside a matrix is more often a mistake (x^T ⊗ A + x) than a broadcast."""
-        matrix = next((x.shape for x in exprs if x.shape[0] != 1 and x.shape[1] != 1), None)
-        if matrix is None or e.shape[0] != 1 and e.shape[1] != 1 \
-                or e.shape[1] == 1 and not self.same_dim(e.shape[0], matrix[0]):
-            return e
-        shown = self.text[n.start:n.end].strip() if n.start is not None else str(e)
-        shown = shown if len(shown.split()) == 1 else f"({shown})"
-        if e.shape[0] == 1:
-            self.note(f"broadcast: the row {shown} goes with every row of the matrix, read as 1 {shown} "
-                      "(1 the ones column; write it so to need no note)")
-            return E.product(E.Ones((matrix[0], 1)), e)
-        self.note(f"broadcast: the column {shown} goes with every column of the matrix, read as {shown} 1^T "
-                  "(1 the ones column; write it so to need no note)")
-        return E.product(e, E.Ones((1, matrix[1])))
-
-    def same_dim(self, a, b):
-        ra, rb = self.unify.resolve(a), self.unify.resolve(b)
-        return ra is rb or not isinstance(ra, Cell) and ra == rb
 
     def build(self, n):
         return _BUILD[n.op](self, n, *n.args)
