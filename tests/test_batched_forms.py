@@ -40,3 +40,84 @@ def test_the_broadcast_note_reaches_the_result_and_the_gradient_is_right():
 def test_vectors_of_different_lengths_are_still_refused():
     with pytest.raises(matcalc.errors.ShapeError):
         matcalc.parse("x + y^T")
+
+
+# ---- the printed forms: as short as the textbooks' ----------------------------------------------
+def test_printed_lengths_meet_the_targets():
+    """benchmarks/batched_forms.py: median ≤ 1.3× the textbook form, worst ≤ 2× (issue 20)."""
+    import statistics
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from batched_forms import CASES, measure
+    ratios = measure(show=False)
+    assert len(CASES) >= 15
+    assert statistics.median(ratios) <= 1.3 and max(ratios) <= 2, ratios
+
+
+LN = "Xh = (X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T); L = tr(G^T Xh)"
+
+
+def test_layer_norm_is_read_as_its_normalised_input_and_standard_deviation():
+    e = matcalc.parse("(X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T)", where={"eps": "scalar"})
+    assert type(e) is E.NormalizeRows and type(e.scale) is E.StdRows and e.scale.arg is e.arg is e.scale.arg
+    bn = matcalc.parse("(X - 1 mean_cols(X)) ./ (1 sqrt(var_cols(X) + eps))", where={"eps": "scalar"})
+    assert type(bn) is E.NormalizeCols and type(bn.scale) is E.StdCols
+    assert type(matcalc.parse("sqrt(var_rows(X))")) is E.StdRows     # ε = 0: standardisation
+    # printed in the spellings typed, which read back as the same nodes
+    assert str(e) == "(X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T)"
+    assert matcalc.parse(str(bn), where={"eps": "scalar"}) is bn
+    assert matcalc.parse(e.latex(), where={"eps": "scalar"}) is e
+
+
+def test_layer_norm_backward_is_the_textbook_form():
+    """Ba et al. 2016 / Ioffe & Szegedy 2015: dX = (G − mean(G) − X̂ ⊙ mean(G ⊙ X̂)) / σ, σ and X̂ named."""
+    r = matcalc.grad(LN, "X", where={"eps": "scalar"})
+    text = r.pretty()
+    assert "where σ = sqrt(var_rows(X) + eps), Xh = (X - mean_rows(X) 1^T) ./ (σ 1^T)" in text, text
+    assert text.count("sqrt") == 1 and text.count("var_rows") == 1, text
+    assert r.check().status == "passed"
+    assert r"\operatorname{var}_{\text{row}}" in r.pretty(latex=True)
+
+
+def numpy_layer_norm_gradient(X, G, eps, axis):
+    """The backward pass of x̂ = (x − μ)/sqrt(σ² + ε) along `axis`, written independently."""
+    mu = X.mean(axis=axis, keepdims=True)
+    sigma = np.sqrt(((X - mu) ** 2).mean(axis=axis, keepdims=True) + eps)
+    Xh = (X - mu) / sigma
+    return (G - G.mean(axis=axis, keepdims=True) - Xh * (G * Xh).mean(axis=axis, keepdims=True)) / sigma
+
+
+@pytest.mark.parametrize("axis", [1, 0], ids=["layer", "batch"])
+@pytest.mark.parametrize("target", ["numpy", "jax", "torch"])
+def test_normalisation_gradients_in_every_target_agree_with_numpy(axis, target):
+    text = LN if axis == 1 else "Xh = (X - 1 mean_cols(X)) ./ (1 sqrt(var_cols(X) + eps)); L = tr(G^T Xh)"
+    r = matcalc.grad(text, "X", where={"eps": "scalar", "X": "n x c"}, check=False)
+    namespace = {}
+    exec(r.to_code(target), namespace)
+    X, G = rng.standard_normal((7, 5)) * 3 + 1e4, rng.standard_normal((7, 5))   # a large offset: stable?
+    args = {"X": X, "G": G, "eps": 1e-3}
+    if target == "torch":
+        import torch
+        args = {k: torch.tensor(v, dtype=torch.float64) if isinstance(v, np.ndarray) else v for k, v in args.items()}
+    elif target == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+    value, grad = namespace["f_and_gradient"](**args)
+    grad = np.asarray(grad.detach() if hasattr(grad, "detach") else grad)
+    assert np.allclose(grad, numpy_layer_norm_gradient(X, G, 1e-3, axis), rtol=1e-6, atol=1e-8)
+
+
+def test_the_epsilon_can_be_a_variable():
+    r = matcalc.grad("sum(sqrt(var_rows(X) + eps))", "eps", where={"eps": "scalar"})
+    assert r.check().status == "passed"
+    X = rng.standard_normal((6, 4))
+    expected = np.sum(0.5 / np.sqrt(X.var(axis=1) + 0.1))
+    assert np.isclose(float(r.to_numpy()(X=X, eps=0.1)), expected)
+
+
+def test_a_layer_norm_hessian_is_checked():
+    r = matcalc.hessian("sum(sqrt(var_rows(X) + 1) .* x)", "x", where={"X": "n x c", "x": "n"})
+    assert r.check().status == "passed"
+    r = matcalc.hessian("sum(((X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + 1) 1^T)) .* (X .* X))", "X")
+    assert r.check().status == "passed", r
