@@ -121,3 +121,106 @@ def test_a_layer_norm_hessian_is_checked():
     assert r.check().status == "passed"
     r = matcalc.hessian("sum(((X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + 1) 1^T)) .* (X .* X))", "X")
     assert r.check().status == "passed", r
+
+
+# ---- Jacobians, Hessians and Gauss–Newton matrices in Kronecker form (vec is column-major) ---------
+def value_of(expr, **arrays):
+    """The NumPy value of a matcalc expression at the given arrays (vectors 1-D or columns)."""
+    from matcalc import numeric
+    env, sizes = {}, {}
+    for v in expr.free:
+        a = np.asarray(arrays[v.name], dtype=float)
+        a = a.reshape(-1, 1) if a.ndim == 1 else a
+        env[v] = a
+        for d, n in zip(v.shape, a.shape):
+            if isinstance(d, str):
+                sizes[d] = n
+    return numeric.evaluate(expr, env, sizes)
+
+
+def vec(A):
+    return A.reshape(-1, order="F")
+
+
+def softmax_rows(Z):
+    W = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return W / W.sum(axis=1, keepdims=True)
+
+
+def test_row_softmax_jacobian_is_its_blocks():
+    """∂vec S/∂vec Z: with column-major vec, entry (i + n j, i' + n j') is δᵢᵢ' (sᵢⱼ δⱼⱼ' − sᵢⱼ sᵢⱼ'):
+    Σᵢ (diag(sᵢ) − sᵢ sᵢᵀ) ⊗ eᵢ eᵢᵀ, independent of matcalc."""
+    r = matcalc.jacobian("softmax(Z)", "Z", where={"Z": "n x c"})
+    assert r.check().status == "passed"
+    n, c = 4, 3
+    Z = rng.standard_normal((n, c))
+    S = softmax_rows(Z)
+    expected = sum(np.kron(np.diag(S[i]) - np.outer(S[i], S[i]), np.outer(np.eye(n)[i], np.eye(n)[i]))
+                   for i in range(n))
+    assert np.allclose(value_of(r.expr, Z=Z), expected)
+
+
+def test_multiclass_logistic_hessian_is_the_sum_of_kronecker_blocks():
+    """∂²f/∂vec(W)² = Σᵢ (diag(sᵢ) − sᵢ sᵢᵀ) ⊗ xᵢ xᵢᵀ (Bishop 2006 (4.110), column-major vec)."""
+    r = matcalc.hessian("sum(logsumexp(X W)) - sum(Y .* (X W))", "W", where={"X": "n x p", "W": "p x c", "Y": "n x c"})
+    assert "⊗" in r.pretty(unicode=True) and r.check().status == "passed"
+    n, p, c = 6, 3, 4
+    X, W = rng.standard_normal((n, p)), rng.standard_normal((p, c))
+    S = softmax_rows(X @ W)
+    expected = sum(np.kron(np.diag(S[i]) - np.outer(S[i], S[i]), np.outer(X[i], X[i])) for i in range(n))
+    assert np.allclose(value_of(r.expr, X=X, W=W, Y=np.zeros((n, c))), expected)
+
+
+def test_the_jacobian_of_a_layer_is_compact_and_right():
+    r = matcalc.jacobian("tanh(X W + b^T)", "W", where={"X": "n x p", "W": "p x c", "b": "c"})
+    assert str(r) == "diag(vec(1 - tanh(X W + vector(1) b^T).^2)) (eye(c) ⊗ X)", str(r)
+    n, p, c = 5, 3, 2
+    X, W, b = rng.standard_normal((n, p)), rng.standard_normal((p, c)), rng.standard_normal(c)
+    D = 1 - np.tanh(X @ W + b) ** 2
+    assert np.allclose(value_of(r.expr, X=X, W=W, b=b), np.diag(vec(D)) @ np.kron(np.eye(c), X))
+
+
+def test_gauss_newton_of_least_squares():
+    from matcalc.analysis import gauss_newton
+    r = gauss_newton("A x - b", "x")
+    assert str(r) == "A^T A" and r.check().status == "passed"
+    with pytest.raises(matcalc.DiffError, match="through"):
+        gauss_newton("||A x - b||^2", "x", check=False)
+
+
+def test_gauss_newton_of_softmax_regression_is_its_hessian():
+    """Z = X W is linear in W: the Gauss–Newton matrix is the Hessian (and states the vec convention)."""
+    from matcalc.analysis import gauss_newton
+    text = "Z = X W; L = sum(logsumexp(Z)) - sum(Y .* Z)"
+    where = {"X": "n x p", "W": "p x c", "Y": "n x c"}
+    G = gauss_newton(text, "W", through="Z", where=where)
+    assert G.check().status == "passed"
+    assert any(n.startswith("vec stacks the columns") for n in G.notes)
+    H = matcalc.hessian(text, "W", where=where)
+    n, p, c = 6, 3, 4
+    arrays = {"X": rng.standard_normal((n, p)), "W": rng.standard_normal((p, c)), "Y": np.eye(c)[[0, 1, 2, 3, 0, 1]]}
+    assert np.allclose(value_of(G.expr, **arrays), value_of(H.expr, **arrays))
+
+
+def test_gauss_newton_of_a_two_layer_network_against_numpy():
+    """Jᵀ (∂²L/∂Z²) J with J = ∂vec Z/∂vec W1 by central differences of an independent forward pass."""
+    from matcalc.analysis import gauss_newton
+    text = "H = tanh(X W1 + 1 b1^T); Z = H W2 + 1 b2^T; L = sum(logsumexp(Z)) - sum(Y .* Z)"
+    where = {"X": "n x p", "W1": "p x d", "b1": "d", "W2": "d x c", "b2": "c", "Y": "n x c"}
+    G = gauss_newton(text, "W1", through="Z", where=where)
+    assert G.check().status == "passed"
+    n, p, d, c = 5, 3, 4, 3
+    a = {"X": rng.standard_normal((n, p)), "W1": rng.standard_normal((p, d)), "b1": rng.standard_normal(d),
+         "W2": rng.standard_normal((d, c)), "b2": rng.standard_normal(c), "Y": np.eye(c)[[0, 1, 2, 0, 1]]}
+
+    def logits(W1):
+        return np.tanh(a["X"] @ W1 + a["b1"]) @ a["W2"] + a["b2"]
+    t, J = 1e-6, np.zeros((n * c, p * d))
+    for k in range(p * d):
+        E = np.zeros(p * d)
+        E[k] = t
+        E = E.reshape((p, d), order="F")
+        J[:, k] = vec(logits(a["W1"] + E) - logits(a["W1"] - E)) / (2 * t)
+    S = softmax_rows(logits(a["W1"]))
+    HZ = sum(np.kron(np.diag(S[i]) - np.outer(S[i], S[i]), np.outer(np.eye(n)[i], np.eye(n)[i])) for i in range(n))
+    assert np.allclose(value_of(G.expr, **a), J.T @ HZ @ J, atol=1e-6)
