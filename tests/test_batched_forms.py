@@ -224,3 +224,13 @@ def test_gauss_newton_of_a_two_layer_network_against_numpy():
     S = softmax_rows(logits(a["W1"]))
     HZ = sum(np.kron(np.diag(S[i]) - np.outer(S[i], S[i]), np.outer(np.eye(n)[i], np.eye(n)[i])) for i in range(n))
     assert np.allclose(value_of(G.expr, **a), J.T @ HZ @ J, atol=1e-6)
+
+
+def test_gauss_newton_from_the_cli():
+    from click.testing import CliRunner
+    from matcalc.cli import main
+    out = CliRunner().invoke(main, ["gauss-newton", "Z = X W; L = sum(logsumexp(Z)) - sum(Y .* Z)",
+                                    "--wrt", "W", "--through", "Z"])
+    assert out.exit_code == 0, out.output
+    assert out.output.startswith("G = (I ⊗ X^T) diag(vec(S))") and "vec stacks the columns" in out.output
+    assert "numerical check passed" in out.output
