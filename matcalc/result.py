@@ -142,6 +142,8 @@ class Result(Checked, RichDisplay):
         shown = self.shown_expr
         present = set(E.nodes(shown))
         names = {node: name for name, node in self.definitions.items() if node in present}
+        from .printers.backprop import error_name
+        names.update(error_name(self, shown, names))      # Xᵀ δ: the back-propagated error (with definitions)
         taken = set(names.values())
         for node, name in shared_names(shown).items():
             if node in names:
