@@ -68,6 +68,8 @@ def test_layer_norm_is_read_as_its_normalised_input_and_standard_deviation():
     assert str(e) == "(X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T)"
     assert matcalc.parse(str(bn), where={"eps": "scalar"}) is bn
     assert matcalc.parse(e.latex(), where={"eps": "scalar"}) is e
+    assert matcalc.parse(bn.latex(), where={"eps": "scalar"}) is bn
+    assert r"\operatorname{mean}_{\text{col}}" in bn.latex()
 
 
 def test_layer_norm_backward_is_the_textbook_form():
