@@ -12,7 +12,8 @@ the generator's common-subexpression pass shares it between the value, the gradi
 - diagonals:   diag(a) diag(b) = diag(a ⊙ b).
 - outer:       c (u vᵀ) = (c u) vᵀ: a scalar scales the vector, not the n×n outer product.
 - quadratic:   vᵀ M v = ½ vᵀ g when g = (M + Mᵀ) v is computed anyway (vᵀ Mᵀ v = vᵀ M v).
-- transposes:  M and Mᵀ both needed: the second is the first transposed (G Vᵀ and V Gᵀ in attention).
+- transposes:  M and Mᵀ both needed: the second is the first transposed (G Vᵀ and V Gᵀ in attention);
+               a sum needed in two orders (H W + 1 bᵀ typed, 1 bᵀ + H W derived) is computed once.
 - scalars:     a shape operation on a 1×1 value is an operation on the number: sᵀ = tr s = vec s =
                diag s = det s = sum s = logsumexp s = s, s⁻¹ = 1/s, log det s = log s, s^k = s**k,
                ‖s‖ = |s|, softmax(s) = 1, s ⊗ M = M ⊗ s = s M, and a 1×1 I, 1 or literal is a
@@ -276,8 +277,11 @@ def share_transposes(outputs):
             return hit
         out = e.rebuild([go(c) for c in e.children]) if e.children else e
         if isinstance(out, (E.Mul, E.Hadamard, E.Add)) and not out.is_scalar:
+            same = seen.get(flat(out, flat_memo))
             earlier = seen.get(flat(deep_transposed(out), flat_memo))
-            if earlier is not None and earlier is not out:
+            if same is not None:                    # H W + 1 bᵀ and 1 bᵀ + H W: one sum
+                out = same
+            elif earlier is not None and earlier is not out:
                 out = E.Transpose(earlier)
         seen.setdefault(flat(out, flat_memo), out)
         memo[e] = out
@@ -286,8 +290,8 @@ def share_transposes(outputs):
 
 
 def flat(e, memo):
-    """e with nested products spliced into one (scalars first): the lowered trees' grouping ignored, so
-    that (−1 · 1) (1ᵀ M) and −1 · 1 1ᵀ M compare equal."""
+    """e with nested products spliced into one (scalars first) and sums in one order: the lowered trees'
+    grouping and the typed order ignored, so that (−1 · 1) (1ᵀ M) and −1 · 1 1ᵀ M compare equal."""
     hit = memo.get(e)
     if hit is None:
         out = e.rebuild([flat(c, memo) for c in e.children]) if e.children else e
@@ -296,6 +300,8 @@ def flat(e, memo):
         if isinstance(out, E.Mul):
             factors = [g for f in out.factors for g in (f.factors if isinstance(f, E.Mul) and not f.is_scalar else (f,))]
             out = E.Mul(*[f for f in factors if f.is_scalar], *[f for f in factors if not f.is_scalar])
+        elif isinstance(out, E.Add):
+            out = E.Add(*sorted(out.terms, key=lambda t: t.sort_key))
         hit = memo[e] = out
     return hit
 
