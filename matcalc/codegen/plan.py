@@ -13,13 +13,15 @@ the generator's common-subexpression pass shares it between the value, the gradi
 - outer:       c (u vᵀ) = (c u) vᵀ: a scalar scales the vector, not the n×n outer product.
 - quadratic:   vᵀ M v = ½ vᵀ g when g = (M + Mᵀ) v is computed anyway (vᵀ Mᵀ v = vᵀ M v).
 - transposes:  M and Mᵀ both needed: the second is the first transposed (G Vᵀ and V Gᵀ in attention);
-               a sum needed in two orders (H W + 1 bᵀ typed, 1 bᵀ + H W derived) is computed once.
+               a sum needed in two orders (H W + 1 bᵀ typed, 1 bᵀ + H W derived) is computed once;
+               A ⊙ B ⊙ C reuses A ⊙ B when that is computed anyway.
 - scalars:     a shape operation on a 1×1 value is an operation on the number: sᵀ = tr s = vec s =
                diag s = det s = sum s = logsumexp s = s, s⁻¹ = 1/s, log det s = log s, s^k = s**k,
                ‖s‖ = |s|, softmax(s) = 1, s ⊗ M = M ⊗ s = s M, and a 1×1 I, 1 or literal is a
                number. Generated code holds scalars as numbers (a user passes a float), on which
                `.T`, `trace`, `inv` or `kron` fail.
 """
+from collections import Counter
 from fractions import Fraction
 
 from .. import expr as E
@@ -269,13 +271,15 @@ def share_transposes(outputs):
     """M and Mᵀ both needed (G Vᵀ and V Gᵀ, (G Vᵀ ⊙ S) 1 and 1ᵀ(V Gᵀ ⊙ Sᵀ) in attention's gradients
     w.r.t. Q and K): the later one is the earlier transposed, one product instead of two (and a 1-D
     vector's transpose costs nothing). Bottom-up, so a node is compared once its parts are shared."""
-    seen, memo, flat_memo = {}, {}, {}
+    seen, memo, flat_memo, products = {}, {}, {}, []
 
     def go(e):
         hit = memo.get(e)
         if hit is not None:
             return hit
         out = e.rebuild([go(c) for c in e.children]) if e.children else e
+        if isinstance(out, E.Hadamard):
+            out = hadamard_sharing(out, products)
         if isinstance(out, (E.Mul, E.Hadamard, E.Add)) and not out.is_scalar:
             same = seen.get(flat(out, flat_memo))
             earlier = seen.get(flat(deep_transposed(out), flat_memo))
@@ -287,6 +291,18 @@ def share_transposes(outputs):
         memo[e] = out
         return out
     return [go(o) for o in outputs]
+
+
+def hadamard_sharing(h, products):
+    """A ⊙ B ⊙ C with A ⊙ B computed already: (A ⊙ B) ⊙ C (layer norm's D = G ⊙ (1 gᵀ) ./ (σ 1ᵀ), then
+    D ⊙ X̂); `products` are the element-wise products met so far, and h is added to them."""
+    mine = Counter(h.factors)
+    best = max((p for p in products if len(p.factors) < len(h.factors) and not Counter(p.factors) - mine),
+               key=lambda p: len(p.factors), default=None)
+    if best is not None:
+        h = E.Hadamard(best, *(mine - Counter(best.factors)).elements())
+    products.append(h)
+    return h
 
 
 def flat(e, memo):
