@@ -142,8 +142,8 @@ class Result(Checked, RichDisplay):
         shown = self.shown_expr
         present = set(E.nodes(shown))
         names = {node: name for name, node in self.definitions.items() if node in present}
-        from .printers.backprop import error_name
-        names.update(error_name(self, shown, names))      # Xᵀ δ: the back-propagated error (with definitions)
+        from .printers.backprop import textbook_names
+        names.update(textbook_names(self, shown, names))  # A = softmax(Q Kᵀ/s); Xᵀ δ, δ the back-propagated error
         taken = set(names.values())
         for node, name in shared_names(shown).items():
             if node in names:
