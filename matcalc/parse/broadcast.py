@@ -16,11 +16,10 @@ def same_dim(unify, a, b):
     return ra is rb or not isinstance(ra, Cell) and ra == rb
 
 
-def broadcast_vector(builder, n, e, exprs):
-    """e (the operand at syntax node n of a sum of `exprs`) spread over the matrix among them, with a
-    note; e itself when it is no vector beside a matrix (the sum's own shape check then decides)."""
-    matrix = next((x.shape for x in exprs if x.shape[0] != 1 and x.shape[1] != 1), None)
-    if matrix is None or e.shape[0] != 1 and e.shape[1] != 1 \
+def broadcast_vector(builder, n, e, matrix):
+    """e (the operand at syntax node n of a sum with a matrix of shape `matrix`) spread over that matrix,
+    with a note; e itself when it is no vector (the sum's own shape check then decides)."""
+    if e.shape[0] != 1 and e.shape[1] != 1 \
             or e.shape[1] == 1 and not same_dim(builder.unify, e.shape[0], matrix[0]):
         return e
     shown = builder.text[n.start:n.end].strip() if n.start is not None else str(e)

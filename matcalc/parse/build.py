@@ -84,6 +84,8 @@ class Builder(Readings):
         target = next((e.shape for e in exprs if not e.is_scalar), None)
         if target is None:
             return exprs
+        matrix = next((e.shape for e in exprs if e.shape[0] != 1 and e.shape[1] != 1), None) \
+            if opname in ("+", "-") else None     # a vector beside it is broadcast (parse/broadcast.py)
         out = []
         for n, e in zip(nodes, exprs):
             if e.is_scalar:
@@ -96,8 +98,8 @@ class Builder(Readings):
                 if one.op == "juxt" and any(is_one(x) for x in one.args):
                     self.ones_vector(next(x for x in one.args if is_one(x)), ones)
                 e = E.product(e, ones)
-            elif opname in ("+", "-") and e.shape != target:
-                e = broadcast_vector(self, n, e, exprs)
+            elif matrix is not None and e.shape != matrix:
+                e = broadcast_vector(self, n, e, matrix)
             out.append(e)
         return out
 
