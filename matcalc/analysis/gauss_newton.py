@@ -64,10 +64,12 @@ def gauss_newton(expr, wrt, *, through=None, where=None, check=True, seed=None):
     from ..api import find_var
     from ..derive import jacobian_of
     from ..simplify import simplify
-    from ..structured import refuse, second_derivative
+    from ..structured import second_derivative, structure
     f, named = _parse(expr, where, wrt=wrt)
     var = find_var(f, wrt, named)
-    refuse(var, "a Gauss–Newton matrix")
+    if structure(var) is not None:
+        raise DiffError(f"a Gauss–Newton matrix w.r.t. a {structure(var)} variable ({var.name}) is not supported: "
+                        f"declare {var.name} without the property")
     if through is None:
         if f.is_scalar:
             raise DiffError("the Gauss–Newton matrix of a scalar loss needs the model's output it goes through: "
@@ -92,7 +94,7 @@ def gauss_newton(expr, wrt, *, through=None, where=None, check=True, seed=None):
         if var in loss.free:
             raise DiffError(f"the loss depends on {var.name} other than through {through}: the Gauss–Newton "
                             f"matrix needs L(Z) with Z = {through}({var.name})")
-        g, H, _, c1 = second_derivative(loss, Z)
+        g, H, _, c1, _ = second_derivative(loss, Z)
         J, _, c2 = jacobian_of(inner, var)
         curvature = simplify(substitute(H, Z, inner))
         G = simplify(E.product(E.Transpose(J), curvature, J))

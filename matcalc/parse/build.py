@@ -84,8 +84,7 @@ class Builder(Readings):
         target = next((e.shape for e in exprs if not e.is_scalar), None)
         if target is None:
             return exprs
-        matrix = next((e.shape for e in exprs if e.shape[0] != 1 and e.shape[1] != 1), None) \
-            if opname in ("+", "-") else None     # a vector beside it is broadcast (parse/broadcast.py)
+        matrix = next((e.shape for e in exprs if 1 not in e.shape), None) if opname == "+" else None   # broadcast.py
         out = []
         for n, e in zip(nodes, exprs):
             if e.is_scalar:
