@@ -31,3 +31,11 @@ def broadcast_vector(builder, n, e, matrix):
     builder.note(f"broadcast: the column {shown} goes with every column of the matrix, read as {shown} 1^T "
                  "(1 the ones column; write it so to need no note)")
     return E.product(e, E.Ones((1, matrix[1])))
+
+
+def broadcast_vectors(builder, nodes, exprs):
+    """The operands of a sum (syntax nodes, expressions) with each vector beside a matrix broadcast."""
+    matrix = next((e.shape for e in exprs if 1 not in e.shape), None)
+    if matrix is None:
+        return exprs
+    return [broadcast_vector(builder, n, e, matrix) if e.shape != matrix else e for n, e in zip(nodes, exprs)]

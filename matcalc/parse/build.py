@@ -7,7 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .broadcast import broadcast_vector
+from .broadcast import broadcast_vectors
 from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
@@ -84,7 +84,6 @@ class Builder(Readings):
         target = next((e.shape for e in exprs if not e.is_scalar), None)
         if target is None:
             return exprs
-        matrix = next((e.shape for e in exprs if 1 not in e.shape), None) if opname == "+" else None   # broadcast.py
         out = []
         for n, e in zip(nodes, exprs):
             if e.is_scalar:
@@ -97,8 +96,6 @@ class Builder(Readings):
                 if one.op == "juxt" and any(is_one(x) for x in one.args):
                     self.ones_vector(next(x for x in one.args if is_one(x)), ones)
                 e = E.product(e, ones)
-            elif matrix is not None and e.shape != matrix:
-                e = broadcast_vector(self, n, e, matrix)
             out.append(e)
         return out
 
@@ -157,7 +154,7 @@ class Builder(Readings):
             return self.b_sum(n, first, *kept)
         nodes = [first] + [x for _, x in rest]
         exprs = [self.build(x) for x in nodes]
-        exprs = self.elementwise(nodes, exprs, "+")
+        exprs = broadcast_vectors(self, nodes, self.elementwise(nodes, exprs, "+"))
         terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
         return self.at(n, E.Add, *terms)
 
