@@ -143,6 +143,8 @@ class Result(Checked, RichDisplay):
         shown = self.shown_expr
         present = set(E.nodes(shown))
         names = {node: name for name, node in self.definitions.items() if node in present}
+        from .printers.backprop import textbook_names
+        names.update(textbook_names(self, shown, names))  # A = softmax(Q Kᵀ/s); Xᵀ δ, δ the back-propagated error
         taken = set(names.values())
         for node, name in shared_names(shown).items():
             if node in names:

@@ -128,17 +128,21 @@ def batched_scalars(draw, depth=1):
     from matcalc.parse import statistics
     Z = draw(squares(depth)) if draw(st.booleans()) else C
     k = draw(st.integers(0, 4))
+    # with the row-wise ops and the statistics, layer (k odd) or batch (k even) norm of the same Z: sum(X̂ ⊙ Z),
+    # ε = 1 keeping σ ≥ 1 (no draw of its own: the derandomized draws of the other strategies stay as they were)
+    std, norm = (E.StdRows, E.NormalizeRows) if k % 2 else (E.StdCols, E.NormalizeCols)
+    normalised = E.Sum(E.Hadamard(norm(Z, std(Z, E.ONE)), Z))
     if k == 0:
-        return E.Sum(E.LogSumExpRows(Z))
+        return E.Add(E.Sum(E.LogSumExpRows(Z)), normalised)
     if k == 1:                                   # tr(Gᵀ softmax_rows(Z)), G of Z's shape
         G = draw(st.sampled_from([C, E.Mul(A, C)])) if Z is C else draw(squares(0))
-        return E.Trace(E.Mul(T(G), E.SoftmaxRows(Z)))
+        return E.Add(E.Trace(E.Mul(T(G), E.SoftmaxRows(Z))), normalised)
     if k == 2:
         return statistics.var(draw(vectors(depth)))
     if k == 3:
-        return E.Sum(statistics.var_rows(Z))
+        return E.Add(E.Sum(statistics.var_rows(Z)), normalised)
     mu = statistics.mean_cols(Z)                 # a row: μ μᵀ is a scalar
-    return E.Mul(mu, T(mu))
+    return E.Add(E.Mul(mu, T(mu)), normalised)
 
 
 def variables_of(e):

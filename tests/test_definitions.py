@@ -106,6 +106,7 @@ def test_the_answer_uses_the_defined_names_in_dependency_order():
     r = matcalc.grad("z^T s where s = softmax(u), u = W1 x", "W1")
     assert r.pretty() == "(z .* s - (z^T s) s) x^T  where u = W1 x, s = softmax(u)"
     r = matcalc.grad("h = tanh(W1 x + b1); L = ||W2 h - y||^2", "W1")
-    assert r.pretty().endswith("where h = tanh(W1 x + b1)")
+    # the back-propagated error named δ, as the textbooks' backpropagation equations (issue 20)
+    assert r.pretty() == "2 δ x^T  where h = tanh(W1 x + b1), δ = (W2^T (W2 h - y)) .* (1 - h.^2)"
     assert "where" not in str(r)      # str() stays one expression that parses back on its own
     assert matcalc.parse(str(r)) is r.expr

@@ -40,6 +40,9 @@ SAMPLES = {
     "KronForm": E.KronForm("expm", None, X),
     "Frechet2": E.Frechet2("logm", None, E.Add(E.Identity("n"), E.Ones(("n", "n"))), X, E.Transpose(X)),
     "KronForm2": E.KronForm2("expm", None, X, X),
+    "StdRows": E.StdRows(X, E.Num(1)), "StdCols": E.StdCols(X, E.Num(1)),
+    "NormalizeRows": E.NormalizeRows(X, E.StdRows(X, E.Num(1))),
+    "NormalizeCols": E.NormalizeCols(X, E.StdCols(X, E.Num(1))),
 }
 # only the Jacobian of a declared function is known, not its derivative; d polar(X) is a Sylvester equation;
 # the derivatives of K_f(X) and K²_f(X, E) in X are of third order
@@ -49,7 +52,8 @@ ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity,
                                    E.Inverse, E.MatPow, E.Det, E.LogDet, E.Norm, E.Apply, E.Call, E.CallJacobian,
                                    E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows,
                                    E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar, E.Size,
-                                   E.ExpM, E.LogM, E.SqrtM, E.PowM, E.KronForm, E.KronForm2}
+                                   E.ExpM, E.LogM, E.SqrtM, E.PowM, E.KronForm, E.KronForm2,
+                                   E.StdRows, E.StdCols, E.NormalizeRows, E.NormalizeCols}
 TYPES = E.NODE_TYPES
 
 

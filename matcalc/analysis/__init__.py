@@ -9,11 +9,13 @@ sampling and its one report (CheckReport):
 - `at` (point.py): f, ∇f and the Hessian at given values, eigenvalues, classification, ρ(H), κ(H), 1/ρ(H).
 - `implicit` (implicit.py): dy/dx = −(∂F/∂y)⁻¹ ∂F/∂x for F(x, y) = 0, checked by solving F = 0.
 - `expand` (expand.py): distributing products over sums where that cancels something.
+- `gauss_newton` (gauss_newton.py): Jᵀ J of ½‖r‖², Jᵀ (∂²L/∂Z²) J of a loss through a model's output Z.
 
 Matrix variables: a Jacobian or Hessian w.r.t. X acts on vec(X) (column-major), so the Newton step
 for a matrix variable is vec(ΔX), and `at` reports the Hessian on vec(X).
 """
 from .expand import expand
+from .gauss_newton import gauss_newton
 from .implicit import Implicit, implicit
 from .newton import Steps, newton_step
 from .point import EIG_TOL, GRAD_TOL, Point, ValuesError, at, load_values
@@ -28,5 +30,5 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["taylor", "newton_step", "at", "implicit", "expand", "load_values", "Taylor", "Steps", "Point",
+__all__ = ["taylor", "newton_step", "gauss_newton", "at", "implicit", "expand", "load_values", "Taylor", "Steps", "Point",
            "Implicit", "Report", "ValuesError", "GRAD_TOL", "EIG_TOL"]

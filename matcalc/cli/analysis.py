@@ -143,4 +143,24 @@ def implicit(equation, solve_for, wrt, lets, no_check, seed, fmt):
     emit(result, fmt, (result.symbol(), result.symbol(latex=True)))
 
 
-COMMANDS = (taylor, newton, at, implicit)
+@click.command("gauss-newton", cls=Command)
+@click.argument("expr")
+@click.option("--wrt", required=True, help="The parameter W.")
+@click.option("--through", default=None, help="The model output Z (a name EXPR defines) the loss L(Z) goes through.")
+@analysis_options()
+def gauss_newton(expr, wrt, through, lets, no_check, seed, fmt):
+    """The Gauss–Newton matrix: Jᵀ J of ½‖r‖² for a residual EXPR, or Jᵀ (∂²L/∂Z²) J of a loss through Z.
+
+    \b
+    On a matrix W it acts on vec(W), column-major (a note says so).
+    \b
+    Examples:
+      matcalc gauss-newton "A x - b" --wrt x
+      matcalc gauss-newton "Z = X W; L = sum(logsumexp(Z)) - sum(Y .* Z)" --wrt W --through Z
+    """
+    from ..analysis import gauss_newton as api_gauss_newton
+    result = api_gauss_newton(read_expr(expr), wrt, through=through, where=list(lets), check=not no_check, seed=seed)
+    emit(result, fmt, ("G", "G"))
+
+
+COMMANDS = (taylor, newton, at, implicit, gauss_newton)

@@ -237,6 +237,10 @@ class Generator:
             code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
         elif (lk, rk) == ("c", "r"):
             code = self.op("outer", lcode, rcode)
+        elif self.target.reduce_ones and (lk, rk) == ("m", "c") and isinstance(rf, E.Ones):
+            code = self.op("sum_axis", lcode, 1)          # M 1: the row sums (a reduction, not a product)
+        elif self.target.reduce_ones and (lk, rk) == ("r", "m") and isinstance(lf, E.Ones):
+            code = self.op("sum_axis", rcode, 0)
         else:
             code = f"{lcode} @ {rcode}"
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))

@@ -12,12 +12,16 @@ the generator's common-subexpression pass shares it between the value, the gradi
 - diagonals:   diag(a) diag(b) = diag(a ⊙ b).
 - outer:       c (u vᵀ) = (c u) vᵀ: a scalar scales the vector, not the n×n outer product.
 - quadratic:   vᵀ M v = ½ vᵀ g when g = (M + Mᵀ) v is computed anyway (vᵀ Mᵀ v = vᵀ M v).
+- transposes:  M and Mᵀ both needed: the second is the first transposed (G Vᵀ and V Gᵀ in attention);
+               a sum needed in two orders (H W + 1 bᵀ typed, 1 bᵀ + H W derived) is computed once;
+               A ⊙ B ⊙ C reuses A ⊙ B when that is computed anyway.
 - scalars:     a shape operation on a 1×1 value is an operation on the number: sᵀ = tr s = vec s =
                diag s = det s = sum s = logsumexp s = s, s⁻¹ = 1/s, log det s = log s, s^k = s**k,
                ‖s‖ = |s|, softmax(s) = 1, s ⊗ M = M ⊗ s = s M, and a 1×1 I, 1 or literal is a
                number. Generated code holds scalars as numbers (a user passes a float), on which
                `.T`, `trace`, `inv` or `kron` fail.
 """
+from collections import Counter
 from fractions import Fraction
 
 from .. import expr as E
@@ -263,6 +267,82 @@ def share_quadratic_forms(outputs):
     return substitute(outputs, subst) if subst else outputs
 
 
+def share_transposes(outputs):
+    """M and Mᵀ both needed (G Vᵀ and V Gᵀ, (G Vᵀ ⊙ S) 1 and 1ᵀ(V Gᵀ ⊙ Sᵀ) in attention's gradients
+    w.r.t. Q and K): the later one is the earlier transposed, one product instead of two (and a 1-D
+    vector's transpose costs nothing). Bottom-up, so a node is compared once its parts are shared."""
+    seen, memo, flat_memo, products = {}, {}, {}, []
+
+    def go(e):
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        out = e.rebuild([go(c) for c in e.children]) if e.children else e
+        if isinstance(out, E.Hadamard):
+            out = hadamard_sharing(out, products)
+        if isinstance(out, (E.Mul, E.Hadamard, E.Add)) and not out.is_scalar:
+            same = seen.get(flat(out, flat_memo))
+            earlier = seen.get(flat(deep_transposed(out), flat_memo))
+            if same is not None:                    # H W + 1 bᵀ and 1 bᵀ + H W: one sum
+                out = same
+            elif earlier is not None and earlier is not out:
+                out = E.Transpose(earlier)
+        seen.setdefault(flat(out, flat_memo), out)
+        memo[e] = out
+        return out
+    return [go(o) for o in outputs]
+
+
+def hadamard_sharing(h, products):
+    """A ⊙ B ⊙ C with A ⊙ B computed already: (A ⊙ B) ⊙ C (layer norm's D = G ⊙ (1 gᵀ) ./ (σ 1ᵀ), then
+    D ⊙ X̂); `products` are the element-wise products met so far, and h is added to them."""
+    mine = Counter(h.factors)
+    best = max((p for p in products if len(p.factors) < len(h.factors) and not Counter(p.factors) - mine),
+               key=lambda p: len(p.factors), default=None)
+    if best is not None:
+        h = E.Hadamard(best, *(mine - Counter(best.factors)).elements())
+    products.append(h)
+    return h
+
+
+def flat(e, memo):
+    """e with nested products spliced into one (scalars first) and sums in one order: the lowered trees'
+    grouping and the typed order ignored, so that (−1 · 1) (1ᵀ M) and −1 · 1 1ᵀ M compare equal."""
+    hit = memo.get(e)
+    if hit is None:
+        out = e.rebuild([flat(c, memo) for c in e.children]) if e.children else e
+        if isinstance(out, E.Transpose) and isinstance(out.arg, (E.Mul, E.Hadamard, E.Add)):
+            out = flat(deep_transposed(out.arg), memo)
+        if isinstance(out, E.Mul):
+            factors = [g for f in out.factors for g in (f.factors if isinstance(f, E.Mul) and not f.is_scalar else (f,))]
+            out = E.Mul(*[f for f in factors if f.is_scalar], *[f for f in factors if not f.is_scalar])
+        elif isinstance(out, E.Add):
+            out = E.Add(*sorted(out.terms, key=lambda t: t.sort_key))
+        hit = memo[e] = out
+    return hit
+
+
+def deep_transposed(e):
+    """eᵀ with the transpose pushed to the leaves, keeping the lowered products' binary shape:
+    (P Q)ᵀ = Qᵀ Pᵀ, (A ⊙ B)ᵀ = Aᵀ ⊙ Bᵀ, (A + B)ᵀ = Aᵀ + Bᵀ, f(A)ᵀ = f(Aᵀ) element-wise, (1ₘₓₙ)ᵀ = 1ₙₓₘ."""
+    if isinstance(e, E.Transpose):
+        return e.arg
+    if e.is_scalar or isinstance(e, (E.DiagMat, E.Identity)) or (isinstance(e, E.Var) and e.has("symmetric")):
+        return e
+    if isinstance(e, E.Ones):
+        return E.Ones((e.shape[1], e.shape[0]))
+    if isinstance(e, E.Mul):
+        scalars = [f for f in e.factors if f.is_scalar]
+        return E.Mul(*scalars, *(deep_transposed(f) for f in reversed(e.factors) if not f.is_scalar))
+    if isinstance(e, (E.Hadamard, E.Add)):
+        return type(e)(*(deep_transposed(f) for f in e.args))
+    if isinstance(e, E.Pow):
+        return E.Pow(deep_transposed(e.base), e.exponent)
+    if isinstance(e, E.Apply):
+        return E.Apply(e.fn, deep_transposed(e.arg))
+    return E.Transpose(e)
+
+
 def substitute(outputs, subst):
     memo = dict(subst)
 
@@ -297,4 +377,4 @@ def plan(outputs, passes=3):
         if new_keep == keep and new_computed == computed:
             break
         keep, computed = new_keep, new_computed
-    return share_quadratic_forms(lowered)
+    return share_transposes(share_quadratic_forms(lowered))

@@ -75,11 +75,16 @@ def code_add(g, e):
         rest = E.Add(*others) if len(others) > 1 else others[0]
         return f"_add_diag({g.emit_fresh(rest)}, {g.code(diags[0].arg)})"
     parts = []
+    spread = _spreads(g, [t if E.coefficient(t)[0] >= 0 else E.coefficient(t)[1] for t in e.terms])
     for i, t in enumerate(e.terms):
         c, rest = E.coefficient(t)
         lit = _broadcast(t)
         if lit is not None and not e.is_scalar:
             text, neg = repr(float(abs(lit))), lit < 0
+        elif c < 0 and (rest if c == -1 else None) in spread:
+            text, neg = spread[rest](rest), True
+        elif c >= 0 and t in spread:
+            text, neg = spread[t](t), False
         elif c < 0:     # −c·rest, shared when the term is (rest is then used as often)
             text = g.code(rest if c == -1 else E.Mul(E.Num(-c), rest), shared=g.uses.get(t, 0) > 1)
             text, neg = g.atomic(text), True
@@ -106,19 +111,59 @@ def code_mul(g, e):
     return sign + (g.atomic(text) if sign else text)
 
 
-@CODE.register(E.Hadamard, identity="a ⊙ b⁻¹ = a / b")
+@CODE.register(E.Hadamard, identity="a ⊙ b⁻¹ = a / b; (u 1ᵀ) ⊙ M = u[:, None] * M, (1 vᵀ) ⊙ M = v * M")
 def code_hadamard(g, e):
+    spread = _spreads(g, [f.base if _is_reciprocal(f) else f for f in e.factors])
     parts = []
     for f in e.factors:
         lit = _broadcast(f)
         if lit is not None:
             parts.append(repr(float(lit)))
-        elif isinstance(f, E.Pow) and isinstance(f.exponent, E.Num) and f.exponent.value == -1 and parts:
-            parts[-1] = parts[-1] + " / " + g.wrapped(f.base)
+        elif _is_reciprocal(f) and parts:
+            parts[-1] = parts[-1] + " / " + spread.get(f.base, g.wrapped)(f.base)
             continue
         else:
-            parts.append(g.wrapped(f))
+            parts.append(spread.get(f, g.wrapped)(f))
     return " * ".join(parts)
+
+
+def _is_reciprocal(f):
+    return isinstance(f, E.Pow) and isinstance(f.exponent, E.Num) and f.exponent.value == -1
+
+
+def _spread_vector(f):
+    """u 1ᵀ or 1 vᵀ (times scalars): a vector spread over a matrix by a ones vector, as (the vector
+    with its scalars, True for a column); None for anything else."""
+    if not isinstance(f, E.Mul) or kind(f) != "m":
+        return None
+    scalars = [x for x in f.factors if x.is_scalar]
+    chain = [x for x in f.factors if not x.is_scalar]
+    if len(chain) < 2:
+        return None
+    for end in (0, -1):     # the plan's binary products: (−1 · 1) (1ᵀ M)
+        if isinstance(chain[end], E.Mul) and sum(not x.is_scalar for x in chain[end].factors) == 1 and \
+                isinstance(chain[end].factors[-1], E.Ones):
+            scalars += chain[end].factors[:-1]
+            chain[end] = chain[end].factors[-1]
+    if isinstance(chain[0], E.Ones) and kind(E.product(*chain[1:])) == "r":      # 1 (1ᵀ M): M's column sums
+        return E.product(*scalars, *chain[1:]), False
+    if isinstance(chain[-1], E.Ones) and kind(E.product(*chain[:-1])) == "c":
+        return E.product(*scalars, *chain[:-1]), True
+    return None
+
+
+def _spreads(g, items):
+    """item → a function printing it as a broadcast (u[:, None], or v: a 1-D row broadcasts over the
+    rows), for the items of an element-wise operation that spread a vector with a ones vector, when
+    another item is a full matrix and gives the result its shape: no n×m outer product with a ones
+    vector is built (issue 20's benchmark: X W + 1 bᵀ, G ./ (σ 1ᵀ))."""
+    found = {f: _spread_vector(f) for f in items}
+    if all(v is not None for v in found.values()):
+        return {}
+
+    def printer(vec, col):
+        return lambda _f: f"{g.atomic(g.code(vec))}[:, None]" if col else g.wrapped(vec)
+    return {f: printer(*v) for f, v in found.items() if v is not None}
 
 
 @CODE.register(E.Kron)

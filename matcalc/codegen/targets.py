@@ -21,6 +21,7 @@ NUMPY_OPS = {
     "outer": "np.multiply.outer({0}, {1})", "inv": "np.linalg.inv({0})", "solve": "np.linalg.solve({0}, {1})",
     "det": "np.linalg.det({0})", "logdet": "np.linalg.slogdet({0})[1]", "trace": "np.trace({0})",
     "sum": "np.sum({0})", "eye": "np.eye({0})", "ones": "np.ones({0})", "zeros": "np.zeros({0})",
+    "sum_axis": "np.sum({0}, axis={1})",
     "kron": "np.kron({0}, {1})", "diag": "np.diag({0})", "diagonal": "np.diagonal({0})",
     "norm": "np.linalg.norm({0})", "matpow": "np.linalg.matrix_power({0}, {1})",
     "array": "np.array({0})", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
@@ -35,6 +36,7 @@ TORCH_OPS = {
     "outer": "torch.outer({0}, {1})", "inv": "torch.linalg.inv({0})",
     "solve": "torch.linalg.solve({0}, {1})", "det": "torch.linalg.det({0})",
     "logdet": "torch.linalg.slogdet({0})[1]", "trace": "torch.trace({0})", "sum": "torch.sum({0})",
+    "sum_axis": "torch.sum({0}, {1})",
     "eye": "torch.eye({0}, dtype=torch.float64)", "ones": "torch.ones({0}, dtype=torch.float64)",
     "zeros": "torch.zeros({0}, dtype=torch.float64)", "kron": "torch.kron({0}.contiguous(), {1}.contiguous())",
     "diag": "torch.diag({0})", "diagonal": "torch.diagonal({0})", "norm": "torch.linalg.norm({0})",
@@ -61,6 +63,7 @@ class Target:
     cholesky: bool = False       # an spd variable factored once (_cholesky, _cho_logdet/_cho_inv/_cho_solve)
     fused_softmax: bool = False  # logsumexp(u) and softmax(u) together from one exp (_logsumexp_softmax)
     add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
+    reduce_ones: bool = False    # M 1 and 1ᵀ M as sums along an axis, not products with a ones vector
     number: str = "{0}"          # a constant scalar (a Python float in the code) as the target's argument
 
     def op(self, name, *args):
@@ -76,8 +79,8 @@ class Target:
 
 TARGETS = {
     "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, fused_softmax=True, add_diag=True),
-    "jax": Target("jax", JAX_OPS),
-    "torch": Target("torch", TORCH_OPS, number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
+    "jax": Target("jax", JAX_OPS, reduce_ones=True),
+    "torch": Target("torch", TORCH_OPS, reduce_ones=True, number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
 }
 
 

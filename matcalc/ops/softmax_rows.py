@@ -123,12 +123,21 @@ CODE = {
 
 @register("code", SoftmaxRows, identity="softmax_rows(Z) = e^{Z − m 1ᵀ} / row sums, m the row maxima")
 def code_softmax_rows(g, e):
+    if g.target.fused_softmax and LogSumExpRows(e.arg) in g.uses:
+        return fused_rows(g, e.arg)[1]
     return CODE[SoftmaxRows][g.target.name].format(g.code(e.arg))
 
 
 @register("code", LogSumExpRows, identity="logsumexp_rows(Z) = m + log Σ_j e^{Z − m 1ᵀ}, m the row maxima")
 def code_logsumexp_rows(g, e):
+    if g.target.fused_softmax and SoftmaxRows(e.arg) in g.uses:
+        return fused_rows(g, e.arg)[0]
     return CODE[LogSumExpRows][g.target.name].format(g.code(e.arg))
+
+
+def fused_rows(g, z):
+    """logsumexp_rows(Z) and softmax_rows(Z) from one exp (a loss and its gradient: the NumPy prelude's helper)."""
+    return g.fused(f"_logsumexp_softmax_rows({g.code(z)})", LogSumExpRows(z), SoftmaxRows(z))
 
 
 # ---- SymPy: by the definitions (definitions=True), else refused as softmax is ---------------------

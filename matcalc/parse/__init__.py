@@ -30,6 +30,15 @@ class Parsed:
         self.definitions = definitions or {}     # name → expression, for `h = …; L = …` texts
 
 
+RECOGNISERS = []   # expr → expr: composite spellings read as one node (ops/normalize_rows.py: layer norm's σ, X̂)
+
+
+def recognised(e):
+    for recognise in RECOGNISERS:
+        e = recognise(e)
+    return e
+
+
 def parse_full(text, where=None, latex=None):
     """latex: True forces LaTeX input, None detects it by a backslash."""
     decls = parse_declarations(where)
@@ -112,7 +121,8 @@ def parse_full(text, where=None, latex=None):
         scalars = {v.name for v in builder.vars.values() if v.shape == (1, 1)}
         names = name_dims(raw, builder.unify, symbols | scalars, builder.vars.values())
         dim = resolver(builder.unify, names)
-        expr = rebuild(raw, dim, dict(sized))
+        memo = dict(sized)
+        expr = recognised(rebuild(raw, dim, memo))
         named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values() if v not in sized}
         ones = [f"'1' at column {node.start + 1} is read as the ones vector of length "
                 f"{rebuild(e, dim, {}).shape[0]}" for node, e in builder.ones]
@@ -125,7 +135,7 @@ def parse_full(text, where=None, latex=None):
     sizes = {v.name for v in sized}
     notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars and name not in sizes]
     notes = size_notes + notes
-    built = {n: rebuild(builder.defined[n], dim, dict(sized)) for n in defined if n in builder.defined}
+    built = {n: recognised(rebuild(builder.defined[n], dim, memo)) for n in defined if n in builder.defined}
     for name, s in defined.items():
         if s.squared and name in builder.defined:
             notes.append(f"{s.left} = … defines {name} as the square root of the right side, {name} = sqrt(…)")

@@ -7,6 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
+from .broadcast import broadcast_vectors
 from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
@@ -153,7 +154,7 @@ class Builder(Readings):
             return self.b_sum(n, first, *kept)
         nodes = [first] + [x for _, x in rest]
         exprs = [self.build(x) for x in nodes]
-        exprs = self.elementwise(nodes, exprs, "+")
+        exprs = broadcast_vectors(self, nodes, self.elementwise(nodes, exprs, "+"))
         terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
         return self.at(n, E.Add, *terms)
 

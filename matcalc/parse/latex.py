@@ -105,7 +105,7 @@ class Translation:
         return self.where[min(pos, len(self.where) - 1)] if pos < len(self.where) else len(self.source)
 
 
-_ROW_OPERATION = re.compile(r"\\operatorname\{(softmax|logsumexp)\}\s*_\s*\{\s*\\text\{\s*(row|col)s?\s*\}\s*\}")
+_ROW_OPERATION = re.compile(r"\\operatorname\{(softmax|logsumexp|mean|var)\}\s*_\s*\{\s*\\text\{\s*(row|col)s?\s*\}\s*\}")
 
 
 def looks_like_latex(text):

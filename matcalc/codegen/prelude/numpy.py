@@ -82,6 +82,14 @@ def _logsumexp_rows(z):
     return m + np.log(np.exp(z - m[:, None]).sum(axis=1))
 
 
+def _logsumexp_softmax_rows(z):
+    """(logsumexp_rows(z), softmax_rows(z)) from one exp, max-subtracted per row."""
+    m = z.max(axis=1, keepdims=True)
+    e = np.exp(z - m)
+    s = e.sum(axis=1, keepdims=True)
+    return (m + np.log(s))[:, 0], e / s
+
+
 def _add_diag(m, v):
     d = np.einsum("ii->i", m)      # a writeable view of the diagonal
     d += v

@@ -13,4 +13,5 @@ def f_and_derivatives(W, b, x, y):
     t1 = jnp.tanh((W @ x) + b)
     t2 = t1 - y
     t3 = 1.0 - (t1 ** 2.0)
-    return t2 @ t2, 2.0 * (t3 * t2), jnp.diag(2.0 * ((t3 ** 2.0) - (2.0 * (t1 * t3 * t2))))
+    t4 = t3 * t2
+    return t2 @ t2, 2.0 * t4, jnp.diag(2.0 * ((t3 ** 2.0) - (2.0 * (t4 * t1))))

@@ -1,0 +1,41 @@
+"""Implicit broadcasts of a vector over a matrix in a sum (issue 20), each stated in a note:
+
+    X W + b^T        the row bᵀ goes with every row: read as X W + 1 bᵀ
+    X - mean_rows(X) the column goes with every column: read as X − mean_rows(X) 1ᵀ
+
+Written with the ones vector (`X W + 1 b^T`) a broadcast needs no note. A column is broadcast only
+when its length is already the matrix's row count (X − mean_rows(X), or declared so): an undeclared
+column beside a matrix is more often a mistake (xᵀ ⊗ A + x) than a broadcast, and stays refused.
+"""
+from .. import expr as E
+from .dims import Cell
+
+
+def same_dim(unify, a, b):
+    ra, rb = unify.resolve(a), unify.resolve(b)
+    return ra is rb or not isinstance(ra, Cell) and ra == rb
+
+
+def broadcast_vector(builder, n, e, matrix):
+    """e (the operand at syntax node n of a sum with a matrix of shape `matrix`) spread over that matrix,
+    with a note; e itself when it is no vector (the sum's own shape check then decides)."""
+    if e.shape[0] != 1 and e.shape[1] != 1 \
+            or e.shape[1] == 1 and not same_dim(builder.unify, e.shape[0], matrix[0]):
+        return e
+    shown = builder.text[n.start:n.end].strip() if n.start is not None else str(e)
+    shown = shown if len(shown.split()) == 1 else f"({shown})"
+    if e.shape[0] == 1:
+        builder.note(f"broadcast: the row {shown} goes with every row of the matrix, read as 1 {shown} "
+                     "(1 the ones column; write it so to need no note)")
+        return E.product(E.Ones((matrix[0], 1)), e)
+    builder.note(f"broadcast: the column {shown} goes with every column of the matrix, read as {shown} 1^T "
+                 "(1 the ones column; write it so to need no note)")
+    return E.product(e, E.Ones((1, matrix[1])))
+
+
+def broadcast_vectors(builder, nodes, exprs):
+    """The operands of a sum (syntax nodes, expressions) with each vector beside a matrix broadcast."""
+    matrix = next((e.shape for e in exprs if 1 not in e.shape), None)
+    if matrix is None:
+        return exprs
+    return [broadcast_vector(builder, n, e, matrix) if e.shape != matrix else e for n, e in zip(nodes, exprs)]
