@@ -25,8 +25,11 @@ def test_no_parentheses_inside_frac():
     assert r.pretty(latex=True) == r"\frac{a - \frac{\left(a^{\top} x\right) b}{b^{\top} x}}{b^{\top} x}"
 
 
-def test_eps_is_epsilon():
-    assert matcalc.grad("eps * x^T x", "x", check=False).latex() == r"2 \varepsilon x"
+def test_eps_is_one_word_that_reads_back():
+    # one italic word, not the product e·p·s; not \varepsilon, which reads back as another name
+    r = matcalc.grad("eps * x^T x", "x", check=False)
+    assert r.latex() == r"2 \mathit{eps} x"
+    assert matcalc.parse(r.latex(), where={"eps": "scalar"}) is r.expr
 
 
 def test_a_numbered_name_is_subscripted_in_rule_labels():

@@ -25,8 +25,6 @@ _LATIN_LOOKALIKE = {"Alpha": "A", "Beta": "B", "Epsilon": "E", "Zeta": "Z", "Eta
                     "Kappa": "K", "Mu": "M", "Nu": "N", "Omicron": "O", "Rho": "P", "Tau": "T", "Chi": "X"}
 
 
-# Names that abbreviate a Greek letter in code: eps is ε (set as e·p·s in italic it reads as a product).
-_ABBREVIATED_GREEK = {"eps": "varepsilon"}
 
 
 class Options:
@@ -50,11 +48,11 @@ def latex_name(name, is_vector=False, bold=False):
         i = len(base.rstrip("0123456789"))
         base, sub = base[:i], base[i:]
     word = _UNICODE_GREEK.get(base, base)
-    word = _ABBREVIATED_GREEK.get(word, word)
     if word in GREEK_NAMES:
         word = _LATIN_LOOKALIKE.get(word) or "\\" + word
         text = word if not (bold and is_vector) else rf"\boldsymbol{{{word}}}"
-    else:
+    else:       # a word is one italic word (\mathit{eps}), not a product e·p·s, and reads back as eps;
+        # \varepsilon would read back as another name (varepsilon), breaking the LaTeX round trip
         text = word if len(word) == 1 else rf"\mathit{{{word}}}"
         if bold and is_vector:
             text = rf"\mathbf{{{word}}}"
