@@ -282,7 +282,7 @@ def share_transposes(outputs):
             out = hadamard_sharing(out, products)
         if isinstance(out, (E.Mul, E.Hadamard, E.Add)) and not out.is_scalar:
             same = seen.get(flat(out, flat_memo))
-            earlier = seen.get(flat(deep_transposed(out), flat_memo))
+            earlier = seen.get(flat(deep_transposed(out, flat_memo), flat_memo))
             if same is not None:                    # H W + 1 bᵀ and 1 bᵀ + H W: one sum
                 out = same
             elif earlier is not None and earlier is not out:
@@ -312,7 +312,7 @@ def flat(e, memo):
     if hit is None:
         out = e.rebuild([flat(c, memo) for c in e.children]) if e.children else e
         if isinstance(out, E.Transpose) and isinstance(out.arg, (E.Mul, E.Hadamard, E.Add)):
-            out = flat(deep_transposed(out.arg), memo)
+            out = flat(deep_transposed(out.arg, memo), memo)
         if isinstance(out, E.Mul):
             factors = [g for f in out.factors for g in (f.factors if isinstance(f, E.Mul) and not f.is_scalar else (f,))]
             out = E.Mul(*[f for f in factors if f.is_scalar], *[f for f in factors if not f.is_scalar])
@@ -322,9 +322,19 @@ def flat(e, memo):
     return hit
 
 
-def deep_transposed(e):
+def deep_transposed(e, memo=None):
     """eᵀ with the transpose pushed to the leaves, keeping the lowered products' binary shape:
-    (P Q)ᵀ = Qᵀ Pᵀ, (A ⊙ B)ᵀ = Aᵀ ⊙ Bᵀ, (A + B)ᵀ = Aᵀ + Bᵀ, f(A)ᵀ = f(Aᵀ) element-wise, (1ₘₓₙ)ᵀ = 1ₙₓₘ."""
+    (P Q)ᵀ = Qᵀ Pᵀ, (A ⊙ B)ᵀ = Aᵀ ⊙ Bᵀ, (A + B)ᵀ = Aᵀ + Bᵀ, f(A)ᵀ = f(Aᵀ) element-wise, (1ₘₓₙ)ᵀ = 1ₙₓₘ.
+    Memoised (under the key ("ᵀ", e) in `memo`): the lowered trees share subtrees, and a deep network's
+    gradient without the memo took minutes (850,000 calls at 60 layers)."""
+    memo = {} if memo is None else memo
+    hit = memo.get(("ᵀ", e))
+    if hit is None:
+        hit = memo[("ᵀ", e)] = _transposed(e, memo)
+    return hit
+
+
+def _transposed(e, memo):
     if isinstance(e, E.Transpose):
         return e.arg
     if e.is_scalar or isinstance(e, (E.DiagMat, E.Identity)) or (isinstance(e, E.Var) and e.has("symmetric")):
@@ -333,13 +343,13 @@ def deep_transposed(e):
         return E.Ones((e.shape[1], e.shape[0]))
     if isinstance(e, E.Mul):
         scalars = [f for f in e.factors if f.is_scalar]
-        return E.Mul(*scalars, *(deep_transposed(f) for f in reversed(e.factors) if not f.is_scalar))
+        return E.Mul(*scalars, *(deep_transposed(f, memo) for f in reversed(e.factors) if not f.is_scalar))
     if isinstance(e, (E.Hadamard, E.Add)):
-        return type(e)(*(deep_transposed(f) for f in e.args))
+        return type(e)(*(deep_transposed(f, memo) for f in e.args))
     if isinstance(e, E.Pow):
-        return E.Pow(deep_transposed(e.base), e.exponent)
+        return E.Pow(deep_transposed(e.base, memo), e.exponent)
     if isinstance(e, E.Apply):
-        return E.Apply(e.fn, deep_transposed(e.arg))
+        return E.Apply(e.fn, deep_transposed(e.arg, memo))
     return E.Transpose(e)
 
 
