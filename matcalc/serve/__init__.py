@@ -20,7 +20,6 @@ plus the offsets the page highlights) with HTTP 400, never a traceback.
 import json
 import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from http import HTTPStatus

@@ -37,19 +37,24 @@ def check_request(request):
     wrt = request.get("wrt") or None
     if wrt is not None and not isinstance(wrt, str):
         raise RequestError("'wrt' must be a string")
+    return (expr, command, wrt, *common_fields(request, TARGETS))
+
+
+def common_fields(request, targets):
+    """(where, target or None, seed, check): the fields every request path checks alike."""
     where = request.get("where") or []
     if not isinstance(where, list) or not all(isinstance(w, str) for w in where) or len(where) > MAX_WHERE:
         raise RequestError(f"'where' must be a list of at most {MAX_WHERE} strings such as \"A: n x n spd\"")
     target = request.get("target") or None
-    if target is not None and target not in TARGETS:
-        raise RequestError(f"'target' must be one of {', '.join(TARGETS)}")
+    if target is not None and target not in targets:
+        raise RequestError(f"'target' must be one of {', '.join(targets)}")
     seed = request.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2 ** 32):
         raise RequestError("'seed' must be an integer from 0 to 2^32 - 1")
     check = request.get("check", True)
     if not isinstance(check, bool):
         raise RequestError("'check' must be true or false")
-    return expr, command, wrt, where, target, seed, check
+    return where, target, seed, check
 
 
 def error_payload(err, expr=None, where=(), parsed=None):

@@ -10,7 +10,7 @@ page highlights, moved from the constraint it came from into the whole problem's
 import re
 
 from ..errors import LimitError, MatcalcError
-from .derive import MAX_WHERE, RequestError, check_payload, error_payload
+from .derive import RequestError, check_payload, common_fields, error_payload
 
 TARGETS = ("numpy", "jax", "torch", "module")      # numpy and module: the solver module (codegen --solver)
 
@@ -23,18 +23,7 @@ def check_request(request):
     wrt = request.get("wrt") or None
     if wrt is not None and not isinstance(wrt, str):
         raise RequestError("'wrt' must be a string (names separated by commas)")
-    where = request.get("where") or []
-    if not isinstance(where, list) or not all(isinstance(w, str) for w in where) or len(where) > MAX_WHERE:
-        raise RequestError(f"'where' must be a list of at most {MAX_WHERE} strings such as \"A: n x n spd\"")
-    target = request.get("target") or None
-    if target is not None and target not in TARGETS:
-        raise RequestError(f"'target' must be one of {', '.join(TARGETS)}")
-    seed = request.get("seed")
-    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2 ** 32):
-        raise RequestError("'seed' must be an integer from 0 to 2^32 - 1")
-    check = request.get("check", True)
-    if not isinstance(check, bool):
-        raise RequestError("'check' must be true or false")
+    where, target, seed, check = common_fields(request, TARGETS)
     names = [n.strip() for n in wrt.split(",") if n.strip()] if wrt else None
     return problem, names, where, target, seed, check
 
