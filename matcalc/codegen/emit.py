@@ -14,6 +14,7 @@ import re
 from .. import expr as E
 from ..shapes import mul_dims
 from .names import sanitize, declared_functions
+from .factors import FACTOR_CALLS, HELPERS, shared_lu
 from .plan import count_uses, is_syrk, kind, plan
 from .rules import CODE
 
@@ -42,6 +43,7 @@ class Generator:
         self.counter = 0
         self.outputs = plan(outputs)
         self.uses = count_uses(self.outputs)
+        self.lu_shared = shared_lu(self.outputs, self.uses)
 
     # ---- sizes -------------------------------------------------------------------------------
     def size(self, d):
@@ -107,15 +109,36 @@ class Generator:
             return text
         return f"{self.atomic(text)}.sum()"
 
+    def factored(self, x):
+        """How x's log det, det, inverse and solves are computed: "cholesky" (an spd variable: one
+        Cholesky factor), "lu" (a general matrix factored more than once: one LU, codegen/factors.py),
+        or None (the target's own slogdet, det, inv, solve, each factoring x itself)."""
+        if self.target.cholesky and isinstance(x, E.Var) and x.has("spd"):
+            return "cholesky"
+        if self.target.lu and x in self.lu_shared:
+            return "lu"
+        return None
+
     def factor(self, x):
-        """The Cholesky factor of an spd variable (NumPy), computed once for log det, inverse and solves."""
-        key = ("cholesky", x)
+        """The factor of x (`_cholesky(x)` or `_lu(x)`), computed once for all its uses."""
+        key = (self.factored(x), x)
         if key not in self.memo:
-            self.memo[key] = self.temp(f"_cholesky({self.code(x)})")
+            self.memo[key] = self.temp(f"{FACTOR_CALLS[key[0]]}({self.code(x)})")
         return self.memo[key]
 
-    def is_spd(self, e):
-        return self.target.cholesky and isinstance(e, E.Var) and e.has("spd")
+    def factor_call(self, x, what, *args):
+        """`_cho_<what>(factor, ...)` or `_lu_<what>(factor, ...)` (what: logdet, det, inv, solve)."""
+        return f"{HELPERS[self.factored(x)]}{what}({', '.join((self.factor(x),) + args)})"
+
+    def solve(self, x, xcode, b, transposed=False):
+        """X⁻¹ b (X⁻ᵀ b when `transposed`), xcode the operand printed for X⁻¹ (the factor of x when
+        it has one, else x; transposed only with a factor or a symmetric x)."""
+        how = self.factored(x)
+        if how is None:
+            return self.op("solve", xcode, b)
+        if transposed and not symmetric(x):     # an LU factor: getrs with trans = 1
+            return f"{HELPERS[how]}solve({xcode}, {b}, 1)"
+        return f"{HELPERS[how]}solve({xcode}, {b})"
 
     def group(self, text):
         """(text): one operand, remembered so that nested products are not rescanned; a temporary
@@ -190,22 +213,46 @@ class Generator:
             return ""
         if isinstance(f, E.DiagMat):
             return self.wrapped(f.arg)
-        if isinstance(f, E.Inverse):
-            return self.factor(f.arg) if self.is_spd(f.arg) else self.code(f.arg)
+        inverse = self.inverse_operand(f)
+        if inverse is not None:
+            return self.factor(inverse[0]) if self.factored(inverse[0]) else self.code(inverse[0])
         return self.wrapped(f)
+
+    def inverse_operand(self, f):
+        """(X, False) for X⁻¹ and (X, True) for X⁻ᵀ when X has a factor: an operand a product applies
+        as a solve (X⁻ᵀ b: getrs with trans = 1), no inverse built; None for any other factor."""
+        t = isinstance(f, E.Transpose)
+        inverse = f.arg if t else f
+        if not isinstance(inverse, E.Inverse) or t and not self.factored(inverse.arg):
+            return None
+        return inverse.arg, t
+
+    def held_inverse(self, side, code, other_kind):
+        """A side X⁻¹ or X⁻ᵀ of a factored X as a plain matrix when X⁻¹ is a temporary already and the
+        other side is a matrix: a gemm is faster than triangular solves with as many right-hand sides
+        (a vector keeps its solve, whose text may be held too: xᵀS⁻¹ and S⁻¹x)."""
+        f, k = side
+        inverse = self.inverse_operand(f)
+        if other_kind != "m" or inverse is None or not self.factored(inverse[0]) or \
+                E.Inverse(inverse[0]) not in self.memo:
+            return side, code
+        return (_Computed(f.shape), k), self.wrapped(f)
 
     def combine(self, left, lcode, right, rcode):
         """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
+        left, lcode = self.held_inverse(left, lcode, right[1])
+        right, rcode = self.held_inverse(right, rcode, left[1])
         lf, lk = left
         rf, rk = right
-        special = (E.DiagMat, E.Inverse, E.Commutation)
-        if isinstance(lf, special) and isinstance(rf, special) and not \
+        def special(f):
+            return isinstance(f, (E.DiagMat, E.Commutation)) or self.inverse_operand(f) is not None
+        if special(lf) and special(rf) and not \
                 (isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat)):
             # an operand is still unevaluated (diag's vector, the inverse's matrix, K): build one side,
             # the other than K (which stays a permutation)
             if isinstance(lf, E.Commutation) and not isinstance(rf, E.Commutation):
                 rcode, rf = self.wrapped(rf), _Computed(rf.shape)
-            elif isinstance(rf, (E.Inverse, E.Commutation)):
+            elif isinstance(rf, E.Commutation) or self.inverse_operand(rf) is not None:
                 rcode, rf = self.wrapped(rf), _Computed(rf.shape)
             else:
                 lcode, lf = self.wrapped(lf), _Computed(lf.shape)
@@ -223,15 +270,16 @@ class Generator:
             code = f"{lcode}[:, None] * {rcode}" if rk == "m" else f"{lcode} * {rcode}"
         elif isinstance(rf, E.DiagMat):
             code = f"{lcode} * {rcode}"
-        elif isinstance(lf, E.Inverse) and self.is_spd(lf.arg):
-            code = f"_cho_solve({lcode}, {rcode})"
-        elif isinstance(rf, E.Inverse) and self.is_spd(rf.arg) and lk in "rm":
-            # M X⁻¹ = (X⁻¹ Mᵀ)ᵀ for symmetric X
-            code = f"_cho_solve({rcode}, {lcode})" if lk == "r" else f"_cho_solve({rcode}, {transpose(lcode)}).T"
-        elif isinstance(lf, E.Inverse):
-            code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
-        elif isinstance(rf, E.Inverse) and lk == "r" and symmetric(rf.arg):
-            code = self.op("solve", rcode, lcode)       # r X⁻¹ = (X⁻¹ rᵀ)ᵀ for symmetric X: a solve
+        elif self.inverse_operand(lf) is not None:
+            x, t = self.inverse_operand(lf)
+            code = self.solve(x, lcode, self.op("T", rcode) if rk == "r" else rcode, transposed=t)
+        elif self.inverse_operand(rf) is not None and lk in "rm" and \
+                (self.factored(self.inverse_operand(rf)[0]) or lk == "r" and symmetric(rf.arg)):
+            # r X⁻¹ = (X⁻ᵀ rᵀ)ᵀ and M X⁻¹ = (X⁻ᵀ Mᵀ)ᵀ: solves with Xᵀ (with X when it is symmetric),
+            # and r X⁻ᵀ, M X⁻ᵀ with X
+            x, t = self.inverse_operand(rf)
+            code = self.solve(x, rcode, lcode if lk == "r" else transpose(lcode), transposed=not t)
+            code = code if lk == "r" else f"{code}.T"
         elif isinstance(rf, E.Inverse):
             code = self.wrapped(rf)         # X⁻¹ itself, a temporary when the outputs use it elsewhere
             code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
@@ -297,7 +345,7 @@ class Generator:
             name = self.ident[v]
             if ("cholesky", v) in self.memo:
                 lines += [f"{name} is symmetric positive definite (declared spd): only its lower triangle",
-                          f"    is read (Cholesky); where that factorization fails, all of {name} is used"]
+                          f"    is read (Cholesky); {self.target.cholesky_failure.format(name)}"]
             elif v.has("spd"):
                 lines.append(f"{name} is symmetric positive definite (declared spd)")
             elif v.has("symmetric"):

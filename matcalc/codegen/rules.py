@@ -195,10 +195,10 @@ def code_transpose(g, e):
     return g.op("T", g.wrapped(a))
 
 
-@CODE.register(E.Inverse, identity="X⁻¹ = L⁻ᵀ L⁻¹ from the Cholesky factor L of an spd X (LAPACK potri)")
+@CODE.register(E.Inverse, identity="X⁻¹ from the factor of X its log det and solves use (Cholesky for spd X, else LU)")
 def code_inverse(g, e):
-    if g.is_spd(e.arg):
-        return f"_cho_inv({g.factor(e.arg)})"
+    if g.factored(e.arg):
+        return g.factor_call(e.arg, "inv")
     return g.op("inv", g.code(e.arg))
 
 
@@ -218,15 +218,17 @@ def code_trace(g, e):
     return g.op("trace", g.code(a))
 
 
-@CODE.register(E.Det)
+@CODE.register(E.Det, identity="det X = ± exp Σ log |diag U| from the LU factor X⁻¹ shares")
 def code_det(g, e):
+    if g.factored(e.arg) == "lu":
+        return g.factor_call(e.arg, "det")
     return g.op("det", g.code(e.arg))
 
 
-@CODE.register(E.LogDet, identity="log det X = 2 Σ log diag(L), L the Cholesky factor of an spd X")
+@CODE.register(E.LogDet, identity="log det X = 2 Σ log diag(L) (Cholesky, spd X), Σ log |diag U| (LU X⁻¹ shares)")
 def code_logdet(g, e):
-    if g.is_spd(e.arg):
-        return f"_cho_logdet({g.factor(e.arg)})"
+    if g.factored(e.arg):
+        return g.factor_call(e.arg, "logdet")
     return g.op("logdet", g.code(e.arg))
 
 
