@@ -273,7 +273,7 @@ def test_numpy_lu_helpers_match_linalg():
         b = np.random.default_rng(1).standard_normal((6, 2))
         f = p._lu(x)
         assert np.isclose(p._lu_logdet(f), np.linalg.slogdet(x)[1]) and np.isclose(p._lu_det(f), np.linalg.det(x))
-        assert np.allclose(p._lu_inv(f), np.linalg.inv(x))
+        assert np.allclose(p._lu_inv(f), np.linalg.inv(x)) and np.allclose(p._lu_inv(f, 1), np.linalg.inv(x).T)
         assert np.allclose(p._lu_solve(f, b), np.linalg.solve(x, b))
         assert np.allclose(p._lu_solve(f, b[:, 0], 1), np.linalg.solve(x.T, b[:, 0]))
     assert p._lu_det(p._lu(SINGULAR)) == 0.0

@@ -187,11 +187,15 @@ def code_pow(g, e):
 
 
 # ---- matrix functions ------------------------------------------------------------------------
-@CODE.register(E.Transpose, identity="vᵀ = v for 1-D vectors")
+@CODE.register(E.Transpose, identity="vᵀ = v for 1-D vectors; X⁻ᵀ from X's LU factor directly")
 def code_transpose(g, e):
     a = e.arg
     if kind(a) in "cr":
         return g.code(a)
+    if isinstance(a, E.Inverse) and g.factored(a.arg) == "lu" and g.uses.get(a, 0) == 1:
+        # X⁻ᵀ is all the code uses of X⁻¹: computed as such, not as a transposed view (a PyTorch
+        # gradient with X's memory layout, which autograd accumulates without a copy)
+        return g.factor_call(a.arg, "inv", "1")
     return g.op("T", g.wrapped(a))
 
 

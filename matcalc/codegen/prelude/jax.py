@@ -42,8 +42,9 @@ def _lu_det(f):
     return jnp.where(swaps % 2, -1.0, 1.0) * jnp.prod(jnp.sign(d)) * jnp.exp(jnp.log(jnp.abs(d)).sum())
 
 
-def _lu_inv(f):
-    return jax.scipy.linalg.lu_solve(f, jnp.eye(f[0].shape[0], dtype=f[0].dtype))
+def _lu_inv(f, trans=0):
+    """a⁻¹ (trans = 1: a⁻ᵀ)."""
+    return jax.scipy.linalg.lu_solve(f, jnp.eye(f[0].shape[0], dtype=f[0].dtype), trans=trans)
 
 
 def _lu_solve(f, b, trans=0):

@@ -141,11 +141,13 @@ def _cho_solve(f, b):
 
 
 def _lu(a):
-    """(LAPACK getrf's (LU, pivots, info), or None without SciPy; a): one factorization for the log |det|,
-    det, inverse and solves of a general matrix (codegen/factors.py)."""
+    """(LAPACK getrf's (LU, pivots, info) of aᵀ, or None without SciPy; a): one factorization for the
+    log |det|, det, inverse and solves of a general matrix (codegen/factors.py). A row-major a is its
+    transpose in LAPACK's column-major order: factoring aᵀ saves a transposing copy, and its inverse
+    is a⁻ᵀ, the gradient of log |det a|, without a transpose."""
     if _lapack is None or a.size == 0:
         return None, a
-    return _lapack.dgetrf(a), a
+    return _lapack.dgetrf(a.T), a
 
 
 def _lu_logdet(f):
@@ -170,25 +172,27 @@ def _lu_det(f):
     return sign * np.exp(np.log(np.abs(d)).sum())
 
 
-def _lu_inv(f):
-    """a⁻¹ from the factor (getri, with its optimal workspace); LinAlgError for a singular a, as np.linalg.inv."""
+def _lu_inv(f, trans=0):
+    """a⁻¹ (trans = 1: a⁻ᵀ) from the factor (getri, with its optimal workspace, gives (aᵀ)⁻¹ = a⁻ᵀ);
+    LinAlgError for a singular a, as np.linalg.inv."""
     lu, a = f
     if lu is None:
-        return np.linalg.inv(a)
+        return np.linalg.inv(a).T if trans else np.linalg.inv(a)
     if lu[2] > 0:
         raise np.linalg.LinAlgError("Singular matrix")
     inv, _ = _lapack.dgetri(lu[0], lu[1], lwork=int(_lapack.dgetri_lwork(len(lu[1]))[0]))
-    return inv
+    return inv if trans else inv.T
 
 
 def _lu_solve(f, b, trans=0):
-    """a⁻¹ b (trans = 1: a⁻ᵀ b) from the factor (getrs); LinAlgError for a singular a, as np.linalg.solve."""
+    """a⁻¹ b (trans = 1: a⁻ᵀ b) from the factor of aᵀ (getrs, the other way round); LinAlgError for a
+    singular a, as np.linalg.solve."""
     lu, a = f
     if lu is None:
         return np.linalg.solve(a.T if trans else a, b)
     if lu[2] > 0:
         raise np.linalg.LinAlgError("Singular matrix")
-    return _lapack.dgetrs(lu[0], lu[1], b, trans=trans)[0]
+    return _lapack.dgetrs(lu[0], lu[1], b, trans=1 - trans)[0]
 
 
 def _scipy_linalg():
