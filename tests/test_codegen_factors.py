@@ -93,7 +93,7 @@ def test_a_matrix_factored_once_keeps_the_targets_call():
 
 @pytest.mark.parametrize("target", ["jax", "torch"])
 def test_spd_variables_use_cholesky_in_jax_and_torch(target):
-    for text, where, wrt in [("log det S", {"S": "n x n spd"}, "S"),
+    for text, where, wrt in [("log det S", {"S": "n x n spd"}, "S"), ("det S", {"S": "n x n spd"}, "S"),
                              ("log det S + tr(S^-1 C)", {"S": "n x n spd"}, "S"),
                              ("log det S + (x - mu)^T S^-1 (x - mu)", {"S": "n x n spd"}, "S")]:
         b = body(matcalc.grad(text, wrt, where=where, check=False).to_code(target))
@@ -159,10 +159,14 @@ def test_transposed_solves_against_numpy(target):
     assert np.allclose(grad, fd_gradient(f, x), rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("target", ["jax", "torch"])
+@pytest.mark.parametrize("target", TARGETS)
 def test_spd_cholesky_path_against_numpy(target):
     available(target)
     s, c = spd(5), spd(5, seed=7)
+    fn, _ = compiled("det S", "S", target, where={"S": "n x n spd"})
+    value, grad = (to_numpy(o) for o in fn(as_target(s, target)))
+    assert np.isclose(value, np.linalg.det(s), rtol=1e-12)
+    assert np.allclose(grad, fd_gradient(np.linalg.det, s), rtol=1e-6, atol=1e-8)
     fn, _ = compiled("log det S + tr(S^-1 C)", "S", target, where={"S": "n x n spd", "C": "n x n symmetric"})
     value, grad = (to_numpy(o) for o in fn(as_target(c, target), as_target(s, target)))
     si = np.linalg.inv(s)

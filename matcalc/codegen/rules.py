@@ -222,9 +222,9 @@ def code_trace(g, e):
     return g.op("trace", g.code(a))
 
 
-@CODE.register(E.Det, identity="det X = ± exp Σ log |diag U| from the LU factor X⁻¹ shares")
+@CODE.register(E.Det, identity="det X = (Π diag L)² (Cholesky, spd X), ± exp Σ log |diag U| (the LU X⁻¹ shares)")
 def code_det(g, e):
-    if g.factored(e.arg) == "lu":
+    if g.factored(e.arg):
         return g.factor_call(e.arg, "det")
     return g.op("det", g.code(e.arg))
 

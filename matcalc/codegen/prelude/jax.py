@@ -15,6 +15,10 @@ def _cho_logdet(f):
     return 2.0 * jnp.log(jnp.diagonal(f[0])).sum()
 
 
+def _cho_det(f):
+    return jnp.exp(_cho_logdet(f))
+
+
 def _cho_inv(f):
     return jax.scipy.linalg.cho_solve(f, jnp.eye(f[0].shape[0], dtype=f[0].dtype))
 

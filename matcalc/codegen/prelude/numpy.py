@@ -120,6 +120,14 @@ def _cho_logdet(f):
     return 2.0 * np.log(np.diagonal(c)).sum()
 
 
+def _cho_det(f):
+    """det a = exp(log det a) from the Cholesky factor (np.linalg.det where a is not positive definite)."""
+    c, a = f
+    if c is None:
+        return np.linalg.det(a)
+    return np.exp(_cho_logdet(f))
+
+
 def _cho_inv(f):
     c, a = f
     if c is None or _lapack is None:

@@ -17,6 +17,11 @@ def _cho_logdet(f):
     return 2.0 * torch.log(torch.diagonal(c)).sum()
 
 
+def _cho_det(f):
+    c, a = f
+    return torch.linalg.det(a) if c is None else torch.exp(_cho_logdet(f))
+
+
 def _cho_inv(f):
     c, a = f
     return torch.linalg.inv(a) if c is None else torch.cholesky_inverse(c)
