@@ -136,7 +136,9 @@ def test_gaussian_form_and_its_hessian_against_finite_differences(target):
     assert np.isclose(value, f(x), rtol=1e-12)
     assert np.allclose(grad, fd_gradient(f, x), rtol=1e-6, atol=1e-8)
     # the Hessian on column-major vec(X): finite differences of the (independent) gradient
-    g = lambda a: (np.linalg.inv(a).T - np.linalg.inv(a).T @ c.T @ np.linalg.inv(a).T).reshape(-1, order="F")
+    def g(a):
+        t = np.linalg.inv(a).T
+        return (t - t @ c.T @ t).reshape(-1, order="F")
     n, t = x.shape[0], 1e-6
     fd = np.column_stack([(g(x + t * e) - g(x - t * e)) / (2 * t)
                           for e in (np.eye(n * n)[:, j].reshape(n, n, order="F") for j in range(n * n))])
@@ -154,7 +156,8 @@ def test_transposed_solves_against_numpy(target):
     a, b = np.random.default_rng(6).standard_normal((2, 5, 3))
     fn, _ = compiled("log det X + tr(A^T X^-1 B)", "X", target)     # M X⁻¹ as (X⁻ᵀ Mᵀ)ᵀ
     value, grad = (to_numpy(o) for o in fn(*(as_target(m, target) for m in (a, b, x))))
-    f = lambda m: np.linalg.slogdet(m)[1] + np.trace(a.T @ np.linalg.solve(m, b))
+    def f(m):
+        return np.linalg.slogdet(m)[1] + np.trace(a.T @ np.linalg.solve(m, b))
     assert np.isclose(value, f(x), rtol=1e-12)
     assert np.allclose(grad, fd_gradient(f, x), rtol=1e-6, atol=1e-8)
 

@@ -6,20 +6,21 @@ temporaries: Python's parser stops at 200 levels). Vectors are 1-D arrays, so sh
 are computed once (every node used twice gets a temporary). Each node type has one row in the `CODE`
 table (codegen/rules.py); a row asks the target (codegen/targets.py) for its operation templates and
 for what it does better than the generic form, never for its name. A product chain is printed here:
-diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve, Xᵀ diag(d) X a rank-k
-update.
+diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve (with X's factor when it
+has one: an spd variable's Cholesky factor, one LU of a matrix factored more than once,
+codegen/factors.py), Xᵀ diag(d) X a rank-k update.
 """
 import re
 
 from .. import expr as E
 from ..shapes import mul_dims
 from .names import sanitize, declared_functions
-from .factors import FACTOR_CALLS, HELPERS, shared_lu
+from .factors import Factoring, shared_lu, symmetric
 from .plan import count_uses, is_syrk, kind, plan
 from .rules import CODE
 
 
-class Generator:
+class Generator(Factoring):
     def __init__(self, target, outputs, variables):
         self.target = target
         self.variables = variables
@@ -109,37 +110,6 @@ class Generator:
             return text
         return f"{self.atomic(text)}.sum()"
 
-    def factored(self, x):
-        """How x's log det, det, inverse and solves are computed: "cholesky" (an spd variable: one
-        Cholesky factor), "lu" (a general matrix factored more than once: one LU, codegen/factors.py),
-        or None (the target's own slogdet, det, inv, solve, each factoring x itself)."""
-        if self.target.cholesky and isinstance(x, E.Var) and x.has("spd"):
-            return "cholesky"
-        if self.target.lu and x in self.lu_shared:
-            return "lu"
-        return None
-
-    def factor(self, x):
-        """The factor of x (`_cholesky(x)` or `_lu(x)`), computed once for all its uses."""
-        key = (self.factored(x), x)
-        if key not in self.memo:
-            self.memo[key] = self.temp(f"{FACTOR_CALLS[key[0]]}({self.code(x)})")
-        return self.memo[key]
-
-    def factor_call(self, x, what, *args):
-        """`_cho_<what>(factor, ...)` or `_lu_<what>(factor, ...)` (what: logdet, det, inv, solve)."""
-        return f"{HELPERS[self.factored(x)]}{what}({', '.join((self.factor(x),) + args)})"
-
-    def solve(self, x, xcode, b, transposed=False):
-        """X⁻¹ b (X⁻ᵀ b when `transposed`), xcode the operand printed for X⁻¹ (the factor of x when
-        it has one, else x; transposed only with a factor or a symmetric x)."""
-        how = self.factored(x)
-        if how is None:
-            return self.op("solve", xcode, b)
-        if transposed and not symmetric(x):     # an LU factor: getrs with trans = 1
-            return f"{HELPERS[how]}solve({xcode}, {b}, 1)"
-        return f"{HELPERS[how]}solve({xcode}, {b})"
-
     def group(self, text):
         """(text): one operand, remembered so that nested products are not rescanned; a temporary
         when the text is already nested deeply (a long chain of products)."""
@@ -218,15 +188,6 @@ class Generator:
             return self.factor(inverse[0]) if self.factored(inverse[0]) else self.code(inverse[0])
         return self.wrapped(f)
 
-    def inverse_operand(self, f):
-        """(X, False) for X⁻¹ and (X, True) for X⁻ᵀ when X has a factor: an operand a product applies
-        as a solve (X⁻ᵀ b: getrs with trans = 1), no inverse built; None for any other factor."""
-        t = isinstance(f, E.Transpose)
-        inverse = f.arg if t else f
-        if not isinstance(inverse, E.Inverse) or t and not self.factored(inverse.arg):
-            return None
-        return inverse.arg, t
-
     def held_inverse(self, side, code, other_kind):
         """A side X⁻¹ or X⁻ᵀ of a factored X as a plain matrix when X⁻¹ is a temporary already and the
         other side is a matrix: a gemm is faster than triangular solves with as many right-hand sides
@@ -244,6 +205,7 @@ class Generator:
         right, rcode = self.held_inverse(right, rcode, left[1])
         lf, lk = left
         rf, rk = right
+
         def special(f):
             return isinstance(f, (E.DiagMat, E.Commutation)) or self.inverse_operand(f) is not None
         if special(lf) and special(rf) and not \
@@ -274,7 +236,7 @@ class Generator:
             x, t = self.inverse_operand(lf)
             code = self.solve(x, lcode, self.op("T", rcode) if rk == "r" else rcode, transposed=t)
         elif self.inverse_operand(rf) is not None and lk in "rm" and \
-                (self.factored(self.inverse_operand(rf)[0]) or lk == "r" and symmetric(rf.arg)):
+                (self.factored(self.inverse_operand(rf)[0]) or lk == "r" and symmetric(self.inverse_operand(rf)[0])):
             # r X⁻¹ = (X⁻ᵀ rᵀ)ᵀ and M X⁻¹ = (X⁻ᵀ Mᵀ)ᵀ: solves with Xᵀ (with X when it is symmetric),
             # and r X⁻ᵀ, M X⁻ᵀ with X
             x, t = self.inverse_operand(rf)
@@ -400,10 +362,6 @@ def nesting(text):
 def transpose(code):
     """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
     return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
-
-
-def symmetric(e):
-    return isinstance(e, E.Var) and (e.has("spd") or e.has("symmetric"))
 
 
 def is_trivial(text):
