@@ -9,9 +9,11 @@ take, side by side, with the ratios (rule / autodiff) printed in the same run.
 - time: value and gradients w.r.t. the parameters. JAX: `jax.jit(jax.value_and_grad(f))`, compiled
   first; PyTorch: the forward and `.backward()`. --repeat runs of --number calls each, the rule's
   and autodiff's runs alternating; printed: the ratio of the minima and the median of the per-run
-  ratios. On a shared machine (the load is printed), repeat the script and compare.
+  ratios. On a shared machine (the load is printed), repeat the script and compare, or time by the
+  process's CPU time (`--clock cpu`, pinned to one CPU with taskset and `--threads 1`).
 
     python benchmarks/rules_vs_autodiff.py [--repeat 15] [--number 3] [--only softmax] [--frameworks torch]
+                                           [--threads 1] [--clock cpu]
 """
 import argparse
 import os
@@ -95,16 +97,17 @@ def load(text, wrt, where, rule):
     return namespace
 
 
-def timed(fns, repeat, number):
+def timed(fns, repeat, number, clock=time.perf_counter):
     """Per function, the seconds per call of each run; the functions alternate run by run, so that a
-    burst of load from elsewhere falls on both."""
+    burst of load from elsewhere falls on both. `clock` time.process_time: the CPU time of the process
+    (all its threads), which the time other processes hold the CPU does not add to."""
     runs = [[] for _ in fns]
     for _ in range(repeat):
         for fn, times in zip(fns, runs):
-            start = time.perf_counter()
+            start = clock()
             for _ in range(number):
                 fn()
-            times.append((time.perf_counter() - start) / number)
+            times.append((clock() - start) / number)
     return [np.array(t) for t in runs]
 
 
@@ -171,12 +174,14 @@ def main():
     p.add_argument("--only", default="")
     p.add_argument("--frameworks", default="jax,torch")
     p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (JAX: pin with taskset)")
+    p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                   help="cpu: the process's CPU time, for a loaded machine (pin to one CPU with taskset)")
     a = p.parse_args()
     if a.threads:
         import torch
         torch.set_num_threads(a.threads)
     print(f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f}, {os.cpu_count()} CPUs, "
-          f"affinity {sorted(os.sched_getaffinity(0))}, repeat {a.repeat} × {a.number}")
+          f"affinity {sorted(os.sched_getaffinity(0))}, repeat {a.repeat} × {a.number}, {a.clock} clock")
     print(f"{'':24} {'':6} {'saved':>10} {'saved':>9} {'':6}   {'time':>12} {'time':>10} {'ratio':>6} {'median':>8}")
     print(f"{'case':24} {'':6} {'autodiff':>10} {'rule':>9} {'ratio':>6}   {'autodiff':>12} {'rule':>10} {'of min':>6} "
           f"{'of run':>8}")
@@ -186,7 +191,7 @@ def main():
         for fw in a.frameworks.split(","):
             out = (bench_jax if fw == "jax" else bench_torch)(case)
             (va, ma, fa, ga), (vr, mr, fr, gr) = out["autodiff"], out["rule"]
-            ta, tr = timed([fa, fr], a.repeat, a.number)
+            ta, tr = timed([fa, fr], a.repeat, a.number, time.process_time if a.clock == "cpu" else time.perf_counter)
             assert abs(va - vr) <= 1e-8 * (1 + abs(va)), (case[0], fw, va, vr)
             for x, y in zip(ga, gr):
                 assert np.allclose(x, y, rtol=1e-6, atol=1e-8 * np.abs(x).max()), (case[0], fw, "gradients differ")

@@ -49,6 +49,10 @@ PLAN = [
     ("hessian", "(x - mu)^T S^-1 (x - mu)", "x", SPD),       # ... and the inverse from the same factor
     ("grad", "tr(A S^-1 B)", "A", SPD),                      # M S⁻¹ = (S⁻¹ Mᵀ)ᵀ
     ("grad", "log det S + tr(S^-1 A)", "S", SPD),            # log det, inverse and solves: one factor
+    ("grad", "log det X + tr(X^-1 C)", "X", None),           # ... one LU for a general X (factors.py)
+    ("hessian", "log det X", "X", None),
+    ("grad", "det X", "X", None),
+    ("grad", "x^T X^-1 x + log det X", "x", None),           # X⁻ᵀ x: a transposed solve, no inverse
     ("grad", "logsumexp(A x)", "x", None),                   # logsumexp and softmax: one exp
     ("hessian", "logsumexp(A x + b)", "x", None),
     ("grad", "logsumexp(x) - y^T softmax(x)", "x", None),

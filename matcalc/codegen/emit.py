@@ -6,19 +6,21 @@ temporaries: Python's parser stops at 200 levels). Vectors are 1-D arrays, so sh
 are computed once (every node used twice gets a temporary). Each node type has one row in the `CODE`
 table (codegen/rules.py); a row asks the target (codegen/targets.py) for its operation templates and
 for what it does better than the generic form, never for its name. A product chain is printed here:
-diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve, Xᵀ diag(d) X a rank-k
-update.
+diag(v) in a product is a broadcast (`v[:, None] * M`), X⁻¹ b is a solve (with X's factor when it
+has one: an spd variable's Cholesky factor, one LU of a matrix factored more than once,
+codegen/factors.py), Xᵀ diag(d) X a rank-k update.
 """
 import re
 
 from .. import expr as E
 from ..shapes import mul_dims
 from .names import sanitize, declared_functions
+from .factors import Factoring, shared_lu, symmetric
 from .plan import count_uses, is_syrk, kind, plan
 from .rules import CODE
 
 
-class Generator:
+class Generator(Factoring):
     def __init__(self, target, outputs, variables):
         self.target = target
         self.variables = variables
@@ -42,6 +44,7 @@ class Generator:
         self.counter = 0
         self.outputs = plan(outputs)
         self.uses = count_uses(self.outputs)
+        self.lu_shared = shared_lu(self.outputs, self.uses)
 
     # ---- sizes -------------------------------------------------------------------------------
     def size(self, d):
@@ -106,16 +109,6 @@ class Generator:
         if arg_kind == "s":
             return text
         return f"{self.atomic(text)}.sum()"
-
-    def factor(self, x):
-        """The Cholesky factor of an spd variable (NumPy), computed once for log det, inverse and solves."""
-        key = ("cholesky", x)
-        if key not in self.memo:
-            self.memo[key] = self.temp(f"_cholesky({self.code(x)})")
-        return self.memo[key]
-
-    def is_spd(self, e):
-        return self.target.cholesky and isinstance(e, E.Var) and e.has("spd")
 
     def group(self, text):
         """(text): one operand, remembered so that nested products are not rescanned; a temporary
@@ -190,22 +183,38 @@ class Generator:
             return ""
         if isinstance(f, E.DiagMat):
             return self.wrapped(f.arg)
-        if isinstance(f, E.Inverse):
-            return self.factor(f.arg) if self.is_spd(f.arg) else self.code(f.arg)
+        inverse = self.inverse_operand(f)
+        if inverse is not None:
+            return self.factor(inverse[0]) if self.factored(inverse[0]) else self.code(inverse[0])
         return self.wrapped(f)
+
+    def held_inverse(self, side, code, other_kind):
+        """A side X⁻¹ or X⁻ᵀ of a factored X as a plain matrix when X⁻¹ is a temporary already and the
+        other side is a matrix: a gemm is faster than triangular solves with as many right-hand sides
+        (a vector keeps its solve, whose text may be held too: xᵀS⁻¹ and S⁻¹x)."""
+        f, k = side
+        inverse = self.inverse_operand(f)
+        if other_kind != "m" or inverse is None or not self.factored(inverse[0]) or \
+                E.Inverse(inverse[0]) not in self.memo:
+            return side, code
+        return (_Computed(f.shape), k), self.wrapped(f)
 
     def combine(self, left, lcode, right, rcode):
         """left · right, where each side is (node, kind) and diag/inverse operands are unevaluated."""
+        left, lcode = self.held_inverse(left, lcode, right[1])
+        right, rcode = self.held_inverse(right, rcode, left[1])
         lf, lk = left
         rf, rk = right
-        special = (E.DiagMat, E.Inverse, E.Commutation)
-        if isinstance(lf, special) and isinstance(rf, special) and not \
+
+        def special(f):
+            return isinstance(f, (E.DiagMat, E.Commutation)) or self.inverse_operand(f) is not None
+        if special(lf) and special(rf) and not \
                 (isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat)):
             # an operand is still unevaluated (diag's vector, the inverse's matrix, K): build one side,
             # the other than K (which stays a permutation)
             if isinstance(lf, E.Commutation) and not isinstance(rf, E.Commutation):
                 rcode, rf = self.wrapped(rf), _Computed(rf.shape)
-            elif isinstance(rf, (E.Inverse, E.Commutation)):
+            elif isinstance(rf, E.Commutation) or self.inverse_operand(rf) is not None:
                 rcode, rf = self.wrapped(rf), _Computed(rf.shape)
             else:
                 lcode, lf = self.wrapped(lf), _Computed(lf.shape)
@@ -223,15 +232,16 @@ class Generator:
             code = f"{lcode}[:, None] * {rcode}" if rk == "m" else f"{lcode} * {rcode}"
         elif isinstance(rf, E.DiagMat):
             code = f"{lcode} * {rcode}"
-        elif isinstance(lf, E.Inverse) and self.is_spd(lf.arg):
-            code = f"_cho_solve({lcode}, {rcode})"
-        elif isinstance(rf, E.Inverse) and self.is_spd(rf.arg) and lk in "rm":
-            # M X⁻¹ = (X⁻¹ Mᵀ)ᵀ for symmetric X
-            code = f"_cho_solve({rcode}, {lcode})" if lk == "r" else f"_cho_solve({rcode}, {transpose(lcode)}).T"
-        elif isinstance(lf, E.Inverse):
-            code = self.op("solve", lcode, self.op("T", rcode) if rk == "r" else rcode)
-        elif isinstance(rf, E.Inverse) and lk == "r" and symmetric(rf.arg):
-            code = self.op("solve", rcode, lcode)       # r X⁻¹ = (X⁻¹ rᵀ)ᵀ for symmetric X: a solve
+        elif self.inverse_operand(lf) is not None:
+            x, t = self.inverse_operand(lf)
+            code = self.solve(x, lcode, self.op("T", rcode) if rk == "r" else rcode, transposed=t)
+        elif self.inverse_operand(rf) is not None and lk in "rm" and \
+                (self.factored(self.inverse_operand(rf)[0]) or lk == "r" and symmetric(self.inverse_operand(rf)[0])):
+            # r X⁻¹ = (X⁻ᵀ rᵀ)ᵀ and M X⁻¹ = (X⁻ᵀ Mᵀ)ᵀ: solves with Xᵀ (with X when it is symmetric),
+            # and r X⁻ᵀ, M X⁻ᵀ with X
+            x, t = self.inverse_operand(rf)
+            code = self.solve(x, rcode, lcode if lk == "r" else transpose(lcode), transposed=not t)
+            code = code if lk == "r" else f"{code}.T"
         elif isinstance(rf, E.Inverse):
             code = self.wrapped(rf)         # X⁻¹ itself, a temporary when the outputs use it elsewhere
             code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
@@ -297,7 +307,7 @@ class Generator:
             name = self.ident[v]
             if ("cholesky", v) in self.memo:
                 lines += [f"{name} is symmetric positive definite (declared spd): only its lower triangle",
-                          f"    is read (Cholesky); where that factorization fails, all of {name} is used"]
+                          f"    is read (Cholesky); {self.target.cholesky_failure.format(name)}"]
             elif v.has("spd"):
                 lines.append(f"{name} is symmetric positive definite (declared spd)")
             elif v.has("symmetric"):
@@ -352,10 +362,6 @@ def nesting(text):
 def transpose(code):
     """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
     return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
-
-
-def symmetric(e):
-    return isinstance(e, E.Var) and (e.has("spd") or e.has("symmetric"))
 
 
 def is_trivial(text):

@@ -187,18 +187,22 @@ def code_pow(g, e):
 
 
 # ---- matrix functions ------------------------------------------------------------------------
-@CODE.register(E.Transpose, identity="vᵀ = v for 1-D vectors")
+@CODE.register(E.Transpose, identity="vᵀ = v for 1-D vectors; X⁻ᵀ from X's LU factor directly")
 def code_transpose(g, e):
     a = e.arg
     if kind(a) in "cr":
         return g.code(a)
+    if isinstance(a, E.Inverse) and g.factored(a.arg) == "lu" and g.uses.get(a, 0) == 1:
+        # X⁻ᵀ is all the code uses of X⁻¹: computed as such, not as a transposed view (a PyTorch
+        # gradient with X's memory layout, which autograd accumulates without a copy)
+        return g.factor_call(a.arg, "inv", "1")
     return g.op("T", g.wrapped(a))
 
 
-@CODE.register(E.Inverse, identity="X⁻¹ = L⁻ᵀ L⁻¹ from the Cholesky factor L of an spd X (LAPACK potri)")
+@CODE.register(E.Inverse, identity="X⁻¹ from the factor of X its log det and solves use (Cholesky for spd X, else LU)")
 def code_inverse(g, e):
-    if g.is_spd(e.arg):
-        return f"_cho_inv({g.factor(e.arg)})"
+    if g.factored(e.arg):
+        return g.factor_call(e.arg, "inv")
     return g.op("inv", g.code(e.arg))
 
 
@@ -218,15 +222,17 @@ def code_trace(g, e):
     return g.op("trace", g.code(a))
 
 
-@CODE.register(E.Det)
+@CODE.register(E.Det, identity="det X = (Π diag L)² (Cholesky, spd X), ± exp Σ log |diag U| (the LU X⁻¹ shares)")
 def code_det(g, e):
+    if g.factored(e.arg):
+        return g.factor_call(e.arg, "det")
     return g.op("det", g.code(e.arg))
 
 
-@CODE.register(E.LogDet, identity="log det X = 2 Σ log diag(L), L the Cholesky factor of an spd X")
+@CODE.register(E.LogDet, identity="log det X = 2 Σ log diag(L) (Cholesky, spd X), Σ log |diag U| (LU X⁻¹ shares)")
 def code_logdet(g, e):
-    if g.is_spd(e.arg):
-        return f"_cho_logdet({g.factor(e.arg)})"
+    if g.factored(e.arg):
+        return g.factor_call(e.arg, "logdet")
     return g.op("logdet", g.code(e.arg))
 
 

@@ -5,9 +5,10 @@ An operation table maps a name to a code template ({0}, {1} are operand codes). 
 names under jnp, so its table is derived from NumPy's; the element-wise functions come from their rows
 (elementwise.FUNCTIONS), the extension operations print their own code (matcalc/ops). The flags
 are what a code rule asks of the target instead of comparing target names: NumPy alone has a method
-`.sum()` (the cheaper call), a Cholesky factor shared by an spd variable's log det, inverse and
-solves, logsumexp and softmax from one exp, and a diagonal added in place (the helpers of its
-prelude).
+`.sum()` (the cheaper call), logsumexp and softmax from one exp, and a diagonal added in place (the
+helpers of its prelude). Every target factors a matrix once for its log det, inverse and solves
+(codegen/factors.py): Cholesky for an spd variable, LU otherwise; `cholesky_failure` says what its
+Cholesky helpers do when the matrix is not positive definite after all.
 """
 import re
 from dataclasses import dataclass
@@ -61,6 +62,8 @@ class Target:
     ops: dict                    # operation name -> code template
     sum_method: bool = False     # x.sum() rather than sum(x), and the sum of a scalar is the scalar
     cholesky: bool = False       # an spd variable factored once (_cholesky, _cho_logdet/_cho_inv/_cho_solve)
+    lu: bool = False             # a matrix factored more than once: one LU (_lu, _lu_logdet/_lu_det/_lu_inv/_lu_solve)
+    cholesky_failure: str = "where that factorization fails, all of {0} is used"   # the docstring's words
     fused_softmax: bool = False  # logsumexp(u) and softmax(u) together from one exp (_logsumexp_softmax)
     add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
     reduce_ones: bool = False    # M 1 and 1ᵀ M as sums along an axis, not products with a ones vector
@@ -78,9 +81,12 @@ class Target:
 
 
 TARGETS = {
-    "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, fused_softmax=True, add_diag=True),
-    "jax": Target("jax", JAX_OPS, reduce_ones=True),
-    "torch": Target("torch", TORCH_OPS, reduce_ones=True, number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
+    "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, lu=True, fused_softmax=True, add_diag=True),
+    # jit cannot branch on values: where the factorization fails, JAX's factor is NaN, and so are the results
+    "jax": Target("jax", JAX_OPS, reduce_ones=True, cholesky=True, lu=True,
+                  cholesky_failure="where {0} is not positive definite, the results are NaN (no fallback under jit)"),
+    "torch": Target("torch", TORCH_OPS, reduce_ones=True, cholesky=True, lu=True,
+                    number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
 }
 
 

@@ -4,6 +4,58 @@ import jax
 import jax.numpy as jnp
 
 
+def _cholesky(a):
+    """The lower Cholesky factor of an spd a (only its lower triangle is read). Where a is not positive
+    definite the factor is NaN, and so is every result: jit cannot branch on values, so there is no
+    LU fallback here (the NumPy and PyTorch code fall back to one)."""
+    return jax.scipy.linalg.cho_factor(a, lower=True)
+
+
+def _cho_logdet(f):
+    return 2.0 * jnp.log(jnp.diagonal(f[0])).sum()
+
+
+def _cho_det(f):
+    return jnp.exp(_cho_logdet(f))
+
+
+def _cho_inv(f):
+    return jax.scipy.linalg.cho_solve(f, jnp.eye(f[0].shape[0], dtype=f[0].dtype))
+
+
+def _cho_solve(f, b):
+    return jax.scipy.linalg.cho_solve(f, b)
+
+
+def _lu(a):
+    """(LU, pivots) of a general matrix (getrf): one factorization for its log |det|, det, inverse and
+    solves (codegen/factors.py). A singular a gives what slogdet and inv give: −inf, and inf or NaN."""
+    return jax.scipy.linalg.lu_factor(a)
+
+
+def _lu_logdet(f):
+    """log |det a| (slogdet(a)[1]): Σ log |diag U|."""
+    return jnp.log(jnp.abs(jnp.diagonal(f[0]))).sum()
+
+
+def _lu_det(f):
+    """det a: the sign of the row swaps and of diag U, times exp Σ log |diag U|."""
+    lu, piv = f
+    d = jnp.diagonal(lu)
+    swaps = jnp.count_nonzero(piv != jnp.arange(piv.shape[0]))
+    return jnp.where(swaps % 2, -1.0, 1.0) * jnp.prod(jnp.sign(d)) * jnp.exp(jnp.log(jnp.abs(d)).sum())
+
+
+def _lu_inv(f, trans=0):
+    """a⁻¹ (trans = 1: a⁻ᵀ)."""
+    return jax.scipy.linalg.lu_solve(f, jnp.eye(f[0].shape[0], dtype=f[0].dtype), trans=trans)
+
+
+def _lu_solve(f, b, trans=0):
+    """a⁻¹ b (trans = 1: a⁻ᵀ b)."""
+    return jax.scipy.linalg.lu_solve(f, b, trans=trans)
+
+
 def _commutation(m, n):
     """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
     return jnp.eye(m * n).reshape(n, m, m * n).transpose(1, 0, 2).reshape(m * n, m * n)

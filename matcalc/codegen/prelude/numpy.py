@@ -4,7 +4,7 @@ Blocks are separated by two blank lines and each defines one name; the generator
 when the generated body (or a kept block) uses its name, after the first block (the imports), which
 is always kept. `_sigmoid`, `_softmax` and `_commutation` compute what the evaluator's (numeric.py)
 do, so generated code and matcalc agree (tests/test_codegen_parts.py). SciPy is optional: without
-it, σ is the NumPy fallback and the spd helpers use np.linalg. Everything below this docstring is
+it, σ is the NumPy fallback and the Cholesky and LU helpers use np.linalg. Everything below this docstring is
 emitted verbatim, comments included; importing this module gives the same functions for testing.
 """
 import numpy as np
@@ -98,7 +98,7 @@ def _add_diag(m, v):
 
 try:
     from scipy.linalg import lapack as _lapack
-except ImportError:                # NumPy alone: np.linalg.cholesky, and inv / solve for the rest
+except ImportError:                # NumPy alone: the Cholesky and LU helpers call np.linalg
     _lapack = None
 
 
@@ -120,6 +120,14 @@ def _cho_logdet(f):
     return 2.0 * np.log(np.diagonal(c)).sum()
 
 
+def _cho_det(f):
+    """det a = exp(log det a) from the Cholesky factor (np.linalg.det where a is not positive definite)."""
+    c, a = f
+    if c is None:
+        return np.linalg.det(a)
+    return np.exp(_cho_logdet(f))
+
+
 def _cho_inv(f):
     c, a = f
     if c is None or _lapack is None:
@@ -138,6 +146,61 @@ def _cho_solve(f, b):
         return np.linalg.solve(a, b)
     x, info = _lapack.dpotrs(c, b, lower=1)
     return x if not info else np.linalg.solve(a, b)
+
+
+def _lu(a):
+    """(LAPACK getrf's (LU, pivots, info) of aᵀ, or None without SciPy; a): one factorization for the
+    log |det|, det, inverse and solves of a general matrix (codegen/factors.py). A row-major a is its
+    transpose in LAPACK's column-major order: factoring aᵀ saves a transposing copy, and its inverse
+    is a⁻ᵀ, the gradient of log |det a|, without a transpose."""
+    if _lapack is None or a.size == 0:
+        return None, a
+    return _lapack.dgetrf(a.T), a
+
+
+def _lu_logdet(f):
+    """log |det a|, what slogdet(a)[1] gives (−inf for a singular a): Σ log |diag U|."""
+    lu, a = f
+    if lu is None:
+        return np.linalg.slogdet(a)[1]
+    if lu[2] > 0:                  # an exact zero on U's diagonal
+        return -np.inf
+    return np.log(np.abs(np.diagonal(lu[0]))).sum()
+
+
+def _lu_det(f):
+    """det a, as np.linalg.det: the sign of the row swaps and of diag U, times exp Σ log |diag U|."""
+    lu, a = f
+    if lu is None:
+        return np.linalg.det(a)
+    if lu[2] > 0:
+        return 0.0
+    d, piv = np.diagonal(lu[0]), lu[1]
+    sign = np.prod(np.sign(d)) * (-1.0 if np.count_nonzero(piv != np.arange(len(piv))) % 2 else 1.0)
+    return sign * np.exp(np.log(np.abs(d)).sum())
+
+
+def _lu_inv(f, trans=0):
+    """a⁻¹ (trans = 1: a⁻ᵀ) from the factor (getri, with its optimal workspace, gives (aᵀ)⁻¹ = a⁻ᵀ);
+    LinAlgError for a singular a, as np.linalg.inv."""
+    lu, a = f
+    if lu is None:
+        return np.linalg.inv(a).T if trans else np.linalg.inv(a)
+    if lu[2] > 0:
+        raise np.linalg.LinAlgError("Singular matrix")
+    inv, _ = _lapack.dgetri(lu[0], lu[1], lwork=int(_lapack.dgetri_lwork(len(lu[1]))[0]))
+    return inv if trans else inv.T
+
+
+def _lu_solve(f, b, trans=0):
+    """a⁻¹ b (trans = 1: a⁻ᵀ b) from the factor of aᵀ (getrs, the other way round); LinAlgError for a
+    singular a, as np.linalg.solve."""
+    lu, a = f
+    if lu is None:
+        return np.linalg.solve(a.T if trans else a, b)
+    if lu[2] > 0:
+        raise np.linalg.LinAlgError("Singular matrix")
+    return _lapack.dgetrs(lu[0], lu[1], b, trans=1 - trans)[0]
 
 
 def _scipy_linalg():

@@ -3,7 +3,7 @@ import numpy as np
 
 try:
     from scipy.linalg import lapack as _lapack
-except ImportError:                # NumPy alone: np.linalg.cholesky, and inv / solve for the rest
+except ImportError:                # NumPy alone: the Cholesky and LU helpers call np.linalg
     _lapack = None
 
 
