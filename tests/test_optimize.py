@@ -249,6 +249,8 @@ def test_solver_that_stops_early_says_so(data):
 
 def test_missing_size_is_an_error():
     with pytest.raises(ProblemError, match="not fixed by the data"):
+        solve("min_{x} ||x||^2", {}, wrt=["x"])
+    with pytest.raises(ProblemError, match="the data has z, which the problem does not use"):
         solve("min_{x} ||x||^2", {"z": np.ones(3)}, wrt=["x"])
 
 
@@ -281,3 +283,45 @@ def test_matrix_variable_and_a_nonlinear_constraint():
     assert_solved(s)
     assert np.max(np.abs(s["x"] - np.full(5, 5 ** -0.5))) < 1e-6
     assert "local" in s.report["convexity"]
+
+
+# ---- the data a newcomer gives: names checked, scalars read as scalars (audit of issue 17) -----------
+def test_a_name_missing_from_the_data_is_an_error_not_a_second_variable(data):
+    A, b, _ = data
+    with pytest.raises(matcalc.MatcalcError, match=r"b has no value in the data \(given: A\)"):
+        solve("min ||A x - b||^2 st x >= 0", {"A": A})
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2 st x >= 0", "--data", json.dumps({"A": A.tolist()})])
+    assert r.exit_code == 2 and "b has no value in the data" in r.output and "Traceback" not in r.output
+    # several variables are named, and then solved for together
+    s = solve("min_{x, t} ||A x + t 1 - b||^2", {"A": A, "b": b}, where={"t": "scalar"})
+    assert set(s.solution) == {"x", "t"}
+
+
+def test_a_name_the_problem_does_not_use_is_an_error(data):
+    A, b, _ = data
+    with pytest.raises(matcalc.MatcalcError, match=r"the data has bb, which the problem does not use "
+                                                   r"\(its names: A, b, x\)"):
+        solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b, "bb": b})
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2", "--data",
+                                  json.dumps({"A": A.tolist(), "b": b.tolist(), "q": 3})])
+    assert r.exit_code == 2 and "the data has q" in r.output and "Traceback" not in r.output
+    s = solve("min 1/2 ||A x - b||^2 + lambda ||x||_1", {"A": A, "b": b, "λ": 3.0})     # a Greek spelling
+    assert_solved(s)
+
+
+def test_a_scalar_value_makes_its_name_a_scalar(data):
+    """The SVM dual as the README writes it for kkt: c undeclared, given as a number."""
+    X, _, rng = data
+    y = np.where(X[:, 0] + 0.3 * rng.normal(size=40) > 0, 1.0, -1.0)
+    problem = "min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0"
+    s = solve(problem, {"K": X @ X.T, "y": y, "c": 1.0}, where={"K": "n x n symmetric"})
+    ref = solve(problem, {"K": X @ X.T, "y": y, "c": 1.0}, where={"K": "n x n symmetric", "c": "scalar"})
+    assert_solved(s)
+    assert np.max(np.abs(s["a"] - ref["a"])) < 1e-9 and np.max(s["a"]) <= 1.0 + 1e-9
+
+
+def test_a_greek_name_declared_in_another_spelling_is_declared_once(data):
+    A, b, _ = data
+    s = solve("min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "lambda": 3.0}, where={"lambda": "scalar"})
+    assert_solved(s)
+    assert kkt("min_x 1/2 ||A x - b||^2 + λ ||x||_1", where={"lambda": "scalar"}).problem.variables

@@ -41,8 +41,8 @@ def kkt(problem, wrt, lets, no_check, seed, fmt):
 @click.command(cls=Command)
 @click.argument("problem")
 @click.option("--data", required=True, help="The arrays: an .npz file, a .json file or JSON text, or a directory "
-              "of NAME.npy files. Every name without a value is a variable.")
-@click.option("--wrt", "wrt", multiple=True, help="A variable of the problem (default: every name without data).")
+              "of NAME.npy files. The name without a value is the variable (name several: min_{x, t} or --wrt).")
+@click.option("--wrt", "wrt", multiple=True, help="A variable of the problem (default: min_{x, …} in the text, else the name without data).")
 @click.option("--maxiter", type=click.IntRange(1, 10 ** 6), default=3000, show_default=True)
 @click.option("--progress", is_flag=True, help="Print the iteration, objective and residuals on standard error "
               "every second.")

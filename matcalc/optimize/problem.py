@@ -169,7 +169,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
                 err.message, err.pos, err.end, err.text = located, pos, end, text
             raise
         for name, v in names.items():
-            where.setdefault(name, declaration(v))
+            _declare(where, name, declaration(v))
         return e
 
     chains = []
@@ -242,7 +242,14 @@ def _unify(objective_text, chains, where):
     except MatcalcError:
         return
     for name, v in parsed.names.items():
-        where.setdefault(name, declaration(v))
+        _declare(where, name, declaration(v))
+
+
+def _declare(where, name, decl):
+    """Declare `name` unless it is declared under any spelling (λ declared as lambda is declared)."""
+    from ..vocabulary import spelling
+    if not any(spelling(k) == spelling(name) for k in where):
+        where[name] = decl
 
 
 def _all_vars(objective, relations):
@@ -262,11 +269,15 @@ def _variables(named, wrt, objective, relations, where, notes, data_names=None):
     found = _all_vars(objective, relations)
     if wrt is None and named:
         wrt = [n.strip() for n in named.split(",") if n.strip()]
+    if data_names is not None:
+        _unused_data(data_names, found)
     if wrt is None and data_names is not None:
         given = {spelling(n) for n in data_names}
         wrt = [n for n in found if spelling(n) not in given]
         if not wrt:
             raise ProblemError("every name of the problem has a value in the data: nothing is left to solve for")
+        if len(wrt) > 1:
+            _several_without_data(wrt, relations, data_names)
     if isinstance(wrt, str):
         wrt = [n.strip() for n in wrt.split(",") if n.strip()]
     if wrt:
@@ -305,3 +316,31 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
         if op != "==" and isinstance(side, E.Var) and side.name in names and not depends(other):
             bound = (side, "lower" if lower else "upper", other)
     return Constraint("eq" if op == "==" else "ineq", g, text, bound)
+
+
+def _unused_data(data_names, found):
+    """A name in the data that the problem does not use is a typo or the wrong file: said, never ignored
+    (ignored, the name it was meant for would silently become a variable)."""
+    from ..vocabulary import spelling
+    names = {spelling(n) for n in found}
+    unused = [n for n in data_names if spelling(n) not in names]
+    if unused:
+        import difflib
+        close = difflib.get_close_matches(unused[0], sorted(found), n=1)
+        raise ProblemError(f"the data has {', '.join(show_text(n) for n in unused)}, which the problem does not use "
+                           f"(its names: {', '.join(sorted(found))})" + (f"; did you mean {close[0]}?" if close else ""))
+
+
+def _several_without_data(names, relations, data_names):
+    """Several names without a value: the usual variable (x, w, … or a bounded name) is the variable and
+    the others are missing from the data — a forgotten array must not become a second variable. Several
+    variables are named in the text (min_{x, t}) or by --wrt."""
+    bounded = [lhs.name for lhs, op, rhs, *_ in relations if isinstance(lhs, E.Var) and lhs.name in names] + \
+              [rhs.name for lhs, op, rhs, *_ in relations if isinstance(rhs, E.Var) and rhs.name in names]
+    guess = [n for n in names if n in bounded] or [next((n for n in GUESSES if n in names), None)]
+    missing = [n for n in names if n not in guess] if guess != [None] else names
+    given = ", ".join(sorted(data_names)) or "none"
+    verb = "has" if len(missing) == 1 else "have"
+    raise ProblemError(f"{', '.join(missing)} {verb} no value in the data (given: {given}): give "
+                       f"{'it' if len(missing) == 1 else 'them'} a value, or name every variable of the problem "
+                       f"(min_{{{', '.join(names)}}} … or --wrt)")

@@ -69,6 +69,14 @@ def load(source):
 def bind(spec, arrays):
     """(the data as generated code takes it, the sizes) from name → array, checking every shape."""
     data, sizes = {}, {}
+    known = {name for name, _, _ in spec["data"]} | {a for names in spec["aliases"].values() for a in names}
+    unused = sorted(k for k in arrays if k not in known)
+    if unused:       # a typo, or a value for a variable: said, never ignored
+        variables = {name for name, _, _ in spec["variables"]}
+        raise ValueError(f"the data has {', '.join(unused)}, which the problem does not take (its data: "
+                         f"{', '.join(sorted(n for n, _, _ in spec['data'])) or 'none'}"
+                         + (f"; {', '.join(n for n in unused if n in variables)} is solved for" if variables & set(unused)
+                            else "") + ")")
     for name, shape, scalar in spec["data"]:
         keys = [k for k in [name] + list(spec["aliases"].get(name, [])) if k in arrays]
         if not keys:

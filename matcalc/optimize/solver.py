@@ -256,6 +256,7 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
         from ..analysis.point import load_values
         data = load_values(data)
         names = [k for k, v in data.items() if v is not None]
+    where = _scalars_from_data(where, data)
     key = _key(problem, where, wrt, names)
     p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
@@ -267,6 +268,21 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
                       method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
+
+
+def _scalars_from_data(where, data):
+    """The declarations with `name: scalar` added for every undeclared name whose value is a number: the
+    data says what the text leaves open (`0 <= a <= c` with c = 1.0 is a box, not a vector c of a's
+    length that the number does not fit)."""
+    import numpy as np
+    from ..vocabulary import spelling
+    from .problem import _where_dict
+    where = _where_dict(where)
+    declared = {spelling(n) for n in where}
+    for name, value in data.items():
+        if value is not None and spelling(name) not in declared and np.ndim(value) == 0:
+            where[name] = "scalar"
+    return where
 
 
 def _is_dir(path):
