@@ -1,5 +1,6 @@
 """Constrained problems: kkt against the textbook forms, solve against independent references."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -325,3 +326,17 @@ def test_a_greek_name_declared_in_another_spelling_is_declared_once(data):
     s = solve("min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "lambda": 3.0}, where={"lambda": "scalar"})
     assert_solved(s)
     assert kkt("min_x 1/2 ||A x - b||^2 + λ ||x||_1", where={"lambda": "scalar"}).problem.variables
+
+
+@pytest.mark.parametrize("problem, message, caret", [
+    ("min ||x||^2 st A x == B", "the two sides of 'A x == B' differ in shape: A x is a vector of length m, "
+                                "B is a ", "               ^^^^^^^^"),
+    ("min ||x||^2 st x^T A == b", "the two sides of 'x^T A == b' differ in shape: x^T A is a row vector 1×",
+     "               ^^^^^^^^^^"),
+])
+def test_a_constraint_whose_sides_differ_in_shape_points_at_it(problem, message, caret):
+    with pytest.raises(matcalc.MatcalcError, match=re.escape(message)) as e:
+        kkt(problem)
+    assert e.value.caret().split("\n") == [problem, caret]
+    r = CliRunner().invoke(main, ["kkt", problem])
+    assert r.exit_code == 2 and r.output.startswith(problem + "\n" + caret + "\n") and "Traceback" not in r.output

@@ -193,8 +193,13 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
         for i in range(0, len(chain) - 2, 2):
             left, right = chain[i], chain[i + 2]
-            read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
-                                           (len(left) + 6, starts[i // 2 + 1], len(right))])
+            try:
+                read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
+                                               (len(left) + 6, starts[i // 2 + 1], len(right))])
+            except MatcalcError as err:
+                if err.text == text:        # inside one side: the caret already points there
+                    raise
+                _sides_differ(read, text, ctext, left, right, starts[i // 2: i // 2 + 2], err)
         sides = [read(s, [(0, start, len(s))]) for s, start in zip(chain[::2], starts)]
         for i in range(0, len(sides) - 1):
             relations.append((sides[i], chain[2 * i + 1], sides[i + 1], ctext, chain[2 * i], chain[2 * i + 2]))
@@ -202,6 +207,20 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
                    for lhs, op, rhs, ctext, lt, rt in relations]
     return Problem(text, sense, objective, variables, constraints, where, notes)
+
+
+def _sides_differ(read, text, ctext, left, right, starts, err):
+    """The difference of a relation's sides does not parse though each side does: their shapes differ.
+    Said in the user's terms (never the internal '(L) - (R)'), the caret under the constraint."""
+    from ..shapes import fmt_shape
+    a, b = read(left, [(0, starts[0], len(left))]), read(right, [(0, starts[1], len(right))])
+    if a.shape == b.shape:
+        raise err
+    at = text.find(ctext)
+    raise ProblemError(f"the two sides of '{show_text(ctext)}' differ in shape: {show_text(left)} is a "
+                       f"{fmt_shape(a.shape)}, {show_text(right)} is a {fmt_shape(b.shape)} (a relation holds "
+                       "entry by entry: both sides have one shape)",
+                       at if at >= 0 else None, text if at >= 0 else None, at + len(ctext) if at >= 0 else None) from None
 
 
 def _starts(text, ctext, sides, cursor):
