@@ -11,7 +11,7 @@ from matcalc import expr as E
 from matcalc.cli import main
 from matcalc.numeric import evaluate
 from matcalc.optimize import ProblemError, kkt, solve
-from matcalc.parse import parse
+from matcalc.parse import parse, parse_full
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 
@@ -340,3 +340,44 @@ def test_a_constraint_whose_sides_differ_in_shape_points_at_it(problem, message,
     assert e.value.caret().split("\n") == [problem, caret]
     r = CliRunner().invoke(main, ["kkt", problem])
     assert r.exit_code == 2 and r.output.startswith(problem + "\n" + caret + "\n") and "Traceback" not in r.output
+
+
+def test_the_svm_primal_as_the_textbook_writes_it():
+    """min_{w,b} ½‖w‖² st yᵢ(wᵀxᵢ + b) ≥ 1, b written with the ones vector and undeclared: b 1 is a scalar
+    times the ones vector (nobody multiplies a vector by the number 1), so ∇_b L = −λᵀy, Σ λᵢ yᵢ = 0."""
+    k = kkt("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1")
+    assert k.as_dict()["variables"] == {"w": "vector n", "b": "scalar"}
+    grads = dict((v.name, r.expr) for v, r in k.stationarity)
+    where = {"X": "m x n", "y": "m", "w": "n", "lambda": "m", "b": "scalar"}
+    assert same_value(grads["w"], "w - X^T (lambda .* y)", where)      # w = Σ λᵢ yᵢ xᵢ
+    assert same_value(grads["b"], "-(lambda^T y)", where)
+    soft = kkt("min_{w, b, xi} 1/2 ||w||^2 + c sum(xi) st y .* (X w + b 1) >= 1 - xi, xi >= 0").as_dict()
+    assert soft["variables"]["b"] == "scalar" and soft["stationarity"]["xi"] == "c vector(1) - (lambda_1 + lambda_2)"
+    parsed = parse_full("y - X w - b 1")
+    assert parsed.names["b"].is_scalar and parse_full("X w + t 1").names["t"].is_scalar
+
+
+def test_kkt_steps_in_every_format():
+    """kkt --steps: how each ∇ₓL = 0 is derived (the gradient's own steps, f = L), in text, LaTeX and JSON."""
+    k = kkt("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1")
+    text = k.steps_text()
+    assert text.startswith("steps of ∇_w L (f = L):\ndf = ") and "\n\nsteps of ∇_b L (f = L):\ndf = " in text
+    assert "[identification: df = tr(Mᵀ dw) ⇒ ∂f/∂w = M]" in text
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps"])
+    assert r.exit_code == 0 and r.output.startswith("steps of ∇_x L (f = L):\ndf = ")
+    assert "\nclosed form: x = A^T (A A^T)^-1 b\n" in r.output
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps", "--format", "json"])
+    steps = json.loads(r.output)["steps"]["x"]
+    assert steps[-1]["rule"].startswith("identification") and steps[-1]["text"] == "df = (A^T nu + 2 x)^T dx"
+    assert "steps" not in kkt("min ||x||^2 st A x == b", check=False).as_dict()
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps", "--format", "latex"])
+    assert r.exit_code == 0 and r.output.startswith("% steps of \\nabla_{x} L (f = L):\n\\begin{aligned}")
+    assert "\n% the KKT conditions:\n\\begin{aligned}" in r.output
+
+
+def test_kkt_steps_latex_renders_with_katex():
+    from test_katex import render
+    blocks = [b for p, w in KATEX_CASES for b in kkt(p, where=w, check=False).steps_latex().split("\n% ")]
+    strings = ["\n".join(line for line in b.split("\n") if not line.startswith(("%", "steps of"))) for b in blocks]
+    bad = [(s, r["error"]) for s, r in zip(strings, render(strings)) if not r["ok"]]
+    assert not bad, bad

@@ -11,8 +11,9 @@ from .common import Command, analysis_options, echo, echo_json, finish, format_o
 @click.argument("problem")
 @click.option("--wrt", "wrt", multiple=True, help="A variable of the problem (repeat for several; default: "
               "min_{x, …} in the text, else a guess stated in a note).")
+@click.option("--steps", is_flag=True, help="Show how each stationarity condition is derived, step by step.")
 @analysis_options()
-def kkt(problem, wrt, lets, no_check, seed, fmt):
+def kkt(problem, wrt, steps, lets, no_check, seed, fmt):
     """The KKT conditions of PROBLEM: 'min f st g <= c, h == d, 0 <= x <= u'.
 
     \b
@@ -25,14 +26,21 @@ def kkt(problem, wrt, lets, no_check, seed, fmt):
       matcalc kkt "min ||x||^2 st A x == b"
       matcalc kkt "min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0" --let "K: n x n symmetric"
       matcalc kkt "min x^T A x st x^T x == 1" --let "A: n x n symmetric"
+      matcalc kkt "min ||x||^2 st A x == b" --steps --format latex
     """
     from ..optimize import kkt as api_kkt
     k = api_kkt(read_expr(problem), list(lets), list(wrt) or None, check=not no_check, seed=seed)
     if fmt == "json":
-        echo_json(k.as_dict())
+        echo_json(k.as_dict(steps=steps))
     elif fmt == "latex":
+        if steps:
+            echo(k.steps_latex())
+            echo("\n% the KKT conditions:")
         echo(k.latex())
     else:
+        if steps:
+            echo(k.steps_text())
+            echo()
         echo(k.text())
     for report in k.checks:
         finish(report, "stationarity condition")

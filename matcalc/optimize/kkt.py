@@ -79,9 +79,20 @@ class KKT:
         out = [rf"\text{{{label}: }} & " + " ".join(_part_latex(x) for x in parts) for label, parts in self._rows()]
         return "\\begin{aligned}\n" + " \\\\\n".join(out) + "\n\\end{aligned}"
 
-    def as_dict(self):
+    def steps_text(self, unicode=False):
+        """How each stationarity condition was derived: the steps of ∇ₓL, one block per variable (f is L)."""
+        return "\n\n".join(f"steps of ∇_{v.name} L (f = L):\n{r.steps_text(unicode=unicode)}"
+                            for v, r in self.stationarity)
+
+    def steps_latex(self):
+        """The steps of each ∇ₓL as a LaTeX aligned block, each after a comment naming it."""
+        return "\n".join(f"% steps of \\nabla_{{{_lx(v)}}} L (f = L):\n{r.steps_latex()}" for v, r in self.stationarity)
+
+    def as_dict(self, steps=False):
         p = self.problem
-        return {
+        extra = {"steps": {v.name: [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in r.steps]
+                           for v, r in self.stationarity}} if steps else {}
+        return extra | {
             "sense": p.sense, "objective": str(p.objective),
             "variables": {v.name: v.describe() for v in p.variables},
             "rewrites": p.rewrites,
