@@ -381,3 +381,20 @@ def test_kkt_steps_latex_renders_with_katex():
     strings = ["\n".join(line for line in b.split("\n") if not line.startswith(("%", "steps of"))) for b in blocks]
     bad = [(s, r["error"]) for s, r in zip(strings, render(strings)) if not r["ok"]]
     assert not bad, bad
+
+
+def test_the_largest_entry_is_refused_with_its_smooth_rewrite():
+    """max(x) is not smooth: refused with a clear message (exit 2, caret) that gives the epigraph form,
+    and that form solves (the Chebyshev fit, against SciPy's linear program)."""
+    for command in (["kkt", "min max(x)"], ["grad", "sum(max(X))", "--wrt", "X"]):
+        r = CliRunner().invoke(main, command)
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert "is not smooth" in r.output and "min_{x, t} t st x <= t 1" in r.output and "^^^^^^" in r.output
+    rng = np.random.default_rng(5)
+    A, b = rng.normal(size=(20, 4)), rng.normal(size=20)
+    s = solve("min_{x, t} t st A x - b <= t 1, b - A x <= t 1", {"A": A, "b": b})
+    assert_solved(s)
+    ones = np.ones((20, 1))
+    lp = scipy_optimize.linprog(np.r_[np.zeros(4), 1.0], A_ub=np.block([[A, -ones], [-A, -ones]]), b_ub=np.r_[b, -b],
+                                bounds=[(None, None)] * 5, method="highs")
+    assert abs(s["t"] - lp.fun) < 1e-6 and np.max(np.abs(A @ s["x"] - b)) <= lp.fun + 1e-6
