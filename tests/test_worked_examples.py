@@ -79,3 +79,29 @@ def test_the_standardisation_check_passes_from_the_command_line():
     the differences are noise): it draws the sizes again instead of ending inconclusive."""
     r = CliRunner().invoke(main, ["grad", "tr(G^T ((X - 1 mean_cols(X)) ./ (1 sqrt(var_cols(X)))))", "--wrt", "X"])
     assert r.exit_code == 0 and "numerical check passed" in r.output and "inconclusive" not in r.output, r.output
+
+
+def test_kkt_solve_and_a_batched_gradient_in_a_notebook():
+    """In a real kernel: kkt shows its aligned conditions and checks, solve its solution and report (not an
+    object's address), a batched gradient its equation; a bad constraint is a clean error with a caret."""
+    from test_display import _notebook_tools
+    nbformat, nbclient = _notebook_tools()
+    cells = ['import numpy as np, matcalc\nmatcalc.kkt("min ||x||^2 st A x == b")',
+             'matcalc.solve("min ||A x - b||^2 st x >= 0", {"A": np.eye(3), "b": np.array([1.0, -1.0, 2.0])})',
+             'matcalc.grad("-sum(Y .* log(softmax(X W)))", "W", where={"Y": "n x c onehot"})',
+             'matcalc.kkt("min ||x||^2 st A x == B")']
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbclient.NotebookClient(nb, timeout=120, allow_errors=True, kernel_name="python3",
+                            resources={"metadata": {"path": str(ROOT)}}).execute()
+    outputs = [cell.outputs for cell in nb.cells]
+    shown = [[o for o in cell if o.output_type == "execute_result"] for cell in outputs]
+    assert all(len(s) == 1 for s in shown[:3]) and not shown[3]
+    kkt_md = shown[0][0].data["text/markdown"]
+    assert r"\text{closed form: } & x =  A^{\top} \left(A A^{\top}\right)^{-1} b" in kkt_md
+    assert "∇_x L: numerical check passed" in kkt_md
+    assert "x = [1. 0. 2.]" in shown[1][0].data["text/html"] and "status: optimal" in shown[1][0].data["text/plain"]
+    assert r"X^{\top} \left(\operatorname{softmax}_{\text{row}}" in shown[2][0].data["text/markdown"]
+    error, = [o for o in outputs[3] if o.output_type == "error"]
+    trace = "\n".join(error.traceback)
+    assert "the two sides of 'A x == B' differ in shape" in trace and "^^^^^^^^" in trace
+    assert not re.search(r"guarded|budgeted|stack\.py|File ", trace), trace

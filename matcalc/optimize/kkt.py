@@ -9,6 +9,7 @@ constraint x ≥ 0 has a vector of multipliers). A `max` problem is the `min` of
 """
 from .. import expr as E
 from ..api import grad, guarded, hessian, jacobian
+from ..display import Display, RichDisplay, verdict
 from ..simplify import simplify
 from .problem import read_problem
 from .rewrite import rewrite, substitute
@@ -28,8 +29,8 @@ def _constant_in(e, variables):
     return not any(isinstance(v, E.Var) and v.name in names for v in e.free)
 
 
-class KKT:
-    """The conditions; `text()`, `latex()`, `as_dict()`."""
+class KKT(RichDisplay):
+    """The conditions; `text()`, `latex()`, `as_dict()`; in Jupyter, the aligned rows with the checks."""
 
     def __init__(self, problem, multipliers, lagrangian, stationarity, linear=None, eigen=None):
         self.problem, self.multipliers, self.lagrangian = problem, multipliers, lagrangian
@@ -78,6 +79,14 @@ class KKT:
     def latex(self):
         out = [rf"\text{{{label}: }} & " + " ".join(_part_latex(x) for x in parts) for label, parts in self._rows()]
         return "\\begin{aligned}\n" + " \\\\\n".join(out) + "\n\\end{aligned}"
+
+    def __repr__(self):
+        return self.text()
+
+    def _display(self):
+        rows = [rf"\text{{{label}: }} & " + " ".join(_part_latex(x) for x in parts) for label, parts in self._rows()]
+        checks = "; ".join(f"∇_{v.name} L: {verdict(r.report)}" for v, r in self.stationarity if r.report is not None)
+        return Display(rows, (), self.problem.notes, checks or None, aligned=True)
 
     def steps_text(self, unicode=False):
         """How each stationarity condition was derived: the steps of ∇ₓL, one block per variable (f is L)."""

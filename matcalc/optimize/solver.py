@@ -11,6 +11,7 @@ writes the same code and spec into a standalone module (`codegen --solver`).
 """
 from .. import expr as E
 from ..api import grad, guarded, hessian, jacobian
+from ..display import Display, RichDisplay
 from ..errors import MatcalcError
 from .driver import describe, run
 from .kkt import _constant_in
@@ -27,11 +28,18 @@ def _scipy():
     return so
 
 
-class Solution:
-    """solution: name → array; report: dict (iterations, time, objective, residuals, status, notes)."""
+class Solution(RichDisplay):
+    """solution: name → array; report: dict (iterations, time, objective, residuals, status, notes).
+    Printed (and shown in Jupyter) as `matcalc solve` prints it."""
 
     def __init__(self, solution, report):
         self.solution, self.report = solution, report
+
+    def __repr__(self):
+        return self.text()
+
+    def _display(self):
+        return Display((), facts=self.text().split("\n"))
 
     def __getitem__(self, name):
         return self.solution[name]
