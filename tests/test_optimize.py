@@ -398,3 +398,14 @@ def test_the_largest_entry_is_refused_with_its_smooth_rewrite():
     lp = scipy_optimize.linprog(np.r_[np.zeros(4), 1.0], A_ub=np.block([[A, -ones], [-A, -ones]]), b_ub=np.r_[b, -b],
                                 bounds=[(None, None)] * 5, method="highs")
     assert abs(s["t"] - lp.fun) < 1e-6 and np.max(np.abs(A @ s["x"] - b)) <= lp.fun + 1e-6
+
+
+def test_the_soft_margin_svm_with_an_upper_case_c():
+    """Bishop's and Vapnik's C Σ ξᵢ: C undeclared is a matrix (upper-case), and the error says to declare
+    it; declared, the soft-margin primal's conditions are the textbook's (C − λᵢ − μᵢ = 0)."""
+    problem = "min_{w, b, xi} 1/2 ||w||^2 + C sum(xi) st y .* (X w + b 1) >= 1 - xi, xi >= 0"
+    with pytest.raises(matcalc.MatcalcError, match=r"C is read as a matrix \(an upper-case name\): if it is a "
+                                                   r"number, declare it \('C: scalar'\)"):
+        kkt(problem)
+    d = kkt(problem, where={"C": "scalar"}).as_dict()
+    assert d["stationarity"]["xi"] == "C vector(1) - (lambda_1 + lambda_2)" and d["variables"]["b"] == "scalar"

@@ -80,6 +80,18 @@ class Builder(Readings):
             return self.broadcastable(self.definitions[n.args[0]])   # x - μ_B where μ_B = mean(x)
         return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
 
+    def _matrix_coefficient(self, nodes):
+        """A hint when a term is a matrix only because an undeclared upper-case coefficient is read as one
+        (the SVM's C sum(ξ)): say so, with the declaration."""
+        for n in nodes:
+            n = unwrap(n)
+            first = unwrap(n.args[0]) if n.op == "juxt" else None
+            if first is not None and first.op == "name" and is_matrix_name(first.args[0]) and \
+                    first.args[0] not in self.decls and first.args[0] not in self.definitions:
+                name = first.args[0]
+                return f"; {name} is read as a matrix (an upper-case name): if it is a number, declare it ('{name}: scalar')"
+        return ""
+
     def elementwise(self, nodes, exprs, opname):
         target = next((e.shape for e in exprs if not e.is_scalar), None)
         if target is None:
@@ -90,7 +102,7 @@ class Builder(Readings):
                 if not self.broadcastable(n):
                     raise ShapeError(f"'{opname}' of a scalar and a {S.fmt_shape(target)}: only number literals "
                                      "and names declared scalar are broadcast (write c * vector(1), or declare "
-                                     "the name 'scalar')", n.start, end=n.end)
+                                     "the name 'scalar')" + self._matrix_coefficient(nodes), n.start, end=n.end)
                 ones = E.Ones(target)
                 one = unwrap(n)
                 if one.op == "juxt" and any(is_one(x) for x in one.args):
