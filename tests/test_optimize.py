@@ -62,6 +62,7 @@ def test_rayleigh_quotient_on_the_sphere_is_the_eigenproblem():
     assert same_value(r.expr, "2 A x + 2 nu x", {"A": "n x n symmetric", "x": "n", "nu": "scalar"})
     eig = k.as_dict()["eigenproblem"]
     assert eig.startswith("A x = μ x with μ = -nu") and "smallest eigenvalue" in eig
+    assert "f = μ;" in eig and not re.search(r"\bmu\b", eig)        # the μ of A x = μ x, one spelling
     assert "largest eigenvalue" in kkt("max x^T A x st x^T x == 1", where={"A": "n x n symmetric"}).as_dict()["eigenproblem"]
 
 
@@ -108,6 +109,8 @@ def test_one_norm_rewrite_is_stated_and_abs_gets_a_slack():
     ("min_x ||x||^2 st ||x||_1 <= 1", "not smooth"),
     ("min_x ||x||^2 st A x", "constraint is"),
     ("find x", "starts with min or max"),
+    ("min ||x||^2 st x == x", "holds whatever the variables are"),      # it gave a singular block system
+    ("min ||x||^2 st", "followed by no constraint"),
 ])
 def test_refusals(problem, message):
     with pytest.raises(matcalc.MatcalcError, match=message):

@@ -284,7 +284,7 @@ def _eigenproblem(p, f, multipliers):
     scale = E.Fraction(k, 2) * (-1 if p.sense == "min" else 1)        # mu = -s k/2 nu
     mu = {1: nu, -1: f"-{nu}"}.get(scale, f"{scale} {nu}")
     which = "smallest" if p.sense == "min" else "largest"
-    f_at = "f = mu" if r is E.Num(1) else "f = " + str(r) + " mu"
+    f_at = "f = μ" if r is E.Num(1) else "f = " + str(r) + " μ"      # the μ of A x = μ x, not a name mu
     return [S, M(f" {x.name} = μ {x.name}", rf" {_lx(x)} = \mu {_lx(x)}"), f" with μ = {mu} and ",
             M(f"{x.name}^T {x.name} = ", rf"{_lx(x)}^\top {_lx(x)} = "), r,
             f": {x.name} is an eigenvector of the symmetric ", S, f", {f_at}; the {p.sense}imum is at an eigenvector "

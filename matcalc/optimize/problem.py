@@ -330,6 +330,9 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
     # the difference is parsed as text so that a scalar constant spreads over a vector side as written
     from ..simplify import simplify
     g = simplify(parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where))
+    if isinstance(g, E.Zero) or g is E.Num(0):
+        raise ProblemError(f"the constraint '{show_text(text)}' holds whatever the variables are (its sides are "
+                           "equal): leave it out")
     bound = None
     for side, other, lower in ((lhs, rhs, op == ">="), (rhs, lhs, op == "<=")):
         if op != "==" and isinstance(side, E.Var) and side.name in names and not depends(other):
