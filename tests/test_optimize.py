@@ -412,3 +412,18 @@ def test_the_soft_margin_svm_with_an_upper_case_c():
         kkt(problem)
     d = kkt(problem, where={"C": "scalar"}).as_dict()
     assert d["stationarity"]["xi"] == "C vector(1) - (lambda_1 + lambda_2)" and d["variables"]["b"] == "scalar"
+
+
+def test_the_rayleigh_quotient_solves_to_the_extreme_eigenvalues():
+    """From x = 0 the constraint xᵀx = 1 has a zero Jacobian and the solver stopped at once (status
+    'stopped', exit 1); the start now moves off such a point. min/max give λ_min/λ_max, honestly local."""
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(6, 6))
+    A = A + A.T
+    lam = np.linalg.eigvalsh(A)
+    for sense, want in (("min", lam[0]), ("max", lam[-1])):
+        s = solve(f"{sense} x^T A x st x^T x == 1", {"A": A})
+        assert_solved(s)
+        assert abs(s.report["objective"] - want) < 1e-6 and abs(s["x"] @ s["x"] - 1) < 1e-8
+        assert np.allclose(A @ s["x"], want * s["x"], atol=1e-5)
+        assert s.report["convexity"].startswith("not convex") and "local" in s.report["convexity"]

@@ -205,7 +205,13 @@ class Problem:
         x0[lo] = lb[lo] + 1
         hi = ~np.isfinite(lb) & np.isfinite(ub)
         x0[hi] = ub[hi] - 1
-        return self.feasible_start(x0)
+        x0 = self.feasible_start(x0)
+        if x0.size <= 5000 and any(not c.linear and not np.any(c.jacobian(x0)) for c in self.constraints):
+            # a nonlinear constraint with a zero Jacobian here (xᵀx = 1 at x = 0): no step can reach it
+            # from this point, so the solver would stop at once. Start off it, by a fixed pseudo-random
+            # direction (a fixed one such as 1 could be an eigenvector, another stationary point).
+            x0 = np.clip(x0 + np.random.default_rng(0).normal(size=x0.size) / np.sqrt(x0.size), lb, ub)
+        return x0
 
     def feasible_start(self, x):
         """The start moved onto the linear equality constraints and strictly inside the bounds by a
