@@ -110,6 +110,9 @@ def test_one_norm_rewrite_is_stated_and_abs_gets_a_slack():
     ("min_x ||x||^2 st A x", "constraint is"),
     ("find x", "starts with min or max"),
     ("min ||x||^2 st x == x", "holds whatever the variables are"),      # it gave a singular block system
+    ("min_X ||X||_*", "spectral and nuclear norms"),                   # its minimum X = 0 is the kink
+    ("min_X ||X - A||_2", "spectral and nuclear norms"),
+    ("min_X ||X - A||_F^2 st λ_max(X) <= 1", r"the constraint 'λ_max\(X\) <= 1' is not smooth"),
     ("min ||x||^2 st", "followed by no constraint"),
 ])
 def test_refusals(problem, message):
