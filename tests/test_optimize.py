@@ -11,6 +11,7 @@ from matcalc import expr as E
 from matcalc.cli import main
 from matcalc.numeric import evaluate
 from matcalc.optimize import ProblemError, kkt, solve
+from matcalc.optimize.problem import declaration
 from matcalc.parse import parse, parse_full
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
@@ -430,3 +431,18 @@ def test_the_rayleigh_quotient_solves_to_the_extreme_eigenvalues():
         assert abs(s.report["objective"] - want) < 1e-6 and abs(s["x"] @ s["x"] - 1) < 1e-8
         assert np.allclose(A @ s["x"], want * s["x"], atol=1e-5)
         assert s.report["convexity"].startswith("not convex") and "local" in s.report["convexity"]
+
+
+@pytest.mark.parametrize("problem, lagrangian", [
+    ("min ||x||^2 st A x == b", "||x||^2 + nu^T (A x - b)"),
+    ("min x^T A x st x^T x == 1", "x^T A x + nu (x^T x - 1)"),
+    ("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1", "1/2 ||w||^2 + lambda^T (1 - y .* (X w + b vector(1)))"),
+    ("min 1/2 x^T Q x + c^T x st A x == b, B x == d", "1/2 x^T Q x + c^T x + nu_1^T (A x - b) + nu_2^T (B x - d)"),
+])
+def test_the_lagrangian_is_written_as_the_textbooks_do(problem, lagrangian):
+    """L = f + Σ⟨λᵢ, gᵢ⟩ + Σ⟨νⱼ, hⱼ⟩ in that order, each constraint as typed (it printed the canonical
+    order: nu^T (A x - b) + ||x||^2, nu (-1 + x^T x)); the derivatives are still taken of the simplified L."""
+    k = kkt(problem, check=False)
+    assert k.as_dict()["lagrangian"] == lagrangian and f"Lagrangian: L = {lagrangian}\n" in k.text()
+    assert same_value(k.shown_lagrangian, str(k.lagrangian), {v.name: declaration(v) for v in E.nodes(k.lagrangian)
+                                                              if isinstance(v, E.Var)})

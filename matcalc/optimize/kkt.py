@@ -38,6 +38,19 @@ class KKT(RichDisplay):
         self.linear, self.eigen = linear, eigen
 
     @property
+    def shown_lagrangian(self):
+        """L in the order the textbooks write it, f + Σ⟨λᵢ, gᵢ⟩ + Σ⟨νⱼ, hⱼ⟩, each constraint as typed (display
+        only: `lagrangian` is the simplified form the derivatives are taken of)."""
+        from ..display import typed_order
+        p = self.problem
+        f = p.minimized
+        terms = []
+        for c, m in zip(p.constraints, self.multipliers):
+            term = inner(m, c.shown)
+            terms.append(typed_order(simplify(term), term))     # tr(-λᵀX) is -tr(λᵀX); ν(xᵀx - 1) stays so
+        return E.Add(*(list(f.terms) if isinstance(f, E.Add) else [f]), *terms) if terms else f
+
+    @property
     def checks(self):
         return [r.report for _, r in self.stationarity if r.report is not None]
 
@@ -49,21 +62,21 @@ class KKT(RichDisplay):
         rows.append(("problem", ["minimize " if p.sense == "min" else "maximize ", p.objective, f" over {over}"]))
         for r in p.rewrites:
             rows.append(("rewrite", [r]))
-        rows.append(("Lagrangian", [M("L = ", "L = "), self.lagrangian]))
+        rows.append(("Lagrangian", [M("L = ", "L = "), self.shown_lagrangian]))
         for v, r in self.stationarity:
             rows.append(("stationarity", [M(f"∇_{v.name} L = ", rf"\nabla_{{{_lx(v)}}} L = "), r.expr, M(" = 0", " = 0")]))
             for c in r.conditions:      # where the problem is smooth (log: h > 0; ||x||: x ≠ 0)
                 rows.append(("holds where", [c]))
         for c in p.constraints:
             rel = M(" ≤ 0", r" \le 0") if c.kind == "ineq" else M(" = 0", " = 0")
-            rows.append(("primal feasibility", [c.expr, rel, f"   [{c.text}]" + (" (a bound)" if c.bound else "")]))
+            rows.append(("primal feasibility", [c.shown, rel, f"   [{c.text}]" + (" (a bound)" if c.bound else "")]))
         for c, m in zip(p.constraints, self.multipliers):
             if c.kind == "ineq":
                 rows.append(("dual feasibility", [m, M(" ≥ 0", r" \ge 0")]))
         for c, m in zip(p.constraints, self.multipliers):
             if c.kind == "ineq":
                 op = M(" (", r" \left(") if c.expr.is_scalar else M(" ⊙ (", r" \odot \left(")
-                rows.append(("complementary slackness", [m, op, c.expr, M(") = 0", r"\right) = 0")]))
+                rows.append(("complementary slackness", [m, op, c.shown, M(") = 0", r"\right) = 0")]))
         for k, val in (self.linear or {}).items():
             rows.append((k, val if isinstance(val, list) else [val]))
         if self.eigen:
@@ -108,12 +121,12 @@ class KKT(RichDisplay):
             "multipliers": {m.name: {"shape": m.describe(), "constraint": c.text, "kind": c.kind,
                                      "bound": c.bound is not None}
                             for c, m in zip(p.constraints, self.multipliers)},
-            "lagrangian": str(self.lagrangian),
+            "lagrangian": str(self.shown_lagrangian),
             "stationarity": {v.name: str(r.expr) for v, r in self.stationarity},
             "conditions": [c for _, r in self.stationarity for c in r.conditions],
-            "primal_feasibility": [f"{c.expr} {'<= 0' if c.kind == 'ineq' else '== 0'}" for c in p.constraints],
+            "primal_feasibility": [f"{c.shown} {'<= 0' if c.kind == 'ineq' else '== 0'}" for c in p.constraints],
             "dual_feasibility": [f"{m.name} >= 0" for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
-            "complementary_slackness": [f"{m.name} .* ({c.expr}) == 0"
+            "complementary_slackness": [f"{m.name} .* ({c.shown}) == 0"
                                         for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
             "linear_system": {k: "".join(_part_text(x) for x in v) for k, v in (self.linear or {}).items()},
             "closed_form": str(self.linear["closed form"][-1]) if self.linear and "closed form" in self.linear else None,

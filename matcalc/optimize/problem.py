@@ -78,8 +78,14 @@ class Constraint:
     `bound`: (var, 'lower'|'upper', constant expression) when one side is a variable of the problem
     and the other a constant."""
 
-    def __init__(self, kind, expr, text, bound=None):
+    def __init__(self, kind, expr, text, bound=None, typed=None):
         self.kind, self.expr, self.text, self.bound = kind, expr, text, bound
+        self.typed = typed          # the difference as typed, unsimplified: its sums' order is shown
+
+    @property
+    def shown(self):
+        """expr with its sums in the order typed (x^T x - 1, not the canonical -1 + x^T x): display only."""
+        return expr_in_order(self.expr, self.typed)
 
 
 class Problem:
@@ -329,7 +335,8 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
                            f"({', '.join(sorted(names))})")
     # the difference is parsed as text so that a scalar constant spreads over a vector side as written
     from ..simplify import simplify
-    g = simplify(parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where))
+    typed = parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where)
+    g = simplify(typed)
     if isinstance(g, E.Zero) or g is E.Num(0):
         raise ProblemError(f"the constraint '{show_text(text)}' holds whatever the variables are (its sides are "
                            "equal): leave it out")
@@ -337,7 +344,13 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
     for side, other, lower in ((lhs, rhs, op == ">="), (rhs, lhs, op == "<=")):
         if op != "==" and isinstance(side, E.Var) and side.name in names and not depends(other):
             bound = (side, "lower" if lower else "upper", other)
-    return Constraint("eq" if op == "==" else "ineq", g, text, bound)
+    return Constraint("eq" if op == "==" else "ineq", g, text, bound, typed)
+
+
+def expr_in_order(e, typed):
+    """e with each sum that `typed` also has written in typed's order (display only: the same value)."""
+    from ..display import typed_order
+    return e if typed is None else typed_order(e, typed)
 
 
 def _unused_data(data_names, found):
