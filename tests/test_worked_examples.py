@@ -105,3 +105,14 @@ def test_kkt_solve_and_a_batched_gradient_in_a_notebook():
     trace = "\n".join(error.traceback)
     assert "the two sides of 'A x == B' differ in shape" in trace and "^^^^^^^^" in trace
     assert not re.search(r"guarded|budgeted|stack\.py|File ", trace), trace
+
+
+def test_a_column_beside_a_matrix_says_how_to_broadcast_it():
+    """X W + b (NumPy's X @ W + b) is refused — matcalc does not guess the direction — and the error gives
+    both spellings; the row spelling X W + b^T is read with a note, as docs/batched.md says."""
+    r = CliRunner().invoke(main, ["grad", "sum(tanh(X W + b))", "--wrt", "b"])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "to add the row b^T to every row of the matrix write b^T or 1 b^T" in r.output
+    assert "to add b to every column b 1^T" in r.output and "         ^^^^^^^" in r.output
+    r = CliRunner().invoke(main, ["grad", "sum(tanh(X W + b^T))", "--wrt", "b"])
+    assert r.exit_code == 0 and "note: broadcast: the row b^T goes with every row of the matrix" in r.output

@@ -39,3 +39,21 @@ def broadcast_vectors(builder, nodes, exprs):
     if matrix is None:
         return exprs
     return [broadcast_vector(builder, n, e, matrix) if e.shape != matrix else e for n, e in zip(nodes, exprs)]
+
+
+def column_hint(builder, err, nodes, exprs):
+    """A sum of a matrix and an undeclared column fails; the error says how to write either broadcast a
+    newcomer may have meant (X W + b: the row bᵀ over the rows, as NumPy's X @ W + b does, or b over the
+    columns), since matcalc will not guess which."""
+    matrix = next((e.shape for e in exprs if 1 not in e.shape), None)
+    column = next((n for n, e in zip(nodes, exprs) if e.shape[1] == 1 and e.shape[0] != 1), None)
+    if matrix is None or column is None or not err.message.startswith("'+' needs operands of the same shape"):
+        return err
+    shown = builder.text[column.start:column.end].strip() if column.start is not None else None
+    if not shown:
+        return err
+    shown = shown if len(shown.split()) == 1 else f"({shown})"
+    err.message += (f"; to add the row {shown}^T to every row of the matrix write {shown}^T or 1 {shown}^T (NumPy's "
+                    f"broadcast), to add {shown} to every column {shown} 1^T")
+    err.args = (err.message,) + tuple(err.args[1:])
+    return err

@@ -7,7 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .broadcast import broadcast_vectors
+from .broadcast import broadcast_vectors, column_hint
 from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
@@ -168,7 +168,10 @@ class Builder(Readings):
         exprs = [self.build(x) for x in nodes]
         exprs = broadcast_vectors(self, nodes, self.elementwise(nodes, exprs, "+"))
         terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
-        return self.at(n, E.Add, *terms)
+        try:
+            return self.at(n, E.Add, *terms)
+        except ShapeError as err:
+            raise column_hint(self, err, nodes, exprs)
 
     def b_elem(self, n, first, *rest):
         """x .* y ./ z ⊗ W: element-wise factors are collected and the product is built once."""
