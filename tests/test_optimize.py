@@ -446,3 +446,31 @@ def test_the_lagrangian_is_written_as_the_textbooks_do(problem, lagrangian):
     assert k.as_dict()["lagrangian"] == lagrangian and f"Lagrangian: L = {lagrangian}\n" in k.text()
     assert same_value(k.shown_lagrangian, str(k.lagrangian), {v.name: declaration(v) for v in E.nodes(k.lagrangian)
                                                               if isinstance(v, E.Var)})
+
+
+def test_data_from_npy_files_one_per_name(tmp_path, data):
+    """--data A.npy --data b.npy (each file names its array), mixed with JSON; in the CLI and the module."""
+    A, b, _ = data
+    np.save(tmp_path / "A.npy", A)
+    np.save(tmp_path / "b.npy", b)
+    ref = scipy_optimize.nnls(A, b)[0]
+    problem = "min ||A x - b||^2 st x >= 0"
+    for args in (["--data", str(tmp_path / "A.npy"), "--data", str(tmp_path / "b.npy")],
+                 ["--data", str(tmp_path / "A.npy"), "--data", json.dumps({"b": b.tolist()})]):
+        r = CliRunner().invoke(main, ["solve", problem, *args, "--format", "json"])
+        assert r.exit_code == 0, r.output
+        assert np.max(np.abs(np.array(json.loads(r.output)["solution"]["x"]) - ref)) < 1e-6
+    s = solve(problem, [str(tmp_path / "A.npy"), {"b": b}])
+    assert np.max(np.abs(s["x"] - ref)) < 1e-6
+    for args, message in ((["--data", str(tmp_path / "A.npy"), "--data", str(tmp_path / "A.npy")], "A is given twice"),
+                          (["--data", str(tmp_path / "nope.npy")], "cannot read")):
+        r = CliRunner().invoke(main, ["solve", problem, *args])
+        assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, r.output
+    module = tmp_path / "nnls.py"
+    module.write_text(matcalc.optimize.solver_code(problem), encoding="utf-8")
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(module), "--data", str(tmp_path / "A.npy"), "--data",
+                          str(tmp_path / "b.npy"), "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert np.max(np.abs(np.array(json.loads(out.stdout)["solution"]["x"]) - ref)) < 1e-6

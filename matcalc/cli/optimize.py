@@ -48,8 +48,9 @@ def kkt(problem, wrt, steps, lets, no_check, seed, fmt):
 
 @click.command(cls=Command)
 @click.argument("problem")
-@click.option("--data", required=True, help="The arrays: an .npz file, a .json file or JSON text, or a directory "
-              "of NAME.npy files. The name without a value is the variable (name several: min_{x, t} or --wrt).")
+@click.option("--data", required=True, multiple=True, help="The arrays: an .npz file, a .json file or JSON text, a "
+              "NAME.npy file or a directory of them; repeat for several. The name without a value is the variable "
+              "(name several: min_{x, t} or --wrt).")
 @click.option("--wrt", "wrt", multiple=True, help="A variable of the problem (default: min_{x, …} in the text, else the name without data).")
 @click.option("--maxiter", type=click.IntRange(1, 10 ** 6), default=3000, show_default=True)
 @click.option("--progress", is_flag=True, help="Print the iteration, objective and residuals on standard error "
@@ -70,7 +71,7 @@ def solve(problem, data, wrt, maxiter, progress, lets, fmt):
     """
     import sys
     from ..optimize import solve as api_solve
-    s = api_solve(read_expr(problem), data, list(lets), list(wrt) or None, maxiter=maxiter, progress=progress)
+    s = api_solve(read_expr(problem), list(data) if len(data) > 1 else data[0], list(lets), list(wrt) or None, maxiter=maxiter, progress=progress)
     if fmt == "json":
         echo_json(s.as_dict())
     else:

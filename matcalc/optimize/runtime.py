@@ -50,10 +50,21 @@ def argument(a, shape, scalar):
 
 
 def load(source):
-    """name → array from a dict, an .npz, a .json file or JSON text, or a directory of NAME.npy."""
+    """name → array from a dict, an .npz, a .json file or JSON text, a NAME.npy file or a directory of
+    them, or a list of these."""
     if isinstance(source, dict):
         return {k: np.asarray(v, dtype=float) for k, v in source.items()}
+    if isinstance(source, (list, tuple)):      # several sources (--data A.npy --data b.npy): one name, one value
+        out = {}
+        for one in source:
+            for k, v in load(one).items():
+                if k in out:
+                    raise ValueError(f"{k} is given twice in the data")
+                out[k] = v
+        return out
     text = os.fspath(source)
+    if text.lower().endswith(".npy") and not os.path.isdir(text):     # NAME.npy: the value of NAME
+        return {os.path.basename(text)[:-4]: np.load(text, allow_pickle=False)}
     if text.lstrip().startswith("{"):
         return load(json.loads(text))
     if os.path.isdir(text):

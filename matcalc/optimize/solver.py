@@ -13,6 +13,7 @@ from .. import expr as E
 from ..api import grad, guarded, hessian, jacobian
 from ..display import Display, RichDisplay
 from ..errors import MatcalcError
+from ..vocabulary import show_text
 from .driver import describe, run
 from .kkt import _constant_in
 from .problem import ProblemError, read_problem
@@ -257,8 +258,7 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     L-BFGS-B for many variables; trust-constr again when a run stops short of the tolerances),
     "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point"."""
     _scipy()
-    if isinstance(data, str) and not data.lstrip().startswith("{") and _is_dir(data):
-        data = _npy_dir(data)
+    data = _sources(data)
     names = list(data) if isinstance(data, dict) else None
     if names is None:
         from ..analysis.point import load_values
@@ -291,6 +291,38 @@ def _scalars_from_data(where, data):
         if value is not None and spelling(name) not in declared and np.ndim(value) == 0:
             where[name] = "scalar"
     return where
+
+
+def _sources(data):
+    """A dict, or one source (an .npz, a .json file or JSON text, a NAME.npy file, a directory of them),
+    or a list of sources merged into one dict (a name given twice is an error)."""
+    import os
+    if isinstance(data, (list, tuple)):
+        out = {}
+        for one in data:
+            for k, v in _loaded(_sources(one)).items():
+                if k in out:
+                    raise ProblemError(f"{show_text(k)} is given twice in the data")
+                out[k] = v
+        return out
+    if isinstance(data, (str, os.PathLike)):
+        text = os.fspath(data)
+        if not text.lstrip().startswith("{") and _is_dir(text):
+            return _npy_dir(text)
+        if text.lower().endswith(".npy"):
+            import numpy as np
+            try:
+                return {os.path.basename(text)[:-4]: np.load(text, allow_pickle=False)}
+            except (OSError, ValueError) as e:
+                raise ProblemError(f"cannot read {show_text(text)}: {e}") from None
+    return data
+
+
+def _loaded(data):
+    if isinstance(data, dict):
+        return data
+    from ..analysis.point import load_values
+    return load_values(data)
 
 
 def _is_dir(path):
