@@ -474,3 +474,23 @@ def test_data_from_npy_files_one_per_name(tmp_path, data):
                           str(tmp_path / "b.npy"), "--format", "json"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert np.max(np.abs(np.array(json.loads(out.stdout)["solution"]["x"]) - ref)) < 1e-6
+
+
+def test_the_closed_forms_solve_their_kkt_systems():
+    """The printed closed forms, evaluated: least norm is the pseudo-inverse solution, the equality QP's
+    solves the block system [[Q, Aᵀ], [A, 0]] [x; ν] = [-c; b] (NumPy's solve)."""
+    rng = np.random.default_rng(11)
+    A, b = rng.normal(size=(3, 6)), rng.normal(size=3)
+    x = kkt("min ||x||^2 st A x == b", check=False).linear["closed form"][-1]
+    env = {v: {"A": A, "b": b.reshape(-1, 1)}[v.name] for v in x.free if isinstance(v, E.Var)}
+    assert np.allclose(evaluate(x, env, {"m": 3, "n": 6}).ravel(), np.linalg.pinv(A) @ b)
+    Q = rng.normal(size=(6, 6))
+    Q = Q @ Q.T + np.eye(6)
+    c = rng.normal(size=6)
+    x = kkt("min 1/2 x^T Q x + c^T x st A x == b", where={"Q": "n x n symmetric", "c": "n"},
+            check=False).linear["closed form"][-1]
+    env = {v: {"A": A, "b": b.reshape(-1, 1), "Q": Q, "c": c.reshape(-1, 1)}[v.name] for v in x.free
+           if isinstance(v, E.Var)}
+    block = np.block([[Q, A.T], [A, np.zeros((3, 3))]])
+    want = np.linalg.solve(block, np.r_[-c, b])[:6]
+    assert np.allclose(evaluate(x, env, {"m": 3, "n": 6}).ravel(), want)
