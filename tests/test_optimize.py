@@ -115,6 +115,7 @@ def test_one_norm_rewrite_is_stated_and_abs_gets_a_slack():
     ("min_X ||X - A||_2", "spectral and nuclear norms"),
     ("min_X ||X - A||_F^2 st λ_max(X) <= 1", r"the constraint 'λ_max\(X\) <= 1' is not smooth"),
     ("min ||x||^2 st", "followed by no constraint"),
+    ("min ||x||^2 st A x => b", "'=>' is not a relation: write '>='"),
 ])
 def test_refusals(problem, message):
     with pytest.raises(matcalc.MatcalcError, match=message):
@@ -494,3 +495,11 @@ def test_the_closed_forms_solve_their_kkt_systems():
     block = np.block([[Q, A.T], [A, np.zeros((3, 3))]])
     want = np.linalg.solve(block, np.r_[-c, b])[:6]
     assert np.allclose(evaluate(x, env, {"m": 3, "n": 6}).ravel(), want)
+
+
+def test_an_error_inside_a_constraint_quotes_the_constraint_as_typed():
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == foo(x)"])
+    assert r.exit_code == 2 and "in 'A x == foo(x)': unknown function 'foo'" in r.output
+    assert "                      ^^^" in r.output and "(A x) - (" not in r.output
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x => b"])
+    assert r.exit_code == 2 and r.output.startswith("min ||x||^2 st A x => b\n                   ^^\n")

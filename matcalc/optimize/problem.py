@@ -159,18 +159,20 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     where = _where_dict(where)
     notes = []
 
-    def read(piece, spans=()):
+    def read(piece, spans=(), label=None):
         """The expression of a piece; an error's position, if it falls in a part copied from the text
-        (spans), is moved into the whole problem's text, so the caret points there."""
+        (spans), is moved into the whole problem's text, so the caret points there. `label`: the user's
+        text the piece stands for (a constraint 'A x == b' for its internal difference '(A x) - (b)')."""
         try:
             e, names = _parse(piece, where)
         except MatcalcError as err:
             pos, end = _moved(err, piece, spans)
-            located = f"in '{show_text(piece)}': {err.message}"
+            shown = show_text(label or piece)
+            located = f"in '{shown}': {err.message}"
             if isinstance(err, ParseError):
-                raise ProblemError(located if pos is not None else f"in '{show_text(piece)}': {err}",
+                raise ProblemError(located if pos is not None else f"in '{shown}': {err}",
                                    pos, text if pos is not None else None, end) from None
-            err.args = (f"in '{show_text(piece)}': {err.args[0] if err.args else err}",) + tuple(err.args[1:])
+            err.args = (f"in '{shown}': {err.args[0] if err.args else err}",) + tuple(err.args[1:])
             if pos is not None:
                 err.message, err.pos, err.end, err.text = located, pos, end, text
             raise
@@ -180,6 +182,10 @@ def read_problem(text, where=None, wrt=None, data_names=None):
 
     chains = []
     for ctext in constraint_texts:
+        for wrong, right in (("=>", ">="), ("=<", "<=")):
+            if wrong in ctext:
+                at = text.find(wrong, text.find(ctext))
+                raise ProblemError(f"'{wrong}' is not a relation: write '{right}'", at, text, at + 2)
         chain = split_relations(ctext)
         if len(chain) not in (3, 5) or any(not s for s in chain[::2]):
             raise ProblemError(f"a constraint is 'L == R', 'L <= R', 'L >= R' or 'l <= E <= u', not "
@@ -201,7 +207,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
             left, right = chain[i], chain[i + 2]
             try:
                 read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
-                                               (len(left) + 6, starts[i // 2 + 1], len(right))])
+                                               (len(left) + 6, starts[i // 2 + 1], len(right))], label=ctext)
             except MatcalcError as err:
                 if err.text == text:        # inside one side: the caret already points there
                     raise
