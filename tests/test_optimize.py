@@ -503,3 +503,18 @@ def test_an_error_inside_a_constraint_quotes_the_constraint_as_typed():
     assert "                      ^^^" in r.output and "(A x) - (" not in r.output
     r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x => b"])
     assert r.exit_code == 2 and r.output.startswith("min ||x||^2 st A x => b\n                   ^^\n")
+
+
+def test_progress_lines_name_the_iteration_objective_and_stationarity(monkeypatch, capsys, data):
+    """--progress on an L-BFGS-B run (bounds only) says which iteration, as trust-constr's lines do; it
+    printed 'L-BFGS-B: objective …' alone."""
+    from matcalc.optimize import driver
+    every_line = driver.Progress           # at most a line a second would print none in a short test
+    monkeypatch.setattr(driver, "Progress", lambda enabled: every_line(enabled, every=0.0))
+    A, b, _ = data
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, progress=True)
+    assert s.report["method"] == "L-BFGS-B"
+    lines = capsys.readouterr().err.rstrip().split("\n")
+    assert re.fullmatch(r"  L-BFGS-B iteration 1: objective \S+, stationarity \S+", lines[0]), lines
+    assert len(lines) == s.report["iterations"]
+

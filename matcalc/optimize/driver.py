@@ -124,8 +124,17 @@ def _run(so, method, prob, start, hess, maxiter, say):
             def fun(z):
                 with np.errstate(all="ignore"):
                     return finite(*prob.fun(z))
-            res = so.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=bounds,
-                              callback=lambda xk: say(lambda: f"L-BFGS-B: objective {prob.fun(xk)[0]:.6g}"),
+            count = [0]
+
+            def line(xk):           # as trust-constr's: the iteration, the objective, the stationarity
+                value, g = prob.fun(xk)
+                step = np.abs(xk - np.clip(xk - g, prob.lb, prob.ub))       # the projected gradient
+                return f"L-BFGS-B iteration {count[0]}: objective {value:.6g}, stationarity {np.max(step, initial=0):.1e}"
+
+            def callback(xk):
+                count[0] += 1
+                say(lambda: line(xk))
+            res = so.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=bounds, callback=callback,
                               options={"ftol": 1e-16, "gtol": 1e-11, "maxiter": maxiter, "maxcor": 30})
             return res, _residuals_at(prob, res.x, [], []), int(res.nit)
         if method == "interior-point":
