@@ -58,7 +58,7 @@ def kkt(problem, wrt, steps, lets, no_check, seed, fmt):
 @let_option
 @format_option(("text", "json"))
 def solve(problem, data, wrt, maxiter, progress, lets, fmt):
-    """Solve PROBLEM on the arrays in --data with SciPy (trust-constr, matcalc's exact derivatives).
+    """Solve PROBLEM on the arrays in --data with SciPy and matcalc's exact derivatives.
 
     \b
     Prints the solution by name and a report: status, objective, iterations, time, the KKT residuals
