@@ -116,3 +116,15 @@ def test_a_column_beside_a_matrix_says_how_to_broadcast_it():
     assert "to add b to every column b 1^T" in r.output and "         ^^^^^^^" in r.output
     r = CliRunner().invoke(main, ["grad", "sum(tanh(X W + b^T))", "--wrt", "b"])
     assert r.exit_code == 0 and "note: broadcast: the row b^T goes with every row of the matrix" in r.output
+
+
+def test_undeclared_labels_get_the_onehot_hint():
+    """−sum(Y ⊙ log softmax(X W)) with Y undeclared keeps its row sums Y 1 (right for any Y); a note says
+    that declaring Y onehot gives the textbook's Xᵀ(S − Y). Declared, or without row sums, no note."""
+    import matcalc
+    r = matcalc.grad("-sum(Y .* log(softmax(X W)))", "W", where={"X": "n x p", "W": "p x c", "Y": "n x c"})
+    assert "declare it ('Y: n x c onehot'), so that Y 1 = 1 shortens the answer" in " ".join(r.notes)
+    r = matcalc.grad("-sum(Y .* log(softmax(X W)))", "W", where={"Y": "n x c onehot"})
+    assert str(r) == "X^T (softmax_rows(X W) - Y)" and not [n for n in r.notes if "one-hot label" in n]
+    r = matcalc.grad("sum(logsumexp(X W)) - sum(Y .* (X W))", "W")
+    assert not [n for n in r.notes if "one-hot label" in n]
