@@ -114,6 +114,7 @@ def test_a_column_beside_a_matrix_says_how_to_broadcast_it():
     assert r.exit_code == 2 and "Traceback" not in r.output
     assert "to add the row b^T to every row of the matrix write b^T or 1 b^T" in r.output
     assert "to add b to every column b 1^T" in r.output and "         ^^^^^^^" in r.output
+    assert "write (1/x)^T or 1 (1/x)^T" in CliRunner().invoke(main, ["parse", "1/x + A"]).output
     r = CliRunner().invoke(main, ["grad", "sum(tanh(X W + b^T))", "--wrt", "b"])
     assert r.exit_code == 0 and "note: broadcast: the row b^T goes with every row of the matrix" in r.output
 

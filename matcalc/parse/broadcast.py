@@ -7,6 +7,8 @@ Written with the ones vector (`X W + 1 b^T`) a broadcast needs no note. A column
 when its length is already the matrix's row count (X − mean_rows(X), or declared so): an undeclared
 column beside a matrix is more often a mistake (xᵀ ⊗ A + x) than a broadcast, and stays refused.
 """
+import re
+
 from .. import expr as E
 from .dims import Cell
 
@@ -52,7 +54,7 @@ def column_hint(builder, err, nodes, exprs):
     shown = builder.text[column.start:column.end].strip() if column.start is not None else None
     if not shown:
         return err
-    shown = shown if len(shown.split()) == 1 else f"({shown})"
+    shown = shown if re.fullmatch(r"\w+(\(.*\))?", shown) else f"({shown})"     # x, vec(A); (1/x), (W x)
     err.message += (f"; to add the row {shown}^T to every row of the matrix write {shown}^T or 1 {shown}^T (NumPy's "
                     f"broadcast), to add {shown} to every column {shown} 1^T")
     err.args = (err.message,) + tuple(err.args[1:])
