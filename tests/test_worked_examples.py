@@ -129,3 +129,74 @@ def test_undeclared_labels_get_the_onehot_hint():
     assert str(r) == "X^T (softmax_rows(X W) - Y)" and not [n for n in r.notes if "one-hot label" in n]
     r = matcalc.grad("sum(logsumexp(X W)) - sum(Y .* (X W))", "W")
     assert not [n for n in r.notes if "one-hot label" in n]
+
+
+# ---- the problem families of issue 17, as the README lists them ---------------------------------------
+def _families():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.findall(r'^matcalc solve "([^"]+)" --data d\.npz\s+# (.+)$', text, flags=re.M)
+    return {family.strip(): problem for problem, family in found}
+
+
+def _family_data(family, rng):
+    """The arrays for a family and the reference solution (SciPy or NumPy, never matcalc)."""
+    so = pytest.importorskip("scipy.optimize")
+    A, b = rng.normal(size=(30, 8)), rng.normal(size=30)
+    if family == "non-negative least squares":
+        return {"A": A, "b": b}, {"x": so.nnls(A, b)[0]}
+    if family == "LASSO":
+        lam = 2.0
+        split = lambda z: (0.5 * np.sum((A @ (z[:8] - z[8:]) - b) ** 2) + lam * z.sum(),      # noqa: E731
+                           np.r_[A.T @ (A @ (z[:8] - z[8:]) - b) + lam, -A.T @ (A @ (z[:8] - z[8:]) - b) + lam])
+        z = so.minimize(split, np.ones(16), jac=True, method="L-BFGS-B", bounds=[(0, None)] * 16,
+                        options={"ftol": 1e-16, "gtol": 1e-12, "maxiter": 20000}).x
+        return {"A": A, "b": b, "λ": lam}, {"x": z[:8] - z[8:]}
+    if family == "basis pursuit":
+        M = rng.normal(size=(4, 8))
+        x0 = np.zeros(8)
+        x0[[1, 5]] = [1.5, -2.0]
+        lp = so.linprog(np.ones(16), A_eq=np.hstack([M, -M]), b_eq=M @ x0, bounds=[(0, None)] * 16, method="highs")
+        return {"A": M, "b": M @ x0}, {"x": lp.x[:8] - lp.x[8:]}
+    X = rng.normal(size=(30, 3))
+    y = np.where(X @ np.array([1.0, -2.0, 0.5]) + 0.3 > 0, 1.0, -1.0)
+    if family == "SVM dual":
+        Q = y[:, None] * (X @ X.T) * y[None, :]
+        a = so.minimize(lambda a: (0.5 * a @ Q @ a - a.sum(), Q @ a - 1), np.full(30, 0.5), jac=True, method="SLSQP",
+                        bounds=[(0, 1.0)] * 30, constraints=[{"type": "eq", "fun": lambda a: y @ a, "jac": lambda a: y}],
+                        options={"ftol": 1e-15, "maxiter": 1000}).x
+        return {"K": X @ X.T, "y": y, "c": 1.0}, {"objective": 0.5 * a @ Q @ a - a.sum()}
+    if family == "SVM primal":
+        cons = {"type": "ineq", "fun": lambda z: y * (X @ z[:3] + z[3]) - 1,
+                "jac": lambda z: np.c_[y[:, None] * X, y]}
+        z = so.minimize(lambda z: (0.5 * z[:3] @ z[:3], np.r_[z[:3], 0.0]), np.zeros(4), jac=True, method="SLSQP",
+                        constraints=[cons], options={"ftol": 1e-15, "maxiter": 1000}).x
+        return {"X": X, "y": y}, {"w": z[:3], "b": z[3]}
+    if family == "simplex-constrained MLE":
+        counts = np.array([1.0, 6, 7, 3, 8])
+        return {"c": counts}, {"h": counts / counts.sum()}
+    if family == "ridge regression":
+        return {"A": A, "b": b, "μ": 0.5}, {"w": np.linalg.solve(A.T @ A + 0.5 * np.eye(8), A.T @ b)}
+    if family == "logistic regression":
+        f = lambda w: (np.sum(np.logaddexp(0, -y * (X @ w))) + 0.5 * w @ w,                   # noqa: E731
+                       -X.T @ (y / (1 + np.exp(y * (X @ w)))) + w)
+        return {"X": X, "y": y}, {"w": so.minimize(f, np.zeros(3), jac=True, method="BFGS", options={"gtol": 1e-12}).x}
+    raise AssertionError(f"no reference for the family {family!r}")
+
+
+def test_the_readme_lists_every_family():
+    assert set(_families()) == {"non-negative least squares", "LASSO", "basis pursuit", "SVM dual", "SVM primal",
+                                "simplex-constrained MLE", "ridge regression", "logistic regression"}
+
+
+@pytest.mark.parametrize("family", sorted(_families()))
+def test_each_family_solves_from_the_command_line_as_the_readme_writes_it(family, tmp_path):
+    import json
+    data, want = _family_data(family, np.random.default_rng(17))
+    np.savez(tmp_path / "d.npz", **data)
+    r = CliRunner().invoke(main, ["solve", _families()[family], "--data", str(tmp_path / "d.npz"), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.output)
+    assert out["report"]["status"] == "optimal", out["report"]
+    for name, value in want.items():
+        got = out["report"]["objective"] if name == "objective" else out["solution"][name]
+        assert np.max(np.abs(np.asarray(got) - value)) < 1e-6, (family, name, got, value)
