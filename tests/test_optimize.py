@@ -518,3 +518,12 @@ def test_progress_lines_name_the_iteration_objective_and_stationarity(monkeypatc
     assert re.fullmatch(r"  L-BFGS-B iteration 1: objective \S+, stationarity \S+", lines[0]), lines
     assert len(lines) == s.report["iterations"]
 
+
+
+def test_an_unconstrained_quadratic_brackets_its_hessian():
+    """Ridge: (AᵀA + λI) x = Aᵀb — it printed 'A^T A + λ I x = A^T b', which reads as AᵀA + λ x."""
+    k = kkt("min 1/2 ||A x - b||^2 + λ/2 ||x||^2", check=False)
+    text = k.text()
+    assert "block system: (A^T A + λ I) x = A^T b\n" in text
+    assert "closed form: x = (A^T A + λ I)^-1 A^T b\n" in text and "exists when: A^T A + λ I is invertible" in text
+    assert r"\left(A^{\top} A + \lambda I\right)" in k.latex()

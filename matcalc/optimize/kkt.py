@@ -234,8 +234,11 @@ def _linear_system(p, f, multipliers):
     if not eqs and _zero(Q):
         return None
     if not eqs:
-        out["block system"] = [Q, f" {x.name} = ", simplify(E.negate(c))]
+        # Q x = -c; a sum Q is bracketed, (A^T A + λ I) x, as the product it is
+        lhs = [M("(", r"\left("), Q, M(")", r"\right)")] if isinstance(Q, E.Add) else [Q]
+        out["block system"] = lhs + [M(f" {x.name} = ", f" {_lx(x)} = "), simplify(E.negate(c))]
         out["closed form"] = [M(f"{x.name} = ", f"{_lx(x)} = "), simplify(E.negate(E.product(E.Inverse(Q), c)))]
+        out["exists when"] = [Q, " is invertible"]
         return out
     parts = [M("[[", r"\begin{bmatrix}"), Q]
     for J, _ in eqs:
