@@ -271,6 +271,8 @@ KATEX_CASES = [
     ("min_x 1/2 ||A x - b||^2 + λ ||x||_1", None),
     ("min_x ||A x - b||^2 + sum(abs(x - z))", None),
     ("max c^T log(h) st h >= 0, sum(h) == 1", None),
+    ("min 1/2 ||A x - b||^2 + λ/2 ||x||^2", None),
+    ("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1", None),
 ]
 
 
