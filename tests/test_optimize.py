@@ -529,3 +529,16 @@ def test_an_unconstrained_quadratic_brackets_its_hessian():
     assert "block system: (A^T A + λ I) x = A^T b\n" in text
     assert "closed form: x = (A^T A + λ I)^-1 A^T b\n" in text and "exists when: A^T A + λ I is invertible" in text
     assert r"\left(A^{\top} A + \lambda I\right)" in k.latex()
+
+
+@pytest.mark.parametrize("problem, caret", [
+    ("min ||x||^2 st", "            ^^"),
+    ("min ||x||^2 s.t. ", "            ^^^^"),
+    ("min st x >= 0", "^^^"),
+    ("min ||x||^2 st A x < b", "               ^^^^^^^"),
+    ("min ||x||^2 st 0 <= x >= 1", "               ^^^^^^^^^^^"),
+])
+def test_a_malformed_problem_points_at_the_part(problem, caret):
+    r = CliRunner().invoke(main, ["kkt", problem])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.output.split("\n")[:2] == [problem, caret], r.output

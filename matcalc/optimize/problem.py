@@ -153,9 +153,11 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     objective_text = parts[0].strip().rstrip(",;").strip()
     constraint_texts = [c for c in split_top(parts[1], ",;") if c] if len(parts) > 1 else []
     if not objective_text:
-        raise ProblemError("the objective is missing after min/max")
+        raise ProblemError("the objective is missing after min/max", m.start(1), text, m.end())
     if len(parts) > 1 and not constraint_texts:
-        raise ProblemError("'subject to' is followed by no constraint")
+        st = SUBJECT.search(text, m.end())
+        raise ProblemError("'subject to' is followed by no constraint", st.start(), text,
+                           st.start() + len(st.group().rstrip(": \t\n")))
     where = _where_dict(where)
     notes = []
 
@@ -187,11 +189,13 @@ def read_problem(text, where=None, wrt=None, data_names=None):
                 at = text.find(wrong, text.find(ctext))
                 raise ProblemError(f"'{wrong}' is not a relation: write '{right}'", at, text, at + 2)
         chain = split_relations(ctext)
+        at = text.find(ctext, m.end())          # the caret goes under the constraint
+        where_at = (at, text, at + len(ctext)) if at >= 0 else ()
         if len(chain) not in (3, 5) or any(not s for s in chain[::2]):
             raise ProblemError(f"a constraint is 'L == R', 'L <= R', 'L >= R' or 'l <= E <= u', not "
-                               f"'{show_text(ctext)}'")
+                               f"'{show_text(ctext)}'", *where_at)
         if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
-            raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'")
+            raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'", *where_at)
         chains.append((ctext, chain))
     _unify(objective_text, [c for _, c in chains], where)
     objective = read(objective_text, [(0, text.find(objective_text, m.end()), len(objective_text))])
