@@ -542,3 +542,15 @@ def test_a_malformed_problem_points_at_the_part(problem, caret):
     r = CliRunner().invoke(main, ["kkt", problem])
     assert r.exit_code == 2 and "Traceback" not in r.output
     assert r.output.split("\n")[:2] == [problem, caret], r.output
+
+
+def test_which_name_is_missing_when_several_have_no_value():
+    """The SVM dual without c: c is missing (a is the bounded variable; a <= c bounds neither); two names
+    each bounded by a constant are both variables."""
+    K, y = np.eye(2), np.array([1.0, -1.0])
+    with pytest.raises(ProblemError, match=r"^c has no value in the data \(given: K, y\)"):
+        solve("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", {"K": K, "y": y})
+    with pytest.raises(ProblemError, match=r"^z has no value in the data"):
+        solve("min ||x - z||^2 st x >= z", {})
+    s = solve("min ||A x - B y||^2 + ||x||^2 + ||y||^2 st x >= 0, y >= 0", {"A": np.eye(2), "B": np.eye(2)})
+    assert set(s.solution) == {"x", "y"} and s.report["status"] == "optimal"

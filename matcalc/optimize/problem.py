@@ -380,10 +380,13 @@ def _several_without_data(names, relations, data_names):
     """Several names without a value: the usual variable (x, w, … or a bounded name) is the variable and
     the others are missing from the data — a forgotten array must not become a second variable. Several
     variables are named in the text (min_{x, t}) or by --wrt."""
-    bounded = [lhs.name for lhs, op, rhs, *_ in relations if isinstance(lhs, E.Var) and lhs.name in names] + \
-              [rhs.name for lhs, op, rhs, *_ in relations if isinstance(rhs, E.Var) and rhs.name in names]
+    unknown = lambda e: any(isinstance(v, E.Var) and v.name in names for v in e.free)     # noqa: E731
+    bounded = {side.name for lhs, op, rhs, *_ in relations for side, other in ((lhs, rhs), (rhs, lhs))
+               if isinstance(side, E.Var) and side.name in names and not unknown(other)}   # x >= 0, not a <= c
     guess = [n for n in names if n in bounded] or [next((n for n in GUESSES if n in names), None)]
     missing = [n for n in names if n not in guess] if guess != [None] else names
+    if not missing:
+        return              # every name without a value is a bounded variable (x >= 0, y >= 0): all are solved for
     given = ", ".join(sorted(data_names)) or "none"
     verb = "has" if len(missing) == 1 else "have"
     raise ProblemError(f"{', '.join(missing)} {verb} no value in the data (given: {given}): give "
