@@ -10,6 +10,7 @@ column beside a matrix is more often a mistake (xᵀ ⊗ A + x) than a broadcast
 import re
 
 from .. import expr as E
+from ..errors import ShapeError
 from .dims import Cell
 
 
@@ -59,3 +60,27 @@ def column_hint(builder, err, nodes, exprs):
                     f"broadcast), to add {shown} to every column {shown} 1^T")
     err.args = (err.message,) + tuple(err.args[1:])
     return err
+
+
+def added(builder, n, nodes, exprs, terms):
+    """The sum of `terms` at syntax node n; when a matrix and a column cannot be added, the error says how
+    to write the broadcast (column_hint)."""
+    try:
+        return builder.at(n, E.Add, *terms)
+    except ShapeError as err:
+        raise column_hint(builder, err, nodes, exprs)
+
+
+def matrix_coefficient_hint(builder, nodes):
+    """A hint when a term is a matrix only because an undeclared upper-case coefficient is read as one
+    (the SVM's C sum(ξ)): say so, with the declaration."""
+    from .kinds import is_matrix_name
+    from .values import unwrap
+    for n in nodes:
+        n = unwrap(n)
+        first = unwrap(n.args[0]) if n.op == "juxt" else None
+        if first is not None and first.op == "name" and is_matrix_name(first.args[0]) and \
+                first.args[0] not in builder.decls and first.args[0] not in builder.definitions:
+            name = first.args[0]
+            return f"; {name} is read as a matrix (an upper-case name): if it is a number, declare it ('{name}: scalar')"
+    return ""

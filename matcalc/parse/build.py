@@ -7,7 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .broadcast import broadcast_vectors, column_hint
+from .broadcast import added, broadcast_vectors, matrix_coefficient_hint
 from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
@@ -80,18 +80,6 @@ class Builder(Readings):
             return self.broadcastable(self.definitions[n.args[0]])   # x - μ_B where μ_B = mean(x)
         return n.op == "name" and n.args[0] in self.decls and self.decls[n.args[0]].kind == "scalar"
 
-    def _matrix_coefficient(self, nodes):
-        """A hint when a term is a matrix only because an undeclared upper-case coefficient is read as one
-        (the SVM's C sum(ξ)): say so, with the declaration."""
-        for n in nodes:
-            n = unwrap(n)
-            first = unwrap(n.args[0]) if n.op == "juxt" else None
-            if first is not None and first.op == "name" and is_matrix_name(first.args[0]) and \
-                    first.args[0] not in self.decls and first.args[0] not in self.definitions:
-                name = first.args[0]
-                return f"; {name} is read as a matrix (an upper-case name): if it is a number, declare it ('{name}: scalar')"
-        return ""
-
     def elementwise(self, nodes, exprs, opname):
         target = next((e.shape for e in exprs if not e.is_scalar), None)
         if target is None:
@@ -102,7 +90,7 @@ class Builder(Readings):
                 if not self.broadcastable(n):
                     raise ShapeError(f"'{opname}' of a scalar and a {S.fmt_shape(target)}: only number literals "
                                      "and names declared scalar are broadcast (write c * vector(1), or declare "
-                                     "the name 'scalar')" + self._matrix_coefficient(nodes), n.start, end=n.end)
+                                     "the name 'scalar')" + matrix_coefficient_hint(self, nodes), n.start, end=n.end)
                 ones = E.Ones(target)
                 one = unwrap(n)
                 if one.op == "juxt" and any(is_one(x) for x in one.args):
@@ -168,10 +156,7 @@ class Builder(Readings):
         exprs = [self.build(x) for x in nodes]
         exprs = broadcast_vectors(self, nodes, self.elementwise(nodes, exprs, "+"))
         terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
-        try:
-            return self.at(n, E.Add, *terms)
-        except ShapeError as err:
-            raise column_hint(self, err, nodes, exprs)
+        return added(self, n, nodes, exprs, terms)
 
     def b_elem(self, n, first, *rest):
         """x .* y ./ z ⊗ W: element-wise factors are collected and the product is built once."""
