@@ -382,7 +382,7 @@ def test_kkt_steps_in_every_format():
     assert "steps" not in kkt("min ||x||^2 st A x == b", check=False).as_dict()
     r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps", "--format", "latex"])
     assert r.exit_code == 0 and r.output.startswith("% steps of \\nabla_{x} L (f = L):\n\\begin{aligned}")
-    assert "\n% the KKT conditions:\n% note: variables: x (guessed: the usual name" in r.output
+    assert "\n% the KKT conditions:\n\\begin{aligned}" in r.output
 
 
 def test_kkt_steps_latex_renders_with_katex():

@@ -36,8 +36,6 @@ def kkt(problem, wrt, steps, lets, no_check, seed, fmt):
         if steps:
             echo(k.steps_latex())
             echo("\n% the KKT conditions:")
-        for note in k.problem.notes:          # as every command's LaTeX: notes as comments
-            echo(f"% note: {note}")
         echo(k.latex())
     else:
         if steps:
