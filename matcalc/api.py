@@ -58,6 +58,8 @@ def grad(expr, wrt, *, where=None, check=True, seed=None, layout="mixed"):
         raise DiffError(f"the gradient needs a scalar expression, but this one is a {fmt_shape(f.shape)}; "
                         f"use jacobian for vector- or matrix-valued functions")
     g, df, conditions, notes = _gradient(f, var)
+    from .ops.softmax_rows import onehot_hint
+    notes = list(notes) + onehot_hint(f, g)          # Y 1 of labels not declared onehot: say how to shorten
     result = Result("gradient", f, var, g, differential=df, conditions=conditions, notes=notes, seed=seed)
     result._steps_factory = lambda: _recorded(_gradient, f, var)
     result.with_layout(layout)

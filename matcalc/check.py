@@ -40,6 +40,7 @@ PERIODIC = ("sin", "cos", "tan")
 PHASE_MAX = 1e8
 SIZE_DRAWS = 8          # orders of the sizes tried when every point at the drawn ones is ill-conditioned
 ILL_PER_DRAW = 6        # ill-conditioned points in a row before the sizes are drawn again
+UNUSABLE_DRAWS = 3      # orders of the sizes tried when no point at the drawn ones is usable
 
 
 class CheckReport:
@@ -127,10 +128,13 @@ def run_check(function, derivative, wrt, kind, seed=0, extra=(), along=None, fir
                                "well-conditioned); check at your own values with `matcalc at`")
         tried += 1
         if mode is None or ill_run >= ILL_PER_DRAW:
-            if ill_run < ILL_PER_DRAW or draws >= min(SIZE_DRAWS, math.factorial(len(sizes))):
+            all_ill = ill_run >= ILL_PER_DRAW
+            if draws >= min(SIZE_DRAWS if all_ill else UNUSABLE_DRAWS, math.factorial(len(sizes))):
                 break
             # every recent point was ill-conditioned: these sizes may make a product singular (AᵀA
-            # with m < n, A X B with k past m or n). Later draws put the same sizes in other orders.
+            # with m < n, A X B with k past m or n). Or no point at all was usable: the sizes may make
+            # f degenerate (standardising 2 samples gives ±1 whatever X is, so f is flat and the
+            # differences are noise). Later draws put the same sizes in other orders.
             sizes = dict(zip(sizes, next(orders)))
             draws, ill_run = draws + 1, 0
             functions = user_functions(exprs, sizes, rng)

@@ -1,5 +1,6 @@
 """Constrained problems: kkt against the textbook forms, solve against independent references."""
 import json
+import re
 
 import numpy as np
 import pytest
@@ -10,7 +11,8 @@ from matcalc import expr as E
 from matcalc.cli import main
 from matcalc.numeric import evaluate
 from matcalc.optimize import ProblemError, kkt, solve
-from matcalc.parse import parse
+from matcalc.optimize.problem import declaration
+from matcalc.parse import parse, parse_full
 
 scipy_optimize = pytest.importorskip("scipy.optimize")
 
@@ -61,6 +63,7 @@ def test_rayleigh_quotient_on_the_sphere_is_the_eigenproblem():
     assert same_value(r.expr, "2 A x + 2 nu x", {"A": "n x n symmetric", "x": "n", "nu": "scalar"})
     eig = k.as_dict()["eigenproblem"]
     assert eig.startswith("A x = μ x with μ = -nu") and "smallest eigenvalue" in eig
+    assert "f = μ;" in eig and not re.search(r"\bmu\b", eig)        # the μ of A x = μ x, one spelling
     assert "largest eigenvalue" in kkt("max x^T A x st x^T x == 1", where={"A": "n x n symmetric"}).as_dict()["eigenproblem"]
 
 
@@ -107,6 +110,12 @@ def test_one_norm_rewrite_is_stated_and_abs_gets_a_slack():
     ("min_x ||x||^2 st ||x||_1 <= 1", "not smooth"),
     ("min_x ||x||^2 st A x", "constraint is"),
     ("find x", "starts with min or max"),
+    ("min ||x||^2 st x == x", "holds whatever the variables are"),      # it gave a singular block system
+    ("min_X ||X||_*", "spectral and nuclear norms"),                   # its minimum X = 0 is the kink
+    ("min_X ||X - A||_2", "spectral and nuclear norms"),
+    ("min_X ||X - A||_F^2 st λ_max(X) <= 1", r"the constraint 'λ_max\(X\) <= 1' is not smooth"),
+    ("min ||x||^2 st", "followed by no constraint"),
+    ("min ||x||^2 st A x => b", "'=>' is not a relation: write '>='"),
 ])
 def test_refusals(problem, message):
     with pytest.raises(matcalc.MatcalcError, match=message):
@@ -249,6 +258,8 @@ def test_solver_that_stops_early_says_so(data):
 
 def test_missing_size_is_an_error():
     with pytest.raises(ProblemError, match="not fixed by the data"):
+        solve("min_{x} ||x||^2", {}, wrt=["x"])
+    with pytest.raises(ProblemError, match="the data has z, which the problem does not use"):
         solve("min_{x} ||x||^2", {"z": np.ones(3)}, wrt=["x"])
 
 
@@ -260,6 +271,8 @@ KATEX_CASES = [
     ("min_x 1/2 ||A x - b||^2 + λ ||x||_1", None),
     ("min_x ||A x - b||^2 + sum(abs(x - z))", None),
     ("max c^T log(h) st h >= 0, sum(h) == 1", None),
+    ("min 1/2 ||A x - b||^2 + λ/2 ||x||^2", None),
+    ("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1", None),
 ]
 
 
@@ -281,3 +294,263 @@ def test_matrix_variable_and_a_nonlinear_constraint():
     assert_solved(s)
     assert np.max(np.abs(s["x"] - np.full(5, 5 ** -0.5))) < 1e-6
     assert "local" in s.report["convexity"]
+
+
+# ---- the data a newcomer gives: names checked, scalars read as scalars (audit of issue 17) -----------
+def test_a_name_missing_from_the_data_is_an_error_not_a_second_variable(data):
+    A, b, _ = data
+    with pytest.raises(matcalc.MatcalcError, match=r"b has no value in the data \(given: A\)"):
+        solve("min ||A x - b||^2 st x >= 0", {"A": A})
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2 st x >= 0", "--data", json.dumps({"A": A.tolist()})])
+    assert r.exit_code == 2 and "b has no value in the data" in r.output and "Traceback" not in r.output
+    # several variables are named, and then solved for together
+    s = solve("min_{x, t} ||A x + t 1 - b||^2", {"A": A, "b": b}, where={"t": "scalar"})
+    assert set(s.solution) == {"x", "t"}
+
+
+def test_a_name_the_problem_does_not_use_is_an_error(data):
+    A, b, _ = data
+    with pytest.raises(matcalc.MatcalcError, match=r"the data has bb, which the problem does not use "
+                                                   r"\(its names: A, b, x\)"):
+        solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b, "bb": b})
+    r = CliRunner().invoke(main, ["solve", "min ||A x - b||^2", "--data",
+                                  json.dumps({"A": A.tolist(), "b": b.tolist(), "q": 3})])
+    assert r.exit_code == 2 and "the data has q" in r.output and "Traceback" not in r.output
+    s = solve("min 1/2 ||A x - b||^2 + lambda ||x||_1", {"A": A, "b": b, "λ": 3.0})     # a Greek spelling
+    assert_solved(s)
+
+
+def test_a_scalar_value_makes_its_name_a_scalar(data):
+    """The SVM dual as the README writes it for kkt: c undeclared, given as a number."""
+    X, _, rng = data
+    y = np.where(X[:, 0] + 0.3 * rng.normal(size=40) > 0, 1.0, -1.0)
+    problem = "min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0"
+    s = solve(problem, {"K": X @ X.T, "y": y, "c": 1.0}, where={"K": "n x n symmetric"})
+    ref = solve(problem, {"K": X @ X.T, "y": y, "c": 1.0}, where={"K": "n x n symmetric", "c": "scalar"})
+    assert_solved(s)
+    assert np.max(np.abs(s["a"] - ref["a"])) < 1e-9 and np.max(s["a"]) <= 1.0 + 1e-9
+
+
+def test_a_greek_name_declared_in_another_spelling_is_declared_once(data):
+    A, b, _ = data
+    s = solve("min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "lambda": 3.0}, where={"lambda": "scalar"})
+    assert_solved(s)
+    assert kkt("min_x 1/2 ||A x - b||^2 + λ ||x||_1", where={"lambda": "scalar"}).problem.variables
+
+
+@pytest.mark.parametrize("problem, message, caret", [
+    ("min ||x||^2 st A x == B", "the two sides of 'A x == B' differ in shape: A x is a vector of length m, "
+                                "B is a ", "               ^^^^^^^^"),
+    ("min ||x||^2 st x^T A == b", "the two sides of 'x^T A == b' differ in shape: x^T A is a row vector 1×",
+     "               ^^^^^^^^^^"),
+])
+def test_a_constraint_whose_sides_differ_in_shape_points_at_it(problem, message, caret):
+    with pytest.raises(matcalc.MatcalcError, match=re.escape(message)) as e:
+        kkt(problem)
+    assert e.value.caret().split("\n") == [problem, caret]
+    r = CliRunner().invoke(main, ["kkt", problem])
+    assert r.exit_code == 2 and r.output.startswith(problem + "\n" + caret + "\n") and "Traceback" not in r.output
+
+
+def test_the_svm_primal_as_the_textbook_writes_it():
+    """min_{w,b} ½‖w‖² st yᵢ(wᵀxᵢ + b) ≥ 1, b written with the ones vector and undeclared: b 1 is a scalar
+    times the ones vector (nobody multiplies a vector by the number 1), so ∇_b L = −λᵀy, Σ λᵢ yᵢ = 0."""
+    k = kkt("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1")
+    assert k.as_dict()["variables"] == {"w": "vector n", "b": "scalar"}
+    grads = dict((v.name, r.expr) for v, r in k.stationarity)
+    where = {"X": "m x n", "y": "m", "w": "n", "lambda": "m", "b": "scalar"}
+    assert same_value(grads["w"], "w - X^T (lambda .* y)", where)      # w = Σ λᵢ yᵢ xᵢ
+    assert same_value(grads["b"], "-(lambda^T y)", where)
+    soft = kkt("min_{w, b, xi} 1/2 ||w||^2 + c sum(xi) st y .* (X w + b 1) >= 1 - xi, xi >= 0").as_dict()
+    assert soft["variables"]["b"] == "scalar" and soft["stationarity"]["xi"] == "c vector(1) - (lambda_1 + lambda_2)"
+    parsed = parse_full("y - X w - b 1")
+    assert parsed.names["b"].is_scalar and parse_full("X w + t 1").names["t"].is_scalar
+
+
+def test_kkt_steps_in_every_format():
+    """kkt --steps: how each ∇ₓL = 0 is derived (the gradient's own steps, f = L), in text, LaTeX and JSON."""
+    k = kkt("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1")
+    text = k.steps_text()
+    assert text.startswith("steps of ∇_w L (f = L):\ndf = ") and "\n\nsteps of ∇_b L (f = L):\ndf = " in text
+    assert "[identification: df = tr(Mᵀ dw) ⇒ ∂f/∂w = M]" in text
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps"])
+    assert r.exit_code == 0 and r.output.startswith("steps of ∇_x L (f = L):\ndf = ")
+    assert "\nclosed form: x = A^T (A A^T)^-1 b\n" in r.output
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps", "--format", "json"])
+    steps = json.loads(r.output)["steps"]["x"]
+    assert steps[-1]["rule"].startswith("identification") and steps[-1]["text"] == "df = (A^T nu + 2 x)^T dx"
+    assert "steps" not in kkt("min ||x||^2 st A x == b", check=False).as_dict()
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == b", "--steps", "--format", "latex"])
+    assert r.exit_code == 0 and r.output.startswith("% steps of \\nabla_{x} L (f = L):\n\\begin{aligned}")
+    assert "\n% the KKT conditions:\n\\begin{aligned}" in r.output
+
+
+def test_kkt_steps_latex_renders_with_katex():
+    from test_katex import render
+    blocks = [b for p, w in KATEX_CASES for b in kkt(p, where=w, check=False).steps_latex().split("\n% ")]
+    strings = ["\n".join(line for line in b.split("\n") if not line.startswith(("%", "steps of"))) for b in blocks]
+    bad = [(s, r["error"]) for s, r in zip(strings, render(strings)) if not r["ok"]]
+    assert not bad, bad
+
+
+def test_the_largest_entry_is_refused_with_its_smooth_rewrite():
+    """max(x) is not smooth: refused with a clear message (exit 2, caret) that gives the epigraph form,
+    and that form solves (the Chebyshev fit, against SciPy's linear program)."""
+    for command in (["kkt", "min max(x)"], ["grad", "sum(max(X))", "--wrt", "X"]):
+        r = CliRunner().invoke(main, command)
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert "is not smooth" in r.output and "min_{x, t} t st x <= t 1" in r.output and "^^^^^^" in r.output
+    rng = np.random.default_rng(5)
+    A, b = rng.normal(size=(20, 4)), rng.normal(size=20)
+    s = solve("min_{x, t} t st A x - b <= t 1, b - A x <= t 1", {"A": A, "b": b})
+    assert_solved(s)
+    ones = np.ones((20, 1))
+    lp = scipy_optimize.linprog(np.r_[np.zeros(4), 1.0], A_ub=np.block([[A, -ones], [-A, -ones]]), b_ub=np.r_[b, -b],
+                                bounds=[(None, None)] * 5, method="highs")
+    assert abs(s["t"] - lp.fun) < 1e-6 and np.max(np.abs(A @ s["x"] - b)) <= lp.fun + 1e-6
+
+
+def test_the_soft_margin_svm_with_an_upper_case_c():
+    """Bishop's and Vapnik's C Σ ξᵢ: C undeclared is a matrix (upper-case), and the error says to declare
+    it; declared, the soft-margin primal's conditions are the textbook's (C − λᵢ − μᵢ = 0)."""
+    problem = "min_{w, b, xi} 1/2 ||w||^2 + C sum(xi) st y .* (X w + b 1) >= 1 - xi, xi >= 0"
+    with pytest.raises(matcalc.MatcalcError, match=r"C is read as a matrix \(an upper-case name\): if it is a "
+                                                   r"number, declare it \('C: scalar'\)"):
+        kkt(problem)
+    d = kkt(problem, where={"C": "scalar"}).as_dict()
+    assert d["stationarity"]["xi"] == "C vector(1) - (lambda_1 + lambda_2)" and d["variables"]["b"] == "scalar"
+
+
+def test_the_rayleigh_quotient_solves_to_the_extreme_eigenvalues():
+    """From x = 0 the constraint xᵀx = 1 has a zero Jacobian and the solver stopped at once (status
+    'stopped', exit 1); the start now moves off such a point. min/max give λ_min/λ_max, honestly local."""
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(6, 6))
+    A = A + A.T
+    lam = np.linalg.eigvalsh(A)
+    for sense, want in (("min", lam[0]), ("max", lam[-1])):
+        s = solve(f"{sense} x^T A x st x^T x == 1", {"A": A})
+        assert_solved(s)
+        assert abs(s.report["objective"] - want) < 1e-6 and abs(s["x"] @ s["x"] - 1) < 1e-8
+        assert np.allclose(A @ s["x"], want * s["x"], atol=1e-5)
+        assert s.report["convexity"].startswith("not convex") and "local" in s.report["convexity"]
+
+
+@pytest.mark.parametrize("problem, lagrangian", [
+    ("min ||x||^2 st A x == b", "||x||^2 + nu^T (A x - b)"),
+    ("min x^T A x st x^T x == 1", "x^T A x + nu (x^T x - 1)"),
+    ("min_{w, b} 1/2 ||w||^2 st y .* (X w + b 1) >= 1", "1/2 ||w||^2 + lambda^T (1 - y .* (X w + b vector(1)))"),
+    ("min 1/2 x^T Q x + c^T x st A x == b, B x == d", "1/2 x^T Q x + c^T x + nu_1^T (A x - b) + nu_2^T (B x - d)"),
+])
+def test_the_lagrangian_is_written_as_the_textbooks_do(problem, lagrangian):
+    """L = f + Σ⟨λᵢ, gᵢ⟩ + Σ⟨νⱼ, hⱼ⟩ in that order, each constraint as typed (it printed the canonical
+    order: nu^T (A x - b) + ||x||^2, nu (-1 + x^T x)); the derivatives are still taken of the simplified L."""
+    k = kkt(problem, check=False)
+    assert k.as_dict()["lagrangian"] == lagrangian and f"Lagrangian: L = {lagrangian}\n" in k.text()
+    assert same_value(k.shown_lagrangian, str(k.lagrangian), {v.name: declaration(v) for v in E.nodes(k.lagrangian)
+                                                              if isinstance(v, E.Var)})
+
+
+def test_data_from_npy_files_one_per_name(tmp_path, data):
+    """--data A.npy --data b.npy (each file names its array), mixed with JSON; in the CLI and the module."""
+    A, b, _ = data
+    np.save(tmp_path / "A.npy", A)
+    np.save(tmp_path / "b.npy", b)
+    ref = scipy_optimize.nnls(A, b)[0]
+    problem = "min ||A x - b||^2 st x >= 0"
+    for args in (["--data", str(tmp_path / "A.npy"), "--data", str(tmp_path / "b.npy")],
+                 ["--data", str(tmp_path / "A.npy"), "--data", json.dumps({"b": b.tolist()})]):
+        r = CliRunner().invoke(main, ["solve", problem, *args, "--format", "json"])
+        assert r.exit_code == 0, r.output
+        assert np.max(np.abs(np.array(json.loads(r.output)["solution"]["x"]) - ref)) < 1e-6
+    s = solve(problem, [str(tmp_path / "A.npy"), {"b": b}])
+    assert np.max(np.abs(s["x"] - ref)) < 1e-6
+    for args, message in ((["--data", str(tmp_path / "A.npy"), "--data", str(tmp_path / "A.npy")], "A is given twice"),
+                          (["--data", str(tmp_path / "nope.npy")], "cannot read")):
+        r = CliRunner().invoke(main, ["solve", problem, *args])
+        assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, r.output
+    module = tmp_path / "nnls.py"
+    module.write_text(matcalc.optimize.solver_code(problem), encoding="utf-8")
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, str(module), "--data", str(tmp_path / "A.npy"), "--data",
+                          str(tmp_path / "b.npy"), "--format", "json"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert np.max(np.abs(np.array(json.loads(out.stdout)["solution"]["x"]) - ref)) < 1e-6
+
+
+def test_the_closed_forms_solve_their_kkt_systems():
+    """The printed closed forms, evaluated: least norm is the pseudo-inverse solution, the equality QP's
+    solves the block system [[Q, Aᵀ], [A, 0]] [x; ν] = [-c; b] (NumPy's solve)."""
+    rng = np.random.default_rng(11)
+    A, b = rng.normal(size=(3, 6)), rng.normal(size=3)
+    x = kkt("min ||x||^2 st A x == b", check=False).linear["closed form"][-1]
+    env = {v: {"A": A, "b": b.reshape(-1, 1)}[v.name] for v in x.free if isinstance(v, E.Var)}
+    assert np.allclose(evaluate(x, env, {"m": 3, "n": 6}).ravel(), np.linalg.pinv(A) @ b)
+    Q = rng.normal(size=(6, 6))
+    Q = Q @ Q.T + np.eye(6)
+    c = rng.normal(size=6)
+    x = kkt("min 1/2 x^T Q x + c^T x st A x == b", where={"Q": "n x n symmetric", "c": "n"},
+            check=False).linear["closed form"][-1]
+    env = {v: {"A": A, "b": b.reshape(-1, 1), "Q": Q, "c": c.reshape(-1, 1)}[v.name] for v in x.free
+           if isinstance(v, E.Var)}
+    block = np.block([[Q, A.T], [A, np.zeros((3, 3))]])
+    want = np.linalg.solve(block, np.r_[-c, b])[:6]
+    assert np.allclose(evaluate(x, env, {"m": 3, "n": 6}).ravel(), want)
+
+
+def test_an_error_inside_a_constraint_quotes_the_constraint_as_typed():
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x == foo(x)"])
+    assert r.exit_code == 2 and "in 'A x == foo(x)': unknown function 'foo'" in r.output
+    assert "                      ^^^" in r.output and "(A x) - (" not in r.output
+    r = CliRunner().invoke(main, ["kkt", "min ||x||^2 st A x => b"])
+    assert r.exit_code == 2 and r.output.startswith("min ||x||^2 st A x => b\n                   ^^\n")
+
+
+def test_progress_lines_name_the_iteration_objective_and_stationarity(monkeypatch, capsys, data):
+    """--progress on an L-BFGS-B run (bounds only) says which iteration, as trust-constr's lines do; it
+    printed 'L-BFGS-B: objective …' alone."""
+    from matcalc.optimize import driver
+    every_line = driver.Progress           # at most a line a second would print none in a short test
+    monkeypatch.setattr(driver, "Progress", lambda enabled: every_line(enabled, every=0.0))
+    A, b, _ = data
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, progress=True)
+    assert s.report["method"] == "L-BFGS-B"
+    lines = capsys.readouterr().err.rstrip().split("\n")
+    assert re.fullmatch(r"  L-BFGS-B iteration 1: objective \S+, stationarity \S+", lines[0]), lines
+    assert len(lines) == s.report["iterations"]
+
+
+
+def test_an_unconstrained_quadratic_brackets_its_hessian():
+    """Ridge: (AᵀA + λI) x = Aᵀb — it printed 'A^T A + λ I x = A^T b', which reads as AᵀA + λ x."""
+    k = kkt("min 1/2 ||A x - b||^2 + λ/2 ||x||^2", check=False)
+    text = k.text()
+    assert "block system: (A^T A + λ I) x = A^T b\n" in text
+    assert "closed form: x = (A^T A + λ I)^-1 A^T b\n" in text and "exists when: A^T A + λ I is invertible" in text
+    assert r"\left(A^{\top} A + \lambda I\right)" in k.latex()
+
+
+@pytest.mark.parametrize("problem, caret", [
+    ("min ||x||^2 st", "            ^^"),
+    ("min ||x||^2 s.t. ", "            ^^^^"),
+    ("min st x >= 0", "^^^"),
+    ("min ||x||^2 st A x < b", "               ^^^^^^^"),
+    ("min ||x||^2 st 0 <= x >= 1", "               ^^^^^^^^^^^"),
+])
+def test_a_malformed_problem_points_at_the_part(problem, caret):
+    r = CliRunner().invoke(main, ["kkt", problem])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert r.output.split("\n")[:2] == [problem, caret], r.output
+
+
+def test_which_name_is_missing_when_several_have_no_value():
+    """The SVM dual without c: c is missing (a is the bounded variable; a <= c bounds neither); two names
+    each bounded by a constant are both variables."""
+    K, y = np.eye(2), np.array([1.0, -1.0])
+    with pytest.raises(ProblemError, match=r"^c has no value in the data \(given: K, y\)"):
+        solve("min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0", {"K": K, "y": y})
+    with pytest.raises(ProblemError, match=r"^z has no value in the data"):
+        solve("min ||x - z||^2 st x >= z", {})
+    s = solve("min ||A x - B y||^2 + ||x||^2 + ||y||^2 st x >= 0, y >= 0", {"A": np.eye(2), "B": np.eye(2)})
+    assert set(s.solution) == {"x", "y"} and s.report["status"] == "optimal"

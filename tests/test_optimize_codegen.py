@@ -149,6 +149,13 @@ def test_wrong_data_is_a_clear_error(tmp_path, data):
     r = subprocess.run([sys.executable, str(path), "--data", str(tmp_path / "bad.npz")], capture_output=True,
                        text=True, cwd=tmp_path, timeout=300)
     assert r.returncode == 2 and r.stderr.startswith("error: b has shape"), r.stderr
+    for name, bad in (("missing", {"A": A}), ("extra", {"A": A, "b": b, "bb": b}), ("variable", {"A": A, "b": b, "x": b})):
+        np.savez(tmp_path / f"{name}.npz", **bad)
+        r = subprocess.run([sys.executable, str(path), "--data", str(tmp_path / f"{name}.npz")], capture_output=True,
+                           text=True, cwd=tmp_path, timeout=300)
+        assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+        assert {"missing": "error: no value for b", "extra": "error: the data has bb, which the problem does not take",
+                "variable": "x is solved for"}[name] in r.stderr, r.stderr
 
 
 # ---- the runtime's exact products ----------------------------------------------------------------------

@@ -220,7 +220,8 @@ def test_every_command_renders(page):
 def test_kkt_renders_the_conditions_highlights_errors_and_round_trips(page, browser):
     open_page(page, "c=kkt&e=" + quote("min ||x||^2 st A x == b"))
     (latex,) = shown(page)                       # one aligned block: problem, Lagrangian, conditions, closed form
-    for part in (r"L =  \nu^{\top} \left(A x - b\right)", r"\nabla_{x} L =  A^{\top} \nu + 2 x  = 0",
+    for part in (r"L =  \left\lVert x \right\rVert^{2} + \nu^{\top} \left(A x - b\right)",   # f first, as textbooks
+                 r"\nabla_{x} L =  A^{\top} \nu + 2 x  = 0",
                  r"x =  A^{\top} \left(A A^{\top}\right)^{-1} b"):
         assert part in latex
     assert page.locator("#parsed annotation").text_content().startswith(r"\min_{x}")

@@ -202,3 +202,20 @@ CALL_KINDS.update({
     "logsumexp_rows": lambda k, arg: "V", "logsumexp_cols": lambda k, arg: "V",
 })
 SHORT_NAMES[SoftmaxRows] = "S"
+
+
+
+def onehot_hint(f, derivative):
+    """A note when a derivative keeps the row sums Y 1 of an undeclared label matrix beside a row-wise
+    softmax (−sum(Y ⊙ log softmax(X W)) gives Xᵀ((Y 1 1ᵀ) ⊙ S − Y)): declared onehot, Y 1 = 1 and the
+    answer is the textbook's Xᵀ(S − Y). Correct either way, so a note, not a guess."""
+    if not any(isinstance(n, (SoftmaxRows, LogSumExpRows)) for n in E.nodes(f)):
+        return []
+    from ..shapes import fmt_dim
+    labels = sorted({(a.name, f"{fmt_dim(a.shape[0])} x {fmt_dim(a.shape[1])}") for n in E.nodes(derivative)
+                     if isinstance(n, E.Mul)
+                     for a, b in zip(n.factors, n.factors[1:])
+                     if isinstance(a, E.Var) and 1 not in a.shape and "onehot" not in a.props
+                     and isinstance(b, E.Ones) and b.shape[1] == 1})
+    return [f"{y} 1 are the row sums of {y}: if each row of {y} is a one-hot label, declare it ('{y}: {dims} "
+            f"onehot'), so that {y} 1 = 1 shortens the answer" for y, dims in labels]

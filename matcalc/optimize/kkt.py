@@ -9,6 +9,7 @@ constraint x ≥ 0 has a vector of multipliers). A `max` problem is the `min` of
 """
 from .. import expr as E
 from ..api import grad, guarded, hessian, jacobian
+from ..display import Display, RichDisplay, verdict
 from ..simplify import simplify
 from .problem import read_problem
 from .rewrite import rewrite, substitute
@@ -28,13 +29,26 @@ def _constant_in(e, variables):
     return not any(isinstance(v, E.Var) and v.name in names for v in e.free)
 
 
-class KKT:
-    """The conditions; `text()`, `latex()`, `as_dict()`."""
+class KKT(RichDisplay):
+    """The conditions; `text()`, `latex()`, `as_dict()`; in Jupyter, the aligned rows with the checks."""
 
     def __init__(self, problem, multipliers, lagrangian, stationarity, linear=None, eigen=None):
         self.problem, self.multipliers, self.lagrangian = problem, multipliers, lagrangian
         self.stationarity = stationarity      # [(var, Result)]
         self.linear, self.eigen = linear, eigen
+
+    @property
+    def shown_lagrangian(self):
+        """L in the order the textbooks write it, f + Σ⟨λᵢ, gᵢ⟩ + Σ⟨νⱼ, hⱼ⟩, each constraint as typed (display
+        only: `lagrangian` is the simplified form the derivatives are taken of)."""
+        from ..display import typed_order
+        p = self.problem
+        f = p.minimized
+        terms = []
+        for c, m in zip(p.constraints, self.multipliers):
+            term = inner(m, c.shown)
+            terms.append(typed_order(simplify(term), term))     # tr(-λᵀX) is -tr(λᵀX); ν(xᵀx - 1) stays so
+        return E.Add(*(list(f.terms) if isinstance(f, E.Add) else [f]), *terms) if terms else f
 
     @property
     def checks(self):
@@ -48,21 +62,21 @@ class KKT:
         rows.append(("problem", ["minimize " if p.sense == "min" else "maximize ", p.objective, f" over {over}"]))
         for r in p.rewrites:
             rows.append(("rewrite", [r]))
-        rows.append(("Lagrangian", [M("L = ", "L = "), self.lagrangian]))
+        rows.append(("Lagrangian", [M("L = ", "L = "), self.shown_lagrangian]))
         for v, r in self.stationarity:
             rows.append(("stationarity", [M(f"∇_{v.name} L = ", rf"\nabla_{{{_lx(v)}}} L = "), r.expr, M(" = 0", " = 0")]))
             for c in r.conditions:      # where the problem is smooth (log: h > 0; ||x||: x ≠ 0)
                 rows.append(("holds where", [c]))
         for c in p.constraints:
             rel = M(" ≤ 0", r" \le 0") if c.kind == "ineq" else M(" = 0", " = 0")
-            rows.append(("primal feasibility", [c.expr, rel, f"   [{c.text}]" + (" (a bound)" if c.bound else "")]))
+            rows.append(("primal feasibility", [c.shown, rel, f"   [{c.text}]" + (" (a bound)" if c.bound else "")]))
         for c, m in zip(p.constraints, self.multipliers):
             if c.kind == "ineq":
                 rows.append(("dual feasibility", [m, M(" ≥ 0", r" \ge 0")]))
         for c, m in zip(p.constraints, self.multipliers):
             if c.kind == "ineq":
                 op = M(" (", r" \left(") if c.expr.is_scalar else M(" ⊙ (", r" \odot \left(")
-                rows.append(("complementary slackness", [m, op, c.expr, M(") = 0", r"\right) = 0")]))
+                rows.append(("complementary slackness", [m, op, c.shown, M(") = 0", r"\right) = 0")]))
         for k, val in (self.linear or {}).items():
             rows.append((k, val if isinstance(val, list) else [val]))
         if self.eigen:
@@ -79,21 +93,40 @@ class KKT:
         out = [rf"\text{{{label}: }} & " + " ".join(_part_latex(x) for x in parts) for label, parts in self._rows()]
         return "\\begin{aligned}\n" + " \\\\\n".join(out) + "\n\\end{aligned}"
 
-    def as_dict(self):
+    def __repr__(self):
+        return self.text()
+
+    def _display(self):
+        rows = [rf"\text{{{label}: }} & " + " ".join(_part_latex(x) for x in parts) for label, parts in self._rows()]
+        checks = "; ".join(f"∇_{v.name} L: {verdict(r.report)}" for v, r in self.stationarity if r.report is not None)
+        return Display(rows, (), self.problem.notes, checks or None, aligned=True)
+
+    def steps_text(self, unicode=False):
+        """How each stationarity condition was derived: the steps of ∇ₓL, one block per variable (f is L)."""
+        return "\n\n".join(f"steps of ∇_{v.name} L (f = L):\n{r.steps_text(unicode=unicode)}"
+                            for v, r in self.stationarity)
+
+    def steps_latex(self):
+        """The steps of each ∇ₓL as a LaTeX aligned block, each after a comment naming it."""
+        return "\n".join(f"% steps of \\nabla_{{{_lx(v)}}} L (f = L):\n{r.steps_latex()}" for v, r in self.stationarity)
+
+    def as_dict(self, steps=False):
         p = self.problem
-        return {
+        extra = {"steps": {v.name: [{"rule": st.rule, "text": st.text, "latex": st.latex} for st in r.steps]
+                           for v, r in self.stationarity}} if steps else {}
+        return extra | {
             "sense": p.sense, "objective": str(p.objective),
             "variables": {v.name: v.describe() for v in p.variables},
             "rewrites": p.rewrites,
             "multipliers": {m.name: {"shape": m.describe(), "constraint": c.text, "kind": c.kind,
                                      "bound": c.bound is not None}
                             for c, m in zip(p.constraints, self.multipliers)},
-            "lagrangian": str(self.lagrangian),
+            "lagrangian": str(self.shown_lagrangian),
             "stationarity": {v.name: str(r.expr) for v, r in self.stationarity},
             "conditions": [c for _, r in self.stationarity for c in r.conditions],
-            "primal_feasibility": [f"{c.expr} {'<= 0' if c.kind == 'ineq' else '== 0'}" for c in p.constraints],
+            "primal_feasibility": [f"{c.shown} {'<= 0' if c.kind == 'ineq' else '== 0'}" for c in p.constraints],
             "dual_feasibility": [f"{m.name} >= 0" for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
-            "complementary_slackness": [f"{m.name} .* ({c.expr}) == 0"
+            "complementary_slackness": [f"{m.name} .* ({c.shown}) == 0"
                                         for c, m in zip(p.constraints, self.multipliers) if c.kind == "ineq"],
             "linear_system": {k: "".join(_part_text(x) for x in v) for k, v in (self.linear or {}).items()},
             "closed_form": str(self.linear["closed form"][-1]) if self.linear and "closed form" in self.linear else None,
@@ -201,8 +234,11 @@ def _linear_system(p, f, multipliers):
     if not eqs and _zero(Q):
         return None
     if not eqs:
-        out["block system"] = [Q, f" {x.name} = ", simplify(E.negate(c))]
+        # Q x = -c; a sum Q is bracketed, (A^T A + λ I) x, as the product it is
+        lhs = [M("(", r"\left("), Q, M(")", r"\right)")] if isinstance(Q, E.Add) else [Q]
+        out["block system"] = lhs + [M(f" {x.name} = ", f" {_lx(x)} = "), simplify(E.negate(c))]
         out["closed form"] = [M(f"{x.name} = ", f"{_lx(x)} = "), simplify(E.negate(E.product(E.Inverse(Q), c)))]
+        out["exists when"] = [Q, " is invertible"]
         return out
     parts = [M("[[", r"\begin{bmatrix}"), Q]
     for J, _ in eqs:
@@ -264,7 +300,7 @@ def _eigenproblem(p, f, multipliers):
     scale = E.Fraction(k, 2) * (-1 if p.sense == "min" else 1)        # mu = -s k/2 nu
     mu = {1: nu, -1: f"-{nu}"}.get(scale, f"{scale} {nu}")
     which = "smallest" if p.sense == "min" else "largest"
-    f_at = "f = mu" if r is E.Num(1) else "f = " + str(r) + " mu"
+    f_at = "f = μ" if r is E.Num(1) else "f = " + str(r) + " μ"      # the μ of A x = μ x, not a name mu
     return [S, M(f" {x.name} = μ {x.name}", rf" {_lx(x)} = \mu {_lx(x)}"), f" with μ = {mu} and ",
             M(f"{x.name}^T {x.name} = ", rf"{_lx(x)}^\top {_lx(x)} = "), r,
             f": {x.name} is an eigenvector of the symmetric ", S, f", {f_at}; the {p.sense}imum is at an eigenvector "

@@ -78,8 +78,14 @@ class Constraint:
     `bound`: (var, 'lower'|'upper', constant expression) when one side is a variable of the problem
     and the other a constant."""
 
-    def __init__(self, kind, expr, text, bound=None):
+    def __init__(self, kind, expr, text, bound=None, typed=None):
         self.kind, self.expr, self.text, self.bound = kind, expr, text, bound
+        self.typed = typed          # the difference as typed, unsimplified: its sums' order is shown
+
+    @property
+    def shown(self):
+        """expr with its sums in the order typed (x^T x - 1, not the canonical -1 + x^T x): display only."""
+        return expr_in_order(self.expr, self.typed)
 
 
 class Problem:
@@ -147,39 +153,49 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     objective_text = parts[0].strip().rstrip(",;").strip()
     constraint_texts = [c for c in split_top(parts[1], ",;") if c] if len(parts) > 1 else []
     if not objective_text:
-        raise ProblemError("the objective is missing after min/max")
+        raise ProblemError("the objective is missing after min/max", m.start(1), text, m.end())
     if len(parts) > 1 and not constraint_texts:
-        raise ProblemError("'subject to' is followed by no constraint")
+        st = SUBJECT.search(text, m.end())
+        raise ProblemError("'subject to' is followed by no constraint", st.start(), text,
+                           st.start() + len(st.group().rstrip(": \t\n")))
     where = _where_dict(where)
     notes = []
 
-    def read(piece, spans=()):
+    def read(piece, spans=(), label=None):
         """The expression of a piece; an error's position, if it falls in a part copied from the text
-        (spans), is moved into the whole problem's text, so the caret points there."""
+        (spans), is moved into the whole problem's text, so the caret points there. `label`: the user's
+        text the piece stands for (a constraint 'A x == b' for its internal difference '(A x) - (b)')."""
         try:
             e, names = _parse(piece, where)
         except MatcalcError as err:
             pos, end = _moved(err, piece, spans)
-            located = f"in '{show_text(piece)}': {err.message}"
+            shown = show_text(label or piece)
+            located = f"in '{shown}': {err.message}"
             if isinstance(err, ParseError):
-                raise ProblemError(located if pos is not None else f"in '{show_text(piece)}': {err}",
+                raise ProblemError(located if pos is not None else f"in '{shown}': {err}",
                                    pos, text if pos is not None else None, end) from None
-            err.args = (f"in '{show_text(piece)}': {err.args[0] if err.args else err}",) + tuple(err.args[1:])
+            err.args = (f"in '{shown}': {err.args[0] if err.args else err}",) + tuple(err.args[1:])
             if pos is not None:
                 err.message, err.pos, err.end, err.text = located, pos, end, text
             raise
         for name, v in names.items():
-            where.setdefault(name, declaration(v))
+            _declare(where, name, declaration(v))
         return e
 
     chains = []
     for ctext in constraint_texts:
+        for wrong, right in (("=>", ">="), ("=<", "<=")):
+            if wrong in ctext:
+                at = text.find(wrong, text.find(ctext))
+                raise ProblemError(f"'{wrong}' is not a relation: write '{right}'", at, text, at + 2)
         chain = split_relations(ctext)
+        at = text.find(ctext, m.end())          # the caret goes under the constraint
+        where_at = (at, text, at + len(ctext)) if at >= 0 else ()
         if len(chain) not in (3, 5) or any(not s for s in chain[::2]):
             raise ProblemError(f"a constraint is 'L == R', 'L <= R', 'L >= R' or 'l <= E <= u', not "
-                               f"'{show_text(ctext)}'")
+                               f"'{show_text(ctext)}'", *where_at)
         if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
-            raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'")
+            raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'", *where_at)
         chains.append((ctext, chain))
     _unify(objective_text, [c for _, c in chains], where)
     objective = read(objective_text, [(0, text.find(objective_text, m.end()), len(objective_text))])
@@ -193,8 +209,13 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
         for i in range(0, len(chain) - 2, 2):
             left, right = chain[i], chain[i + 2]
-            read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
-                                           (len(left) + 6, starts[i // 2 + 1], len(right))])
+            try:
+                read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
+                                               (len(left) + 6, starts[i // 2 + 1], len(right))], label=ctext)
+            except MatcalcError as err:
+                if err.text == text:        # inside one side: the caret already points there
+                    raise
+                _sides_differ(read, text, ctext, left, right, starts[i // 2: i // 2 + 2], err)
         sides = [read(s, [(0, start, len(s))]) for s, start in zip(chain[::2], starts)]
         for i in range(0, len(sides) - 1):
             relations.append((sides[i], chain[2 * i + 1], sides[i + 1], ctext, chain[2 * i], chain[2 * i + 2]))
@@ -202,6 +223,20 @@ def read_problem(text, where=None, wrt=None, data_names=None):
     constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
                    for lhs, op, rhs, ctext, lt, rt in relations]
     return Problem(text, sense, objective, variables, constraints, where, notes)
+
+
+def _sides_differ(read, text, ctext, left, right, starts, err):
+    """The difference of a relation's sides does not parse though each side does: their shapes differ.
+    Said in the user's terms (never the internal '(L) - (R)'), the caret under the constraint."""
+    from ..shapes import fmt_shape
+    a, b = read(left, [(0, starts[0], len(left))]), read(right, [(0, starts[1], len(right))])
+    if a.shape == b.shape:
+        raise err
+    at = text.find(ctext)
+    raise ProblemError(f"the two sides of '{show_text(ctext)}' differ in shape: {show_text(left)} is a "
+                       f"{fmt_shape(a.shape)}, {show_text(right)} is a {fmt_shape(b.shape)} (a relation holds "
+                       "entry by entry: both sides have one shape)",
+                       at if at >= 0 else None, text if at >= 0 else None, at + len(ctext) if at >= 0 else None) from None
 
 
 def _starts(text, ctext, sides, cursor):
@@ -242,7 +277,14 @@ def _unify(objective_text, chains, where):
     except MatcalcError:
         return
     for name, v in parsed.names.items():
-        where.setdefault(name, declaration(v))
+        _declare(where, name, declaration(v))
+
+
+def _declare(where, name, decl):
+    """Declare `name` unless it is declared under any spelling (λ declared as lambda is declared)."""
+    from ..vocabulary import spelling
+    if not any(spelling(k) == spelling(name) for k in where):
+        where[name] = decl
 
 
 def _all_vars(objective, relations):
@@ -262,11 +304,15 @@ def _variables(named, wrt, objective, relations, where, notes, data_names=None):
     found = _all_vars(objective, relations)
     if wrt is None and named:
         wrt = [n.strip() for n in named.split(",") if n.strip()]
+    if data_names is not None:
+        _unused_data(data_names, found)
     if wrt is None and data_names is not None:
         given = {spelling(n) for n in data_names}
         wrt = [n for n in found if spelling(n) not in given]
         if not wrt:
             raise ProblemError("every name of the problem has a value in the data: nothing is left to solve for")
+        if len(wrt) > 1:
+            _several_without_data(wrt, relations, data_names)
     if isinstance(wrt, str):
         wrt = [n.strip() for n in wrt.split(",") if n.strip()]
     if wrt:
@@ -299,9 +345,50 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
                            f"({', '.join(sorted(names))})")
     # the difference is parsed as text so that a scalar constant spreads over a vector side as written
     from ..simplify import simplify
-    g = simplify(parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where))
+    typed = parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where)
+    g = simplify(typed)
+    if isinstance(g, E.Zero) or g is E.Num(0):
+        raise ProblemError(f"the constraint '{show_text(text)}' holds whatever the variables are (its sides are "
+                           "equal): leave it out")
     bound = None
     for side, other, lower in ((lhs, rhs, op == ">="), (rhs, lhs, op == "<=")):
         if op != "==" and isinstance(side, E.Var) and side.name in names and not depends(other):
             bound = (side, "lower" if lower else "upper", other)
-    return Constraint("eq" if op == "==" else "ineq", g, text, bound)
+    return Constraint("eq" if op == "==" else "ineq", g, text, bound, typed)
+
+
+def expr_in_order(e, typed):
+    """e with each sum that `typed` also has written in typed's order (display only: the same value)."""
+    from ..display import typed_order
+    return e if typed is None else typed_order(e, typed)
+
+
+def _unused_data(data_names, found):
+    """A name in the data that the problem does not use is a typo or the wrong file: said, never ignored
+    (ignored, the name it was meant for would silently become a variable)."""
+    from ..vocabulary import spelling
+    names = {spelling(n) for n in found}
+    unused = [n for n in data_names if spelling(n) not in names]
+    if unused:
+        import difflib
+        close = difflib.get_close_matches(unused[0], sorted(found), n=1)
+        raise ProblemError(f"the data has {', '.join(show_text(n) for n in unused)}, which the problem does not use "
+                           f"(its names: {', '.join(sorted(found))})" + (f"; did you mean {close[0]}?" if close else ""))
+
+
+def _several_without_data(names, relations, data_names):
+    """Several names without a value: the usual variable (x, w, … or a bounded name) is the variable and
+    the others are missing from the data — a forgotten array must not become a second variable. Several
+    variables are named in the text (min_{x, t}) or by --wrt."""
+    unknown = lambda e: any(isinstance(v, E.Var) and v.name in names for v in e.free)     # noqa: E731
+    bounded = {side.name for lhs, op, rhs, *_ in relations for side, other in ((lhs, rhs), (rhs, lhs))
+               if isinstance(side, E.Var) and side.name in names and not unknown(other)}   # x >= 0, not a <= c
+    guess = [n for n in names if n in bounded] or [next((n for n in GUESSES if n in names), None)]
+    missing = [n for n in names if n not in guess] if guess != [None] else names
+    if not missing:
+        return              # every name without a value is a bounded variable (x >= 0, y >= 0): all are solved for
+    given = ", ".join(sorted(data_names)) or "none"
+    verb = "has" if len(missing) == 1 else "have"
+    raise ProblemError(f"{', '.join(missing)} {verb} no value in the data (given: {given}): give "
+                       f"{'it' if len(missing) == 1 else 'them'} a value, or name every variable of the problem "
+                       f"(min_{{{', '.join(names)}}} … or --wrt)")

@@ -65,8 +65,23 @@ def _describe(n):
     return f"'{n}'"
 
 
+def spectral_nodes(e, variables):
+    """Spectral and nuclear norms, eigenvalues and eigenvectors that depend on a variable: not smooth where
+    singular values or eigenvalues meet, and no slack variable makes them smooth."""
+    names = {v.name for v in variables}
+    return [n for n in E.nodes(e) if hasattr(type(n), "spectral_gap")
+            and any(isinstance(v, E.Var) and v.name in names for v in n.free)]
+
+
 def rewrite(problem):
     """The problem with the 1-norms and abs of its objective replaced by slack variables (in place)."""
+    for part, e in [("objective", problem.objective)] + [(f"constraint '{c.text}'", c.expr) for c in problem.constraints]:
+        bad = spectral_nodes(e, problem.variables)
+        if bad:
+            raise ProblemError(f"the {part} is not smooth ('{bad[0]}'): spectral and nuclear norms and eigenvalues "
+                               "have kinks where singular values or eigenvalues meet, where a minimizer often lies, "
+                               "and no slack variable removes them; refused (a semidefinite solver such as CVXPY "
+                               "takes them)")
     for c in problem.constraints:
         bad = nonsmooth_nodes(c.expr)
         if bad:

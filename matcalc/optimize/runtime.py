@@ -50,10 +50,21 @@ def argument(a, shape, scalar):
 
 
 def load(source):
-    """name → array from a dict, an .npz, a .json file or JSON text, or a directory of NAME.npy."""
+    """name → array from a dict, an .npz, a .json file or JSON text, a NAME.npy file or a directory of
+    them, or a list of these."""
     if isinstance(source, dict):
         return {k: np.asarray(v, dtype=float) for k, v in source.items()}
+    if isinstance(source, (list, tuple)):      # several sources (--data A.npy --data b.npy): one name, one value
+        out = {}
+        for one in source:
+            for k, v in load(one).items():
+                if k in out:
+                    raise ValueError(f"{k} is given twice in the data")
+                out[k] = v
+        return out
     text = os.fspath(source)
+    if text.lower().endswith(".npy") and not os.path.isdir(text):     # NAME.npy: the value of NAME
+        return {os.path.basename(text)[:-4]: np.load(text, allow_pickle=False)}
     if text.lstrip().startswith("{"):
         return load(json.loads(text))
     if os.path.isdir(text):
@@ -69,6 +80,14 @@ def load(source):
 def bind(spec, arrays):
     """(the data as generated code takes it, the sizes) from name → array, checking every shape."""
     data, sizes = {}, {}
+    known = {name for name, _, _ in spec["data"]} | {a for names in spec["aliases"].values() for a in names}
+    unused = sorted(k for k in arrays if k not in known)
+    if unused:       # a typo, or a value for a variable: said, never ignored
+        variables = {name for name, _, _ in spec["variables"]}
+        raise ValueError(f"the data has {', '.join(unused)}, which the problem does not take (its data: "
+                         f"{', '.join(sorted(n for n, _, _ in spec['data'])) or 'none'}"
+                         + (f"; {', '.join(n for n in unused if n in variables)} is solved for" if variables & set(unused)
+                            else "") + ")")
     for name, shape, scalar in spec["data"]:
         keys = [k for k in [name] + list(spec["aliases"].get(name, [])) if k in arrays]
         if not keys:
@@ -197,7 +216,13 @@ class Problem:
         x0[lo] = lb[lo] + 1
         hi = ~np.isfinite(lb) & np.isfinite(ub)
         x0[hi] = ub[hi] - 1
-        return self.feasible_start(x0)
+        x0 = self.feasible_start(x0)
+        if x0.size <= 5000 and any(not c.linear and not np.any(c.jacobian(x0)) for c in self.constraints):
+            # a nonlinear constraint with a zero Jacobian here (xᵀx = 1 at x = 0): no step can reach it
+            # from this point, so the solver would stop at once. Start off it, by a fixed pseudo-random
+            # direction (a fixed one such as 1 could be an eigenvector, another stationary point).
+            x0 = np.clip(x0 + np.random.default_rng(0).normal(size=x0.size) / np.sqrt(x0.size), lb, ub)
+        return x0
 
     def feasible_start(self, x):
         """The start moved onto the linear equality constraints and strictly inside the bounds by a

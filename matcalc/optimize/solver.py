@@ -11,7 +11,9 @@ writes the same code and spec into a standalone module (`codegen --solver`).
 """
 from .. import expr as E
 from ..api import grad, guarded, hessian, jacobian
+from ..display import Display, RichDisplay
 from ..errors import MatcalcError
+from ..vocabulary import show_text
 from .driver import describe, run
 from .kkt import _constant_in
 from .problem import ProblemError, read_problem
@@ -27,11 +29,18 @@ def _scipy():
     return so
 
 
-class Solution:
-    """solution: name → array; report: dict (iterations, time, objective, residuals, status, notes)."""
+class Solution(RichDisplay):
+    """solution: name → array; report: dict (iterations, time, objective, residuals, status, notes).
+    Printed (and shown in Jupyter) as `matcalc solve` prints it."""
 
     def __init__(self, solution, report):
         self.solution, self.report = solution, report
+
+    def __repr__(self):
+        return self.text()
+
+    def _display(self):
+        return Display((), facts=self.text().split("\n"))
 
     def __getitem__(self, name):
         return self.solution[name]
@@ -249,13 +258,13 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     L-BFGS-B for many variables; trust-constr again when a run stops short of the tolerances),
     "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point"."""
     _scipy()
-    if isinstance(data, str) and not data.lstrip().startswith("{") and _is_dir(data):
-        data = _npy_dir(data)
+    data = _sources(data)
     names = list(data) if isinstance(data, dict) else None
     if names is None:
         from ..analysis.point import load_values
         data = load_values(data)
         names = [k for k, v in data.items() if v is not None]
+    where = _scalars_from_data(where, data)
     key = _key(problem, where, wrt, names)
     p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
@@ -267,6 +276,53 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
                       method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
+
+
+def _scalars_from_data(where, data):
+    """The declarations with `name: scalar` added for every undeclared name whose value is a number: the
+    data says what the text leaves open (`0 <= a <= c` with c = 1.0 is a box, not a vector c of a's
+    length that the number does not fit)."""
+    import numpy as np
+    from ..vocabulary import spelling
+    from .problem import _where_dict
+    where = _where_dict(where)
+    declared = {spelling(n) for n in where}
+    for name, value in data.items():
+        if value is not None and spelling(name) not in declared and np.ndim(value) == 0:
+            where[name] = "scalar"
+    return where
+
+
+def _sources(data):
+    """A dict, or one source (an .npz, a .json file or JSON text, a NAME.npy file, a directory of them),
+    or a list of sources merged into one dict (a name given twice is an error)."""
+    import os
+    if isinstance(data, (list, tuple)):
+        out = {}
+        for one in data:
+            for k, v in _loaded(_sources(one)).items():
+                if k in out:
+                    raise ProblemError(f"{show_text(k)} is given twice in the data")
+                out[k] = v
+        return out
+    if isinstance(data, (str, os.PathLike)):
+        text = os.fspath(data)
+        if not text.lstrip().startswith("{") and _is_dir(text):
+            return _npy_dir(text)
+        if text.lower().endswith(".npy"):
+            import numpy as np
+            try:
+                return {os.path.basename(text)[:-4]: np.load(text, allow_pickle=False)}
+            except (OSError, ValueError) as e:
+                raise ProblemError(f"cannot read {show_text(text)}: {e}") from None
+    return data
+
+
+def _loaded(data):
+    if isinstance(data, dict):
+        return data
+    from ..analysis.point import load_values
+    return load_values(data)
 
 
 def _is_dir(path):

@@ -7,7 +7,10 @@ Written with the ones vector (`X W + 1 b^T`) a broadcast needs no note. A column
 when its length is already the matrix's row count (X − mean_rows(X), or declared so): an undeclared
 column beside a matrix is more often a mistake (xᵀ ⊗ A + x) than a broadcast, and stays refused.
 """
+import re
+
 from .. import expr as E
+from ..errors import ShapeError
 from .dims import Cell
 
 
@@ -39,3 +42,45 @@ def broadcast_vectors(builder, nodes, exprs):
     if matrix is None:
         return exprs
     return [broadcast_vector(builder, n, e, matrix) if e.shape != matrix else e for n, e in zip(nodes, exprs)]
+
+
+def column_hint(builder, err, nodes, exprs):
+    """A sum of a matrix and an undeclared column fails; the error says how to write either broadcast a
+    newcomer may have meant (X W + b: the row bᵀ over the rows, as NumPy's X @ W + b does, or b over the
+    columns), since matcalc will not guess which."""
+    matrix = next((e.shape for e in exprs if 1 not in e.shape), None)
+    column = next((n for n, e in zip(nodes, exprs) if e.shape[1] == 1 and e.shape[0] != 1), None)
+    if matrix is None or column is None or not err.message.startswith("'+' needs operands of the same shape"):
+        return err
+    shown = builder.text[column.start:column.end].strip() if column.start is not None else None
+    if not shown:
+        return err
+    shown = shown if re.fullmatch(r"\w+(\(.*\))?", shown) else f"({shown})"     # x, vec(A); (1/x), (W x)
+    err.message += (f"; to add the row {shown}^T to every row of the matrix write {shown}^T or 1 {shown}^T (NumPy's "
+                    f"broadcast), to add {shown} to every column {shown} 1^T")
+    err.args = (err.message,) + tuple(err.args[1:])
+    return err
+
+
+def added(builder, n, nodes, exprs, terms):
+    """The sum of `terms` at syntax node n; when a matrix and a column cannot be added, the error says how
+    to write the broadcast (column_hint)."""
+    try:
+        return builder.at(n, E.Add, *terms)
+    except ShapeError as err:
+        raise column_hint(builder, err, nodes, exprs)
+
+
+def matrix_coefficient_hint(builder, nodes):
+    """A hint when a term is a matrix only because an undeclared upper-case coefficient is read as one
+    (the SVM's C sum(ξ)): say so, with the declaration."""
+    from .kinds import is_matrix_name
+    from .values import unwrap
+    for n in nodes:
+        n = unwrap(n)
+        first = unwrap(n.args[0]) if n.op == "juxt" else None
+        if first is not None and first.op == "name" and is_matrix_name(first.args[0]) and \
+                first.args[0] not in builder.decls and first.args[0] not in builder.definitions:
+            name = first.args[0]
+            return f"; {name} is read as a matrix (an upper-case name): if it is a number, declare it ('{name}: scalar')"
+    return ""

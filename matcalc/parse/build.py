@@ -7,7 +7,7 @@ from .. import expr as E
 from .. import shapes as S
 from ..errors import ParseError, ShapeError
 from ..vocabulary import APPLICATIONS, IDENTITY_NAMES
-from .broadcast import broadcast_vectors
+from .broadcast import added, broadcast_vectors, matrix_coefficient_hint
 from .calls import BUILT, build_call
 from .conventions import ambiguous_quotient, coefficient_note, coefficient_split, is_coefficient, is_euler, is_one
 from .declarations import user_function
@@ -90,7 +90,7 @@ class Builder(Readings):
                 if not self.broadcastable(n):
                     raise ShapeError(f"'{opname}' of a scalar and a {S.fmt_shape(target)}: only number literals "
                                      "and names declared scalar are broadcast (write c * vector(1), or declare "
-                                     "the name 'scalar')", n.start, end=n.end)
+                                     "the name 'scalar')" + matrix_coefficient_hint(self, nodes), n.start, end=n.end)
                 ones = E.Ones(target)
                 one = unwrap(n)
                 if one.op == "juxt" and any(is_one(x) for x in one.args):
@@ -156,7 +156,7 @@ class Builder(Readings):
         exprs = [self.build(x) for x in nodes]
         exprs = broadcast_vectors(self, nodes, self.elementwise(nodes, exprs, "+"))
         terms = [exprs[0]] + [e if op == "+" else E.negate(e) for (op, _), e in zip(rest, exprs[1:])]
-        return self.at(n, E.Add, *terms)
+        return added(self, n, nodes, exprs, terms)
 
     def b_elem(self, n, first, *rest):
         """x .* y ./ z ⊗ W: element-wise factors are collected and the product is built once."""

@@ -158,6 +158,10 @@ def _var(b, n, a):
 
 def _max(b, n, arg_nodes):
     """max(0, u) and max(u, 0) are relu(u), element-wise; any other max is refused, not guessed."""
+    if len(arg_nodes) == 1:
+        raise ParseError("max(…) of one argument, its largest entry, is not smooth (its derivative jumps where two "
+                         "entries tie) and is refused rather than guessed: max(0, u) is relu(u); logsumexp(x) is the "
+                         "smooth maximum; a problem 'min max(x)' is 'min_{x, t} t st x <= t 1'", n.start, end=n.end)
     if len(arg_nodes) != 2:
         raise arity_error("max", n, arg_nodes, 2)
     zero = [i for i, a in enumerate(arg_nodes) if _is_zero(a)]

@@ -178,6 +178,10 @@ def _product(k, items):
                                                 # (1/(2n)), \\frac{1}{2m}: 2n is a number
         if is_one(x) and o is None and acc in ("M", "R"):
             kx = "V"                            # X 1: the ones vector
+        if is_one(x) and o is None and isinstance(acc, tuple) and len(items) == 2 and items[0][1].op == "name":
+            k.divisor(items[0][1])              # b 1 (y - X w - b 1, the SVM's X w + b 1): nobody multiplies a
+            acc = "V"                           # vector by the number 1, so b is a scalar times the ones vector
+            continue
         if o == "/":
             acc = k.join([acc, kx]) if kx in ("V", "M") else acc
             continue
