@@ -21,10 +21,6 @@ class StepNames:
         self.names = dict(names or {})
         self.defined = dict(defined or {})
 
-    def others(self, name):
-        """The names a definition of `name` may use: every name but its own."""
-        return {node: n for node, n in self.names.items() if n != name}
-
     def introduced(self, steps):
         """For each step, the names first shown in it (or needed by the definition of one that is), in
         dependency order: a name's definition uses only names defined before it."""
