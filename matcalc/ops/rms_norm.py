@@ -4,15 +4,16 @@ through them reads as the paper's backward pass, in terms of X̂ and r, instead 
 expanded in sums and ones vectors at every use.
 
     rms_rows:        r = sqrt(mean_rows(X ⊙ X) + ε)        n×1 for X n×c (ε = 0 when not written)
-    rms_normalize:   X̂ = X ./ (r 1ᵀ)                       n×c, r an rms_rows of the same X
+    rms_normalize:   X̂ = X ./ (s 1ᵀ)                       n×c (read only when s is the r of this X)
 
 There is no function name to type: the parser reads the spellings above (`X .* X` or `X.^2`, and the
 column-wise ones, `X ./ (1 sqrt(mean_cols(X .* X) + ε))`) as these nodes (`recognise`), and the
 printers write them back in those spellings, so the text reads back as the same node.
 
-Rules (Zhang & Sennrich 2019 §3, written row-wise; from r² = mean_rows(X ⊙ X) + ε, 2r ⊙ dr = 2 mean_rows(X ⊙ dX) + dε):
+Rules (Zhang & Sennrich 2019 §3, written row-wise). From r² = mean_rows(X ⊙ X) + ε,
+2r ⊙ dr = 2 mean_rows(X ⊙ dX) + dε, and mean_rows(X ⊙ dX) ./ r = mean_rows(X̂ ⊙ dX):
     dr = mean_rows(X̂ ⊙ dX) + dε ./ (2r)                          with X̂ = X ./ (r 1ᵀ)
-    dX̂ = (dX − X̂ ⊙ (dr 1ᵀ)) ./ (r 1ᵀ) = (dX − X̂ ⊙ (mean_rows(X̂ ⊙ dX) 1ᵀ)) ./ (r 1ᵀ)   (ε fixed)
+    dX̂ = (dX − X̂ ⊙ (dr 1ᵀ)) ./ (r 1ᵀ),  for ε fixed (dX − X̂ ⊙ (mean_rows(X̂ ⊙ dX) 1ᵀ)) ./ (r 1ᵀ)
 so the gradient of tr(Gᵀ X̂) w.r.t. X is (G − X̂ ⊙ (mean_rows(G ⊙ X̂) 1ᵀ)) ./ (r 1ᵀ).
 """
 from .. import expr as E
@@ -36,7 +37,8 @@ class RmsRows(E.Expr):
     @classmethod
     def shape_of(cls, arg, eps):
         if eps.shape != S.SCALAR:
-            raise ShapeError(f"the ε of sqrt(mean_{cls.axis.name}(X .* X) + ε) is a scalar, got {S.fmt_shape(eps.shape)}")
+            raise ShapeError(f"the ε of sqrt(mean_{cls.axis.name}(X .* X) + ε) is a scalar, "
+                             f"got {S.fmt_shape(eps.shape)}")
         return cls.axis.stat_shape(_matrix_of(f"rms_{cls.axis.name}", arg.shape))
 
 
@@ -72,7 +74,8 @@ def square(x):
 @DIFF.register(*RMS, identity="d sqrt(mean_rows(X ⊙ X) + ε) = mean_rows(X̂ ⊙ dX) + dε ./ (2r), "
                               "X̂ = X ./ (r 1ᵀ)  (Zhang & Sennrich 2019), columns alike")
 def d_rms(d, e):
-    """2r ⊙ dr = 2 mean_rows(X ⊙ dX) + dε, and mean_rows(X ⊙ dX) ./ r = mean_rows(X̂ ⊙ dX)."""
+    """2r ⊙ dr = 2 mean_rows(X ⊙ dX) + dε, and mean_rows(X ⊙ dX) ./ r = mean_rows(X̂ ⊙ dX): X̂ is the node
+    the rule of X ./ (r 1ᵀ) finds, so the backward pass is written in it."""
     dx, deps = d(e.arg), d(e.eps)
     axis, terms = e.axis, []
     if not E.is_zero(dx):
