@@ -151,11 +151,36 @@ class Derivation(list, RichDisplay):
     _introduced = None
 
     def introduced(self):
-        """For each step, the names it introduces, in dependency order (printers/step_names.py)."""
+        """For each step, the names first shown in it (or needed by the definition of one that is), in
+        dependency order: a name's definition uses only names defined before it."""
         if self._introduced is None or len(self._introduced) != len(self):
-            from .printers.step_names import StepNames
-            self._introduced = StepNames(self.names, self._definable()).introduced(self)
+            from . import expr as E
+            definable, seen, out = self._definable(), set(), []
+            for s in self:
+                new = []
+                for side in (s.lhs, s.rhs):
+                    if isinstance(side, E.Expr):
+                        self._need(side, definable, seen, new)
+                out.append(new)
+            self._introduced = out
         return self._introduced
+
+    def _need(self, e, definable, seen, new):
+        """Walks e: a named node brings in the names its definition uses, then itself (smaller first)."""
+        stack, order, done = [e], [], set()
+        while stack:
+            n = stack.pop()
+            if n in done:
+                continue
+            done.add(n)
+            name = self.names.get(n)
+            if name is not None and name not in seen and name not in order:
+                order.append(name)
+                stack.append(definable[name])
+            stack.extend(n.children)
+        for name in sorted(order, key=lambda m: _size(definable[m])):
+            seen.add(name)
+            new.append(name)
 
     def _definable(self):
         """name → node: `defined`, or for names set without it, the smallest node of each name."""

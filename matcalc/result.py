@@ -163,8 +163,8 @@ class Result(Checked, RichDisplay):
         if self._steps is None:
             self._steps = Derivation(without_detours(self._steps_factory()) if self._steps_factory is not None else [])
             from .printers.step_names import step_names
-            named = step_names(self)     # the result's names (A, σ, X̂, δ) and s for softmax(W x + b) six times a line
-            self._steps.names, self._steps.defined = named.names, named.defined
+            # the result's names (A, σ, X̂, δ) and s for softmax(W x + b) six times a line
+            self._steps.names, self._steps.defined = step_names(self)
         return self._steps
 
     @steps.setter

@@ -12,53 +12,12 @@ node it is in typed order, so the two forms share one name.
 from .. import expr as E
 
 
-class StepNames:
-    """names: node → name, for the printers (a name may stand for several nodes: the typed and the
-    canonical order of one sum); defined: name → the node its definition shows (the result's node when
-    the result names it)."""
-
-    def __init__(self, names=None, defined=None):
-        self.names = dict(names or {})
-        self.defined = dict(defined or {})
-
-    def introduced(self, steps):
-        """For each step, the names first shown in it (or needed by the definition of one that is), in
-        dependency order: a name's definition uses only names defined before it."""
-        seen, out = set(), []
-        for s in steps:
-            new = []
-            for side in (s.lhs, s.rhs):
-                if isinstance(side, E.Expr):
-                    self._need(side, seen, new)
-            out.append(new)
-        return out
-
-    def _need(self, e, seen, new):
-        """Walks e; a named node brings in the names its definition uses (smaller first), then itself."""
-        stack, order = [e], []
-        done = set()
-        while stack:
-            n = stack.pop()
-            if n in done:
-                continue
-            done.add(n)
-            name = self.names.get(n)
-            if name is not None and name not in seen and name not in order:
-                order.append(name)
-                stack.append(self.defined[name])
-            stack.extend(n.children)
-        for name in sorted(order, key=lambda m: _size(self.defined[m])):
-            seen.add(name)
-            new.append(name)
-
-
-def _size(e):
-    return sum(1 for _ in E.nodes(e))
-
-
 def step_names(result):
-    """The StepNames of `result.steps`: the result's names (the user's, A, σ, X̂, δ, s, …) on the steps'
-    nodes in either order of their sums, then a name for each subexpression a step repeats."""
+    """(names, defined) for `result.steps`: names node → name, for the printers (a name may stand for
+    several nodes: the typed and the canonical order of one sum); defined name → the node its definition
+    shows (the result's node when the result names it). The result's names (the user's, A, σ, X̂, δ, s, …)
+    on the steps' nodes in either order of their sums, then a name for each subexpression a step repeats;
+    display.Derivation places the definitions."""
     from ..display import typed_order
     from ..steps import Label
     from .text import shared_names
@@ -83,4 +42,4 @@ def step_names(result):
             names[node] = name
             defined[name] = node
             taken.add(name)
-    return StepNames(names, defined)
+    return names, defined
