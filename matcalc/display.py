@@ -85,9 +85,10 @@ class RichDisplay:
         return html_of(self._display())
 
 
-def typed_order(e, source):
+def typed_order(e, source, memo=None):
     """`e` with each sum whose terms are those of a sum typed in `source` written in the typed order
-    (det(A + x xᵀ), not the canonical det(x xᵀ + A)): for display only, the value is the same."""
+    (det(A + x xᵀ), not the canonical det(x xᵀ + A)): for display only, the value is the same.
+    memo: a dict that receives node → its typed-order node for every node of e (the steps' names use it)."""
     from . import expr as E
     typed = {}
     for node in E.nodes(source):
@@ -95,7 +96,7 @@ def typed_order(e, source):
             typed.setdefault(frozenset(node.terms), node)
     if not typed:
         return e
-    memo = {}
+    memo = {} if memo is None else memo
 
     def walk(n):
         hit = memo.get(n)
@@ -142,39 +143,100 @@ WIDE = 110    # characters of math and rule text that fit beside each other in a
 
 
 class Derivation(list, RichDisplay):
-    """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each."""
+    """The steps of a derivation (a list of derive.Step), shown as one aligned block with the rule of each;
+    a name the steps use is defined on a `with` line just before the first step that shows it."""
 
     names = {}      # node → name: the subexpressions the steps write by a name (Result.steps sets them)
+    defined = {}    # name → the node its definition shows
+    _introduced = None
 
-    def definitions(self, latex=False, unicode=False):
-        """`s = softmax(W x + b)` for each name the steps use, a name before anything that uses it."""
+    def introduced(self):
+        """For each step, the names first shown in it (or needed by the definition of one that is), in
+        dependency order: a name's definition uses only names defined before it."""
+        if self._introduced is None or len(self._introduced) != len(self):
+            from . import expr as E
+            definable, seen, out = self._definable(), set(), []
+            for s in self:
+                new = []
+                for side in (s.lhs, s.rhs):
+                    if isinstance(side, E.Expr):
+                        self._need(side, definable, seen, new)
+                out.append(new)
+            self._introduced = out
+        return self._introduced
+
+    def _need(self, e, definable, seen, new):
+        """Walks e: a named node brings in the names its definition uses, then itself (smaller first)."""
+        stack, order, done = [e], [], set()
+        while stack:
+            n = stack.pop()
+            if n in done:
+                continue
+            done.add(n)
+            name = self.names.get(n)
+            if name is not None and name not in seen and name not in order:
+                order.append(name)
+                stack.append(definable[name])
+            stack.extend(n.children)
+        for name in sorted(order, key=lambda m: _size(definable[m])):
+            seen.add(name)
+            new.append(name)
+
+    def _definable(self):
+        """name → node: `defined`, or for names set without it, the smallest node of each name."""
+        out = {}
+        for node, name in sorted(self.names.items(), key=lambda item: _size(item[0])):
+            out.setdefault(name, node)
+        out.update(self.defined)
+        return out
+
+    def definitions(self, latex=False, unicode=False, names=None):
+        """`s = softmax(W x + b)` for each of `names` (by default every name the steps use, a name before
+        anything that uses it)."""
         from . import expr as E
         from .printers.latex import to_latex
         from .printers.text import to_text
         from .printers.unicode import to_unicode
-        used = {node: name for node, name in self.names.items()
-                if any(node in E.nodes(side) for st in self for side in (st.lhs, st.rhs) if isinstance(side, E.Expr))}
+        if names is None:
+            names = [name for new in self.introduced() for name in new]
         show = (lambda e, names: to_latex(e, names=names)) if latex else \
             (lambda e, names: to_unicode(e, names=names)) if unicode else (lambda e, names: to_text(e, names=names))
+        definable = self._definable()
         out = []
-        for node, name in sorted(used.items(), key=lambda item: sum(1 for _ in E.nodes(item[0]))):
-            others = {k: v for k, v in used.items() if k is not node}
+        for name in names:
+            node = definable[name]
+            others = {k: v for k, v in self.names.items() if v != name}
             out.append(f"{show(E.Var(name, node.shape, frozenset()), None)} = {show(node, others)}")
         return out
 
+    def text_lines(self, unicode=False):
+        """`with s = …` before the first step that shows s, then each step with its rule."""
+        lines = []
+        for new, s in zip(self.introduced(), self):
+            if new:
+                lines.append("with " + ", ".join(self.definitions(unicode=unicode, names=new)))
+            lines.append(f"{s.show(self.names, unicode=unicode)}    [{s.rule}]")
+        return lines
+
     def latex_rows(self):
-        """The aligned rows: `with s = …` first when the steps use names, then `lhs &= rhs && rule`."""
+        """The aligned rows: `with s = …` before the first step that shows s, then `lhs &= rhs && rule`."""
         from .printers.document import rule_math, width
-        defs = self.definitions(latex=True)
-        rows = [f"&\\text{{with }} {', '.join(defs)}"] if defs else []
         sides = [s.show(self.names, latex=True).split(" = ", 1) for s in self]
         rules = [rule_math(s.rule) for s in self]
         # the rule beside its equation while the two fit a page's width, else on a row of its own above it
         beside = all(width(lhs) + width(rhs) + width(rule) <= WIDE for (lhs, rhs), rule in zip(sides, rules))
-        for (lhs, rhs), rule in zip(sides, rules):
+        rows = []
+        for new, (lhs, rhs), rule in zip(self.introduced(), sides, rules):
+            if new:
+                rows.append(f"&\\text{{with }} {', '.join(self.definitions(latex=True, names=new))}")
             rows += [f"{lhs} &= {rhs} && \\text{{{rule}}}"] if beside else \
                 [f"&\\text{{{rule}:}}", f"{lhs} &= {rhs}"]
         return rows
 
     def _display(self):
         return Display(self.latex_rows(), aligned=True)
+
+
+def _size(e):
+    from . import expr as E
+    return sum(1 for _ in E.nodes(e))

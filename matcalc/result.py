@@ -162,8 +162,9 @@ class Result(Checked, RichDisplay):
         """The derivation step by step (recorded on first use: a derivation without it is faster)."""
         if self._steps is None:
             self._steps = Derivation(without_detours(self._steps_factory()) if self._steps_factory is not None else [])
-            from .printers.document import step_names
-            self._steps.names = step_names(self)     # softmax(W x + b), six times a line, is s
+            from .printers.step_names import step_names
+            # the result's names (A, σ, X̂, δ) and s for softmax(W x + b) six times a line
+            self._steps.names, self._steps.defined = step_names(self)
         return self._steps
 
     @steps.setter
@@ -172,10 +173,7 @@ class Result(Checked, RichDisplay):
 
     def steps_text(self, unicode=False):
         """The derivation, one equation per line with the rule that justifies it (unicode=True: xᵀ, ⊙, ‖x‖)."""
-        steps = self.steps
-        defs = steps.definitions(unicode=unicode)
-        head = ["with " + ", ".join(defs)] if defs else []
-        return "\n".join(head + [f"{s.show(steps.names, unicode=unicode)}    [{s.rule}]" for s in steps])
+        return "\n".join(self.steps.text_lines(unicode=unicode))
 
     def steps_latex(self):
         """The derivation as a LaTeX aligned block, each rule's identities set as math."""

@@ -104,7 +104,10 @@ def _show(e, latex=False, names=None, unicode=False):
 _RULE_SYMBOLS = {"ᵀ": r"^\top", "⁻¹": "^{-1}", "⁻ⁱ": "^{-i}", "ᵏ": "^k", "ⁱ": "^i", "⇒": r"\Rightarrow",
                  "⊙": r"\odot", "⊗": r"\otimes", "∂": r"\partial", "′": "'", "−": "-", "Σ": r"\Sigma",
                  "‖": r"\|", "⟨": r"\langle", "⟩": r"\rangle", "⁻¹⁻ⁱ": "^{-1-i}", "ᵏ⁻¹⁻ⁱ": "^{k-1-i}",
-                 "ᵏ⁻¹": "^{k-1}"}
+                 "ᵏ⁻¹": "^{k-1}",
+                 # the normalisation layers' rules (ops/normalize_rows.py, ops/rms_norm.py): raw in \text{} they
+                 # stop KaTeX's strict mode and pdflatex
+                 "ε": r"\varepsilon", "σ": r"\sigma", "X̂": r"\hat{X}", "§": r"\S"}
 _KEYS = sorted(_RULE_SYMBOLS, key=len, reverse=True)
 
 

@@ -132,6 +132,10 @@ def batched_scalars(draw, depth=1):
     # ε = 1 keeping σ ≥ 1 (no draw of its own: the derandomized draws of the other strategies stay as they were)
     std, norm = (E.StdRows, E.NormalizeRows) if k % 2 else (E.StdCols, E.NormalizeCols)
     normalised = E.Sum(E.Hadamard(norm(Z, std(Z, E.ONE)), Z))
+    # and RMS norm along the other axis (k = 0, 1, 4), ε = 1 keeping r ≥ 1, no draw of its own either
+    rms, scaled = (E.RmsCols, E.RmsNormalizeCols) if k % 2 else (E.RmsRows, E.RmsNormalizeRows)
+    if k in (0, 1, 4):
+        normalised = E.Add(normalised, E.Sum(E.Hadamard(scaled(Z, rms(Z, E.ONE)), Z)))
     if k == 0:
         return E.Add(E.Sum(E.LogSumExpRows(Z)), normalised)
     if k == 1:                                   # tr(Gᵀ softmax_rows(Z)), G of Z's shape

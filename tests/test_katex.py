@@ -49,6 +49,9 @@ EXTRA = [
     ("hessian", "sum(logsumexp(X W)) - sum(Y .* (X W))", "W", None, None),
     ("jacobian", "softmax_cols(Z)", "Z", None, None),
     ("gradient", "sum(var_rows(X)) + sum(mean_cols(X))", "X", None, None),
+    # layer norm and RMS norm: their rules name ε, σ, X̂ and a § (raw in \text{} they stopped KaTeX)
+    ("gradient", "tr(G^T ((X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T)))", "X", {"eps": "scalar"}, None),
+    ("gradient", "tr(G^T (X ./ (sqrt(mean_rows(X .* X) + eps) 1^T)))", "X", {"eps": "scalar"}, None),
 ]
 
 

@@ -43,6 +43,9 @@ SAMPLES = {
     "StdRows": E.StdRows(X, E.Num(1)), "StdCols": E.StdCols(X, E.Num(1)),
     "NormalizeRows": E.NormalizeRows(X, E.StdRows(X, E.Num(1))),
     "NormalizeCols": E.NormalizeCols(X, E.StdCols(X, E.Num(1))),
+    "RmsRows": E.RmsRows(X, E.Num(1)), "RmsCols": E.RmsCols(X, E.Num(1)),
+    "RmsNormalizeRows": E.RmsNormalizeRows(X, E.RmsRows(X, E.Num(1))),
+    "RmsNormalizeCols": E.RmsNormalizeCols(X, E.RmsCols(X, E.Num(1))),
 }
 # only the Jacobian of a declared function is known, not its derivative; d polar(X) is a Sylvester equation;
 # the derivatives of K_f(X) and K²_f(X, E) in X are of third order
@@ -53,7 +56,8 @@ ADJOINT_REFUSALS = VEC_REFUSALS = {E.Var, E.Num, E.Const, E.Literal, E.Identity,
                                    E.ElementCall, E.Softmax, E.LogSumExp, E.SoftmaxRows, E.LogSumExpRows,
                                    E.Eigenvalue, E.Eigenvector, E.SpectralNorm, E.NuclearNorm, E.Polar, E.Size,
                                    E.ExpM, E.LogM, E.SqrtM, E.PowM, E.KronForm, E.KronForm2,
-                                   E.StdRows, E.StdCols, E.NormalizeRows, E.NormalizeCols}
+                                   E.StdRows, E.StdCols, E.NormalizeRows, E.NormalizeCols,
+                                   E.RmsRows, E.RmsCols, E.RmsNormalizeRows, E.RmsNormalizeCols}
 TYPES = E.NODE_TYPES
 
 

@@ -26,9 +26,11 @@ from .kronecker_form import KronForm                   # vec L_f(X, E) = K_f(X) 
 from .second_frechet import Frechet2, KronForm2        # d L_f(X, E) = L²_f(X, E, dX) + L_f(X, dE), for Hessians
 from . import matrix_function_code, matrix_function_identities  # noqa: F401,E402 (their rows: code, simplification)
 from .normalize_rows import NormalizeCols, NormalizeRows, StdCols, StdRows
+from .rms_norm import RmsCols, RmsNormalizeCols, RmsNormalizeRows, RmsRows   # after layer norm's: its reader runs first
 
 OPERATIONS = (Softmax, LogSumExp, SoftmaxRows, LogSumExpRows)
 OPERATIONS += (Eigenvalue, Eigenvector, NuclearNorm, Polar, SpectralNorm)
 OPERATIONS += (Size,)
 OPERATIONS += (ExpM, LogM, SqrtM, PowM, Frechet, KronForm, Frechet2, KronForm2)
 OPERATIONS += (StdRows, StdCols, NormalizeRows, NormalizeCols)
+OPERATIONS += (RmsRows, RmsCols, RmsNormalizeRows, RmsNormalizeCols)

@@ -236,19 +236,24 @@ def _candidates(t):
             yield n.base.terms[0]
 
 
-def _std(e):
-    """sqrt(var_rows(X) + ε) → StdRows(X, ε); sqrt(var_cols(X) + ε) → StdCols(X, ε)."""
+def sqrt_terms(e):
+    """(t, ε) for sqrt(t + ε 1) as the parser builds it (ε 0 when not written): each term t the others
+    can be the spread scalar ε of (RMS norm's reader, ops/rms_norm.py, takes these too)."""
     if not (isinstance(e, E.Apply) and e.fn == "sqrt"):
-        return None
+        return
     terms = list(e.arg.terms) if isinstance(e.arg, E.Add) else [e.arg]
     for i, t in enumerate(terms):
         rest = terms[:i] + terms[i + 1:]
         eps = [E.ONE if isinstance(f, E.Ones) else f.factors[0] for f in rest if isinstance(f, E.Ones)
                or isinstance(f, E.Mul) and len(f.factors) == 2 and f.factors[0].is_scalar
                and isinstance(f.factors[1], E.Ones)]
-        if len(eps) != len(rest):
-            continue
-        eps = E.Add(*eps) if len(eps) > 1 else eps[0] if eps else E.ZERO
+        if len(eps) == len(rest):
+            yield t, E.Add(*eps) if len(eps) > 1 else eps[0] if eps else E.ZERO
+
+
+def _std(e):
+    """sqrt(var_rows(X) + ε) → StdRows(X, ε); sqrt(var_cols(X) + ε) → StdCols(X, ε)."""
+    for t, eps in sqrt_terms(e):
         for x in _candidates(t):
             if x.shape[0] != 1 and x.shape[1] != 1:
                 if t.shape[1] == 1 and _same(t, var_rows(x)):

@@ -166,38 +166,19 @@ def formula(result, conditions=True, lhs=None):
     return "\n".join(lines + [f"{lhs or result.symbol(latex=True)} = {result.pretty(latex=True)}"])
 
 
-def _steps(result, names):
-    """Each step under its rule, in an align* of its own (so a long left side widens only its own rows)."""
+def _steps(result):
+    """Each step under its rule, in an align* of its own (so a long left side widens only its own rows); a
+    name the steps use is defined ("With s = …:") just before the first step that shows it."""
     from ..derive import Label
-    out = []
-    for s in result.steps:
+    steps = result.steps
+    names, out = steps.names, []
+    for new, s in zip(steps.introduced(), steps):
+        if new:
+            out.append("With " + ", ".join(f"${d}$" for d in steps.definitions(latex=True, names=new)) + ":\n\n")
         lhs = s.lhs.latex if isinstance(s.lhs, Label) else to_latex(s.lhs, names=names)
         out.append(f"\\noindent{{\\small {rule_math(s.rule)}:}}\n\\begin{{align*}}\n{aligned_rows(lhs, s.rhs, names)}"
                    "\n\\end{align*}\n")
     return "".join(out)
-
-
-def step_names(result):
-    """The result's names, and a name for each subexpression a step repeats (softmax(W x + b) written six
-    times a line is s): the derivation and the result share one `where`."""
-    from ..derive import Label
-    from .text import shared_names
-    names = result.named_subexpressions()
-    taken = set(names.values()) | {v.name for v in result.function.free if isinstance(v, E.Var)}
-    for s in result.steps:
-        for side in (s.lhs, s.rhs):
-            if isinstance(side, Label):
-                continue
-            for node, name in shared_names(side).items():
-                if node in names:
-                    continue
-                base, i = name.rstrip("0123456789"), 1
-                name = base
-                while name in taken:
-                    name, i = f"{base}{i}", i + 1
-                names[node] = name
-                taken.add(name)
-    return names
 
 
 def document(result, steps=False, conditions=True, lhs=None):
@@ -213,15 +194,13 @@ def documents(items, steps=False, conditions=True):
 
 
 def _body(result, lhs, steps, conditions, several):
-    names = step_names(result) if steps else result.named_subexpressions()
+    names = result.named_subexpressions()      # the result's own where, as pretty() writes it
     lhs = lhs or result.symbol(latex=True)
     parts = []
     defs = _definitions(result, names)
     if steps:
         parts.append(f"\\section*{{Derivation of ${lhs}$}}\n" if several else "\\section*{Derivation}\n")
-        if defs:
-            parts.append("With " + ", ".join(f"${d}$" for d in defs) + ":\n\n")
-        parts.append(_steps(result, names))
+        parts.append(_steps(result))
         parts.append("\\section*{Result}\n")
     parts.append("\\begin{align*}\n" + aligned_rows(lhs, result.shown_expr, names) + "\n\\end{align*}\n")
     text = (["where " + ", ".join(f"${d}$" for d in defs)] if defs else []) + prose(result, conditions)

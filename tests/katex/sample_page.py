@@ -45,6 +45,17 @@ SAMPLES = [
     ("steps: log det X, X symmetric (spd)",
      lambda: matcalc.grad("log det X", "X", where={"X": "n x n spd"}, check=False).steps_latex()),
     ("steps: softmax Jacobian", lambda: matcalc.jacobian("softmax(x)", "x", check=False).steps_latex()),
+    ("steps: attention w.r.t. Q (A named where first used)", lambda: matcalc.grad(
+        "tr(G^T softmax(Q K^T / s) V)", "Q", where={"s": "scalar"}, check=False).steps_latex()),
+    ("steps: layer norm w.r.t. X (σ, then X̂)", lambda: matcalc.grad(
+        "Xh = (X - mean_rows(X) 1^T) ./ (sqrt(var_rows(X) + eps) 1^T); L = tr(G^T ((Xh .* (1 g^T)) + 1 b^T))", "X",
+        where={"eps": "scalar"}, check=False).steps_latex()),
+    ("steps: MLP on a batch w.r.t. W1 (H, Z, then δ)", lambda: matcalc.grad(
+        "H = tanh(X W1 + 1 b1^T); Z = H W2 + 1 b2^T; L = sum(logsumexp(Z)) - sum(Y .* Z)", "W1",
+        check=False).steps_latex()),
+    ("RMS norm w.r.t. X", lambda: r"\frac{\partial f}{\partial X} = " + matcalc.grad(
+        "r = sqrt(mean_rows(X .* X) + eps); L = tr(G^T ((X ./ (r 1^T)) .* (1 g^T)))", "X",
+        where={"eps": "scalar"}, check=False).pretty(latex=True)),
 ]
 
 
