@@ -269,7 +269,9 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
     blocks = hessian_exact and _packed_size(p, sizes) <= DENSE_HESSIAN
-    spec = _cached(("spec", key, blocks), lambda: compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)))
+    # the generated functions are checked against each other once, when they are made (check.py)
+    spec = _cached(("spec", key, blocks), lambda: _checked(compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)),
+                                                          bound, sizes))
     if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
         raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
                            f"(at most {DENSE_HESSIAN} variables); use method='auto'")
@@ -323,6 +325,12 @@ def _loaded(data):
         return data
     from ..analysis.point import load_values
     return load_values(data)
+
+
+def _checked(spec, bound, sizes):
+    from .check import check_spec
+    check_spec(spec, bound, sizes)
+    return spec
 
 
 def _is_dir(path):
