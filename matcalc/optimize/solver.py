@@ -19,6 +19,7 @@ from .kkt import _constant_in
 from .problem import ProblemError, read_problem
 from .rewrite import rewrite
 from .runtime import DENSE_HESSIAN, argument, dim_size
+from .threads import one_blas_thread
 
 
 def _scipy():
@@ -256,7 +257,10 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     method: "auto" (driver._method: L-BFGS-B with at most bounds; with linear constraints the
     interior point method; with nonlinear ones trust-constr, or the augmented Lagrangian over
     L-BFGS-B for many variables; trust-constr again when a run stops short of the tolerances),
-    "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point"."""
+    "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point".
+
+    Below 1000 packed variables OpenBLAS runs on one thread during the solve unless
+    OPENBLAS_NUM_THREADS / OMP_NUM_THREADS is set (threads.py)."""
     _scipy()
     data = _sources(data)
     names = list(data) if isinstance(data, dict) else None
@@ -268,15 +272,17 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     key = _key(problem, where, wrt, names)
     p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
-    blocks = hessian_exact and _packed_size(p, sizes) <= DENSE_HESSIAN
-    # the generated functions are checked against each other once, when they are made (check.py)
-    spec = _cached(("spec", key, blocks), lambda: _checked(compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)),
-                                                          bound, sizes))
-    if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
-        raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
-                           f"(at most {DENSE_HESSIAN} variables); use method='auto'")
-    sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
-                      method=method, hessian_exact=hessian_exact)
+    packed = _packed_size(p, sizes)
+    blocks = hessian_exact and packed <= DENSE_HESSIAN
+    with one_blas_thread(packed):        # small problems: BLAS threads only wait for cores (threads.py)
+        # the generated functions are checked against each other once, when they are made (check.py)
+        spec = _cached(("spec", key, blocks), lambda: _checked(
+            compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)), bound, sizes))
+        if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
+            raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
+                               f"(at most {DENSE_HESSIAN} variables); use method='auto'")
+        sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
+                          method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
 
 
