@@ -109,3 +109,12 @@ def test_constraints_read_once_are_the_constraints_read_alone(text, where):
     assert len(expected) == len(p.constraints)
     for c, e in zip(p.constraints, expected):
         assert c.expr == e, (c.text, str(c.expr), str(e))
+
+
+def test_number_bounds_without_generated_code_are_the_numbers():
+    # solve makes a bound that is a number (0, -1, 1/2) a Python function instead of generated code
+    b = np.array([-3.0, 0.2, 4.0, -0.5])
+    s = solve("min ||x - b||^2 st x >= -1, x <= 1/2", {"b": b})
+    assert np.allclose(s["x"], np.clip(b, -1, 0.5), atol=1e-8)
+    spec = next(v for k, v in solver._cache.items() if k[0] == "spec")
+    assert [fn() for _, _, fn, params in spec["bounds"] if not params] == [-1.0, 0.5]

@@ -87,9 +87,11 @@ class Plan:
         return Ref(code.fname), [v.name for v in code.variables]
 
 
-def plan(p, hessian_blocks=True, hvp=True):
+def plan(p, hessian_blocks=True, hvp=True, literal_bounds=False):
     """(Plan, spec) for a problem read and rewritten (read_problem, rewrite). hessian_blocks: the
-    dense Hessian's blocks; hvp: the Hessian-vector product (for problems too large for the blocks)."""
+    dense Hessian's blocks; hvp: the Hessian-vector product (for problems too large for the blocks);
+    literal_bounds: a bound that is a number (x >= 0) is a Python function returning it, not generated
+    code (solve, in-process; the emitted module keeps one function per bound)."""
     from ..vocabulary import spelling
     pl = Plan(p)
     f = p.minimized
@@ -110,7 +112,8 @@ def plan(p, hessian_blocks=True, hvp=True):
     for i, c in enumerate(p.constraints):
         if c.bound is not None:
             var, which, const = c.bound
-            fn, params = pl.function([const], ["value"], f"bound_{i}")
+            number = _number(const) if literal_bounds else None
+            fn, params = (lambda v=number: v, []) if number is not None else pl.function([const], ["value"], f"bound_{i}")
             spec["bounds"].append((var.name, which, fn, params))
         else:
             spec["constraints"].append(_constraint(pl, c, p.variables, i))
@@ -118,6 +121,15 @@ def plan(p, hessian_blocks=True, hvp=True):
         fn, params = pl.function([e], ["value"], f"recover_{name}" if name.isidentifier() else f"recover_{len(spec['recover'])}")
         spec["recover"].append((name, fn, params, [v.name for v in p.variables if v in e.free]))
     return pl, spec
+
+
+def _number(e):
+    """The value of a constant that is a number (0, a zero vector, 1/2), else None."""
+    if isinstance(e, E.Zero):
+        return 0.0
+    if isinstance(e, E.Num):
+        return float(e.value)
+    return None
 
 
 def _hessian(pl, f, variables):
@@ -277,7 +289,7 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     with one_blas_thread(packed):        # small problems: BLAS threads only wait for cores (threads.py)
         # the generated functions are checked against each other once, when they are made (check.py)
         spec = _cached(("spec", key, blocks), lambda: _checked(
-            compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)), bound, sizes))
+            compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks, literal_bounds=True)), bound, sizes))
         if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
             raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
                                f"(at most {DENSE_HESSIAN} variables); use method='auto'")
