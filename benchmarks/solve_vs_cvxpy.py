@@ -12,7 +12,8 @@ matcalc's "first" is the first solve of a problem text (reading it, deriving, ge
 and checking code, solving); "total" the median of the repeats, where solve reuses the derivation and
 code of the same text (its cache; the data are the same, nothing of the solution is kept); "solver" is
 the SciPy run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
-and solving. The last column is the largest difference of the two solutions.
+and solving. "ratio" is CVXPY / matcalc total, "first" CVXPY / matcalc first (above 1: matcalc faster).
+The last column is the largest difference of the two solutions.
 
 What is counted, for both sides alike: no imports. NumPy, scipy.optimize (which CVXPY imports too) and
 CVXPY are imported before any timing, and each library solves one unrelated small problem first, so
@@ -186,7 +187,7 @@ def main():
     print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}; "
           f"BLAS threads {threads or 'default'}")
     print(f"{'problem':12} {'n':>5} {'first':>7} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
-          f"{'CVXPY':>8} {'ratio':>6} {'max |Δ|':>9}")
+          f"{'CVXPY':>8} {'ratio':>6} {'first':>6} {'max |Δ|':>9}")
     for n in [int(s) for s in args.sizes.split(",")]:
         for name, text, data, ref in problems(n, np.random.default_rng(n)):
             where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
@@ -206,7 +207,7 @@ def main():
                     diff = abs(value(np.asarray(s["a"])) - value(r["a"]))
                 else:
                     diff = max(float(np.max(np.abs(np.asarray(s[k]) - r[k]))) for k in r)
-                line += f" {tc:7.3f}s {tc / t:6.2f} {diff:9.1e}"
+                line += f" {tc:7.3f}s {tc / t:6.2f} {tc / first:6.2f} {diff:9.1e}"
             print(line, flush=True)
 
 
