@@ -152,14 +152,22 @@ COLD = {
 
 
 def cold(repeat):
-    """Fresh processes: import + the first solve of NNLS at n = 20, each library in turn."""
+    """Fresh processes: import + the first solve of NNLS at n = 20, each library in turn. Both with
+    bytecode cached alike (a temporary PYTHONPYCACHEPREFIX, filled by one untimed run each), as for
+    installed packages: with PYTHONDONTWRITEBYTECODE=1 and a prefix without CVXPY's bytecode, one side
+    or the other would recompile its modules at every start."""
     import subprocess
+    import tempfile
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="solve-cold-")
     times = {k: [] for k in COLD if k == "matcalc" or cp is not None}
+    for name in times:
+        subprocess.run([sys.executable, "-c", COLD[name]], check=True, cwd=root, env=env)
     for _ in range(repeat):
         for name in times:
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", COLD[name]], check=True, cwd=root)
+            subprocess.run([sys.executable, "-c", COLD[name]], check=True, cwd=root, env=env)
             times[name].append(time.perf_counter() - t)
     print(f"cold start (python -c: import, first NNLS solve at n = 20), median of {repeat}, "
           f"load average {os.getloadavg()[0]:.1f}:")
