@@ -118,3 +118,34 @@ def test_number_bounds_without_generated_code_are_the_numbers():
     assert np.allclose(s["x"], np.clip(b, -1, 0.5), atol=1e-8)
     spec = next(v for k, v in solver._cache.items() if k[0] == "spec")
     assert [fn() for _, _, fn, params in spec["bounds"] if not params] == [-1.0, 0.5]
+
+
+def test_functions_that_fail_the_check_are_not_kept(monkeypatch):
+    monkeypatch.setattr(solver, "grad", wrong(solver.grad, lambda e, args: E.Add(e, args[1])))
+    for _ in range(2):          # the second solve of the text checks again, it does not reuse the code
+        with pytest.raises(CheckError):
+            solve("min ||A x - b||^2 + μ ||x||^2", {"A": A, "b": B, "μ": 0.5})
+    assert not [k for k in solver._cache if k[0] == "spec"]
+
+
+def test_a_constant_hessian_is_evaluated_once_per_solve_and_a_varying_one_is_not_held():
+    calls = []
+
+    def counting(text, data):
+        solver._cache.clear()
+        solve(text, data)                    # makes and checks the functions
+        spec = next(v for k, v in solver._cache.items() if k[0] == "spec")
+        fn, params, blocks, constant = spec["hessian"]
+
+        def counted(*args):
+            calls.append(1)
+            return fn(*args)
+        spec["hessian"] = (counted, params, blocks, constant)
+        calls.clear()
+        s = solve(text, data)
+        return s, constant, len(calls)
+    s, constant, n = counting("min ||A x - b||^2 st x >= 0", {"A": A, "b": B})
+    assert constant and n == 1 and s.report["convexity"].startswith("convex")
+    # the simplex MLE's Hessian varies with h: the interior point method evaluates it at every step
+    s, constant, n = counting("max c^T log(h) st h >= 0, sum(h) == 1", {"c": np.array([1.0, 2, 3, 4])})
+    assert not constant and n == s.report["iterations"] > 2

@@ -287,9 +287,12 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     packed = _packed_size(p, sizes)
     blocks = hessian_exact and packed <= DENSE_HESSIAN
     with one_blas_thread(packed):        # small problems: BLAS threads only wait for cores (threads.py)
-        # the generated functions are checked against each other once, when they are made (check.py)
-        spec = _cached(("spec", key, blocks), lambda: _checked(
-            compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks, literal_bounds=True)), bound, sizes))
+        made = []
+        spec = _cached(("spec", key, blocks), lambda: made.append(1) or compiled(
+            *plan(p, hessian_blocks=blocks, hvp=not blocks, literal_bounds=True)))
+        spec = _constant_hessian_once(spec)
+        if made:        # the generated functions are checked against each other once, when made (check.py)
+            _checked(spec, bound, sizes, ("spec", key, blocks))
         if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
             raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
                                f"(at most {DENSE_HESSIAN} variables); use method='auto'")
@@ -345,10 +348,32 @@ def _loaded(data):
     return load_values(data)
 
 
-def _checked(spec, bound, sizes):
+def _checked(spec, bound, sizes, key):
+    """Check the functions just made; ones that fail are not kept for the next solve either."""
     from .check import check_spec
-    check_spec(spec, bound, sizes)
-    return spec
+    try:
+        check_spec(spec, bound, sizes)
+    except Exception:
+        _cache.pop(key, None)
+        raise
+
+
+def _constant_hessian_once(spec):
+    """The spec for one solve call, a constant Hessian evaluated once in it: the check and the run
+    (and its convexity verdict) share the evaluation — at n = 400 the LASSO's 800×800 Hessian cost
+    the check as much as the rest of its first solve. Constant means no variable in any block, so
+    its value depends on the data only, which do not change during the call."""
+    h = spec.get("hessian")
+    if not h or not h[3]:
+        return spec
+    fn, params, blocks, constant = h
+    memo = []
+
+    def once(*args):
+        if not memo:
+            memo.append(fn(*args))
+        return memo[0]
+    return dict(spec, hessian=(once, params, blocks, constant))
 
 
 def _is_dir(path):
