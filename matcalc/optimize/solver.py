@@ -113,7 +113,10 @@ def plan(p, hessian_blocks=True, hvp=True, literal_bounds=False):
         if c.bound is not None:
             var, which, const = c.bound
             number = _number(const) if literal_bounds else None
-            fn, params = (lambda v=number: v, []) if number is not None else pl.function([const], ["value"], f"bound_{i}")
+            if number is not None:
+                fn, params = (lambda v=number: v), []
+            else:
+                fn, params = pl.function([const], ["value"], f"bound_{i}")
             spec["bounds"].append((var.name, which, fn, params))
         else:
             spec["constraints"].append(_constraint(pl, c, p.variables, i))
