@@ -149,3 +149,13 @@ def test_a_constant_hessian_is_evaluated_once_per_solve_and_a_varying_one_is_not
     # the simplex MLE's Hessian varies with h: the interior point method evaluates it at every step
     s, constant, n = counting("max c^T log(h) st h >= 0, sum(h) == 1", {"c": np.array([1.0, 2, 3, 4])})
     assert not constant and n == s.report["iterations"] > 2
+
+
+def test_the_comparison_itself():
+    from matcalc.optimize.check import _agree
+    one = np.ones(1)
+    _agree("x²", lambda x: x ** 2, one, one, np.array([2.0]), 2.0)                  # right: passes
+    with pytest.raises(CheckError, match="x²"):
+        _agree("x²", lambda x: x ** 2, one, one, np.array([3.0]), 3.0)              # wrong by a third
+    _agree("√|x|", lambda x: np.sqrt(np.abs(x)), 0 * one, one, np.array([np.inf]), np.inf)   # not finite: unchecked
+    _agree("log", np.log, -one, one, np.array([-1.0]), 1.0)                          # no finite values near z
