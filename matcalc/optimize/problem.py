@@ -160,17 +160,13 @@ def read_problem(text, where=None, wrt=None, data_names=None):
                            st.start() + len(st.group().rstrip(": \t\n")))
     where = _where_dict(where)
     notes = []
-    # piece text and declarations → its expression: `a <= c` and `y^T a == 0` are read as `(a) - (c)`
-    # for their kinds and again as the constraint's g; the same text under the same declarations is
-    # the same expression, so it is parsed once (a third of the parses of the SVM dual's text)
-    parsed = {}
+    parsed = {}     # (text, declarations) → expression: a relation's difference is read once, for its kinds and as g
 
     def read(piece, spans=(), label=None):
         """The expression of a piece; an error's position, if it falls in a part copied from the text
         (spans), is moved into the whole problem's text, so the caret points there. `label`: the user's
         text the piece stands for (a constraint 'A x == b' for its internal difference '(A x) - (b)')."""
-        key = (piece, repr(sorted(where.items())))
-        if key in parsed:
+        if (key := (piece, repr(sorted(where.items())))) in parsed:
             return parsed[key]
         try:
             e, names = _parse(piece, where)
@@ -187,8 +183,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
             raise
         for name, v in names.items():
             _declare(where, name, declaration(v))
-        parsed[key] = e
-        return e
+        return parsed.setdefault(key, e)
 
     chains = []
     for ctext in constraint_texts:
@@ -205,8 +200,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
             raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'", *where_at)
         chains.append((ctext, chain))
-    # one part (no constraints): the objective's own reading below is the whole problem's
-    unified = bool(chains) and _unify(objective_text, [c for _, c in chains], where)
+    unified = bool(chains) and _unify(objective_text, [c for _, c in chains], where) is not False  # else: objective's
     objective = read(objective_text, [(0, text.find(objective_text, m.end()), len(objective_text))])
     if not objective.is_scalar:
         raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
@@ -218,9 +212,8 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
         for i in range(0, len(chain) - 2, 2):
             left, right = chain[i], chain[i + 2]
-            first, second, at_first, at_second = left, right, starts[i // 2], starts[i // 2 + 1]
-            if unified and chain[i + 1] == ">=":    # as _constraint writes g ≤ 0: R - L (parsed once, below)
-                first, second, at_first, at_second = right, left, at_second, at_first
+            pair = [(left, starts[i // 2]), (right, starts[i // 2 + 1])]     # >=: as g ≤ 0 is written, R - L
+            (first, at_first), (second, at_second) = pair[::-1] if unified and chain[i + 1] == ">=" else pair
             try:
                 read(f"({first}) - ({second})", [(1, at_first, len(first)),
                                                  (len(first) + 6, at_second, len(second))], label=ctext)
@@ -290,7 +283,6 @@ def _unify(objective_text, chains, where):
         return False
     for name, v in parsed.names.items():
         _declare(where, name, declaration(v))
-    return True
 
 
 def _declare(where, name, decl):
@@ -350,7 +342,6 @@ def _variables(named, wrt, objective, relations, where, notes, data_names=None):
 
 
 def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where, parsed=None):
-    """`parsed`: read_problem's texts already parsed under `where` (the difference of a relation)."""
     from ..parse import parse
     names = {v.name for v in variables}
     depends = lambda e: any(isinstance(v, E.Var) and v.name in names for v in e.free)
@@ -360,8 +351,7 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where, parsed=None)
     # the difference is parsed as text so that a scalar constant spreads over a vector side as written
     from ..simplify import simplify
     difference = f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})"
-    typed = (parsed or {}).get((difference, repr(sorted(where.items()))))
-    typed = typed if typed is not None else parse(difference, where)
+    typed = (parsed or {}).get((difference, repr(sorted(where.items())))) or parse(difference, where)
     g = simplify(typed)
     if isinstance(g, E.Zero) or g is E.Num(0):
         raise ProblemError(f"the constraint '{show_text(text)}' holds whatever the variables are (its sides are "
