@@ -8,11 +8,19 @@ multithreaded BLAS waiting for busy cores cost 10-50x here (see benchmarks/READM
 
 CVXPY is not a dependency: install it anywhere on the path (e.g. `pip install --target /tmp/cvx cvxpy`
 then `PYTHONPATH=/tmp/cvx`); without it only matcalc's times are printed. Times are wall-clock medians:
-matcalc's "first" is the first solve of a problem text (reading it, deriving, generating and compiling
-code, solving); "total" the median of the repeats, where solve reuses the derivation and code of the
-same text (its cache; the data are the same, nothing of the solution is kept); "solver" is the SciPy
-run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
-and solving. The last column is the largest difference of the two solutions.
+matcalc's "first" is the first solve of a problem text (reading it, deriving, generating, compiling
+and checking code, solving); "total" the median of the repeats, where solve reuses the derivation and
+code of the same text (its cache; the data are the same, nothing of the solution is kept); "solver" is
+the SciPy run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
+and solving. "ratio" is CVXPY / matcalc total, "first" CVXPY / matcalc first (above 1: matcalc faster).
+The last column is the largest difference of the two solutions.
+
+What is counted, for both sides alike: no imports. NumPy, scipy.optimize (which CVXPY imports too) and
+CVXPY are imported before any timing, and each library solves one unrelated small problem first, so
+that the lazy imports of matcalc (code generation, the parser's name tables) and of CVXPY (its solver
+interfaces) fall on neither side's figures. "first" also starts with the simplifier's memo cleared, so
+the n = 100 and 400 rows do not reuse the n = 20 derivations. `--cold` times what the table leaves out:
+fresh processes importing each library and solving NNLS at n = 20 once (`python -c`), interleaved.
 """
 import argparse
 import os
@@ -23,9 +31,11 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import numpy as np  # noqa: E402
+import scipy.optimize  # noqa: E402,F401  (CVXPY imports it too: neither side's times count it)
 
 import matcalc  # noqa: E402
 from matcalc.optimize.solver import _cache  # noqa: E402
+from matcalc.simplify import _memo  # noqa: E402
 
 try:
     import cvxpy as cp
@@ -98,15 +108,23 @@ def timed(fn, repeat):
     return statistics.median(times), out
 
 
-def profile(which, sizes):
+def profile(which, sizes, first=False):
+    """cProfile one solve of `which`: a repeated one, or with `first` the first (after warm_up, with the
+    solve cache and the simplifier's memo cleared: what the "first" column times)."""
     import cProfile
     import pstats
+    if first:
+        warm_up()
     for n in sizes:
         for name, text, data, _ in problems(n, np.random.default_rng(n)):
             if name != which:
                 continue
             where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
-            matcalc.solve(text, data, where=where)
+            if first:
+                _cache.clear()
+                _memo.clear()
+            else:
+                matcalc.solve(text, data, where=where)
             p = cProfile.Profile()
             p.enable()
             s = matcalc.solve(text, data, where=where)
@@ -115,25 +133,74 @@ def profile(which, sizes):
             pstats.Stats(p).sort_stats("cumulative").print_stats(20)
 
 
+def warm_up():
+    """One unrelated small problem through each library: their lazy imports before any timing."""
+    z = np.ones(3)
+    matcalc.solve("min sum(exp(u)) - q^T u st u <= 1", {"q": z})
+    if cp is not None:
+        u = cp.Variable(3)
+        cp.Problem(cp.Minimize(cp.sum(cp.exp(u)) - z @ u), [u <= 1]).solve()
+
+
+COLD = {
+    "matcalc": "import numpy as np, matcalc; rng = np.random.default_rng(20); A, b = rng.normal(size=(40, 20)), "
+               "rng.normal(size=40); matcalc.solve('min ||A x - b||^2 st x >= 0', {'A': A, 'b': b})",
+    "CVXPY": "import numpy as np, cvxpy as cp; rng = np.random.default_rng(20); A, b = rng.normal(size=(40, 20)), "
+             "rng.normal(size=40); x = cp.Variable(20); "
+             "cp.Problem(cp.Minimize(cp.sum_squares(A @ x - b)), [x >= 0]).solve()",
+}
+
+
+def cold(repeat):
+    """Fresh processes: import + the first solve of NNLS at n = 20, each library in turn. Both with
+    bytecode cached alike (a temporary PYTHONPYCACHEPREFIX, filled by one untimed run each), as for
+    installed packages: with PYTHONDONTWRITEBYTECODE=1 and a prefix without CVXPY's bytecode, one side
+    or the other would recompile its modules at every start."""
+    import subprocess
+    import tempfile
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="solve-cold-")
+    times = {k: [] for k in COLD if k == "matcalc" or cp is not None}
+    for name in times:
+        subprocess.run([sys.executable, "-c", COLD[name]], check=True, cwd=root, env=env)
+    for _ in range(repeat):
+        for name in times:
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", COLD[name]], check=True, cwd=root, env=env)
+            times[name].append(time.perf_counter() - t)
+    print(f"cold start (python -c: import, first NNLS solve at n = 20), median of {repeat}, "
+          f"load average {os.getloadavg()[0]:.1f}:")
+    for name, ts in times.items():
+        print(f"  {name:8} {statistics.median(ts):6.2f} s  (min {min(ts):.2f} s)")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="20,100,400")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", metavar="PROBLEM", help="cProfile one matcalc.solve of this problem (its name in "
-                    "the table) at each size, after a first solve, instead of the table")
+                    "the table) at each size, after a first solve (--first: the first), instead of the table")
+    ap.add_argument("--first", action="store_true", help="with --profile: profile the first solve instead")
+    ap.add_argument("--cold", type=int, metavar="N", help="instead of the table: N fresh processes per library, "
+                    "import and one first solve")
     args = ap.parse_args()
+    if args.cold:
+        return cold(args.cold)
     if args.profile:
-        return profile(args.profile, [int(s) for s in args.sizes.split(",")])
+        return profile(args.profile, [int(s) for s in args.sizes.split(",")], args.first)
+    warm_up()
     threads = {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
                if k in os.environ}
     print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}; "
           f"BLAS threads {threads or 'default'}")
     print(f"{'problem':12} {'n':>5} {'first':>7} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
-          f"{'CVXPY':>8} {'ratio':>6} {'max |Δ|':>9}")
+          f"{'CVXPY':>8} {'ratio':>6} {'first':>6} {'max |Δ|':>9}")
     for n in [int(s) for s in args.sizes.split(",")]:
         for name, text, data, ref in problems(n, np.random.default_rng(n)):
             where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
             _cache.clear()
+            _memo.clear()
             first = time.perf_counter()
             matcalc.solve(text, data, where=where)
             first = time.perf_counter() - first
@@ -148,7 +215,7 @@ def main():
                     diff = abs(value(np.asarray(s["a"])) - value(r["a"]))
                 else:
                     diff = max(float(np.max(np.abs(np.asarray(s[k]) - r[k]))) for k in r)
-                line += f" {tc:7.3f}s {tc / t:6.2f} {diff:9.1e}"
+                line += f" {tc:7.3f}s {tc / t:6.2f} {tc / first:6.2f} {diff:9.1e}"
             print(line, flush=True)
 
 

@@ -75,8 +75,9 @@ class DiffError(MatcalcError):
 
 
 class CheckError(MatcalcError):
-    """matcalc.codegen refuses to emit code for a derivative that failed its numerical check (elsewhere a
-    failed check is a report)."""
+    """matcalc.codegen refuses to emit code for a derivative that failed its numerical check, and solve
+    to run generated functions that disagree with each other (optimize/check.py); elsewhere a failed
+    check is a report."""
     kind = "numerical check"
 
 

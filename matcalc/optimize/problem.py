@@ -160,11 +160,14 @@ def read_problem(text, where=None, wrt=None, data_names=None):
                            st.start() + len(st.group().rstrip(": \t\n")))
     where = _where_dict(where)
     notes = []
+    parsed = {}     # (text, declarations) → expression: a relation's difference is read once, for its kinds and as g
 
     def read(piece, spans=(), label=None):
         """The expression of a piece; an error's position, if it falls in a part copied from the text
         (spans), is moved into the whole problem's text, so the caret points there. `label`: the user's
         text the piece stands for (a constraint 'A x == b' for its internal difference '(A x) - (b)')."""
+        if (key := (piece, repr(sorted(where.items())))) in parsed:
+            return parsed[key]
         try:
             e, names = _parse(piece, where)
         except MatcalcError as err:
@@ -180,7 +183,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
             raise
         for name, v in names.items():
             _declare(where, name, declaration(v))
-        return e
+        return parsed.setdefault(key, e)
 
     chains = []
     for ctext in constraint_texts:
@@ -197,7 +200,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
             raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'", *where_at)
         chains.append((ctext, chain))
-    _unify(objective_text, [c for _, c in chains], where)
+    unified = bool(chains) and _unify(objective_text, [c for _, c in chains], where) is not False  # else: objective's
     objective = read(objective_text, [(0, text.find(objective_text, m.end()), len(objective_text))])
     if not objective.is_scalar:
         raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
@@ -209,9 +212,11 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         # each difference first: its kinds are the relation's (b in 'A x == b' is a vector like A x)
         for i in range(0, len(chain) - 2, 2):
             left, right = chain[i], chain[i + 2]
+            pair = [(left, starts[i // 2]), (right, starts[i // 2 + 1])]     # >=: as g ≤ 0 is written, R - L
+            (first, at_first), (second, at_second) = pair[::-1] if unified and chain[i + 1] == ">=" else pair
             try:
-                read(f"({left}) - ({right})", [(1, starts[i // 2], len(left)),
-                                               (len(left) + 6, starts[i // 2 + 1], len(right))], label=ctext)
+                read(f"({first}) - ({second})", [(1, at_first, len(first)),
+                                                 (len(first) + 6, at_second, len(second))], label=ctext)
             except MatcalcError as err:
                 if err.text == text:        # inside one side: the caret already points there
                     raise
@@ -220,7 +225,7 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         for i in range(0, len(sides) - 1):
             relations.append((sides[i], chain[2 * i + 1], sides[i + 1], ctext, chain[2 * i], chain[2 * i + 2]))
     variables = _variables(named, wrt, objective, relations, where, notes, data_names)
-    constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where)
+    constraints = [_constraint(lhs, op, rhs, ctext, lt, rt, variables, where, parsed)
                    for lhs, op, rhs, ctext, lt, rt in relations]
     return Problem(text, sense, objective, variables, constraints, where, notes)
 
@@ -267,15 +272,15 @@ def _unify(objective_text, chains, where):
     of each relation, a scalar whatever the relation's shape. The parser's unification then sees every
     part at once, so `||x||^2 st A x == b` with A: m x n makes x of length n — parsing the parts one
     by one would have named x's length before meeting A. Each part is then parsed with these
-    declarations. If the whole does not parse, the parts are parsed one by one and the first that
-    fails says where."""
+    declarations. If the whole does not parse (False), the parts are parsed one by one and the first
+    that fails says where."""
     from ..parse import parse_solved
     pieces = [f"({objective_text})"] + [f"sum(({chain[i]}) - ({chain[i + 2]}))"
                                          for chain in chains for i in range(0, len(chain) - 2, 2)]
     try:
         parsed = parse_solved(" + ".join(pieces), where)
     except MatcalcError:
-        return
+        return False
     for name, v in parsed.names.items():
         _declare(where, name, declaration(v))
 
@@ -336,7 +341,7 @@ def _variables(named, wrt, objective, relations, where, notes, data_names=None):
     return [found[n] for n in guess]
 
 
-def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
+def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where, parsed=None):
     from ..parse import parse
     names = {v.name for v in variables}
     depends = lambda e: any(isinstance(v, E.Var) and v.name in names for v in e.free)
@@ -345,7 +350,8 @@ def _constraint(lhs, op, rhs, text, ltext, rtext, variables, where):
                            f"({', '.join(sorted(names))})")
     # the difference is parsed as text so that a scalar constant spreads over a vector side as written
     from ..simplify import simplify
-    typed = parse(f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})", where)
+    difference = f"({rtext}) - ({ltext})" if op == ">=" else f"({ltext}) - ({rtext})"
+    typed = (parsed or {}).get((difference, repr(sorted(where.items())))) or parse(difference, where)
     g = simplify(typed)
     if isinstance(g, E.Zero) or g is E.Num(0):
         raise ProblemError(f"the constraint '{show_text(text)}' holds whatever the variables are (its sides are "

@@ -19,6 +19,7 @@ from .kkt import _constant_in
 from .problem import ProblemError, read_problem
 from .rewrite import rewrite
 from .runtime import DENSE_HESSIAN, argument, dim_size
+from .threads import one_blas_thread
 
 
 def _scipy():
@@ -86,9 +87,11 @@ class Plan:
         return Ref(code.fname), [v.name for v in code.variables]
 
 
-def plan(p, hessian_blocks=True, hvp=True):
+def plan(p, hessian_blocks=True, hvp=True, literal_bounds=False):
     """(Plan, spec) for a problem read and rewritten (read_problem, rewrite). hessian_blocks: the
-    dense Hessian's blocks; hvp: the Hessian-vector product (for problems too large for the blocks)."""
+    dense Hessian's blocks; hvp: the Hessian-vector product (for problems too large for the blocks);
+    literal_bounds: a bound that is a number (x >= 0) is a Python function returning it, not generated
+    code (solve, in-process; the emitted module keeps one function per bound)."""
     from ..vocabulary import spelling
     pl = Plan(p)
     f = p.minimized
@@ -109,7 +112,11 @@ def plan(p, hessian_blocks=True, hvp=True):
     for i, c in enumerate(p.constraints):
         if c.bound is not None:
             var, which, const = c.bound
-            fn, params = pl.function([const], ["value"], f"bound_{i}")
+            number = _number(const) if literal_bounds else None
+            if number is not None:
+                fn, params = (lambda v=number: v), []
+            else:
+                fn, params = pl.function([const], ["value"], f"bound_{i}")
             spec["bounds"].append((var.name, which, fn, params))
         else:
             spec["constraints"].append(_constraint(pl, c, p.variables, i))
@@ -117,6 +124,15 @@ def plan(p, hessian_blocks=True, hvp=True):
         fn, params = pl.function([e], ["value"], f"recover_{name}" if name.isidentifier() else f"recover_{len(spec['recover'])}")
         spec["recover"].append((name, fn, params, [v.name for v in p.variables if v in e.free]))
     return pl, spec
+
+
+def _number(e):
+    """The value of a constant that is a number (0, a zero vector, 1/2), else None."""
+    if isinstance(e, E.Zero):
+        return 0.0
+    if isinstance(e, E.Num):
+        return float(e.value)
+    return None
 
 
 def _hessian(pl, f, variables):
@@ -256,7 +272,10 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     method: "auto" (driver._method: L-BFGS-B with at most bounds; with linear constraints the
     interior point method; with nonlinear ones trust-constr, or the augmented Lagrangian over
     L-BFGS-B for many variables; trust-constr again when a run stops short of the tolerances),
-    "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point"."""
+    "trust-constr", "L-BFGS-B", "augmented-lagrangian" or "interior-point".
+
+    Below 1000 packed variables OpenBLAS runs on one thread during the solve unless
+    OPENBLAS_NUM_THREADS / OMP_NUM_THREADS is set (threads.py)."""
     _scipy()
     data = _sources(data)
     names = list(data) if isinstance(data, dict) else None
@@ -268,13 +287,20 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     key = _key(problem, where, wrt, names)
     p = _cached(("problem", key), lambda: rewrite(read_problem(problem, where, wrt, data_names=names)))
     bound, sizes = _data(p, data)
-    blocks = hessian_exact and _packed_size(p, sizes) <= DENSE_HESSIAN
-    spec = _cached(("spec", key, blocks), lambda: compiled(*plan(p, hessian_blocks=blocks, hvp=not blocks)))
-    if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
-        raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
-                           f"(at most {DENSE_HESSIAN} variables); use method='auto'")
-    sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
-                      method=method, hessian_exact=hessian_exact)
+    packed = _packed_size(p, sizes)
+    blocks = hessian_exact and packed <= DENSE_HESSIAN
+    with one_blas_thread(packed):        # small problems: BLAS threads only wait for cores (threads.py)
+        made = []
+        spec = _cached(("spec", key, blocks), lambda: made.append(1) or compiled(
+            *plan(p, hessian_blocks=blocks, hvp=not blocks, literal_bounds=True)))
+        spec = _constant_hessian_once(spec)
+        if made:        # the generated functions are checked against each other once, when made (check.py)
+            _checked(spec, bound, sizes, ("spec", key, blocks))
+        if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
+            raise ProblemError("the interior point method takes linear constraints and the dense exact Hessian "
+                               f"(at most {DENSE_HESSIAN} variables); use method='auto'")
+        sol, report = run(spec, bound, sizes, x0=x0, maxiter=maxiter, progress=progress,
+                          method=method, hessian_exact=hessian_exact)
     return Solution(sol, report)
 
 
@@ -323,6 +349,34 @@ def _loaded(data):
         return data
     from ..analysis.point import load_values
     return load_values(data)
+
+
+def _checked(spec, bound, sizes, key):
+    """Check the functions just made; ones that fail are not kept for the next solve either."""
+    from .check import check_spec
+    try:
+        check_spec(spec, bound, sizes)
+    except Exception:
+        _cache.pop(key, None)
+        raise
+
+
+def _constant_hessian_once(spec):
+    """The spec for one solve call, a constant Hessian evaluated once in it: the check and the run
+    (and its convexity verdict) share the evaluation — at n = 400 the LASSO's 800×800 Hessian cost
+    the check as much as the rest of its first solve. Constant means no variable in any block, so
+    its value depends on the data only, which do not change during the call."""
+    h = spec.get("hessian")
+    if not h or not h[3]:
+        return spec
+    fn, params, blocks, constant = h
+    memo = []
+
+    def once(*args):
+        if not memo:
+            memo.append(fn(*args))
+        return memo[0]
+    return dict(spec, hessian=(once, params, blocks, constant))
 
 
 def _is_dir(path):
