@@ -1,9 +1,9 @@
 """Text → syntax tree: the Lark parser for grammar/matcalc.lark and the conversion of its tree into
 small position-carrying `Node`s, with the wording of syntax errors.
 """
+import os
 import re
 from fractions import Fraction
-from pathlib import Path
 
 from ..errors import LimitError, MatcalcError, ParseError
 from ..vocabulary import show_char
@@ -28,10 +28,12 @@ class Node:
 
 
 def grammar_text():
-    here = Path(__file__).resolve().parent.parent
-    for path in (here / "grammar" / "matcalc.lark", here.parent / "grammar" / "matcalc.lark"):
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
+    here = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))   # os.path: pathlib costs ~3 ms to import
+    for path in (os.path.join(here, "grammar", "matcalc.lark"), os.path.join(os.path.dirname(here), "grammar",
+                                                                             "matcalc.lark")):
+        if os.path.isfile(path):
+            with open(path, encoding="utf-8") as f:
+                return f.read()
     raise MatcalcError("the grammar file matcalc.lark is missing from the installation")
 
 
@@ -47,7 +49,7 @@ def grammar_text():
 # tables: at development time, or in memory when the grammar was edited and the tables not regenerated.
 # Regenerate after editing the grammar: `python -m matcalc.parse` (a test fails until then).
 _OPTIONS = dict(parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
-_TABLES = Path(__file__).with_name("tables.json")
+_TABLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "tables.json")
 
 
 def lark_parser():
@@ -73,7 +75,8 @@ def _int_keys(pairs):
 def read_tables():
     import json
     try:
-        return json.loads(_TABLES.read_text(encoding="utf-8"), object_pairs_hook=_int_keys)
+        with open(_TABLES, encoding="utf-8") as f:
+            return json.loads(f.read(), object_pairs_hook=_int_keys)
     except (OSError, ValueError):
         return None
 
@@ -112,7 +115,8 @@ def write_tables():
     """Serialize the parser built from the grammar into tables.json (run after editing the grammar)."""
     import json
     tables = _serialize(_build(grammar_text()))
-    _TABLES.write_text(json.dumps(tables, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    with open(_TABLES, "w", encoding="utf-8") as f:
+        f.write(json.dumps(tables, separators=(",", ":"), sort_keys=True) + "\n")
     return _TABLES
 
 
