@@ -1,5 +1,5 @@
-"""The `matcalc` console command's entry point (also `python -m matcalc`): the click application,
-then a fast exit.
+"""The `matcalc` console command's entry point (also `python -m matcalc`): the fast path of the
+common `matcalc grad` (cli/fast.py) or the click application, then a fast exit.
 
 Why a fast exit: once the command has printed its last line, an ordinary interpreter exit still
 tears down every module, object and (on the check path) NumPy's state — about a fifth of a
@@ -15,9 +15,14 @@ import sys
 
 def run():
     """Run the command line on sys.argv, then exit with its code (see the module's docstring)."""
+    from .cli.fast import fast_arguments, run_fast
+    fast = fast_arguments(sys.argv[1:])
     try:
-        from .cli import main
-        main(prog_name="matcalc")
+        if fast is not None:
+            run_fast(*fast)             # `matcalc grad EXPR --wrt x`, without click (cli/fast.py)
+        else:
+            from .cli import main
+            main(prog_name="matcalc")
         code = 0
     except SystemExit as e:
         code = e.code

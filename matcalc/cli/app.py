@@ -1,8 +1,9 @@
-"""The `matcalc` command line: a thin click layer over the API.
+"""The click application of the `matcalc` command line: the group, its error handling, its commands.
 
 Every MatcalcError becomes the offending line with a caret, one line of message on standard
-error, and exit code 2 — never a traceback. The commands live in derivatives.py and analysis.py,
-what they share (reading EXPR, options, printing, exit codes) in common.py.
+error, and exit code 2 — never a traceback (streams.fail). The commands live in derivatives.py,
+analysis.py, optimize.py and serve.py; what they share (reading EXPR, options, printing, exit codes)
+in common.py and streams.py.
 """
 import sys
 from contextlib import contextmanager
@@ -12,22 +13,8 @@ import click
 from ..errors import LimitError, MatcalcError
 from ..vocabulary import show_text
 from . import analysis, derivatives, optimize, serve
-from .common import echo, echo_json, error_json
-
-
-def fail(err, as_json=False):
-    """The input line with a caret, then one line of message (user text in it sanitised), exit 2.
-
-    With --format json: {"error": {"kind", "message", "column", "caret"}} on standard output instead.
-    """
-    caret = err.caret()
-    if as_json:
-        echo_json({"error": error_json(err)})
-        sys.exit(2)
-    if caret:
-        echo(caret, err=True)
-    echo(show_text(f"error: {err.kind}: {err}"), err=True)
-    sys.exit(2)
+from .common import echo_json
+from .streams import fail
 
 
 def wants_json(args):
