@@ -29,6 +29,12 @@ def test_the_tables_were_made_from_this_grammar():
     assert syntax.read_tables()["grammar_sha256"] == digest, "grammar changed: run `python -m matcalc.parse`"
 
 
+def test_the_stored_lexer_plan_is_what_lalr_would_work_out():
+    tables = syntax.read_tables()
+    assert tables["lexer"] == syntax.lexer_plan(tables)
+    assert syntax._serialize(syntax._build(syntax.grammar_text()))["lexer"] == tables["lexer"]
+
+
 def test_the_tables_are_used_whatever_lark_is_installed():
     """lalr.py drives the tables: they do not depend on the installed Lark, only on the grammar."""
     parser = syntax._load_tables(syntax.grammar_text())

@@ -101,34 +101,24 @@ def _max_width(pattern):
     return len(pattern["value"]) if pattern["__type__"] == "PatternStr" else pattern["_width"][1]
 
 
+def _lexer_order(t):
+    return -t["priority"], -_max_width(t["pattern"]), -len(t["pattern"]["value"]), t["name"]
+
+
 class Lexer:
     """Lark's basic lexer: one alternation of every terminal, highest priority first, then the
     widest, then the longest pattern, then by name; a match of an ignored terminal is skipped."""
 
-    def __init__(self, terminals, ignore):
-        terminals = sorted(terminals, key=lambda t: (-t["priority"], -_max_width(t["pattern"]),
-                                                      -len(t["pattern"]["value"]), t["name"]))
+    def __init__(self, terminals, ignore, unless=None):
+        terminals = sorted(terminals, key=_lexer_order)
         self.ignore = frozenset(ignore)
         self.newline_types = frozenset(t["name"] for t in terminals
                                        if any(h in _to_regexp(t["pattern"]) for h in _NEWLINE_HINTS)
                                        or "(?s" in _to_regexp(t["pattern"]) and "." in _to_regexp(t["pattern"]))
-        # A string terminal that a regular one of the same priority matches whole (a keyword that is
-        # also a NAME) is found as that regular terminal, then renamed (Lark's "unless" callback).
-        self.unless = {}
-        strings = [t for t in terminals if t["pattern"]["__type__"] == "PatternStr"]
-        embedded = set()
-        for t in terminals:
-            if t["pattern"]["__type__"] != "PatternRE":
-                continue
-            for s in strings:
-                value = s["pattern"]["value"]
-                m = s["priority"] == t["priority"] and re.match(_to_regexp(t["pattern"]), value)
-                if m and m.group(0) == value:
-                    self.unless.setdefault(t["name"], []).append(s)
-                    if set(s["pattern"]["flags"]) <= set(t["pattern"]["flags"]):
-                        embedded.add(s["name"])
-        self.unless = {name: _alternation(strs) for name, strs in self.unless.items()}
-        self.scanner = _alternation([t for t in terminals if t["name"] not in embedded])
+        unless = unless if unless is not None else unless_plan(terminals)
+        by_name = {t["name"]: t for t in terminals}
+        self.unless = {name: _alternation([by_name[s] for s in strs]) for name, strs in unless["unless"].items()}
+        self.scanner = _alternation([t for t in terminals if t["name"] not in unless["embedded"]])
 
     def lex(self, text):
         """The tokens of text, lazily (an UnexpectedCharacters where no terminal matches)."""
@@ -150,6 +140,28 @@ class Lexer:
                 renamed = unless[type_].fullmatch(value)
                 type_ = renamed.lastgroup if renamed else type_
             yield Token(type_, value, start, start_line, column, line, pos - line_start + 1, pos)
+
+
+def unless_plan(terminals):
+    """Lark's "unless" callbacks: a string terminal that a regular one of the same priority matches
+    whole (a keyword that is also a NAME) is found as that regular terminal, then renamed. Returns
+    {"unless": {regular terminal: [string terminals]}, "embedded": [string terminals left out of the
+    alternation]}. Finding them compiles every regular terminal (~5 ms), so write_tables stores the
+    answer in tables.json ("lexer"), and a test checks it against this function."""
+    unless, embedded = {}, []
+    terminals = sorted(terminals, key=_lexer_order)
+    strings = [t for t in terminals if t["pattern"]["__type__"] == "PatternStr"]
+    for t in terminals:
+        if t["pattern"]["__type__"] != "PatternRE":
+            continue
+        for s in strings:
+            value = s["pattern"]["value"]
+            m = s["priority"] == t["priority"] and re.match(_to_regexp(t["pattern"]), value)
+            if m and m.group(0) == value:
+                unless.setdefault(t["name"], []).append(s["name"])
+                if set(s["pattern"]["flags"]) <= set(t["pattern"]["flags"]) and s["name"] not in embedded:
+                    embedded.append(s["name"])
+    return {"unless": unless, "embedded": embedded}
 
 
 def _alternation(terminals):
@@ -231,7 +243,7 @@ class Parser:
         data, memo = tables["data"], tables["memo"]
         front = data["parser"]
         lexer_conf = front["lexer_conf"]
-        self.lexer = Lexer([memo[t["@"]] for t in lexer_conf["terminals"]], lexer_conf["ignore"])
+        self.lexer = Lexer([memo[t["@"]] for t in lexer_conf["terminals"]], lexer_conf["ignore"], tables.get("lexer"))
         self.postlex = postlex
         table = front["parser"]
         names = table["tokens"]

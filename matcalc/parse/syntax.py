@@ -108,7 +108,16 @@ def _serialize(lark_parser):
     data["options"] = {**data["options"], "postlex": None}     # given again at load time
     tables = {"grammar_sha256": _sha256(grammar_text()), "lark_version": lark.__version__, "data": data,
               "memo": memo}
-    return json.loads(json.dumps(tables, separators=(",", ":"), sort_keys=True), object_pairs_hook=_int_keys)
+    tables = json.loads(json.dumps(tables, separators=(",", ":"), sort_keys=True), object_pairs_hook=_int_keys)
+    tables["lexer"] = lexer_plan(tables)
+    return tables
+
+
+def lexer_plan(tables):
+    """What lalr.py's lexer would otherwise work out at every start (lalr.unless_plan)."""
+    from .lalr import unless_plan
+    memo = tables["memo"]
+    return unless_plan([memo[t["@"]] for t in tables["data"]["parser"]["lexer_conf"]["terminals"]])
 
 
 def write_tables():
