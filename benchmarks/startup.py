@@ -11,7 +11,8 @@ machine's load hits all of them alike; each figure is the median):
 and, for reference, the bare interpreter `python -c pass`. `matcalc` is the installed command when
 one is on PATH, otherwise `python -m matcalc` run from the repository root (the script says which).
 Both wall time and CPU time (user + system of the child, from getrusage: microseconds, where
-os.times counts 10 ms ticks) are shown: on a loaded machine the CPU time is the steadier of the two. Lark's grammar cache is warmed by one untimed run first.
+os.times counts 10 ms ticks) are shown: on a loaded machine the CPU time is the steadier of the two.
+One untimed run of each command first warms the .pyc files and the OS file cache.
 
 Everything is measured twice: with a bytecode cache (the figure that counts: what an installed
 package or a normal checkout gets; the .pyc files go to a temporary PYTHONPYCACHEPREFIX, never
@@ -21,7 +22,7 @@ some containers, a checkout recompiles every matcalc module at every start).
 Targets (issue 19): no check ≤ 0.8× the baseline, check ≤ 1.5×.
 
 Then `python -X importtime` of the no-check command: the imports that cost the most (median of 3
-runs), and whether NumPy or SymPy were imported at all on that path (they need not be).
+runs), and whether NumPy, SymPy, SciPy, Lark or click were imported at all on that path (none need be).
 """
 import argparse
 import os
@@ -100,7 +101,7 @@ def environments(tmp):
 
 
 def measure(commands, env, repeat):
-    for name, (cmd, where) in commands.items():   # warm-up: Lark's grammar cache, .pyc, the OS file cache
+    for name, (cmd, where) in commands.items():   # warm-up: .pyc, the OS file cache
         _, _, proc = run_once(cmd, where, env)
         if proc.returncode != 0:
             sys.exit(f"{name} failed (exit {proc.returncode}): {proc.stderr.strip()[-500:]}")
@@ -160,7 +161,7 @@ def main():
     print(f"  {'self':>10} {'cumul.':>8}  most expensive modules by own time")
     for s, c, n in sorted(((s, c, n) for n, (s, c, d) in times.items()), reverse=True)[:15]:
         print(f"  {s / 1e3:8.1f}ms {c / 1e3:6.1f}ms  {n}")
-    for heavy in ("numpy", "sympy", "scipy"):
+    for heavy in ("numpy", "sympy", "scipy", "lark", "click"):
         hit = times.get(heavy)
         print(f"  {heavy}: " + (f"IMPORTED ({hit[1] / 1e3:.1f} ms cumulative)" if hit else "not imported"))
 
