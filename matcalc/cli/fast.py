@@ -28,7 +28,7 @@ def gradients(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
 
 def fast_arguments(argv):
     """(expr, wrt, lets, no_check) when argv (sys.argv[1:]) can take the fast path, else None."""
-    if len(argv) < 4 or argv[0] != "grad" or os.environ.get("_MATCALC_COMPLETE") or os.name != "posix":
+    if len(argv) < 3 or argv[0] != "grad" or os.environ.get("_MATCALC_COMPLETE") or os.name != "posix":
         return None
     if not all(_utf8(stream) for stream in (sys.stdout, sys.stderr)):
         return None
