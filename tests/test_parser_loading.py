@@ -17,7 +17,7 @@ import lark
 import pytest
 
 from matcalc.errors import MatcalcError
-from matcalc.parse import lalr, syntax
+from matcalc.parse import lalr, loading
 from matcalc.vocabulary import FUNCTIONS
 from test_parse import FORMS
 
@@ -25,27 +25,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_tables_were_made_from_this_grammar():
-    digest = hashlib.sha256(syntax.grammar_text().encode("utf-8")).hexdigest()
-    assert syntax.read_tables()["grammar_sha256"] == digest, "grammar changed: run `python -m matcalc.parse`"
+    digest = hashlib.sha256(loading.grammar_text().encode("utf-8")).hexdigest()
+    assert loading.read_tables()["grammar_sha256"] == digest, "grammar changed: run `python -m matcalc.parse`"
 
 
 def test_the_stored_lexer_plan_is_what_lalr_would_work_out():
-    tables = syntax.read_tables()
-    assert tables["lexer"] == syntax.lexer_plan(tables)
-    assert syntax._serialize(syntax._build(syntax.grammar_text()))["lexer"] == tables["lexer"]
+    tables = loading.read_tables()
+    assert tables["lexer"] == loading.lexer_plan(tables)
+    assert loading._serialize(loading._build(loading.grammar_text()))["lexer"] == tables["lexer"]
 
 
 def test_the_tables_are_used_whatever_lark_is_installed():
     """lalr.py drives the tables: they do not depend on the installed Lark, only on the grammar."""
-    parser = syntax._load_tables(syntax.grammar_text())
+    parser = loading._load_tables(loading.grammar_text())
     assert isinstance(parser, lalr.Parser)
-    assert isinstance(syntax.lark_parser(), lalr.Parser)
+    assert isinstance(loading.lark_parser(), lalr.Parser)
 
 
 @lru_cache(maxsize=None)
 def _parsers():
     """(the parser loaded from the tables, Lark's parser built from the grammar): built once, ~0.2 s each."""
-    return syntax._load_tables(syntax.grammar_text()), syntax._build(syntax.grammar_text())
+    return loading._load_tables(loading.grammar_text()), loading._build(loading.grammar_text())
 
 
 _META = ("empty", "line", "column", "start_pos", "end_line", "end_column", "end_pos", "container_line",
@@ -131,7 +131,7 @@ def test_parsing_never_imports_lark():
 
 
 def test_the_grammar_lists_the_functions_of_the_vocabulary():
-    func = re.search(r"^FUNC\.2: /\((.*?)\)", syntax.grammar_text(), re.M).group(1)
+    func = re.search(r"^FUNC\.2: /\((.*?)\)", loading.grammar_text(), re.M).group(1)
     assert sorted(func.split("|")) == sorted(FUNCTIONS)
 
 
@@ -139,7 +139,7 @@ def test_the_grammar_lists_the_functions_of_the_vocabulary():
 _DISCOVER = """
 import os, sys
 from lark import Lark
-from matcalc.parse.syntax import grammar_text
+from matcalc.parse.loading import grammar_text
 from matcalc.parse.lexer import PostLex
 Lark(grammar_text(), parser="lalr", lexer="basic", propagate_positions=True, postlex=PostLex(),
      maybe_placeholders=False, cache=True)

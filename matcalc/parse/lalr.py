@@ -3,7 +3,7 @@
 Why not Lark itself: `import lark` costs about 25 ms, a quarter of `matcalc grad`'s start-up (its
 package imports the grammar loader, logging, dataclasses, inspect, tempfile, pickle, hashlib …),
 though parsing with tables built ahead of time needs none of that (issue 19). The tables are
-Lark's own serialization (`Lark.memo_serialize`, written by syntax.write_tables); this module
+Lark's own serialization (`Lark.memo_serialize`, written by loading.write_tables); this module
 drives them exactly as Lark 1.x does with parser="lalr", lexer="basic", propagate_positions=True
 and maybe_placeholders=False: the same terminal order and longest-first alternation, the same
 tokens with the same positions, the same trees (rules inlined, `?rule`s expanded, anonymous tokens

@@ -39,7 +39,7 @@ class PostLex:
     _CLOSERS = {"RPAR", "RSQB", "RBRACE", "RANGLE"}
 
     def __init__(self, token=None):
-        self.token = token      # the token class: lalr.Token, or Lark's when Lark parses (syntax._build)
+        self.token = token      # the token class: lalr.Token, or Lark's when Lark parses (loading._build)
 
     def process(self, stream):
         Token = self.token or _Token
