@@ -1,7 +1,7 @@
-"""What every command shares: reading EXPR, the shared options, printing a result, and the exit codes.
+"""What every command shares: the command line's shape (EXPR, repeated options) and the options.
 
-Exit codes: 0 success; 1 a failed numerical check (a bug in matcalc); 2 a MatcalcError (handled by
-the group in __init__.py). An inconclusive check prints a warning and exits 0.
+Reading EXPR, printing a result and the exit codes are in streams.py (exit codes: 0 success; 1 a
+failed numerical check, a bug in matcalc; 2 a MatcalcError, handled by the group in app.py).
 """
 import click
 
