@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import matcalc  # noqa: E402
-from matcalc.parse.syntax import lark_parser as _lark  # noqa: E402
+from matcalc.parse.loading import lark_parser as _lark  # noqa: E402
 
 CASES = ["x^T A x", "||A x - b||^2", "tr(A X B)", "log det X", "sum(log(1 + exp(-y .* (X w))))",
          "(x - mu)^T Σ^{-1} (x - mu)", "||X - U V^T||_F^2", "tanh(W2 tanh(W1 x + b1) + b2)",

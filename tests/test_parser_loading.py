@@ -16,7 +16,8 @@ from pathlib import Path
 import lark
 import pytest
 
-from matcalc.parse import syntax
+from matcalc.errors import MatcalcError
+from matcalc.parse import lalr, loading
 from matcalc.vocabulary import FUNCTIONS
 from test_parse import FORMS
 
@@ -24,39 +25,113 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_tables_were_made_from_this_grammar():
-    digest = hashlib.sha256(syntax.grammar_text().encode("utf-8")).hexdigest()
-    assert syntax.read_tables()["grammar_sha256"] == digest, "grammar changed: run `python -m matcalc.parse`"
+    digest = hashlib.sha256(loading.grammar_text().encode("utf-8")).hexdigest()
+    assert loading.read_tables()["grammar_sha256"] == digest, "grammar changed: run `python -m matcalc.parse`"
 
 
-def test_the_tables_are_used_with_the_lark_that_made_them():
-    made_by = syntax.read_tables()["lark_version"]
-    if made_by != lark.__version__:
-        pytest.skip(f"tables made by Lark {made_by}, Lark {lark.__version__} installed: "
-                    "the parser is built from the grammar (correct, ~20 ms slower to start)")
-    assert syntax._load_tables(syntax.grammar_text()) is not None
+def test_the_stored_lexer_plan_is_what_lalr_would_work_out():
+    tables = loading.read_tables()
+    assert tables["lexer"] == loading.lexer_plan(tables)
+    assert loading._serialize(loading._build(loading.grammar_text()))["lexer"] == tables["lexer"]
+
+
+def test_the_tables_are_used_whatever_lark_is_installed():
+    """lalr.py drives the tables: they do not depend on the installed Lark, only on the grammar."""
+    parser = loading._load_tables(loading.grammar_text())
+    assert isinstance(parser, lalr.Parser)
+    assert isinstance(loading.lark_parser(), lalr.Parser)
 
 
 @lru_cache(maxsize=None)
 def _parsers():
-    """(the parser loaded from the tables, the parser built from the grammar): built once, ~0.2 s each."""
-    return syntax._load_tables(syntax.grammar_text()), syntax._build(syntax.grammar_text())
+    """(the parser loaded from the tables, Lark's parser built from the grammar): built once, ~0.2 s each."""
+    return loading._load_tables(loading.grammar_text()), loading._build(loading.grammar_text())
+
+
+_META = ("empty", "line", "column", "start_pos", "end_line", "end_column", "end_pos", "container_line",
+         "container_column", "container_start_pos", "container_end_line", "container_end_column", "container_end_pos")
+_TOKEN = ("type", "value", "start_pos", "line", "column", "end_line", "end_column", "end_pos")
+
+
+def _same_tree(theirs, ours, path="tree"):
+    """Lark's tree and lalr.py's: the same nodes, tokens, and positions (every span an error can quote)."""
+    if isinstance(theirs, lark.Tree):
+        assert isinstance(ours, lalr.Tree), (path, theirs, ours)
+        assert (ours.data, len(ours.children)) == (theirs.data, len(theirs.children)), (path, theirs, ours)
+        for k in _META:
+            assert getattr(ours.meta, k, None) == getattr(theirs.meta, k, None), (path, k)
+        for i, (a, b) in enumerate(zip(theirs.children, ours.children)):
+            _same_tree(a, b, f"{path}/{i}")
+    else:
+        assert isinstance(theirs, lark.Token) and isinstance(ours, lalr.Token), (path, theirs, ours)
+        assert [getattr(ours, k) for k in _TOKEN] == [getattr(theirs, k) for k in _TOKEN], path
+
+
+def _outcome(parser, text):
+    """What a parser makes of text: its tree, or where and how it failed (Lark's error ↔ lalr.py's)."""
+    try:
+        return "tree", parser.parse(text)
+    except (lark.exceptions.UnexpectedCharacters, lalr.UnexpectedCharacters) as e:
+        return "no terminal", (e.pos_in_stream, e.line, e.column)
+    except (lark.exceptions.UnexpectedToken, lalr.UnexpectedToken) as e:
+        t = e.token
+        return "unexpected token", (t.type, t.value, t.start_pos, t.end_pos, t.line, t.column, sorted(e.expected))
+    except MatcalcError as e:                   # from the post-lexer, the same in both
+        return "matcalc error", (type(e).__name__, str(e))
+
+
+def _parses_as_the_grammar(text):
+    loaded, built = _parsers()
+    theirs, ours = _outcome(built, text), _outcome(loaded, text)
+    assert ours[0] == theirs[0], (text, theirs, ours)
+    if theirs[0] == "tree":
+        _same_tree(theirs[1], ours[1])
+    else:
+        assert ours[1] == theirs[1], (text, theirs, ours)
+    return theirs[0]
 
 
 @pytest.mark.parametrize("text", [f[0] if isinstance(f, tuple) else f for f in FORMS])
 def test_the_tables_parse_as_the_grammar_does(text):
-    loaded, built = _parsers()
-    loaded = loaded or pytest.skip("tables not usable here")
-    try:
-        expected = built.parse(text)
-    except lark.exceptions.LarkError as e:
-        with pytest.raises(type(e)):
-            loaded.parse(text)
-        return
-    assert loaded.parse(text) == expected
+    _parses_as_the_grammar(text)
+
+
+_PIECES = ["x", "A", "X", "y", "Σ", "μ", "2", "0.5", "1e3", "½", "(", ")", "[", "]", "{", "}", ",", ";", "+", "-",
+           "*", "/", ".*", "./", "⊙", "^", "^T", "'", "ᵀ", "^-1", "⁻¹", "²", "|", "||", "‖", "_2", "_F", "_{", "tr",
+           "log", "det", "exp", "sum", "√", "⟨", "⟩", "1_n", "𝟙", " ", "\n", "·", ".^", "σ", "Ax", "x_1", "w^*",
+           "#", "−", "e", "T"]
+
+
+def test_the_tables_parse_random_text_as_the_grammar_does():
+    """Random pieces of the notation and mutated forms: the same trees, tokens, spans and errors."""
+    import random
+    rnd = random.Random(19)
+    forms = [f[0] if isinstance(f, tuple) else f for f in FORMS]
+    seen = set()
+    for k in range(1500):
+        if k % 2:
+            text = "".join(rnd.choice(_PIECES) + rnd.choice(["", " "]) for _ in range(rnd.randint(1, 12)))
+        else:
+            chars = list(rnd.choice(forms))
+            for _ in range(rnd.randint(1, 3)):
+                i = rnd.randrange(len(chars) + 1)
+                if rnd.random() < 0.4 and chars:
+                    del chars[min(i, len(chars) - 1)]
+                else:
+                    chars.insert(i, rnd.choice(_PIECES))
+            text = "".join(chars)
+        seen.add(_parses_as_the_grammar(text))
+    assert seen == {"tree", "no terminal", "unexpected token", "matcalc error"}
+
+
+def test_parsing_never_imports_lark():
+    code = "import sys, matcalc; matcalc.grad('x^T A x', 'x', check=False); print('lark' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_the_grammar_lists_the_functions_of_the_vocabulary():
-    func = re.search(r"^FUNC\.2: /\((.*?)\)", syntax.grammar_text(), re.M).group(1)
+    func = re.search(r"^FUNC\.2: /\((.*?)\)", loading.grammar_text(), re.M).group(1)
     assert sorted(func.split("|")) == sorted(FUNCTIONS)
 
 
@@ -64,7 +139,7 @@ def test_the_grammar_lists_the_functions_of_the_vocabulary():
 _DISCOVER = """
 import os, sys
 from lark import Lark
-from matcalc.parse.syntax import grammar_text
+from matcalc.parse.loading import grammar_text
 from matcalc.parse.lexer import PostLex
 Lark(grammar_text(), parser="lalr", lexer="basic", propagate_positions=True, postlex=PostLex(),
      maybe_placeholders=False, cache=True)

@@ -8,6 +8,7 @@ import click
 from ..printers.latex import latex_name
 from .common import (Command, check_options, derivative_options, echo, echo_json, echo_latex_notes, emit, emit_each,
                      format_option, let_option, read_expr, show_steps)
+from .streams import symbols as _symbols
 
 
 @click.command(cls=Command)
@@ -51,23 +52,8 @@ def grad(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout):
       matcalc grad "||A x - b||^2" --wrt x --let "A: m x n"
       matcalc grad "log det X" --wrt X --let "X: n x n spd" --format latex
     """
-    from ..api import grad as api_grad
-    results = api_grad(read_expr(expr), list(wrt), where=list(lets), check=not no_check, seed=seed, layout=layout)
-    emit_each(list(results.values()), fmt, lambda r: _symbols("gradient", r.wrt.name), standalone, steps)
-
-
-def _symbols(kind, name, name2=None):
-    """The derivative's symbol, as text and as LaTeX: ∂f/∂x, ∂vec(F)/∂vec(X), ∂²f/∂x², ∂²f/∂x∂y."""
-    from ..printers.latex import latex_name
-    n, ln = name, latex_name(name)
-    if kind in ("gradient", "jacobian"):
-        return f"∂f/∂{n}", rf"\frac{{\partial f}}{{\partial {ln}}}"
-    if kind == "vec jacobian":
-        return f"∂vec(F)/∂vec({n})", rf"\frac{{\partial \operatorname{{vec}} F}}{{\partial \operatorname{{vec}} {ln}}}"
-    if name2 is None:
-        return f"∂²f/∂{n}²", rf"\frac{{\partial^2 f}}{{\partial {ln}^2}}"
-    ln2 = latex_name(name2)
-    return f"∂²f/∂{n}∂{name2}", rf"\frac{{\partial^2 f}}{{\partial {ln}\,\partial {ln2}}}"
+    from .fast import gradients
+    gradients(expr, wrt, steps, lets, no_check, seed, fmt, standalone, layout)
 
 
 @click.command(cls=Command)

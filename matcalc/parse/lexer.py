@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from ..errors import LimitError, ParseError
 from ..vocabulary import (APPLICATIONS, FUNCTION_LETTERS, FUNCTIONS, GREEK_NAMES, IDENTITY_NAMES, lookalike,
                           spelling)
+from .lalr import Token as _Token
 
 MAX_INPUT = 100_000   # characters
 MAX_DEPTH = 64        # nesting of brackets and bars
@@ -37,8 +38,11 @@ class PostLex:
     _OPENERS = {"LPAR", "LSQB", "LBRACE", "LANGLE", "WSUB"}
     _CLOSERS = {"RPAR", "RSQB", "RBRACE", "RANGLE"}
 
+    def __init__(self, token=None):
+        self.token = token      # the token class: lalr.Token, or Lark's when Lark parses (loading._build)
+
     def process(self, stream):
-        from lark import Token
+        Token = self.token or _Token
         declared = declared_names.get() | whole_names.get()
         spelled = text_spellings.get()      # Σ and Sigma are one name, spelled as the text first does
         spelled = {} if spelled is None else spelled

@@ -1,20 +1,18 @@
-"""Text → syntax tree: the Lark parser for grammar/matcalc.lark and the conversion of its tree into
-small position-carrying `Node`s, with the wording of syntax errors.
+"""Text → syntax tree: the parser of grammar/matcalc.lark (loaded by loading.py, run by lalr.py) and
+the conversion of its tree into small position-carrying `Node`s, with the wording of syntax errors.
 """
 import re
 from fractions import Fraction
-from pathlib import Path
-
-from lark import Transformer_NonRecursive, Tree, v_args
 
 from ..errors import LimitError, MatcalcError, ParseError
 from ..vocabulary import show_char
-from .lexer import PostLex, prescan
+from .lalr import ParseFailure, Tree, UnexpectedCharacters, UnexpectedToken
+from .lexer import prescan
+from .loading import lark_parser
 
 MAX_EXPONENT = 300    # decimal exponent of a number literal
 MAX_TREE_DEPTH = 200  # operators nested in one another (postfix chains like x count too)
 _UNICODE = {"−": "-", "∗": "*", "×": "*", "⋅": "·", "⊤": "ᵀ"}
-_parser = None
 
 
 class Node:
@@ -28,86 +26,8 @@ class Node:
         return f"{self.op}{self.args}"
 
 
-def grammar_text():
-    here = Path(__file__).resolve().parent.parent
-    for path in (here / "grammar" / "matcalc.lark", here.parent / "grammar" / "matcalc.lark"):
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    raise MatcalcError("the grammar file matcalc.lark is missing from the installation")
-
-
-# How the parser is loaded (issue 14). Lark's own cache (cache=True) unpickles
-# $TMPDIR/.lark_cache_<user>_<hash>_*.tmp, a predictable name in a shared directory, before checking
-# anything in it: a file planted there runs code at the next start. So matcalc reads and writes nothing
-# outside its package. Building the LALR tables from the grammar costs 20–75 ms at every start (a
-# quarter or more of `matcalc grad`'s start-up); instead they are serialized at development time into
-# tables.json (Lark's own serializer, the data its standalone generator embeds; JSON, so loading it can
-# never run code, and ~1 ms to read, where the same data as a Python module costs ~70 ms to compile when
-# no bytecode is cached), and used only when made from this exact grammar text by this Lark version.
-# Otherwise the parser is built from the grammar, in memory.
-# Regenerate after editing the grammar: `python -m matcalc.parse` (a test fails until then).
-_OPTIONS = dict(parser="lalr", lexer="basic", propagate_positions=True, maybe_placeholders=False)
-_TABLES = Path(__file__).with_name("tables.json")
-
-
-def lark_parser():
-    global _parser
-    if _parser is None:
-        grammar = grammar_text()
-        _parser = _load_tables(grammar) or _build(grammar)
-    return _parser
-
-
-def _build(grammar):
-    from lark import Lark
-    return Lark(grammar, postlex=PostLex(), **_OPTIONS)
-
-
-def _int_keys(pairs):
-    """JSON keys are strings; Lark's parse tables are keyed by state and token numbers."""
-    return {int(k) if k.lstrip("-").isdigit() else k: v for k, v in pairs}
-
-
-def read_tables():
-    import json
-    try:
-        return json.loads(_TABLES.read_text(encoding="utf-8"), object_pairs_hook=_int_keys)
-    except (OSError, ValueError):
-        return None
-
-
-def _load_tables(grammar):
-    """The parser from tables.json, or None when they were made from another grammar or Lark version."""
-    import hashlib
-
-    import lark
-    tables = read_tables()
-    if tables is None or tables["grammar_sha256"] != hashlib.sha256(grammar.encode("utf-8")).hexdigest() \
-            or tables["lark_version"] != lark.__version__:
-        return None
-    return lark.Lark._load_from_dict(tables["data"], tables["memo"], postlex=PostLex())
-
-
-def write_tables():
-    """Serialize the parser built from the grammar into tables.json (run after editing the grammar)."""
-    import hashlib
-    import json
-
-    import lark
-    from lark.grammar import Rule
-    from lark.lexer import TerminalDef
-    grammar = grammar_text()
-    data, memo = _build(grammar).memo_serialize([TerminalDef, Rule])
-    data["options"] = {**data["options"], "postlex": None}     # given again at load time
-    tables = {"grammar_sha256": hashlib.sha256(grammar.encode("utf-8")).hexdigest(),
-              "lark_version": lark.__version__, "data": data, "memo": memo}
-    _TABLES.write_text(json.dumps(tables, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
-    return _TABLES
-
-
 def syntax_tree(text):
     """Parse text into the AST (no typing)."""
-    from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
     prescan(text)
     text = "".join(_UNICODE.get(ch, ch) for ch in text)
     try:
@@ -118,14 +38,12 @@ def syntax_tree(text):
         raise e.with_text(text) from None
     except UnexpectedCharacters as e:
         raise ParseError(f"unexpected character {show_char(text[e.pos_in_stream])}", e.pos_in_stream, text) from None
-    except UnexpectedEOF:
-        raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
-    except UnexpectedInput as e:
-        tok = getattr(e, "token", None)
-        if tok is None or tok.type == "$END":
+    except UnexpectedToken as e:
+        tok = e.token
+        if tok.type == "$END":
             raise ParseError(_eof_message(text), len(text.rstrip()), text) from None
         raise ParseError(_unexpected(tok, text), tok.start_pos, text, end=tok.end_pos) from None
-    except LarkError as e:
+    except ParseFailure as e:
         raise ParseError(f"cannot parse the expression: {e}", 0, text) from None
     except RecursionError:
         raise LimitError("expression nested too deeply", 0, text) from None
@@ -187,13 +105,8 @@ def _unexpected(tok, text):
 
 
 def to_ast(tree):
-    """The Lark tree as Nodes; an error raised while converting surfaces as itself, not as Lark's
-    VisitError wrapping it."""
-    from lark.exceptions import VisitError
-    try:
-        return ToAst().transform(tree)
-    except VisitError as e:
-        raise e.orig_exc from None
+    """The parse tree as Nodes."""
+    return ToAst().transform(tree)
 
 
 def _glued_arguments(kids, prefixed):
@@ -218,15 +131,36 @@ def _span(meta):
     return (meta.start_pos, meta.end_pos) if not meta.empty else (0, 0)
 
 
-@v_args(inline=True, meta=True)
-class ToAst(Transformer_NonRecursive):
+class ToAst:
     """One method per grammar alias (grammar/matcalc.lark); terminals NAME and NUMBER become leaves,
     other tokens (operators, bars) stay tokens for the rule that holds them. Non-recursive, so a tree
     MAX_TREE_DEPTH deep needs no deep Python stack."""
 
     def __init__(self):
-        super().__init__()
         self.prefixed = set()       # ids of the calls written without parentheses (log 2π)
+
+    def transform(self, tree):
+        """Children before parents, left to right (the order of Lark's Transformer_NonRecursive, which
+        this replaced: which error is raised first depends on it)."""
+        rev_postfix, todo = [], [tree]
+        while todo:
+            t = todo.pop()
+            rev_postfix.append(t)
+            if isinstance(t, Tree):
+                todo += t.children
+        stack = []
+        for x in reversed(rev_postfix):
+            if isinstance(x, Tree):
+                size = len(x.children)
+                args = stack[-size:] if size else []
+                if size:
+                    del stack[-size:]
+                stack.append(self._call_userfunc(x, args))
+            else:
+                leaf = _LEAVES.get(x.type)
+                stack.append(leaf(self, x) if leaf is not None else x)
+        result, = stack
+        return result
 
     def NAME(self, tok):
         return Node("name", (tok.value,), tok.start_pos, tok.end_pos)
@@ -334,20 +268,17 @@ class ToAst(Transformer_NonRecursive):
         start, end = _span(meta)
         raise ParseError(f"unsupported construct '{data}'", start, end=end)
 
-    def _call_userfunc(self, tree, new_children=None):
-        # Lark's own dispatch binds each rule anew on every node (a v_args wrapper built with
-        # functools.update_wrapper per call: a third of a typical parse's time); the same rules,
-        # unwrapped once per class, called directly. Errors surface as themselves, not VisitError.
+    def _call_userfunc(self, tree, children):
         rule = _RULES.get(tree.data)
-        children = new_children if new_children is not None else tree.children
         if rule is None:
             return self.__default__(tree.data, children, tree.meta)
         return rule(self, tree.meta, *children)
 
 
-# grammar alias → ToAst's plain function (self, meta, *children)
-_RULES = {name: getattr(fn, "base_func", fn) for name, fn in vars(ToAst).items()
-          if not name.startswith("_") and not name.isupper() and callable(getattr(fn, "base_func", fn))}
+# grammar alias → ToAst's function (self, meta, *children); terminal → ToAst's function (self, token)
+_RULES = {name: fn for name, fn in vars(ToAst).items()
+          if not name.startswith("_") and not name.isupper() and name != "transform" and callable(fn)}
+_LEAVES = {"NAME": ToAst.NAME, "NUMBER": ToAst.NUMBER}
 
 
 MAX_LITERAL_DIGITS = 40
