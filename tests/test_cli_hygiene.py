@@ -145,3 +145,13 @@ def test_an_unknown_function_far_from_every_known_one_gets_no_suggestion():
     assert "did you mean" not in far.value.message
     with pytest.raises(matcalc.ParseError, match="did you mean 'softmax'"):
         matcalc.parse("sotfmax(x)")
+
+
+def test_matcalc_alone_prints_its_help_with_real_newlines():
+    # click 8.2+ raises the help of a bare `matcalc` as a usage error; the sanitiser of usage errors
+    # (which quote user input) printed every newline of the help as <U+000A>
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 2
+    assert "<U+000A>" not in result.output
+    assert result.output.startswith("Usage: ")
+    assert "\n  grad " in result.output

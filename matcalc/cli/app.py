@@ -23,6 +23,10 @@ def wants_json(args):
     return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
 
 
+# click 8.2+ raises the help for a bare `matcalc` as a usage error; its newlines are the help's layout
+_HELP_ERRORS = getattr(click.exceptions, "NoArgsIsHelpError", ())
+
+
 @contextmanager
 def click_errors(ctx):
     """click's own errors (a missing or repeated option, a bad value): JSON when JSON is asked for,
@@ -30,6 +34,8 @@ def click_errors(ctx):
     try:
         yield
     except click.ClickException as e:
+        if isinstance(e, _HELP_ERRORS):     # `matcalc` alone: click's own help, no user input to sanitise
+            raise
         if ctx.meta.get("matcalc.json"):
             echo_json({"error": {"kind": "usage error", "message": e.format_message(), "column": None,
                                  "caret": None}})
