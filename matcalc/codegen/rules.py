@@ -211,12 +211,15 @@ def code_matpow(g, e):
     return g.op("matpow", g.code(e.arg), e.k)
 
 
-@CODE.register(E.Trace, identity="tr(P Y) = sum(P ⊙ Yᵀ): one matrix product fewer")
+@CODE.register(E.Trace, identity="tr(P Y) = sum(P ⊙ Yᵀ): one matrix product fewer; tr(Aᵀ Y) = sum(A ⊙ Y)")
 def code_trace(g, e):
     a = e.arg
     if isinstance(a, E.Mul) and len(a.factors) >= 2 and all(kind(f) == "m" for f in a.factors) \
             and not isinstance(a.factors[-1], (E.Inverse, E.DiagMat)):
         *xs, y = a.factors
+        if len(xs) == 1 and isinstance(xs[0], E.Transpose) and not isinstance(y, E.Transpose):
+            # tr(Aᵀ Y) = sum(A ⊙ Y): no transposed operand (XLA copies one; tr(Gᵀ M) of every layer)
+            return g.sum(f"{g.wrapped(xs[0].arg)} * {g.wrapped(y)}")
         p = g.atomic(g.chain(xs))
         return g.sum(f"{p} * {g.transposed(y)}")
     return g.op("trace", g.code(a))
