@@ -25,9 +25,11 @@ Contenders (each returns the value and every gradient):
 Timing: one thread everywhere, set below before NumPy loads (the machine is shared): the BLAS and
 XLA flags, torch.set_num_threads(1), and the process pinned to one CPU (--pin-cpu, default the
 lowest CPU it may run on; `taskset -c 1 python …` picks CPU 1), because JAX's CPU client keeps a
-thread pool of its own that the flags do not reach. Each function is called once to check it against
-`hand` and once more to warm up (JAX compiles). Then all contenders of a size are timed round-robin
-in one process (hand, mc-np, mc-jax, jax, mc-torch, torch, hand, …) for about --budget seconds per
+thread pool of its own that the flags do not reach; JAX dispatches synchronously (on the calling
+thread; asynchronous dispatch waits for a thread wake-up that costs a scheduler slice on a loaded
+CPU). Each function is called once to check it against `hand` and once more to warm up (JAX
+compiles). Then all contenders of a size are timed round-robin in one process, in a new random
+order each round (hand, mc-np, mc-jax, jax, mc-torch, torch), for about --budget seconds per
 contender; a figure is the median. Ratios are paired: a / b is the median of the per-round ratios of
 a and b timed side by side, so load that comes and goes cancels; mc-jax/jax and mc-torch/torch are
 such direct pairs (matcalc's code against the same framework's own autodiff). The load average is
@@ -37,6 +39,7 @@ second (1.0: it had its core). --repeat k measures everything k times and ends w
 """
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -184,6 +187,9 @@ def contenders(name, args):
     try:
         import jax
         jax.config.update("jax_enable_x64", True)
+        # on the calling thread: with async dispatch a call hands its work to JAX's thread and waits,
+        # and on a loaded CPU that wake-up cost one contender or the other a scheduler slice (3 ms)
+        jax.config.update("jax_cpu_enable_async_dispatch", False)
         import jax.numpy as jnp
         to_jax = lambda a: {k: jnp.asarray(v) if isinstance(v, np.ndarray) else v for k, v in a.items()}  # noqa: E731
         mc_jax = jax.jit(generated(name, "jax")[0])
@@ -234,11 +240,13 @@ def round_robin(fns, budget):
     """Time the functions in turn (one call each per round) for about budget seconds per function:
     the median seconds of each and, for each pair (a, b), the median of the per-round ratios a / b."""
     samples = {k: [] for k in fns}
-    spent, rounds = 0.0, 0
+    spent, rounds, order = 0.0, 0, list(fns)
+    shuffle = random.Random(0).shuffle
     while (spent < budget * len(fns) and rounds < 41) or rounds < 3:
-        for k, f in fns.items():
+        shuffle(order)          # each contender in every position: no one always follows a long one
+        for k in order:
             t0 = time.perf_counter()
-            f()
+            fns[k]()
             samples[k].append(time.perf_counter() - t0)
             spent += samples[k][-1]
         rounds += 1
