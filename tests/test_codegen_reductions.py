@@ -140,3 +140,40 @@ def central_differences(f, A, h=1e-6):
         e[i] = h
         out[i] = (f(A + e) - f(A - e)) / (2 * h)
     return out
+
+
+# ---- logsumexp and softmax of the same logits from one exp (NumPy and JAX) -----------------------
+@pytest.mark.parametrize("target", TARGETS)
+def test_softmax_cross_entropy_shares_one_exp(target):
+    """A loss with logsumexp and its gradient with softmax of the same logits: NumPy and JAX compute both
+    from one exp (a prelude helper; jax.grad's own backward pass reuses the exp the same way), stably
+    for logits in the hundreds; PyTorch calls its own fused kernels."""
+    r = matcalc.grad("sum(logsumexp(X W)) - sum(Y .* (X W))", "W",
+                     where={"X": "n x p", "W": "p x c", "Y": "n x c onehot"}, check=False)
+    source = r.to_code(target)
+    if target in ("numpy", "jax"):
+        assert re.search(r"t\d+, t\d+ = _logsumexp_softmax_rows\(", body(source)), source
+        assert source.count("exp(") == 1, source                 # the helper's exp, none in the body
+    X, W = rng.standard_normal((6, 4)), rng.standard_normal((4, 3)) * 300
+    Y = np.eye(3)[rng.integers(0, 3, 6)]
+    value, grad = run(source, target, "f_and_gradient", X=X, W=W, Y=Y)
+    Z = X @ W
+    m = Z.max(axis=1, keepdims=True)
+    E = np.exp(Z - m)
+    assert np.isclose(value, np.sum(m[:, 0] + np.log(E.sum(axis=1))) - np.sum(Y * Z), rtol=1e-12)
+    assert np.allclose(grad, X.T @ (E / E.sum(axis=1, keepdims=True) - Y), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_vector_logsumexp_and_softmax_share_one_exp(target):
+    r = matcalc.grad("logsumexp(A x + b) - y^T softmax(A x + b)", "x", check=False)
+    source = r.to_code(target)
+    if target in ("numpy", "jax"):
+        assert re.search(r"t\d+, t\d+ = _logsumexp_softmax\(", body(source)), source
+    A, x = rng.standard_normal((5, 3)), rng.standard_normal(3)
+    b, y = rng.standard_normal(5) + 700.0, rng.standard_normal(5)       # e^700 overflows unshifted
+    value, grad = run(source, target, "f_and_gradient", A=A, b=b, x=x, y=y)
+    u = A @ x + b
+    s = np.exp(u - u.max()) / np.exp(u - u.max()).sum()
+    assert np.isclose(value, u.max() + np.log(np.exp(u - u.max()).sum()) - y @ s, rtol=1e-12)
+    assert np.allclose(grad, A.T @ (s - s * y + s * (y @ s)), rtol=1e-8, atol=1e-10)
