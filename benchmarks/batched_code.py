@@ -265,7 +265,7 @@ def load():
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(name, sizes, budget, rng_seed=0):
+def measure(name, sizes, budget, only=None, rng_seed=0):
     """{n: (medians, ratios)} for one case; prints its table."""
     rng = np.random.default_rng(rng_seed)
     hand = CASES[name][3]
@@ -277,6 +277,8 @@ def measure(name, sizes, budget, rng_seed=0):
         reference = hand(**args)
         fns, wrong = {"hand": lambda: hand(**args)}, []  # noqa: B023
         for who, (fn, convert, sync) in contenders(name, args).items():
+            if only and who not in only:
+                continue
             a = convert(args)
             if not agrees(sync(fn(**a)), reference):
                 wrong.append(who)
@@ -306,6 +308,8 @@ def main(argv=None):
     ap.add_argument("--only", default=",".join(CASES))
     ap.add_argument("--budget", type=float, default=1.0, help="seconds of timing per contender and size")
     ap.add_argument("--repeat", type=int, default=1, help="measure everything this many times; print the spread")
+    ap.add_argument("--contenders", default=None,
+                    help="time only these besides hand (e.g. mc-jax,jax); default all")
     ap.add_argument("--pin-cpu", type=int, default=None, help="the CPU to run on (default: the lowest allowed)")
     opts = ap.parse_args(argv)
     sizes = [int(s) for s in opts.sizes.split(",")]
@@ -315,7 +319,8 @@ def main(argv=None):
         if opts.repeat > 1:
             print(f"\n=== run {r + 1} of {opts.repeat}")
         for name in runs:
-            runs[name].append(measure(name, sizes, opts.budget))
+            runs[name].append(measure(name, sizes, opts.budget,
+                                      opts.contenders.split(",") if opts.contenders else None))
     if opts.repeat > 1:
         print("\nspread over the runs: median [min–max]; target: mc-np/hand ≤ 1.2, mc-jax/jax ≤ 1, mc-torch/torch ≤ 1")
         for name, tables in runs.items():
