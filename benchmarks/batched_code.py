@@ -30,7 +30,12 @@ thread; asynchronous dispatch waits for a thread wake-up that costs a scheduler 
 CPU). Each function is called once to check it against `hand` and once more to warm up (JAX
 compiles). Then all contenders of a size are timed round-robin in one process, in a new random
 order each round (hand, mc-np, mc-jax, jax, mc-torch, torch), for about --budget seconds per
-contender; a figure is the median. Ratios are paired: a / b is the median of the per-round ratios of
+contender; a figure is the median. The clock (--clock) is by default the process's CPU time per
+call (time.process_time): on the shared machine other processes take the CPU in the middle of a call,
+and elapsed time counts those slices against whichever contender they fell in (at load 10 one core
+gave this process 0.3 s per second); CPU time counts what the call computed, page faults and
+allocation included. The work is single-threaded and synchronous (the pin, the flags above), so on an
+idle machine the two clocks agree; --clock wall measures elapsed time. Ratios are paired: a / b is the median of the per-round ratios of
 a and b timed side by side, so load that comes and goes cancels; mc-jax/jax and mc-torch/torch are
 such direct pairs (matcalc's code against the same framework's own autodiff). The load average is
 printed before and after each case, with the CPUs the process runs on and its CPU time per wall-clock
@@ -236,19 +241,22 @@ def agrees(result, reference):
         np.allclose(as_numpy(g[k]).reshape(np.shape(g0[k])), g0[k], rtol=1e-7, atol=1e-9) for k in g0)
 
 
-def round_robin(fns, budget):
+def round_robin(fns, budget, clock="cpu"):
     """Time the functions in turn (one call each per round) for about budget seconds per function:
-    the median seconds of each and, for each pair (a, b), the median of the per-round ratios a / b."""
+    the median seconds of each and, for each pair (a, b), the median of the per-round ratios a / b.
+    clock "cpu" counts the process's CPU time (time.process_time: what the call computed, without the
+    time other processes held the CPU), "wall" the elapsed time."""
     samples = {k: [] for k in fns}
     spent, rounds, order = 0.0, 0, list(fns)
     shuffle = random.Random(0).shuffle
+    now = time.process_time if clock == "cpu" else time.perf_counter
     while (spent < budget * len(fns) and rounds < 41) or rounds < 3:
         shuffle(order)          # each contender in every position: no one always follows a long one
         for k in order:
-            t0 = time.perf_counter()
+            w0, t0 = time.perf_counter(), now()
             fns[k]()
-            samples[k].append(time.perf_counter() - t0)
-            spent += samples[k][-1]
+            samples[k].append(now() - t0)
+            spent += time.perf_counter() - w0
         rounds += 1
     med = {k: statistics.median(v) for k, v in samples.items()}
     ratio = {(a, b): statistics.median(x / y for x, y in zip(samples[a], samples[b]))
@@ -265,11 +273,11 @@ def load():
     return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def measure(name, sizes, budget, only=None, rng_seed=0):
+def measure(name, sizes, budget, only=None, clock="cpu", rng_seed=0):
     """{n: (medians, ratios)} for one case; prints its table."""
     rng = np.random.default_rng(rng_seed)
     hand = CASES[name][3]
-    clock = (time.perf_counter(), time.process_time())
+    started = (time.perf_counter(), time.process_time())
     print(f"\n{name}: {CASES[name][0]}  w.r.t. {', '.join(CASES[name][1])}   [{load()}]")
     table = {}
     for n in sizes:
@@ -285,7 +293,7 @@ def measure(name, sizes, budget, only=None, rng_seed=0):
                 continue
             sync(fn(**a))
             fns[who] = (lambda fn, a, sync: lambda: sync(fn(**a)))(fn, a, sync)
-        med, ratio = round_robin(fns, budget)
+        med, ratio = round_robin(fns, budget, clock)
         table[n] = (med, ratio, wrong)
     whos = [w for w in ("hand", "mc-np", "mc-jax", "jax", "mc-torch", "torch")
             if any(w in med for med, _, _ in table.values())]
@@ -296,7 +304,7 @@ def measure(name, sizes, budget, only=None, rng_seed=0):
         cells = [f"{med[w] * 1e3:11.3f}" if w in med else f"{'wrong' if w in wrong else '-':>11}" for w in whos]
         rs = [f"{ratio[p]:14.2f}" if p in ratio else f"{'-':>14}" for p in pairs]
         print(f"{n:>6} " + " ".join(cells) + "  " + " ".join(rs))
-    wall, cpu = time.perf_counter() - clock[0], time.process_time() - clock[1]
+    wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
     print(f"  [{load()}; CPUs {cpus}; CPU time per second {cpu / wall:.2f}]")
     return table
@@ -310,17 +318,20 @@ def main(argv=None):
     ap.add_argument("--repeat", type=int, default=1, help="measure everything this many times; print the spread")
     ap.add_argument("--contenders", default=None,
                     help="time only these besides hand (e.g. mc-jax,jax); default all")
+    ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                    help="cpu: the process's CPU time per call (default; the machine is shared), wall: elapsed")
     ap.add_argument("--pin-cpu", type=int, default=None, help="the CPU to run on (default: the lowest allowed)")
     opts = ap.parse_args(argv)
     sizes = [int(s) for s in opts.sizes.split(",")]
-    print("times in ms (one thread, median); ratios paired (median of per-round ratios); ≤ 1: as fast or faster")
+    print(f"times in ms of {'CPU time' if opts.clock == 'cpu' else 'wall-clock time'} (one thread, median); "
+          "ratios paired (median of per-round ratios); ≤ 1: as fast or faster")
     runs = {name: [] for name in opts.only.split(",")}
     for r in range(opts.repeat):
         if opts.repeat > 1:
             print(f"\n=== run {r + 1} of {opts.repeat}")
         for name in runs:
             runs[name].append(measure(name, sizes, opts.budget,
-                                      opts.contenders.split(",") if opts.contenders else None))
+                                      opts.contenders.split(",") if opts.contenders else None, opts.clock))
     if opts.repeat > 1:
         print("\nspread over the runs: median [min–max]; target: mc-np/hand ≤ 1.2, mc-jax/jax ≤ 1, mc-torch/torch ≤ 1")
         for name, tables in runs.items():

@@ -177,3 +177,24 @@ def test_vector_logsumexp_and_softmax_share_one_exp(target):
     s = np.exp(u - u.max()) / np.exp(u - u.max()).sum()
     assert np.isclose(value, u.max() + np.log(np.exp(u - u.max()).sum()) - y @ s, rtol=1e-12)
     assert np.allclose(grad, A.T @ (s - s * y + s * (y @ s)), rtol=1e-8, atol=1e-10)
+
+
+# ---- PyTorch: tanh's derivative times the error in one kernel -------------------------------------
+@pytest.mark.parametrize("target", TARGETS)
+def test_tanh_derivative_times_the_error(target):
+    """M ⊙ (1 − tanh(u)²) is PyTorch's fused tanh_backward (the kernel its autograd runs; eager PyTorch
+    would make three passes and three temporaries); the others write the product (XLA fuses it)."""
+    r = matcalc.grad("||tanh(W x + b) - y||^2", "W", check=False)
+    source = r.to_code(target)
+    assert ("torch.ops.aten.tanh_backward(" in source) == (target == "torch"), source
+    W, x, b, y = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal(4), rng.standard_normal(4)
+    value, grad = run(source, target, "f_and_gradient", W=W, b=b, x=x, y=y)
+    t = np.tanh(W @ x + b)
+    assert np.isclose(value, np.sum((t - y) ** 2), rtol=1e-12)
+    assert np.allclose(grad, np.outer(2 * (t - y) * (1 - t ** 2), x), rtol=1e-12, atol=1e-14)
+
+
+def test_tanh_derivative_needed_twice_is_computed_once():
+    """With the Hessian, 1 − tanh² is a shared temporary: it is computed once, not fused into one use."""
+    source = body(matcalc.grad("||tanh(W x + b) - y||^2", "b", check=False).to_code("torch", hessian=True))
+    assert "tanh_backward" not in source and source.count("1.0 - (t1 ** 2.0)") == 1, source

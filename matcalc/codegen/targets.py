@@ -44,6 +44,8 @@ TORCH_OPS = {
     "matpow": "torch.linalg.matrix_power({0}, {1})",
     "array": "torch.tensor({0}, dtype=torch.float64)", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
     "vec_transpose": "{0}.reshape({1}, {2}).T.reshape(-1)",
+    # M ⊙ (1 − t²) in one pass, the kernel PyTorch's own autograd runs for tanh (codegen/rules.py)
+    "tanh_backward": "torch.ops.aten.tanh_backward({0}, {1})",
     "permute_rows": "{0}.reshape({2}, {1}, -1).permute(1, 0, 2).reshape({1} * {2}, -1)",
     "permute_columns": "{0}.reshape(-1, {1}, {2}).permute(0, 2, 1).reshape(-1, {1} * {2})",
 }
