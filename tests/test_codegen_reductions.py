@@ -198,3 +198,29 @@ def test_tanh_derivative_needed_twice_is_computed_once():
     """With the Hessian, 1 − tanh² is a shared temporary: it is computed once, not fused into one use."""
     source = body(matcalc.grad("||tanh(W x + b) - y||^2", "b", check=False).to_code("torch", hessian=True))
     assert "tanh_backward" not in source and source.count("1.0 - (t1 ** 2.0)") == 1, source
+
+
+# ---- attention: the returned gradient keeps its orientation ---------------------------------------
+@pytest.mark.parametrize("target", TARGETS)
+def test_attention_returns_its_gradients_without_transposes(target):
+    """∂/∂V = Aᵀ G is computed in that orientation and the value reads it (tr(Gᵀ A V) = sum((Aᵀ G) ⊙ V)):
+    no gradient is returned as a transposed view (XLA would copy it), and V is not transposed for the value."""
+    source = matcalc.codegen("tr(G^T softmax(Q K^T / s) V)", wrt=["Q", "K", "V"], where={"s": "scalar"},
+                             target=target)
+    code = body(source)
+    returned = code[code.index("return"):]
+    assert re.search(r"sum\(t\d+ \* V\)|\(t\d+ \* V\)\.sum\(\)", returned), code     # the value: sum((Aᵀ G) ⊙ V)
+    assert re.search(r"'V': t\d+\}", returned), code                                  # ∂/∂V: that product itself
+    n, m, d = 5, 6, 3
+    G, Q = rng.standard_normal((n, d)), rng.standard_normal((n, d))
+    K, V = rng.standard_normal((m, d)), rng.standard_normal((m, d))
+    value, grads = run(source, target, "f_and_gradients", G=G, K=K, Q=Q, V=V, s=1.7)
+    S = Q @ K.T / 1.7
+    A = np.exp(S - S.max(axis=1, keepdims=True))
+    A /= A.sum(axis=1, keepdims=True)
+    dA = G @ V.T
+    dS = A * (dA - (A * dA).sum(axis=1, keepdims=True)) / 1.7
+    assert np.isclose(value, np.sum(G * (A @ V)), rtol=1e-12)
+    want = {"Q": dS @ K, "K": dS.T @ Q, "V": A.T @ G}
+    for k in want:
+        assert grads[k].shape == want[k].shape and np.allclose(grads[k], want[k], rtol=1e-10, atol=1e-12), k
