@@ -137,7 +137,7 @@ def _tanh_backward(g, e):
     t ** 2, 1 − · and ⊙ are three passes and three temporaries the size of M (eager PyTorch fuses
     nothing: 9% of the MLP's gradient at n = 4096). Not when 1 − t² is needed elsewhere too (a Hessian):
     then it is computed anyway. None for anything else, or a target without it."""
-    if "tanh_backward" not in g.target.ops or len(e.factors) < 2:
+    if not g.target.tanh_backward or len(e.factors) < 2:
         return None
     for i, f in enumerate(e.factors):
         t = _one_minus_square(f)
@@ -148,7 +148,7 @@ def _tanh_backward(g, e):
                     or _spread_vector(r) is not None for r in rest):
             continue
         m = rest[0] if len(rest) == 1 else E.Hadamard(*rest)
-        return g.op("tanh_backward", g.code(m), g.code(t))
+        return g.target.tanh_backward.format(g.code(m), g.code(t))
     return None
 
 

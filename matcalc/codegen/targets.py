@@ -44,8 +44,6 @@ TORCH_OPS = {
     "matpow": "torch.linalg.matrix_power({0}, {1})",
     "array": "torch.tensor({0}, dtype=torch.float64)", "vec": "{0}.T.reshape(-1)", "T": "{0}.T",
     "vec_transpose": "{0}.reshape({1}, {2}).T.reshape(-1)",
-    # M ⊙ (1 − t²) in one pass, the kernel PyTorch's own autograd runs for tanh (codegen/rules.py)
-    "tanh_backward": "torch.ops.aten.tanh_backward({0}, {1})",
     "permute_rows": "{0}.reshape({2}, {1}, -1).permute(1, 0, 2).reshape({1} * {2}, -1)",
     "permute_columns": "{0}.reshape(-1, {1}, {2}).permute(0, 2, 1).reshape(-1, {1} * {2})",
 }
@@ -70,6 +68,7 @@ class Target:
     add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
     reduce_ones: bool = False    # M 1 and 1ᵀ M as sums along an axis, not products with a ones vector
     number: str = "{0}"          # a constant scalar (a Python float in the code) as the target's argument
+    tanh_backward: str = ""      # M ⊙ (1 − t²), t = tanh(u), as one kernel ({0} M, {1} t); "" where none
 
     def op(self, name, *args):
         template = self.ops.get(name)
@@ -88,7 +87,8 @@ TARGETS = {
     "jax": Target("jax", JAX_OPS, fused_softmax=True, reduce_ones=True, cholesky=True, lu=True,
                   cholesky_failure="where {0} is not positive definite, the results are NaN (no fallback under jit)"),
     "torch": Target("torch", TORCH_OPS, reduce_ones=True, cholesky=True, lu=True,
-                    number="torch.as_tensor({0}, dtype=torch.float64)"),   # torch.exp(2.0) fails
+                    number="torch.as_tensor({0}, dtype=torch.float64)",   # torch.exp(2.0) fails
+                    tanh_backward="torch.ops.aten.tanh_backward({0}, {1})"),    # the kernel its own autograd runs
 }
 
 
