@@ -31,13 +31,14 @@ CPU). Each function is called once to check it against `hand` and once more to w
 compiles). Then all contenders of a size are timed round-robin in one process, in a new random
 order each round (hand, mc-np, mc-jax, jax, mc-torch, torch), for about --budget seconds per
 contender; a figure is the median. The clock (--clock) is by default the process's CPU time per
-call (time.process_time): on the shared machine other processes take the CPU in the middle of a call,
-and elapsed time counts those slices against whichever contender they fell in (at load 10 one core
-gave this process 0.3 s per second); CPU time counts what the call computed, page faults and
-allocation included. The work is single-threaded and synchronous (the pin, the flags above), so on an
-idle machine the two clocks agree; --clock wall measures elapsed time. Ratios are paired: a / b is the median of the per-round ratios of
-a and b timed side by side, so load that comes and goes cancels; mc-jax/jax and mc-torch/torch are
-such direct pairs (matcalc's code against the same framework's own autodiff). The load average is
+call (time.process_time): on the shared machine other processes take the CPU in the middle of a
+call, and elapsed time counts those slices against whichever contender they fell in (at load 10 one
+core gave this process 0.3 s per second); CPU time counts what the call computed, page faults and
+allocation included. The work is single-threaded and synchronous (the pin, the flags above), so on
+an idle machine the two clocks agree; --clock wall measures elapsed time. Ratios are paired: a / b
+is the median of the per-round ratios of a and b timed side by side, so load that comes and goes
+cancels; mc-jax/jax and mc-torch/torch are such direct pairs (matcalc's code against the same
+framework's own autodiff). The load average is
 printed before and after each case, with the CPUs the process runs on and its CPU time per wall-clock
 second (1.0: it had its core). --repeat k measures everything k times and ends with the spread
 (median [min–max] over the repeats) of the ratios the targets are about.
@@ -333,7 +334,8 @@ def main(argv=None):
             runs[name].append(measure(name, sizes, opts.budget,
                                       opts.contenders.split(",") if opts.contenders else None, opts.clock))
     if opts.repeat > 1:
-        print("\nspread over the runs: median [min–max]; target: mc-np/hand ≤ 1.2, mc-jax/jax ≤ 1, mc-torch/torch ≤ 1")
+        print("\nspread over the runs: median [min–max]; "
+              "target: mc-np/hand ≤ 1.2, mc-jax/jax ≤ 1, mc-torch/torch ≤ 1")
         for name, tables in runs.items():
             for n in sizes:
                 cells = []
