@@ -294,24 +294,13 @@ def share_transposes(outputs):
 
 
 def returned_upright(outputs):
-    """A derivative that is a product computed for the value, transposed (attention's ∂/∂V = (Gᵀ A)ᵀ
-    beside the value tr((Gᵀ A) V)): the product is computed the way it is returned (Aᵀ G) and the value
-    reads it transposed (tr((Aᵀ G)ᵀ V), printed sum((Aᵀ G) ⊙ V)), so no transposed array is returned
-    (XLA copies one; NumPy returns a non-contiguous view). Only a product of two matrices, factors
-    transposed in place (no new element-wise node)."""
-    subst, upright = {}, {}
-    for o in outputs[1:]:
-        p = o.arg if isinstance(o, E.Transpose) else None
-        if isinstance(p, E.Mul) and len(p.factors) == 2 and all(kind(f) == "m" for f in p.factors) \
-                and p not in subst:
-            upright[p] = E.Mul(*(f.arg if isinstance(f, E.Transpose) else E.Transpose(f)
-                                 for f in reversed(p.factors)))
-            subst[p] = E.Transpose(upright[p])
-    if not subst:
-        return outputs
-    out = substitute(outputs, subst)
-    return out[:1] + [upright[o.arg] if isinstance(o, E.Transpose) and o.arg in upright else x
-                      for o, x in zip(outputs[1:], out[1:])]
+    """A derivative returned as (P Q)ᵀ, P Q computed for the value (attention's ∂/∂V = (Gᵀ A)ᵀ beside tr((Gᵀ A) V)),
+    is computed upright (Aᵀ G) and the value reads it transposed: XLA would copy a returned transpose."""
+    up = {o.arg: E.Mul(*(f.arg if isinstance(f, E.Transpose) else E.Transpose(f) for f in reversed(o.arg.factors)))
+          for o in outputs[1:] if isinstance(o, E.Transpose) and isinstance(o.arg, E.Mul)
+          and len(o.arg.factors) == 2 and all(kind(f) == "m" for f in o.arg.factors)}
+    out = substitute(outputs, {p: E.Transpose(u) for p, u in up.items()}) if up else outputs
+    return out[:1] + [up.get(o.arg, x) if isinstance(o, E.Transpose) else x for o, x in zip(outputs[1:], out[1:])]
 
 
 def hadamard_sharing(h, products):
