@@ -2,8 +2,8 @@
 `jax.jit(jax.value_and_grad)` (issue 20): attention, layer norm and a two-layer MLP loss on a batch,
 at batch sizes 64 to 4096, every gradient of each model from one generated function.
 
-    python benchmarks/batched_code.py                   # n = 64, 256, 1024, 4096 (a few minutes)
-    python benchmarks/batched_code.py --sizes 64,256 --only layernorm --budget 0.3
+    taskset -c 1 python benchmarks/batched_code.py       # n = 64, 256, 1024, 4096 (a few minutes)
+    python benchmarks/batched_code.py --sizes 64,256 --only layernorm --budget 0.3 --repeat 3
 
 Cases (float64; d the feature width):
   attention  tr(G^T softmax(Q K^T / s) V)                         w.r.t. Q, K, V   (n queries = n keys, d = 64)
@@ -19,14 +19,33 @@ Contenders (each returns the value and every gradient):
   mc-jax   matcalc.codegen(..., target="jax") under jax.jit.
   mc-torch matcalc.codegen(..., target="torch") on CPU tensors.
   jax      jax.jit(jax.value_and_grad(f, argnums=…)) of the forward pass written in jax.numpy.
+  torch    PyTorch's own autograd (eager, like mc-torch): the forward pass written in torch, then
+           torch.autograd.grad of the value w.r.t. the differentiated inputs.
 
-Timing: one thread everywhere (set below, before NumPy loads: the machine is shared); each function
-is called once to check it against `hand` and once more to warm up (JAX compiles), then timed in
-alternation with `hand` (hand, f, hand, f, …) for about --budget seconds each; the figure is the
-median. Ratios are paired: f / hand from the samples taken side by side.
+Timing: one thread everywhere, set below before NumPy loads (the machine is shared): the BLAS and
+XLA flags, torch.set_num_threads(1), and the process pinned to one CPU (--pin-cpu, default the
+lowest CPU it may run on; `taskset -c 1 python …` picks CPU 1), because JAX's CPU client keeps a
+thread pool of its own that the flags do not reach; JAX dispatches synchronously (on the calling
+thread; asynchronous dispatch waits for a thread wake-up that costs a scheduler slice on a loaded
+CPU). Each function is called once to check it against `hand` and once more to warm up (JAX
+compiles). Then all contenders of a size are timed round-robin in one process, in a new random
+order each round (hand, mc-np, mc-jax, jax, mc-torch, torch), for about --budget seconds per
+contender; a figure is the median. The clock (--clock) is by default the process's CPU time per
+call (time.process_time): on the shared machine other processes take the CPU in the middle of a
+call, and elapsed time counts those slices against whichever contender they fell in (at load 10 one
+core gave this process 0.3 s per second); CPU time counts what the call computed, page faults and
+allocation included. The work is single-threaded and synchronous (the pin, the flags above), so on
+an idle machine the two clocks agree; --clock wall measures elapsed time. Ratios are paired: a / b
+is the median of the per-round ratios of a and b timed side by side, so load that comes and goes
+cancels; mc-jax/jax and mc-torch/torch are such direct pairs (matcalc's code against the same
+framework's own autodiff). The load average is
+printed before and after each case, with the CPUs the process runs on and its CPU time per wall-clock
+second (1.0: it had its core). --repeat k measures everything k times and ends with the spread
+(median [min–max] over the repeats) of the ratios the targets are about.
 """
 import argparse
 import os
+import random
 import statistics
 import sys
 import time
@@ -35,6 +54,19 @@ from pathlib import Path
 for _v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_v] = "1"
 os.environ["XLA_FLAGS"] = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+
+
+def _pin(argv):
+    """Pin this process to one CPU before NumPy, JAX or torch start their threads (--pin-cpu N)."""
+    if not hasattr(os, "sched_setaffinity"):
+        return
+    cpu = min(os.sched_getaffinity(0))
+    if "--pin-cpu" in argv[:-1]:
+        cpu = int(argv[argv.index("--pin-cpu") + 1])
+    os.sched_setaffinity(0, {cpu})
+
+
+_pin(sys.argv)
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np  # noqa: E402
@@ -102,6 +134,27 @@ def jax_forward(name):
     return f, ("W1", "b1", "W2", "b2")
 
 
+# ---- and in torch, for torch.autograd.grad --------------------------------------------------------
+def torch_forward(name):
+    import torch
+    if name == "attention":
+        def f(G, K, Q, V, s):
+            return torch.sum(G * (torch.softmax(Q @ K.T / s, 1) @ V))
+        return f, ("Q", "K", "V")
+    if name == "layernorm":
+        def f(G, X, b, eps, g):
+            C = X - X.mean(1, keepdim=True)
+            Xh = C / torch.sqrt((C * C).mean(1, keepdim=True) + eps)
+            return torch.sum(G * (Xh * g + b))
+        return f, ("X", "g", "b")
+
+    def f(W1, W2, X, Y, b1, b2):
+        H = torch.tanh(X @ W1 + b1)
+        Z = H @ W2 + b2
+        return torch.sum(torch.logsumexp(Z, 1)) - torch.sum(Y * Z)
+    return f, ("W1", "b1", "W2", "b2")
+
+
 def inputs(name, n, rng):
     if name == "attention":
         d = 64
@@ -140,6 +193,9 @@ def contenders(name, args):
     try:
         import jax
         jax.config.update("jax_enable_x64", True)
+        # on the calling thread: with async dispatch a call hands its work to JAX's thread and waits,
+        # and on a loaded CPU that wake-up cost one contender or the other a scheduler slice (3 ms)
+        jax.config.update("jax_cpu_enable_async_dispatch", False)
         import jax.numpy as jnp
         to_jax = lambda a: {k: jnp.asarray(v) if isinstance(v, np.ndarray) else v for k, v in a.items()}  # noqa: E731
         mc_jax = jax.jit(generated(name, "jax")[0])
@@ -159,6 +215,18 @@ def contenders(name, args):
         torch.set_num_threads(1)
         to_torch = lambda a: {k: torch.from_numpy(v) if isinstance(v, np.ndarray) else v for k, v in a.items()}  # noqa: E731
         out["mc-torch"] = (generated(name, "torch")[0], to_torch, lambda r: r)
+        forward, wrt_t = torch_forward(name)
+
+        def with_grad(a):
+            a = to_torch(a)
+            for w in wrt_t:
+                a[w] = a[w].clone().requires_grad_(True)
+            return a
+
+        def autograd(**a):
+            value = forward(**a)
+            return value.detach(), dict(zip(wrt_t, torch.autograd.grad(value, [a[w] for w in wrt_t])))
+        out["torch"] = (autograd, with_grad, lambda r: r)
     except ImportError:
         pass
     return out
@@ -174,19 +242,73 @@ def agrees(result, reference):
         np.allclose(as_numpy(g[k]).reshape(np.shape(g0[k])), g0[k], rtol=1e-7, atol=1e-9) for k in g0)
 
 
-def paired(f, hand, budget):
-    """Median seconds of f and f / hand, timed alternately."""
-    fs, ratios, spent = [], [], 0.0
-    while (spent < budget and len(fs) < 41) or len(fs) < 3:
-        t0 = time.perf_counter()
-        hand()
-        t1 = time.perf_counter()
-        f()
-        t2 = time.perf_counter()
-        fs.append(t2 - t1)
-        ratios.append((t2 - t1) / (t1 - t0))
-        spent += t2 - t0
-    return statistics.median(fs), statistics.median(ratios)
+def round_robin(fns, budget, clock="cpu"):
+    """Time the functions in turn (one call each per round) for about budget seconds per function:
+    the median seconds of each and, for each pair (a, b), the median of the per-round ratios a / b.
+    clock "cpu" counts the process's CPU time (time.process_time: what the call computed, without the
+    time other processes held the CPU), "wall" the elapsed time."""
+    samples = {k: [] for k in fns}
+    spent, rounds, order = 0.0, 0, list(fns)
+    shuffle = random.Random(0).shuffle
+    now = time.process_time if clock == "cpu" else time.perf_counter
+    while (spent < budget * len(fns) and rounds < 41) or rounds < 3:
+        shuffle(order)          # each contender in every position: no one always follows a long one
+        for k in order:
+            w0, t0 = time.perf_counter(), now()
+            fns[k]()
+            samples[k].append(now() - t0)
+            spent += time.perf_counter() - w0
+        rounds += 1
+    med = {k: statistics.median(v) for k, v in samples.items()}
+    ratio = {(a, b): statistics.median(x / y for x, y in zip(samples[a], samples[b]))
+             for a in fns for b in fns if a != b}
+    return med, ratio
+
+
+PAIRS = [("mc-np", "hand"), ("mc-jax", "hand"), ("jax", "hand"), ("mc-torch", "hand"), ("torch", "hand"),
+         ("mc-jax", "jax"), ("mc-torch", "torch")]
+TARGETS = {("mc-np", "hand"): 1.2, ("mc-jax", "jax"): 1.0, ("mc-torch", "torch"): 1.0}
+
+
+def load():
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(name, sizes, budget, only=None, clock="cpu", rng_seed=0):
+    """{n: (medians, ratios)} for one case; prints its table."""
+    rng = np.random.default_rng(rng_seed)
+    hand = CASES[name][3]
+    started = (time.perf_counter(), time.process_time())
+    print(f"\n{name}: {CASES[name][0]}  w.r.t. {', '.join(CASES[name][1])}   [{load()}]")
+    table = {}
+    for n in sizes:
+        args = inputs(name, n, rng)
+        reference = hand(**args)
+        fns, wrong = {"hand": lambda: hand(**args)}, []  # noqa: B023
+        for who, (fn, convert, sync) in contenders(name, args).items():
+            if only and who not in only:
+                continue
+            a = convert(args)
+            if not agrees(sync(fn(**a)), reference):
+                wrong.append(who)
+                continue
+            sync(fn(**a))
+            fns[who] = (lambda fn, a, sync: lambda: sync(fn(**a)))(fn, a, sync)
+        med, ratio = round_robin(fns, budget, clock)
+        table[n] = (med, ratio, wrong)
+    whos = [w for w in ("hand", "mc-np", "mc-jax", "jax", "mc-torch", "torch")
+            if any(w in med for med, _, _ in table.values())]
+    pairs = [p for p in PAIRS if all(any(w in med for med, _, _ in table.values()) for w in p)]
+    print(f"{'n':>6} " + " ".join(f"{w + ' ms':>11}" for w in whos) + "  "
+          + " ".join(f"{a + '/' + b:>14}" for a, b in pairs))
+    for n, (med, ratio, wrong) in table.items():
+        cells = [f"{med[w] * 1e3:11.3f}" if w in med else f"{'wrong' if w in wrong else '-':>11}" for w in whos]
+        rs = [f"{ratio[p]:14.2f}" if p in ratio else f"{'-':>14}" for p in pairs]
+        print(f"{n:>6} " + " ".join(cells) + "  " + " ".join(rs))
+    wall, cpu = time.perf_counter() - started[0], time.process_time() - started[1]
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else "?"
+    print(f"  [{load()}; CPUs {cpus}; CPU time per second {cpu / wall:.2f}]")
+    return table
 
 
 def main(argv=None):
@@ -194,39 +316,34 @@ def main(argv=None):
     ap.add_argument("--sizes", default="64,256,1024,4096")
     ap.add_argument("--only", default=",".join(CASES))
     ap.add_argument("--budget", type=float, default=1.0, help="seconds of timing per contender and size")
+    ap.add_argument("--repeat", type=int, default=1, help="measure everything this many times; print the spread")
+    ap.add_argument("--contenders", default=None,
+                    help="time only these besides hand (e.g. mc-jax,jax); default all")
+    ap.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
+                    help="cpu: the process's CPU time per call (default; the machine is shared), wall: elapsed")
+    ap.add_argument("--pin-cpu", type=int, default=None, help="the CPU to run on (default: the lowest allowed)")
     opts = ap.parse_args(argv)
     sizes = [int(s) for s in opts.sizes.split(",")]
-    rng = np.random.default_rng(0)
-    print("times in ms (one thread); ratios are to the hand-written NumPy, paired; ≤ 1 is as fast or faster")
-    for name in opts.only.split(","):
-        hand = CASES[name][3]
-        table = {}
-        for n in sizes:
-            args = inputs(name, n, rng)
-            reference = hand(**args)
-            table_row = {"hand": None}
-            for who, (fn, convert, sync) in contenders(name, args).items():
-                a = convert(args)
-                result = sync(fn(**a))
-                if not agrees(result, reference):
-                    table_row[who] = ("wrong", None)
-                    continue
-                sync(fn(**a))
-                seconds, ratio = paired(lambda: sync(fn(**a)), lambda: hand(**args), opts.budget)  # noqa: B023
-                table_row[who] = (seconds, ratio)
-            table[n] = table_row
-        whos = [w for w in next(iter(table.values())) if w != "hand"]
-        print(f"\n{name}: {CASES[name][0]}  w.r.t. {', '.join(CASES[name][1])}")
-        print(f"{'n':>6} " + " ".join(f"{w + ' ms':>12} {w + '/hand':>14}" for w in whos)
-              + f" {'mc-jax/jax':>11}")
-        for n, row in table.items():
-            cells = []
-            for w in whos:
-                s, r = row.get(w, ("-", None))
-                cells.append(f"{'wrong':>12} {'':>14}" if s == "wrong" else f"{s * 1e3:12.3f} {r:14.2f}")
-            mj, jx = row.get("mc-jax"), row.get("jax")
-            vs = f"{mj[1] / jx[1]:11.2f}" if mj and jx and mj[1] and jx[1] else f"{'-':>11}"
-            print(f"{n:>6} " + " ".join(cells) + " " + vs)
+    print(f"times in ms of {'CPU time' if opts.clock == 'cpu' else 'wall-clock time'} (one thread, median); "
+          "ratios paired (median of per-round ratios); ≤ 1: as fast or faster")
+    runs = {name: [] for name in opts.only.split(",")}
+    for r in range(opts.repeat):
+        if opts.repeat > 1:
+            print(f"\n=== run {r + 1} of {opts.repeat}")
+        for name in runs:
+            runs[name].append(measure(name, sizes, opts.budget,
+                                      opts.contenders.split(",") if opts.contenders else None, opts.clock))
+    if opts.repeat > 1:
+        print("\nspread over the runs: median [min–max]; "
+              "target: mc-np/hand ≤ 1.2, mc-jax/jax ≤ 1, mc-torch/torch ≤ 1")
+        for name, tables in runs.items():
+            for n in sizes:
+                cells = []
+                for p in TARGETS:
+                    xs = [t[n][1][p] for t in tables if p in t[n][1]]
+                    if xs:
+                        cells.append(f"{p[0]}/{p[1]} {statistics.median(xs):.2f} [{min(xs):.2f}–{max(xs):.2f}]")
+                print(f"  {name:>9} n={n:<5} " + "   ".join(cells))
 
 
 if __name__ == "__main__":

@@ -22,8 +22,8 @@ and `to_numpy` build them. The pipeline, one module each:
                check_grads / gradcheck test emitted beside it.
 
 In NumPy, an spd variable is factored once (Cholesky) for its log det, inverse and solves,
-logsumexp and softmax of the same vector share one exp, and σ is SciPy's `expit` when SciPy is
-importable. `.to_numpy()` is built by this generator too.
+and σ is SciPy's `expit` when SciPy is importable; in NumPy and JAX, logsumexp and softmax of the same
+vector share one exp. `.to_numpy()` is built by this generator too.
 
 The package is also the API's function: `matcalc.codegen(expr, wrt, target=…, where=…)` calls
 matcalc/api_codegen.py, which parses and derives and then calls `generate_joint` here (the package

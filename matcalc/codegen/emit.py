@@ -159,6 +159,9 @@ class Generator(Factoring):
         """Multiply a chain right to left when it ends in a column, else left to right."""
         if len(chain) == 1:
             return self.code(chain[0])
+        reduced = self.reduction(chain) if self.target.reduce_ones else None
+        if reduced is not None:
+            return reduced
         if is_syrk(chain):      # Xᵀ diag(d) X = (√d X)ᵀ (√d X), d ≥ 0
             self.counter += 1
             name = f"t{self.counter}"
@@ -177,6 +180,21 @@ class Generator(Factoring):
         for f, k in items[1:]:
             acc_code, acc = self.combine(acc, acc_code, (f, k), self.operand(f))
         return acc_code
+
+    def reduction(self, chain):
+        """M 1 and 1ᵀ M as sums along an axis (JAX, PyTorch), the ones vector never built; and when M
+        is a transpose (Aᵀ, or Aᵀ ⊙ Bᵀ as in layer norm's ∂/∂g = (Gᵀ ⊙ X̂ᵀ) 1), A's (A ⊙ B's) sums along
+        the other axis: XLA materialises a transposed operand of a reduction (a copy of the n×d
+        matrix, 3× JAX's own layer-norm gradient at n = 1024). None for any other chain."""
+        kinds = "".join(kind(f) for f in chain)
+        m, axis = (chain[0], 1) if kinds == "mc" and isinstance(chain[1], E.Ones) else \
+            (chain[1], 0) if kinds == "rm" and isinstance(chain[0], E.Ones) else (None, None)
+        if m is None or isinstance(m, (E.DiagMat, E.Inverse, E.Commutation)):
+            return None
+        flipped = untransposed(m)
+        if flipped is not None:
+            m, axis = flipped, 1 - axis
+        return self.group(self.op("sum_axis", self.code(m), axis))
 
     def operand(self, f):
         if isinstance(f, E.Commutation):    # applied as a permutation of the other side, never built
@@ -362,6 +380,17 @@ def nesting(text):
 def transpose(code):
     """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
     return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
+
+
+def untransposed(m):
+    """A for a matrix Aᵀ, A ⊙ B for Aᵀ ⊙ Bᵀ (scalar factors kept): the nodes themselves, no new
+    product; None when m is not such a transpose."""
+    if isinstance(m, E.Transpose) and kind(m.arg) == "m":
+        return m.arg
+    if isinstance(m, E.Hadamard) and all(f.is_scalar or isinstance(f, E.Transpose) and kind(f.arg) == "m"
+                                         for f in m.factors):
+        return E.Hadamard(*(f if f.is_scalar else f.arg for f in m.factors))
+    return None
 
 
 def is_trivial(text):

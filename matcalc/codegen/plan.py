@@ -290,7 +290,17 @@ def share_transposes(outputs):
         seen.setdefault(flat(out, flat_memo), out)
         memo[e] = out
         return out
-    return [go(o) for o in outputs]
+    return returned_upright([go(o) for o in outputs])
+
+
+def returned_upright(outputs):
+    """A derivative returned as (P Q)ᵀ, P Q computed for the value (attention's ∂/∂V = (Gᵀ A)ᵀ beside tr((Gᵀ A) V)),
+    is computed upright (Aᵀ G) and the value reads it transposed: XLA would copy a returned transpose."""
+    up = {o.arg: E.Mul(*(f.arg if isinstance(f, E.Transpose) else E.Transpose(f) for f in reversed(o.arg.factors)))
+          for o in outputs[1:] if isinstance(o, E.Transpose) and isinstance(o.arg, E.Mul)
+          and len(o.arg.factors) == 2 and all(kind(f) == "m" for f in o.arg.factors)}
+    out = substitute(outputs, {p: E.Transpose(u) for p, u in up.items()}) if up else outputs
+    return out[:1] + [up.get(o.arg, x) if isinstance(o, E.Transpose) else x for o, x in zip(outputs[1:], out[1:])]
 
 
 def hadamard_sharing(h, products):

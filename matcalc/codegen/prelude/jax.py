@@ -56,6 +56,22 @@ def _lu_solve(f, b, trans=0):
     return jax.scipy.linalg.lu_solve(f, b, trans=trans)
 
 
+def _logsumexp_softmax(u):
+    """(logsumexp(u), softmax(u)) from one exp (jax.grad's own backward pass of logsumexp reuses its exp too)."""
+    m = jax.lax.stop_gradient(u.max())
+    e = jnp.exp(u - m)
+    s = e.sum()
+    return m + jnp.log(s), e / s
+
+
+def _logsumexp_softmax_rows(z):
+    """(logsumexp_rows(z), softmax_rows(z)) from one exp, max-subtracted per row."""
+    m = jax.lax.stop_gradient(z.max(axis=1, keepdims=True))
+    e = jnp.exp(z - m)
+    s = e.sum(axis=1, keepdims=True)
+    return (m + jnp.log(s))[:, 0], e / s
+
+
 def _commutation(m, n):
     """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
     return jnp.eye(m * n).reshape(n, m, m * n).transpose(1, 0, 2).reshape(m * n, m * n)

@@ -71,9 +71,11 @@ def _logsumexp_softmax(u):
 
 
 def _softmax_rows(z):
-    """Row-wise softmax, max-subtracted per row."""
+    """Row-wise softmax, max-subtracted per row; normalised in place (attention's n×n scores: each
+    fresh array costs its page faults)."""
     w = np.exp(z - z.max(axis=1, keepdims=True))
-    return w / w.sum(axis=1, keepdims=True)
+    w /= w.sum(axis=1, keepdims=True)
+    return w
 
 
 def _logsumexp_rows(z):
@@ -87,7 +89,8 @@ def _logsumexp_softmax_rows(z):
     m = z.max(axis=1, keepdims=True)
     e = np.exp(z - m)
     s = e.sum(axis=1, keepdims=True)
-    return (m + np.log(s))[:, 0], e / s
+    e /= s
+    return (m + np.log(s))[:, 0], e
 
 
 def _add_diag(m, v):

@@ -10,4 +10,4 @@ def f_and_gradient(W, b, x, y):
     """
     t1 = torch.tanh((W @ x) + b)
     t2 = t1 - y
-    return t2 @ t2, (torch.outer((2.0 * ((1.0 - (t1 ** 2.0)) * t2)), x))
+    return t2 @ t2, (torch.outer((2.0 * torch.ops.aten.tanh_backward(t2, t1)), x))
