@@ -26,6 +26,8 @@ CASES = [
                                                               "lambda": "scalar"}, False),
     ("tr(Y Y) + a^T Y a", ["Y"], {"Y": "n x n symmetric"}, False),
     ("softmax(A x)", ["x", "A"], None, False),                 # Jacobians
+    # Y 1 = 1 only for one-hot rows: the gradient w.r.t. W holds only for such Y, and w.r.t. Y along rows summing to 0
+    ("-sum(Y .* log(softmax(X W)))", ["W", "Y"], {"Y": "n x c onehot"}, False),
 ]
 TARGETS = ["numpy", "jax", "torch"]
 
@@ -98,6 +100,9 @@ def test_the_data_generator_honours_declarations():
     exec(compile(module(*CASES[3], "numpy"), "<standalone>", "exec"), namespace)
     S = namespace["random_inputs"](seed=1)["S"]
     assert np.allclose(S, S.T) and np.all(np.linalg.eigvalsh(S) > 0)
+    exec(compile(module(*CASES[10], "numpy"), "<standalone>", "exec"), namespace)
+    Y = namespace["random_inputs"](seed=2, sizes={"n": 9, "c": 4})["Y"]
+    assert Y.shape == (9, 4) and set(np.unique(Y)) <= {0.0, 1.0} and np.all(Y.sum(axis=1) == 1)
 
 
 def test_the_cli_writes_the_same_module():

@@ -6,6 +6,8 @@ DERIVATIVES, HESSIAN, _as_input, _as_array). Everything below this docstring is 
 def _random_value(rng, shape, props):
     """A random value of one parameter honouring its declared properties (2-D, or 1-D for a vector)."""
     r, c = shape
+    if "onehot" in props:          # a label per row: each row one 1, the rest 0 (rows sum to 1)
+        return np.eye(c)[rng.integers(0, c, r)]
     if "diagonal" in props:
         d = rng.standard_normal(r)
         return np.diag(np.exp(d / 2) if {"spd", "positive"} & props else d)
@@ -22,7 +24,7 @@ def _random_value(rng, shape, props):
 def random_inputs(seed=0, sizes=None):
     """Random values for every parameter of FUNCTION, by parameter name (NumPy arrays; vectors 1-D,
     scalars 1-element): sizes from SIZES (or `sizes`, e.g. {"n": 100}), declared properties honoured
-    (spd, symmetric, positive, diagonal)."""
+    (spd, symmetric, positive, diagonal, onehot)."""
     rng = np.random.default_rng(seed)
     known = {**SIZES, **(sizes or {})}
     return {name: _random_value(rng, [known.get(d, d) for d in shape], props)
@@ -32,6 +34,8 @@ def random_inputs(seed=0, sizes=None):
 def _direction(rng, value, props):
     """A random direction in the parameter's space (symmetric or diagonal like the parameter)."""
     d = rng.standard_normal(value.shape)
+    if "onehot" in props:          # rows that sum to 0: the labels' rows keep summing to 1
+        return d - d.mean(axis=1, keepdims=True)
     if "diagonal" in props:
         return np.diag(np.diag(d))
     if {"symmetric", "spd"} & props:
