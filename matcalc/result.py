@@ -221,8 +221,15 @@ class Result(Checked, RichDisplay):
     @on_deep_stack("generate code for")
     def to_code(self, target="numpy", hessian=False, standalone=False):
         """A standalone Python function (source) returning the value and the derivative(s); with
-        `standalone`, a module that also tests it (random inputs, finite differences, `__main__`)."""
+        `standalone`, a module that also tests it (random inputs, finite differences, `__main__`):
+        for a gradient or a Jacobian (with `hessian`, a gradient and its Hessian)."""
         from .codegen import generate_joint
+        if standalone and self.kind not in ("gradient", "jacobian"):
+            # the self-test compares a derivative with differences of the value along a random direction
+            raise MatcalcError(f"a standalone module tests gradients and Jacobians against finite differences, not "
+                               f"a {self.kind}: for a Hessian generate the gradient's with hessian=True "
+                               f"(matcalc.codegen(expr, '{self.wrt.name}', hessian=True, standalone=True)), "
+                               f"or generate this one without standalone")
         derivative, second = self.expr, None
         if hessian:     # the gradient and its Jacobian, as api.hessian derives them (unchecked here)
             from .simplify import budget
@@ -230,7 +237,7 @@ class Result(Checked, RichDisplay):
             with budget():          # the same work budget a public call has
                 derivative, second, _, _, _ = second_derivative(self.function, self.wrt)
         return generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
-                              hessian=second, standalone=standalone)
+                              hessian=second, standalone=standalone, first=getattr(self, "first", None))
 
     @on_deep_stack("generate code for")
     def to_numpy(self):

@@ -1,0 +1,49 @@
+"""Code from every kind of Result (issue 19's acceptance audit): a Hessian-vector product's and a
+directional derivative's function is valid Python and right, a mixed second derivative's docstring
+names both variables, a module that could not test itself is refused rather than written to fail,
+and several gradients (`grad(f, [...])`, a dict of Results) give one joint function."""
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc.errors import MatcalcError
+
+RNG = np.random.default_rng(7)
+
+
+def run(source, fname):
+    namespace = {}
+    exec(compile(source, "<generated>", "exec"), namespace)
+    return namespace[fname]
+
+
+def test_a_hessian_vector_product_is_a_function_with_a_python_name():
+    r = matcalc.hvp("x^T A x + sum(exp(x))", "x", "v")
+    f = run(r.to_code(), "f_and_hessian_vector_product")
+    A, v, x = RNG.standard_normal((4, 4)), RNG.standard_normal(4), RNG.standard_normal(4)
+    value, hv = f(A, v, x)
+    assert np.isclose(value, x @ A @ x + np.exp(x).sum())
+    assert np.allclose(hv, (A + A.T) @ v + np.exp(x) * v)
+    assert np.allclose(r.to_numpy()(A=A, v=v, x=x), hv)         # to_numpy used the same name
+
+
+def test_a_directional_derivative_returns_the_value_and_the_slope():
+    r = matcalc.directional("x^T A x", "x", "v")
+    f = run(r.to_code("numpy"), "f_and_directional_derivative")
+    A, v, x = RNG.standard_normal((3, 3)), RNG.standard_normal(3), RNG.standard_normal(3)
+    assert np.allclose(f(A, v, x), (x @ A @ x, v @ (A + A.T) @ x))
+
+
+def test_the_docstring_of_a_mixed_second_derivative_names_both_variables():
+    source = matcalc.hessian("x^T A y", "x", wrt2="y").to_code()
+    assert "w.r.t. x and y" in source and "∂²f/∂x∂y" in source
+    assert "hessian: ∂²f/∂x², shape (n, n)" in matcalc.hessian("x^T A x", "x").to_code()
+
+
+@pytest.mark.parametrize("make", [lambda: matcalc.hessian("x^T A x + sum(exp(x))", "x"),
+                                  lambda: matcalc.hvp("x^T A x", "x", "v"),
+                                  lambda: matcalc.directional("x^T A x", "x", "v")])
+def test_a_module_that_could_not_check_itself_is_refused(make):
+    # its self-test compares the output with differences of the value: it would fail a correct derivative
+    with pytest.raises(MatcalcError, match="hessian=True"):
+        make().to_code(standalone=True)
