@@ -47,3 +47,19 @@ def test_a_module_that_could_not_check_itself_is_refused(make):
     # its self-test compares the output with differences of the value: it would fail a correct derivative
     with pytest.raises(MatcalcError, match="hessian=True"):
         make().to_code(standalone=True)
+
+
+def test_several_gradients_from_the_results_dict_give_one_joint_function():
+    text = "||tanh(W x + b) - y||^2"
+    results = matcalc.grad(text, ["W", "b"])
+    assert results.to_code("torch") == matcalc.codegen(text, ["W", "b"], target="torch", check=False)
+    f = run(results.to_code(), "f_and_gradients")
+    W, b, x, y = RNG.standard_normal((3, 2)), RNG.standard_normal(3), RNG.standard_normal(2), RNG.standard_normal(3)
+    value, grads = f(W, b, x, y)
+    expected = {name: r.to_numpy()(W=W, b=b, x=x, y=y) for name, r in results.items()}
+    assert sorted(grads) == ["W", "b"] and all(np.allclose(grads[k], expected[k]) for k in grads)
+    assert results["W"].to_code(rule="torch") == matcalc.codegen(text, "W", rule="torch", check=False)
+    assert "def test_f" in results.to_code(rule="jax") and "def check_derivatives" in results.to_code(standalone=True)
+    from matcalc.display import Results
+    with pytest.raises(MatcalcError, match="rule of a layer"):      # Jacobians cannot make a layer's rule
+        Results({"W": matcalc.jacobian("softmax(W x)", "W")}).to_code(rule="torch")
