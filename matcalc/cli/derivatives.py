@@ -164,6 +164,12 @@ def codegen(expr, wrt, target, with_hessian, standalone, solver, rule, lets, no_
     import sys
     if solver and rule:
         raise click.UsageError("--solver and --rule make different modules: give one of them")
+    if rule and (with_hessian or standalone):
+        raise click.UsageError(f"--rule writes a first-order rule that carries its own test: "
+                               f"no {'--hessian' if with_hessian else '--standalone'} with it")
+    source = click.get_current_context().get_parameter_source("target")
+    if rule and target != rule and source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError(f"--rule {rule} writes {rule} code: --target {target} contradicts it (drop it)")
     if solver:
         from .optimize import codegen_solver
         return codegen_solver(read_expr(expr), wrt, target, with_hessian or standalone, lets)
