@@ -6,6 +6,7 @@ One variable: the function returns (value, gradient), as `Result.to_code` does. 
 (one common-subexpression pass over the value and every gradient).
 """
 from .api import _parse, find_var, grad, guarded, jacobian
+from .api import hessian as api_hessian
 from .calling import PUBLIC
 from .errors import CheckError, DiffError
 
@@ -22,14 +23,16 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
     f, named = _parse(expr, where, wrt=names)
     if hessian and not f.is_scalar:
         raise DiffError("a Hessian needs a scalar expression")
-    if hessian and len(names) > 1:
-        raise DiffError("a Hessian is generated for one variable; give one wrt with hessian")
     if rule is not None and not f.is_scalar:
         from .codegen.framework_layers import pairing
         scalar = pairing(f)
         return f, [grad(scalar, find_var(f, name, named), check=check, seed=seed) for name in names]
     derive = grad if f.is_scalar else jacobian
-    results = [derive(f, find_var(f, name, named), check=check, seed=seed) for name in names]
+    variables = [find_var(f, name, named) for name in names]
+    results = [derive(f, v, check=check, seed=seed) for v in variables]
+    if hessian:     # the blocks ∂²f/∂x∂y for x before y in wrt (the block (y, x) is the transpose), each checked
+        results += [api_hessian(f, x, wrt2=y, check=check, seed=seed)
+                    for i, x in enumerate(variables) for y in variables[i:]]
     return f, results
 
 
@@ -40,7 +43,9 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
 
     `wrt` is a variable name or a list of names. With one name the function returns
     (value, gradient) (or (value, gradient, hessian) with `hessian=True`); with several it returns
-    (value, grads), `grads` a dict keyed by variable name. `target` is "numpy", "jax" or "torch".
+    (value, grads), `grads` a dict keyed by variable name (with `hessian=True`, (value, grads,
+    hessians), `hessians[(x, y)]` the block ∂²f/∂x∂y for x before y in `wrt`, on column-major vecs).
+    `target` is "numpy", "jax" or "torch".
     With `check` (the default) every derivative is checked numerically first; a failed check is a
     CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
     honouring the declarations, `check_derivatives()` against finite differences, and a `__main__`
@@ -66,9 +71,13 @@ def code_for(f, results, target, hessian=False, standalone=False, rule=None):
     from .codegen import generate_joint
     if rule is not None:
         return rule_for(f, results, target, hessian, standalone, rule)
-    if hessian:
-        return results[0].to_code(target, hessian=True, standalone=standalone)
-    return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)
+    blocks = [r for r in results if r.kind == "hessian"]
+    results = [r for r in results if r.kind != "hessian"]
+    if hessian and len(results) == 1:       # (value, gradient, hessian), the gradient the Hessian's own
+        (h,) = blocks
+        return generate_joint(f, [(h.wrt, h.gradient)], "gradient", target, hessian=h.expr, standalone=standalone)
+    return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone,
+                          blocks=[(h.first, h.wrt, h.expr) for h in blocks] if hessian else None)
 
 
 def rule_for(f, results, target, hessian, standalone, rule):

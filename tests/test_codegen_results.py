@@ -63,3 +63,32 @@ def test_several_gradients_from_the_results_dict_give_one_joint_function():
     from matcalc.display import Results
     with pytest.raises(MatcalcError, match="rule of a layer"):      # Jacobians cannot make a layer's rule
         Results({"W": matcalc.jacobian("softmax(W x)", "W")}).to_code(rule="torch")
+
+
+@pytest.mark.parametrize("target", ["numpy", "jax", "torch"])
+def test_several_variables_with_the_hessian_return_its_blocks(target):
+    from test_codegen_fuzz import available
+    available(target)
+    if target == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)       # second differences need double precision
+    text = "||tanh(W x + b) - y||^2"
+    f = run(matcalc.codegen(text, ["W", "b"], target=target, hessian=True), "f_and_gradients")
+    m, n = 3, 2
+    P = {"W": RNG.standard_normal((m, n)), "b": RNG.standard_normal(m), "x": RNG.standard_normal(n),
+         "y": RNG.standard_normal(m)}
+    convert = {"numpy": np.asarray, "jax": lambda a: __import__("jax.numpy").numpy.asarray(a),
+               "torch": lambda a: __import__("torch").as_tensor(a, dtype=__import__("torch").float64)}[target]
+
+    def value(z):      # f at z = [vec(W) column-major, b]
+        W, b = z[:m * n].reshape((m, n), order="F"), z[m * n:]
+        return float(np.asarray(f(*map(convert, (W, b, P["x"], P["y"])))[0]))
+    out = f(*map(convert, (P["W"], P["b"], P["x"], P["y"])))
+    assert len(out) == 3 and sorted(out[1]) == ["W", "b"] and sorted(out[2]) == [("W", "W"), ("W", "b"), ("b", "b")]
+    H = {k: np.asarray(v) for k, v in out[2].items()}
+    full = np.block([[H["W", "W"], H["W", "b"]], [H["W", "b"].T, H["b", "b"]]])
+    z, h, N = np.concatenate([P["W"].reshape(-1, order="F"), P["b"]]), 1e-4, m * n + m
+    E = np.eye(N) * h
+    second = np.array([[(value(z + E[i] + E[j]) - value(z + E[i] - E[j]) - value(z - E[i] + E[j])
+                         + value(z - E[i] - E[j])) / (4 * h * h) for j in range(N)] for i in range(N)])
+    assert np.allclose(full, second, atol=1e-6)

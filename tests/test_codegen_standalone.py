@@ -28,6 +28,7 @@ CASES = [
     ("softmax(A x)", ["x", "A"], None, False),                 # Jacobians
     # Y 1 = 1 only for one-hot rows: the gradient w.r.t. W holds only for such Y, and w.r.t. Y along rows summing to 0
     ("-sum(Y .* log(softmax(X W)))", ["W", "Y"], {"Y": "n x c onehot"}, False),
+    ("||tanh(W x + b) - y||^2", ["W", "b"], None, True),        # the Hessian's blocks
 ]
 TARGETS = ["numpy", "jax", "torch"]
 
@@ -56,7 +57,7 @@ def test_standalone_modules_pass_their_own_check(target, tmp_path):
     for (text, wrt, where, hessian), path, (code, output) in zip(CASES, paths, run_files(paths)):
         assert code == 0, f"{text} w.r.t. {wrt} ({target}): exit {code}\n{output}\n{path.read_text()}"
         checked = [line for line in output.splitlines() if line.endswith(" ok")]
-        assert len(checked) == len(wrt) * (2 if hessian else 1), output
+        assert len(checked) == len(wrt) * (1 + (len(wrt) if hessian else 0)), output     # every block
 
 
 CORRUPT = '''
@@ -87,6 +88,16 @@ def test_a_corrupted_module_exits_non_zero(target, tmp_path):
         paths.append(path)
     for path, (code, output) in zip(paths, run_files(paths)):
         assert code == 1 and "FAILED" in output, output
+
+
+def test_a_corrupted_hessian_block_exits_non_zero(tmp_path):
+    source = module(*CASES[11], "numpy")
+    old = "('W', 'b'): 2.0 * t"
+    assert old in source
+    path = tmp_path / "corrupt_block.py"
+    path.write_text(source.replace(old, "('W', 'b'): 2.02 * t"), encoding="utf-8")
+    (code, output), = run_files([path])
+    assert code == 1 and "mixed hessian ∂²f/∂W∂b w.r.t. b: relative error" in output and "FAILED" in output, output
 
 
 def test_the_data_generator_honours_declarations():

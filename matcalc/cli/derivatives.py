@@ -135,7 +135,8 @@ def diff(expr, wrt, lets, fmt):
 @click.option("--wrt", multiple=True,
               help="The variable to differentiate by; repeat it for one function returning every gradient.")
 @click.option("--target", type=click.Choice(["numpy", "jax", "torch"]), default="numpy", show_default=True)
-@click.option("--hessian", "with_hessian", is_flag=True, help="Also return the Hessian (scalar EXPR, one --wrt).")
+@click.option("--hessian", "with_hessian", is_flag=True,
+              help="Also return the Hessian (scalar EXPR); with several --wrt its blocks, a dict by pairs.")
 @click.option("--standalone", is_flag=True,
               help="A module that tests itself: random inputs, finite differences, `python file.py` exits 1 on failure.")
 @click.option("--solver", is_flag=True, help="EXPR is a problem 'min f st …': a module solving it with SciPy "
@@ -149,8 +150,10 @@ def codegen(expr, wrt, target, with_hessian, standalone, solver, rule, lets, no_
     """Print a standalone Python function returning the value and the derivative(s) of EXPR.
 
     With one --wrt the function returns (value, gradient); with several, (value, grads), grads a
-    dict keyed by variable name, computing the shared forward pass once. Standard output holds only
-    Python; the check's report and warnings go to standard error.
+    dict keyed by variable name, computing the shared forward pass once. --hessian adds the Hessian:
+    (value, gradient, hessian), or with several --wrt (value, grads, hessians), hessians[(x, y)] the
+    block ∂²f/∂x∂y for x before y. Standard output holds only Python; the check's report and
+    warnings go to standard error.
 
     \b
     Examples:
@@ -181,7 +184,9 @@ def codegen(expr, wrt, target, with_hessian, standalone, solver, rule, lets, no_
     failed = False
     for r in results:
         if r.report is not None:
-            echo(str(r.report) if len(results) == 1 else f"{r.wrt.name}: {r.report}", err=True)
+            label = _symbols("hessian", r.first.name, r.wrt.name if r.wrt is not r.first else None)[0] \
+                if r.kind == "hessian" else r.wrt.name      # --hessian: ∂²f/∂x², ∂²f/∂x∂y, each checked
+            echo(str(r.report) if len(results) == 1 else f"{label}: {r.report}", err=True)
             failed = failed or r.report.status == "failed"
     if failed:
         sys.exit(1)
