@@ -6,12 +6,12 @@ One variable: the function returns (value, gradient), as `Result.to_code` does. 
 (one common-subexpression pass over the value and every gradient).
 """
 from .api import _parse, find_var, grad, guarded, jacobian
-from .api import hessian as api_hessian
+from .api import hessian as api_hessian, hvp as api_hvp
 from .calling import PUBLIC
 from .errors import CheckError, DiffError
 
 
-def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None):
+def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None, times=None):
     """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else; for the
     framework rule of a layer (`rule`, a non-scalar function F), the gradients of ⟨G, F⟩ with G a new
     variable of F's shape, the cotangent: its backward pass."""
@@ -21,8 +21,10 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
     if len(set(names)) < len(names):
         raise DiffError(f"a variable is named twice in wrt: {', '.join(names)}")
     f, named = _parse(expr, where, wrt=names)
-    if hessian and not f.is_scalar:
+    if (hessian or times is not None) and not f.is_scalar:
         raise DiffError("a Hessian needs a scalar expression")
+    if times is not None and (hessian or len(names) > 1):
+        raise DiffError("a Hessian-vector product (times) is generated for one variable, instead of the Hessian")
     if rule is not None and not f.is_scalar:
         from .codegen.framework_layers import pairing
         scalar = pairing(f)
@@ -33,18 +35,22 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
     if hessian:     # the blocks ∂²f/∂x∂y for x before y in wrt (the block (y, x) is the transpose), each checked
         results += [api_hessian(f, x, wrt2=y, check=check, seed=seed)
                     for i, x in enumerate(variables) for y in variables[i:]]
+    if times is not None:   # H v with the direction a new input named `times`, checked
+        results.append(api_hvp(f, variables[0], times, check=check, seed=seed))
     return f, results
 
 
 @guarded
 def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None,
-            rule=None):
+            rule=None, times=None):
     """The source of a standalone Python function returning the value of `expr` and its derivatives.
 
     `wrt` is a variable name or a list of names. With one name the function returns
     (value, gradient) (or (value, gradient, hessian) with `hessian=True`); with several it returns
     (value, grads), `grads` a dict keyed by variable name (with `hessian=True`, (value, grads,
     hessians), `hessians[(x, y)]` the block ∂²f/∂x∂y for x before y in `wrt`, on column-major vecs).
+    With `times="v"` (one variable), the third output is the Hessian-vector product H v instead,
+    v a new input of the variable's shape; the Hessian is never formed.
     `target` is "numpy", "jax" or "torch".
     With `check` (the default) every derivative is checked numerically first; a failed check is a
     CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
@@ -59,7 +65,8 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
         >>> "def f_and_gradients(W, b, x, y):" in src
         True
     """
-    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed, rule=rule)
+    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed, rule=rule,
+                                      times=times)
     for r in results:
         if r.report is not None and r.report.status == "failed":
             raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
@@ -71,6 +78,13 @@ def code_for(f, results, target, hessian=False, standalone=False, rule=None):
     from .codegen import generate_joint
     if rule is not None:
         return rule_for(f, results, target, hessian, standalone, rule)
+    hvps = [r for r in results if r.kind == "Hessian-vector product"]
+    if hvps:
+        if standalone:
+            raise DiffError("a standalone module checks a Hessian, not a Hessian-vector product: "
+                            "generate the Hessian (hessian) for it, or this function without standalone")
+        (g, h) = results
+        return generate_joint(f, [(g.wrt, g.expr)], "gradient", target, hvp=(h.along, h.expr))
     blocks = [r for r in results if r.kind == "hessian"]
     results = [r for r in results if r.kind != "hessian"]
     if hessian and len(results) == 1:       # (value, gradient, hessian), the gradient the Hessian's own
@@ -88,7 +102,7 @@ def rule_for(f, results, target, hessian, standalone, rule):
         raise DiffError(f"unknown framework rule '{rule}'; choose one of {', '.join(RULES)}")
     if target not in ("numpy", rule):
         raise DiffError(f"a {rule} rule is {rule} code: the target is {rule}, not {target}")
-    if hessian or standalone:
+    if hessian or standalone or any(r.kind != "gradient" for r in results):
         raise DiffError("a framework rule is first-order and carries its own test: "
                         "no hessian or standalone with a rule")
     return (rule_module if f.is_scalar else layer_module)(f, results, rule)

@@ -19,6 +19,10 @@ def codegen(*args):
     (["--rule", "jax", "--target", "numpy"], "--target numpy contradicts"),    # numpy given, not the default
     (["--rule", "torch", "--standalone"], "no --standalone"),
     (["--rule", "torch", "--hessian"], "no --hessian"),
+    (["--rule", "torch", "--times", "V"], "no --times"),
+    (["--times", "V", "--hessian"], "no --hessian"),
+    (["--times", "V", "--standalone"], "no --standalone"),
+    (["--times", "V", "--wrt", "b"], "no second --wrt"),
 ])
 def test_contradictory_options_are_usage_errors(args, words):
     code, err = codegen(*args)

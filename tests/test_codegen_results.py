@@ -92,3 +92,26 @@ def test_several_variables_with_the_hessian_return_its_blocks(target):
     second = np.array([[(value(z + E[i] + E[j]) - value(z + E[i] - E[j]) - value(z - E[i] + E[j])
                          + value(z - E[i] - E[j])) / (4 * h * h) for j in range(N)] for i in range(N)])
     assert np.allclose(full, second, atol=1e-6)
+
+
+@pytest.mark.parametrize("target", ["numpy", "jax", "torch"])
+def test_times_v_returns_the_hessian_vector_product(target):
+    from test_codegen_fuzz import available
+    available(target)
+    if target == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+    source = matcalc.codegen("||tanh(W x + b) - y||^2", "W", target=target, times="V")
+    assert "Returns (value, gradient, hvp)" in source
+    f = run(source, "f_and_derivatives")
+    convert = {"numpy": np.asarray, "jax": lambda a: __import__("jax.numpy").numpy.asarray(a),
+               "torch": lambda a: __import__("torch").as_tensor(a, dtype=__import__("torch").float64)}[target]
+    V, W, b, x, y = (RNG.standard_normal(s) for s in [(3, 2), (3, 2), 3, 2, 3])
+    value, g, hv = (np.asarray(o) for o in f(*map(convert, (V, W, b, x, y))))
+    h = 1e-6           # the gradient's central difference along V, independently of matcalc
+
+    def gradient(W):
+        t = np.tanh(W @ x + b)
+        return np.outer(2 * (1 - t ** 2) * (t - y), x)
+    assert np.allclose(g, gradient(W)) and np.allclose(hv, (gradient(W + h * V) - gradient(W - h * V)) / (2 * h),
+                                                       atol=1e-7)

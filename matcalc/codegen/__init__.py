@@ -69,19 +69,27 @@ def generate(outputs, labels, doc, target="numpy", fname=None, variables=None, k
 
 
 def generate_joint(function, derivatives, kind, target="numpy", hessian=None, standalone=False, first=None,
-                   blocks=None):
+                   blocks=None, hvp=None):
     """One function for the derivatives of `function` w.r.t. several variables, sharing the forward
     pass (one common-subexpression pass over all outputs). `derivatives` is [(variable, expression)];
     the function returns (value, {name: derivative}), or (value, derivative) for one variable, or
     (value, gradient, hessian) with `hessian` (one variable). `first`: the first variable of a mixed
     second derivative ∂²f/∂x∂y (the derivative's variable is the second). `blocks`: [(x, y, ∂²f/∂x∂y)]
-    for several gradients, returned third as a dict keyed by (x, y). `standalone`: the source is a
-    module that tests itself (codegen/standalone.py). Returns the source."""
+    for several gradients, returned third as a dict keyed by (x, y). `hvp`: (v, H v) for one variable,
+    returned third instead of a Hessian. `standalone`: the source is a module that tests itself
+    (codegen/standalone.py). Returns the source."""
     wrts = [v for v, _ in derivatives]
     outputs = [function] + [d for _, d in derivatives]
     label = identifier(kind)
     value = f"value: f, {shape_text(function)}"
-    if hessian is not None:
+    if hvp is not None:     # the Hessian times a direction, never formed
+        ((x, g),), (v, hv) = derivatives, hvp
+        code = generate(outputs + [hv], ["value", "gradient", "hvp"],
+                        describe("gradient and Hessian-vector product", function, x), target,
+                        returns=[value, f"gradient: ∂f/∂{x.name}, {shape_text(g, x)}",
+                                 f"hvp: (∂²f/∂{x.name}²) {v.name}, the Hessian applied to the direction {v.name} "
+                                 f"(not formed), {shape_text(hv, x)}"])
+    elif hessian is not None:
         (x, g), = derivatives
         code = generate(outputs + [hessian], ["value", "gradient", "hessian"],
                         describe("gradient and Hessian", function, x), target,
