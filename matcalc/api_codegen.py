@@ -11,6 +11,14 @@ from .calling import PUBLIC
 from .errors import CheckError, DiffError
 
 
+class SourceCode(str):
+    """Generated source: a str, which a notebook shows as a Python code block (not as an escaped
+    one-line string literal)."""
+
+    def _repr_markdown_(self):
+        return f"```python\n{self}\n```"
+
+
 def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None, times=None):
     """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else; for the
     framework rule of a layer (`rule`, a non-scalar function F), the gradients of ⟨G, F⟩ with G a new
@@ -75,6 +83,10 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
 
 def code_for(f, results, target, hessian=False, standalone=False, rule=None):
     """The source for derivatives already taken (the CLI's codegen command shares this)."""
+    return SourceCode(_code_for(f, results, target, hessian, standalone, rule))
+
+
+def _code_for(f, results, target, hessian, standalone, rule):
     from .codegen import generate_joint
     if rule is not None:
         return rule_for(f, results, target, hessian, standalone, rule)

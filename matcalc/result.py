@@ -240,8 +240,9 @@ class Result(Checked, RichDisplay):
             from .structured import second_derivative
             with budget():          # the same work budget a public call has
                 derivative, second, _, _, _ = second_derivative(self.function, self.wrt)
-        return generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
-                              hessian=second, standalone=standalone, first=getattr(self, "first", None))
+        from .api_codegen import SourceCode      # shown in a notebook as a code block
+        return SourceCode(generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
+                                         hessian=second, standalone=standalone, first=getattr(self, "first", None)))
 
     @on_deep_stack("generate code for")
     def to_numpy(self):

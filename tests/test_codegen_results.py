@@ -115,3 +115,9 @@ def test_times_v_returns_the_hessian_vector_product(target):
         return np.outer(2 * (1 - t ** 2) * (t - y), x)
     assert np.allclose(g, gradient(W)) and np.allclose(hv, (gradient(W + h * V) - gradient(W - h * V)) / (2 * h),
                                                        atol=1e-7)
+
+
+def test_a_notebook_shows_generated_code_as_a_code_block():
+    for source in (matcalc.codegen("||A x - b||^2", "x", check=False), matcalc.grad("x^T x", "x").to_code("jax"),
+                   matcalc.grad("x^T A y", ["x", "y"]).to_code()):
+        assert isinstance(source, str) and source._repr_markdown_() == f"```python\n{source}\n```"
