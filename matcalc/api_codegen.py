@@ -30,7 +30,7 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
         raise DiffError(f"a variable is named twice in wrt: {', '.join(names)}")
     f, named = _parse(expr, where, wrt=names)
     if (hessian or times is not None) and not f.is_scalar:
-        raise DiffError("a Hessian needs a scalar expression")
+        raise DiffError(f"a {'Hessian' if times is None else 'Hessian-vector product'} needs a scalar expression")
     if times is not None and (hessian or len(names) > 1):
         raise DiffError("a Hessian-vector product (times) is generated for one variable, instead of the Hessian")
     if rule is not None and not f.is_scalar:

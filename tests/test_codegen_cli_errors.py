@@ -40,3 +40,10 @@ def test_a_general_error_is_not_labelled_error_twice():
                                         "--standalone"])
     assert out.exit_code == 2 and out.stderr.startswith("error: a standalone module cannot") \
         and "error: error" not in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("args, words", [(["--hessian"], "a Hessian needs a scalar"),
+                                         (["--times", "v"], "a Hessian-vector product needs a scalar")])
+def test_second_derivatives_of_a_vector_are_refused(args, words):
+    out = CliRunner().invoke(cli_main, ["codegen", "softmax(A x)", "--wrt", "x", "--no-check", *args])
+    assert out.exit_code == 2 and words in out.stderr and "Traceback" not in out.output, out.output
