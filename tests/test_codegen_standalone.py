@@ -29,6 +29,8 @@ CASES = [
     # Y 1 = 1 only for one-hot rows: the gradient w.r.t. W holds only for such Y, and w.r.t. Y along rows summing to 0
     ("-sum(Y .* log(softmax(X W)))", ["W", "Y"], {"Y": "n x c onehot"}, False),
     ("||tanh(W x + b) - y||^2", ["W", "b"], None, True),        # the Hessian's blocks
+    ("x^T S x + sum(log(p)) * lambda + tr(S S)", ["S", "p", "lambda"],     # blocks of a scalar, 1-D ones
+     {"S": "n x n symmetric", "p": "n positive", "lambda": "scalar"}, True),
 ]
 TARGETS = ["numpy", "jax", "torch"]
 

@@ -85,7 +85,8 @@ def check_derivatives(seed=0, eps=1e-6, tol=1e-5, tries=10, verbose=True):
                            (plus[1][other] - minus[1][other]) / (2 * eps), block, derivatives[other]))
         for what, fd, analytic, base in checks:
             fd = _vec(fd)       # a gradient pairs with d entrywise; a Jacobian or Hessian acts on vec(d)
-            along = np.sum(analytic * d) if fd.size == 1 else analytic.reshape(fd.size, -1) @ _vec(d)
+            along = np.sum(analytic * d) if fd.size == 1 and what == "derivative" else \
+                analytic.reshape(fd.size, -1) @ _vec(d)         # a Hessian block: rows vec(other), columns vec(d)
             scale = np.abs(along).max() + np.abs(fd).max() + 1e-6 * (1 + np.abs(base).max())
             error = float(np.abs(fd - along).max() / scale)
             good = bool(np.isfinite(error) and error <= tol)
