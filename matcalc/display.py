@@ -135,7 +135,7 @@ class Results(dict, RichDisplay):
         """One function (source) returning the value and every derivative of the dict, sharing the
         forward pass: (value, grads), `grads` a dict keyed by variable name, as
         `matcalc.codegen(expr, [names], ...)` writes it; `standalone` and `rule` ("jax", "torch") as there."""
-        from .api_codegen import code_for
+        from .result_code import code_for
         from .errors import MatcalcError
         results = list(self.values())
         if not results or len({(r.function, r.kind) for r in results}) > 1 or \

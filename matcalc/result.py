@@ -240,7 +240,7 @@ class Result(Checked, RichDisplay):
             from .structured import second_derivative
             with budget():          # the same work budget a public call has
                 derivative, second, _, _, _ = second_derivative(self.function, self.wrt)
-        from .api_codegen import SourceCode      # shown in a notebook as a code block
+        from .result_code import SourceCode      # shown in a notebook as a code block
         return SourceCode(generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
                                          hessian=second, standalone=standalone, first=getattr(self, "first", None)))
 
