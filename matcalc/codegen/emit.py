@@ -289,8 +289,7 @@ class Generator(Factoring):
     # ---- the function ------------------------------------------------------------------------
     def function(self, fname, labels, doc, keys=None, returns=None):
         """The function's source. With `keys` (variable names), the outputs after the value are
-        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`; a list of such
-        lists makes one dict each, in turn. `returns` are
+        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}` (a list of lists: one dict each). `returns` are
         lines of the docstring saying what each output is."""
         args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values())
                          + (["*"] + list(self.size_params.values()) if self.size_params else []))
