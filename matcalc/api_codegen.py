@@ -6,11 +6,13 @@ One variable: the function returns (value, gradient), as `Result.to_code` does. 
 (one common-subexpression pass over the value and every gradient).
 """
 from .api import _parse, find_var, grad, guarded, jacobian
+from .api import hessian as api_hessian, hvp as api_hvp
 from .calling import PUBLIC
 from .errors import CheckError, DiffError
+from .result_code import code_for
 
 
-def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None):
+def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, seed=None, rule=None, times=None):
     """(function, [Result per variable]): gradients of a scalar, Jacobians of anything else; for the
     framework rule of a layer (`rule`, a non-scalar function F), the gradients of ⟨G, F⟩ with G a new
     variable of F's shape, the cotangent: its backward pass."""
@@ -20,27 +22,37 @@ def derivatives_for_code(expr, wrt, *, where=None, hessian=False, check=True, se
     if len(set(names)) < len(names):
         raise DiffError(f"a variable is named twice in wrt: {', '.join(names)}")
     f, named = _parse(expr, where, wrt=names)
-    if hessian and not f.is_scalar:
-        raise DiffError("a Hessian needs a scalar expression")
-    if hessian and len(names) > 1:
-        raise DiffError("a Hessian is generated for one variable; give one wrt with hessian")
+    if (hessian or times is not None) and not f.is_scalar:
+        raise DiffError(f"a {'Hessian' if times is None else 'Hessian-vector product'} needs a scalar expression")
+    if times is not None and (hessian or len(names) > 1):
+        raise DiffError("a Hessian-vector product (times) is generated for one variable, instead of the Hessian")
     if rule is not None and not f.is_scalar:
         from .codegen.framework_layers import pairing
         scalar = pairing(f)
         return f, [grad(scalar, find_var(f, name, named), check=check, seed=seed) for name in names]
     derive = grad if f.is_scalar else jacobian
-    results = [derive(f, find_var(f, name, named), check=check, seed=seed) for name in names]
+    variables = [find_var(f, name, named) for name in names]
+    results = [derive(f, v, check=check, seed=seed) for v in variables]
+    if hessian:     # the blocks ∂²f/∂x∂y for x before y in wrt (the block (y, x) is the transpose), each checked
+        results += [api_hessian(f, x, wrt2=y, check=check, seed=seed)
+                    for i, x in enumerate(variables) for y in variables[i:]]
+    if times is not None:   # H v with the direction a new input named `times`, checked
+        results.append(api_hvp(f, variables[0], times, check=check, seed=seed))
     return f, results
 
 
 @guarded
 def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=False, check=True, seed=None,
-            rule=None):
+            rule=None, times=None):
     """The source of a standalone Python function returning the value of `expr` and its derivatives.
 
     `wrt` is a variable name or a list of names. With one name the function returns
     (value, gradient) (or (value, gradient, hessian) with `hessian=True`); with several it returns
-    (value, grads), `grads` a dict keyed by variable name. `target` is "numpy", "jax" or "torch".
+    (value, grads), `grads` a dict keyed by variable name (with `hessian=True`, (value, grads,
+    hessians), `hessians[(x, y)]` the block ∂²f/∂x∂y for x before y in `wrt`, on column-major vecs).
+    With `times="v"` (one variable), the third output is the Hessian-vector product H v instead,
+    v a new input of the variable's shape; the Hessian is never formed.
+    `target` is "numpy", "jax" or "torch".
     With `check` (the default) every derivative is checked numerically first; a failed check is a
     CheckError. With `standalone`, the source is a module that tests itself: `random_inputs()`
     honouring the declarations, `check_derivatives()` against finite differences, and a `__main__`
@@ -54,35 +66,12 @@ def codegen(expr, wrt, *, where=None, target="numpy", hessian=False, standalone=
         >>> "def f_and_gradients(W, b, x, y):" in src
         True
     """
-    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed, rule=rule)
+    f, results = derivatives_for_code(expr, wrt, where=where, hessian=hessian, check=check, seed=seed, rule=rule,
+                                      times=times)
     for r in results:
         if r.report is not None and r.report.status == "failed":
             raise CheckError(f"the {r.kind} w.r.t. {r.wrt.name} failed the numerical check: {r.report}")
     return code_for(f, results, target, hessian, standalone, rule)
-
-
-def code_for(f, results, target, hessian=False, standalone=False, rule=None):
-    """The source for derivatives already taken (the CLI's codegen command shares this)."""
-    from .codegen import generate_joint
-    if rule is not None:
-        return rule_for(f, results, target, hessian, standalone, rule)
-    if hessian:
-        return results[0].to_code(target, hessian=True, standalone=standalone)
-    return generate_joint(f, [(r.wrt, r.expr) for r in results], results[0].kind, target, standalone=standalone)
-
-
-def rule_for(f, results, target, hessian, standalone, rule):
-    """A framework rule's module: a scalar's (codegen/framework.py) or a layer's (framework_layers.py)."""
-    from .codegen.framework import RULES, rule_module
-    from .codegen.framework_layers import layer_module
-    if rule not in RULES:
-        raise DiffError(f"unknown framework rule '{rule}'; choose one of {', '.join(RULES)}")
-    if target not in ("numpy", rule):
-        raise DiffError(f"a {rule} rule is {rule} code: the target is {rule}, not {target}")
-    if hessian or standalone:
-        raise DiffError("a framework rule is first-order and carries its own test: "
-                        "no hessian or standalone with a rule")
-    return (rule_module if f.is_scalar else layer_module)(f, results, rule)
 
 
 PUBLIC["codegen"] = codegen     # matcalc.codegen(...) calls it (codegen/__init__.py)

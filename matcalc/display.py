@@ -131,6 +131,22 @@ def verdict(report):
 class Results(dict, RichDisplay):
     """A dict of results (name → Result: `grad(f, ["x", "y"])`), shown in a notebook as their equations."""
 
+    def to_code(self, target="numpy", standalone=False, rule=None):
+        """One function (source) returning the value and every derivative of the dict, sharing the
+        forward pass: (value, grads), `grads` a dict keyed by variable name, as
+        `matcalc.codegen(expr, [names], ...)` writes it; `standalone` and `rule` ("jax", "torch") as there."""
+        from .result_code import code_for
+        from .errors import MatcalcError
+        results = list(self.values())
+        if not results or len({(r.function, r.kind) for r in results}) > 1 or \
+                results[0].kind not in ("gradient", "jacobian"):
+            raise MatcalcError("one function is generated for the gradients (or Jacobians) of one expression; "
+                               "generate the others one by one with result.to_code()")
+        if rule is not None and not results[0].function.is_scalar:
+            raise MatcalcError("the rule of a layer differentiates ⟨G, F⟩, not F's Jacobians: "
+                               "use matcalc.codegen(expr, [names], rule=...)")
+        return code_for(results[0].function, results, target, standalone=standalone, rule=rule)
+
     def _display(self):
         parts = [r._display() for r in self.values()]
         return Display([eq for p in parts for eq in p.equations],

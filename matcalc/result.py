@@ -219,18 +219,30 @@ class Result(Checked, RichDisplay):
         return to_sympy(self.expr, **options)
 
     @on_deep_stack("generate code for")
-    def to_code(self, target="numpy", hessian=False, standalone=False):
+    def to_code(self, target="numpy", hessian=False, standalone=False, rule=None):
         """A standalone Python function (source) returning the value and the derivative(s); with
-        `standalone`, a module that also tests it (random inputs, finite differences, `__main__`)."""
+        `standalone`, a module that also tests it (random inputs, finite differences, `__main__`):
+        for a gradient or a Jacobian (with `hessian`, a gradient and its Hessian). With `rule` ("jax",
+        "torch"), a gradient's framework rule, as `matcalc.codegen(expr, wrt, rule=...)` writes it."""
         from .codegen import generate_joint
+        if rule is not None:
+            from .display import Results
+            return Results({self.wrt.name: self}).to_code(target, standalone, rule)
+        if standalone and self.kind not in ("gradient", "jacobian"):
+            # the self-test compares a derivative with differences of the value along a random direction
+            raise MatcalcError(f"a standalone module tests gradients and Jacobians against finite differences, not "
+                               f"a {self.kind}: for a Hessian generate the gradient's with hessian=True "
+                               f"(matcalc.codegen(expr, '{self.wrt.name}', hessian=True, standalone=True)), "
+                               f"or generate this one without standalone")
         derivative, second = self.expr, None
         if hessian:     # the gradient and its Jacobian, as api.hessian derives them (unchecked here)
             from .simplify import budget
             from .structured import second_derivative
             with budget():          # the same work budget a public call has
                 derivative, second, _, _, _ = second_derivative(self.function, self.wrt)
-        return generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
-                              hessian=second, standalone=standalone)
+        from .result_code import SourceCode      # shown in a notebook as a code block
+        return SourceCode(generate_joint(self.function, [(self.wrt, derivative)], self.kind, target,
+                                         hessian=second, standalone=standalone, first=getattr(self, "first", None)))
 
     @on_deep_stack("generate code for")
     def to_numpy(self):

@@ -83,7 +83,7 @@ def test_one_variable_keeps_value_and_gradient():
 
 @pytest.mark.parametrize("args, message", [
     (["--wrt", "W", "--wrt", "W"], "named twice"),
-    (["--wrt", "W", "--wrt", "b", "--hessian"], "one variable"),
+    (["--wrt", "W", "--wrt", "b", "--hessian", "--rule", "jax"], "no --hessian"),     # blocks: not in a rule
     (["--wrt", "W", "--wrt", "q"], "q"),
 ])
 def test_refusals(args, message):

@@ -27,6 +27,8 @@ CASES = [
                                                              "lambda": "scalar"}),
     ("tr(Y Y) + a^T Y a", ["Y"], {"Y": "n x n symmetric"}),
     ("sum(log(1 + exp(X w))) - y^T X w", ["w"], None),
+    ("-sum(Y .* log(softmax(X W)))", ["W"], {"Y": "n x c onehot"}),       # data that must be one-hot
+    ("-sum(Y .* log(softmax(X W)))", ["W", "Y"], {"Y": "n x c onehot"}),
 ]
 RULES = ["jax", "torch"]
 

@@ -26,6 +26,11 @@ CASES = [
                                                               "lambda": "scalar"}, False),
     ("tr(Y Y) + a^T Y a", ["Y"], {"Y": "n x n symmetric"}, False),
     ("softmax(A x)", ["x", "A"], None, False),                 # Jacobians
+    # Y 1 = 1 only for one-hot rows: the gradient w.r.t. W holds only for such Y, and w.r.t. Y along rows summing to 0
+    ("-sum(Y .* log(softmax(X W)))", ["W", "Y"], {"Y": "n x c onehot"}, False),
+    ("||tanh(W x + b) - y||^2", ["W", "b"], None, True),        # the Hessian's blocks
+    ("x^T S x + sum(log(p)) * lambda + tr(S S)", ["S", "p", "lambda"],     # blocks of a scalar, 1-D ones
+     {"S": "n x n symmetric", "p": "n positive", "lambda": "scalar"}, True),
 ]
 TARGETS = ["numpy", "jax", "torch"]
 
@@ -54,7 +59,7 @@ def test_standalone_modules_pass_their_own_check(target, tmp_path):
     for (text, wrt, where, hessian), path, (code, output) in zip(CASES, paths, run_files(paths)):
         assert code == 0, f"{text} w.r.t. {wrt} ({target}): exit {code}\n{output}\n{path.read_text()}"
         checked = [line for line in output.splitlines() if line.endswith(" ok")]
-        assert len(checked) == len(wrt) * (2 if hessian else 1), output
+        assert len(checked) == len(wrt) * (1 + (len(wrt) if hessian else 0)), output     # every block
 
 
 CORRUPT = '''
@@ -87,6 +92,16 @@ def test_a_corrupted_module_exits_non_zero(target, tmp_path):
         assert code == 1 and "FAILED" in output, output
 
 
+def test_a_corrupted_hessian_block_exits_non_zero(tmp_path):
+    source = module(*CASES[11], "numpy")
+    old = "('W', 'b'): 2.0 * t"
+    assert old in source
+    path = tmp_path / "corrupt_block.py"
+    path.write_text(source.replace(old, "('W', 'b'): 2.02 * t"), encoding="utf-8")
+    (code, output), = run_files([path])
+    assert code == 1 and "mixed hessian ∂²f/∂W∂b w.r.t. b: relative error" in output and "FAILED" in output, output
+
+
 def test_the_data_generator_honours_declarations():
     namespace = {}
     exec(compile(module(*CASES[7], "numpy"), "<standalone>", "exec"), namespace)
@@ -98,6 +113,9 @@ def test_the_data_generator_honours_declarations():
     exec(compile(module(*CASES[3], "numpy"), "<standalone>", "exec"), namespace)
     S = namespace["random_inputs"](seed=1)["S"]
     assert np.allclose(S, S.T) and np.all(np.linalg.eigvalsh(S) > 0)
+    exec(compile(module(*CASES[10], "numpy"), "<standalone>", "exec"), namespace)
+    Y = namespace["random_inputs"](seed=2, sizes={"n": 9, "c": 4})["Y"]
+    assert Y.shape == (9, 4) and set(np.unique(Y)) <= {0.0, 1.0} and np.all(Y.sum(axis=1) == 1)
 
 
 def test_the_cli_writes_the_same_module():

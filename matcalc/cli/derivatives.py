@@ -135,7 +135,11 @@ def diff(expr, wrt, lets, fmt):
 @click.option("--wrt", multiple=True,
               help="The variable to differentiate by; repeat it for one function returning every gradient.")
 @click.option("--target", type=click.Choice(["numpy", "jax", "torch"]), default="numpy", show_default=True)
-@click.option("--hessian", "with_hessian", is_flag=True, help="Also return the Hessian (scalar EXPR, one --wrt).")
+@click.option("--hessian", "with_hessian", is_flag=True,
+              help="Also return the Hessian (scalar EXPR); with several --wrt its blocks, a dict by pairs.")
+@click.option("--times", default=None, metavar="V",
+              help="Return the Hessian-vector product H V (V a new input of the variable's shape) instead of the "
+                   "Hessian: (value, gradient, hvp), one --wrt.")
 @click.option("--standalone", is_flag=True,
               help="A module that tests itself: random inputs, finite differences, `python file.py` exits 1 on failure.")
 @click.option("--solver", is_flag=True, help="EXPR is a problem 'min f st …': a module solving it with SciPy "
@@ -145,18 +149,22 @@ def diff(expr, wrt, lets, fmt):
                    "with its test; variables not given by --wrt are non-differentiable data.")
 @let_option
 @check_options(no_check_help="Skip the numerical check.")
-def codegen(expr, wrt, target, with_hessian, standalone, solver, rule, lets, no_check, seed):
+def codegen(expr, wrt, target, with_hessian, times, standalone, solver, rule, lets, no_check, seed):
     """Print a standalone Python function returning the value and the derivative(s) of EXPR.
 
     With one --wrt the function returns (value, gradient); with several, (value, grads), grads a
-    dict keyed by variable name, computing the shared forward pass once. Standard output holds only
-    Python; the check's report and warnings go to standard error.
+    dict keyed by variable name, computing the shared forward pass once. --hessian adds the Hessian:
+    (value, gradient, hessian), or with several --wrt (value, grads, hessians), hessians[(x, y)] the
+    block ∂²f/∂x∂y for x before y; --times V, the Hessian-vector product instead (value, gradient,
+    hvp). Standard output holds only Python; the check's report and warnings go to standard error.
 
     \b
     Examples:
       matcalc codegen "||A x - b||^2" --wrt x > grad.py
       matcalc codegen "||tanh(W x + b) - y||^2" --wrt W --wrt b
       matcalc codegen "sum(log(1 + exp(X w))) - y^T X w" --wrt w --hessian --target jax
+      matcalc codegen "||tanh(W x + b) - y||^2" --wrt W --wrt b --hessian
+      matcalc codegen "sum(log(1 + exp(X w))) - y^T X w" --wrt w --times v
       matcalc codegen "log det S - tr(S^-1 A)" --wrt S --let "S: n x n spd" --standalone > t.py && python t.py
       matcalc codegen "min ||A x - b||^2 st x >= 0" --solver > nnls.py && python nnls.py --data d.npz
       matcalc codegen "logsumexp(W x) - y^T W x" --wrt W --rule torch > layer.py && python layer.py
@@ -164,30 +172,43 @@ def codegen(expr, wrt, target, with_hessian, standalone, solver, rule, lets, no_
     import sys
     if solver and rule:
         raise click.UsageError("--solver and --rule make different modules: give one of them")
+    if rule and (with_hessian or standalone or times):
+        raise click.UsageError(f"--rule writes a first-order rule that carries its own test: "
+                               f"no {'--hessian' if with_hessian else '--times' if times else '--standalone'} with it")
+    if times is not None and (with_hessian or standalone or len(wrt) > 1):
+        raise click.UsageError("--times V returns H V instead of the Hessian, for one --wrt: "
+                               f"no {'--hessian' if with_hessian else '--standalone' if standalone else 'second --wrt'} "
+                               "with it")
+    source = click.get_current_context().get_parameter_source("target")
+    if rule and target != rule and source is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError(f"--rule {rule} writes {rule} code: --target {target} contradicts it (drop it)")
     if solver:
         from .optimize import codegen_solver
         return codegen_solver(read_expr(expr), wrt, target, with_hessian or standalone, lets)
     if not wrt:
         raise click.UsageError("Missing option '--wrt'.")
     source, results = generated_code(read_expr(expr), list(wrt), target, with_hessian, list(lets), not no_check,
-                                     seed, standalone, rule)
+                                     seed, standalone, rule, times)
     echo(source, nl=False)
     failed = False
     for r in results:
         if r.report is not None:
-            echo(str(r.report) if len(results) == 1 else f"{r.wrt.name}: {r.report}", err=True)
+            label = _symbols("hessian", r.first.name, r.wrt.name if r.wrt is not r.first else None)[0] \
+                if r.kind == "hessian" else f"H {r.along.name}" if r.kind == "Hessian-vector product" \
+                else r.wrt.name      # --hessian: ∂²f/∂x², ∂²f/∂x∂y; --times v: H v; each checked
+            echo(str(r.report) if len(results) == 1 else f"{label}: {r.report}", err=True)
             failed = failed or r.report.status == "failed"
     if failed:
         sys.exit(1)
 
 
 def generated_code(text, wrt, target="numpy", with_hessian=False, lets=(), check=True, seed=None, standalone=False,
-                   rule=None):
+                   rule=None, times=None):
     """(the Python source `codegen` prints, with its comment header; the derivatives' Results, whose
     reports are the checks)."""
     from ..api_codegen import code_for, derivatives_for_code
     f, results = derivatives_for_code(text, list(wrt), where=list(lets), hessian=with_hessian, check=check, seed=seed,
-                                      rule=rule)
+                                      rule=rule, times=times)
     source = code_for(f, results, target, with_hessian, standalone, rule)
     lines = ["generated by matcalc from: " + str(f)]
     for r in results:

@@ -7,7 +7,7 @@ An inconclusive check prints a warning and exits 0.
 import json
 import sys
 
-from ..errors import LimitError, ParseError
+from ..errors import LimitError, MatcalcError, ParseError
 from ..printers.document import documents
 from ..vocabulary import show_text
 
@@ -205,7 +205,8 @@ def fail(err, as_json=False):
         sys.exit(2)
     if caret:
         echo(caret, err=True)
-    echo(show_text(f"error: {err.kind}: {err}"), err=True)
+    kind = "" if err.kind == MatcalcError.kind else f"{err.kind}: "     # not 'error: error: …'
+    echo(show_text(f"error: {kind}{err}"), err=True)
     sys.exit(2)
 
 

@@ -289,7 +289,7 @@ class Generator(Factoring):
     # ---- the function ------------------------------------------------------------------------
     def function(self, fname, labels, doc, keys=None, returns=None):
         """The function's source. With `keys` (variable names), the outputs after the value are
-        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}`. `returns` are
+        returned as one dict keyed by them: `return value, {"W": ..., "b": ...}` (a list of lists: one dict each). `returns` are
         lines of the docstring saying what each output is."""
         args = ", ".join([self.ident[v] for v in self.variables] + list(self.functions.values())
                          + (["*"] + list(self.size_params.values()) if self.size_params else []))
@@ -313,7 +313,10 @@ class Generator(Factoring):
                  if re.search(rf"\b{self.dim_names[d]}\b", used)]
         body = [f"    {line}" for line in self.lines]
         if keys is not None:    # repr of a name (letters, digits, _, primes): a plain string literal
-            results = [results[0], "{" + ", ".join(f"{k!r}: {r}" for k, r in zip(keys, results[1:])) + "}"]
+            groups, rest, results = (keys if isinstance(keys[0], list) else [keys]), results[1:], results[:1]
+            for group in groups:    # several dicts: the gradients, then the Hessian's blocks by (x, y)
+                results.append("{" + ", ".join(f"{k!r}: {r}" for k, r in zip(group, rest)) + "}")
+                rest = rest[len(group):]
         ret = f"    return {', '.join(results)}"
         return "\n".join(head + sizes + body + [ret]) + "\n"
 

@@ -1,5 +1,5 @@
 """The test emitted beside a framework rule (codegen/framework.py): the parameters' shapes and
-declared properties, random inputs honouring them (the standalone self-test's `random_inputs`,
+declared properties (spd, symmetric, positive, diagonal, onehot), random inputs honouring them (the standalone self-test's `random_inputs`,
 prelude/selftest.py), and `test_f()`: `jax.test_util.check_grads` (reverse mode) or
 `torch.autograd.gradcheck` of the rule in float64 w.r.t. its differentiable inputs. A symmetric or
 diagonal input is the image of a free matrix there, so that finite differences stay in its space.
@@ -32,6 +32,8 @@ def _as_input(a, scalar):
 
 
 def _constrained(a, props):
+    if "onehot" in props:       # onto rows that sum to 1 (the identity at the one-hot point drawn)
+        return a - (a.sum(axis=1, keepdims=True) - 1) / a.shape[1]
     if "diagonal" in props:
         return jnp.diag(jnp.diag(a))
     if {"symmetric", "spd"} & props:
@@ -59,6 +61,8 @@ def _as_input(a, scalar):
 
 
 def _constrained(a, props):
+    if "onehot" in props:       # onto rows that sum to 1 (the identity at the one-hot point drawn)
+        return a - (a.sum(dim=1, keepdim=True) - 1) / a.shape[1]
     if "diagonal" in props:
         return torch.diag(torch.diagonal(a))
     if {"symmetric", "spd"} & props:

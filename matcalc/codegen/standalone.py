@@ -75,7 +75,7 @@ def _dim(d):
 
 
 def _props(v):
-    props = sorted(v.props & {"spd", "symmetric", "positive", "diagonal"})
+    props = sorted(v.props & {"spd", "symmetric", "positive", "diagonal", "onehot"})
     return "{" + ", ".join(repr(p) for p in props) + "}" if props else "set()"
 
 

@@ -6,6 +6,8 @@ DERIVATIVES, HESSIAN, _as_input, _as_array). Everything below this docstring is 
 def _random_value(rng, shape, props):
     """A random value of one parameter honouring its declared properties (2-D, or 1-D for a vector)."""
     r, c = shape
+    if "onehot" in props:          # a label per row: each row one 1, the rest 0 (rows sum to 1)
+        return np.eye(c)[rng.integers(0, c, r)]
     if "diagonal" in props:
         d = rng.standard_normal(r)
         return np.diag(np.exp(d / 2) if {"spd", "positive"} & props else d)
@@ -22,7 +24,7 @@ def _random_value(rng, shape, props):
 def random_inputs(seed=0, sizes=None):
     """Random values for every parameter of FUNCTION, by parameter name (NumPy arrays; vectors 1-D,
     scalars 1-element): sizes from SIZES (or `sizes`, e.g. {"n": 100}), declared properties honoured
-    (spd, symmetric, positive, diagonal)."""
+    (spd, symmetric, positive, diagonal, onehot)."""
     rng = np.random.default_rng(seed)
     known = {**SIZES, **(sizes or {})}
     return {name: _random_value(rng, [known.get(d, d) for d in shape], props)
@@ -32,6 +34,8 @@ def random_inputs(seed=0, sizes=None):
 def _direction(rng, value, props):
     """A random direction in the parameter's space (symmetric or diagonal like the parameter)."""
     d = rng.standard_normal(value.shape)
+    if "onehot" in props:          # rows that sum to 0: the labels' rows keep summing to 1
+        return d - d.mean(axis=1, keepdims=True)
     if "diagonal" in props:
         return np.diag(np.diag(d))
     if {"symmetric", "spd"} & props:
@@ -40,10 +44,13 @@ def _direction(rng, value, props):
 
 
 def _call(values):
-    """FUNCTION at NumPy values: (value, {name: derivative}, hessian or None) as NumPy arrays."""
+    """FUNCTION at NumPy values: (value, {name: derivative}, {(x, y): Hessian block} or None) as NumPy arrays."""
     out = FUNCTION(*[_as_input(values[name], shape == (1, 1)) for name, shape, _ in PARAMETERS])
     derivatives = out[1] if isinstance(out[1], dict) else {DERIVATIVES[0]: out[1]}
-    hessian = _as_array(out[2]) if HESSIAN else None
+    hessian = None
+    if HESSIAN:     # one variable's Hessian, or several variables' blocks by (x, y)
+        blocks = out[2] if isinstance(out[2], dict) else {(DERIVATIVES[0], DERIVATIVES[0]): out[2]}
+        hessian = {k: _as_array(v) for k, v in blocks.items()}
     return _as_array(out[0]), {k: _as_array(v) for k, v in derivatives.items()}, hessian
 
 
@@ -54,11 +61,12 @@ def _vec(a):
 
 def check_derivatives(seed=0, eps=1e-6, tol=1e-5, tries=10, verbose=True):
     """Compare every returned derivative with central finite differences of the value (and the
-    Hessian with differences of the gradient) along random directions. True when all agree."""
+    Hessian, or each block of it, with differences of the gradients) along random directions. True
+    when all agree."""
     for attempt in range(tries):     # a point where everything is finite (log, inverse, ... domains)
         values = random_inputs(seed + attempt)
         value, derivatives, hessian = _call(values)
-        if all(np.all(np.isfinite(a)) for a in [value, hessian if HESSIAN else value, *derivatives.values()]):
+        if all(np.all(np.isfinite(a)) for a in [value, *(hessian or {}).values(), *derivatives.values()]):
             break
     else:
         print(f"{FUNCTION.__name__}: no random point with finite outputs in {tries} tries")
@@ -71,11 +79,14 @@ def check_derivatives(seed=0, eps=1e-6, tol=1e-5, tries=10, verbose=True):
         d = _direction(rng, np.asarray(values[name], dtype=float), props)
         plus, minus = (_call({**values, name: values[name] + s * eps * d}) for s in (1, -1))
         checks = [("derivative", (plus[0] - minus[0]) / (2 * eps), derivatives[name], value)]
-        if HESSIAN:
-            checks.append(("hessian", (plus[1][name] - minus[1][name]) / (2 * eps), hessian, derivatives[name]))
+        for other in derivatives if HESSIAN else ():     # d(∂f/∂other) along d: the block (other, name)
+            block = hessian[(other, name)] if (other, name) in hessian else hessian[(name, other)].T
+            checks.append(("hessian" if other == name else f"mixed hessian ∂²f/∂{other}∂{name}",
+                           (plus[1][other] - minus[1][other]) / (2 * eps), block, derivatives[other]))
         for what, fd, analytic, base in checks:
             fd = _vec(fd)       # a gradient pairs with d entrywise; a Jacobian or Hessian acts on vec(d)
-            along = np.sum(analytic * d) if fd.size == 1 else analytic.reshape(fd.size, -1) @ _vec(d)
+            along = np.sum(analytic * d) if fd.size == 1 and what == "derivative" else \
+                analytic.reshape(fd.size, -1) @ _vec(d)         # a Hessian block: rows vec(other), columns vec(d)
             scale = np.abs(along).max() + np.abs(fd).max() + 1e-6 * (1 + np.abs(base).max())
             error = float(np.abs(fd - along).max() / scale)
             good = bool(np.isfinite(error) and error <= tol)
