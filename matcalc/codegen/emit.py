@@ -251,6 +251,8 @@ class Generator(Factoring):
             code = self.op("sum_axis", lcode, 1)          # M 1: the row sums (a reduction, not a product)
         elif self.target.reduce_ones and (lk, rk) == ("r", "m") and isinstance(lf, E.Ones):
             code = self.op("sum_axis", rcode, 0)
+        elif self.target.vector_first and (lk, rk) == ("m", "c") and isinstance(lf, E.Transpose):
+            code = f"{rcode} @ {self.wrapped(lf.arg)}"    # Aᵀ v = v A for a 1-D v: no transposed copy of A
         else:
             code = f"{lcode} @ {rcode}"
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
