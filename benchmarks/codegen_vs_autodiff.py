@@ -2,6 +2,7 @@
 
     python benchmarks/codegen_vs_autodiff.py                    # everything (about 10 min on 2 cores)
     python benchmarks/codegen_vs_autodiff.py --sizes 100,300 --threads 1 --only lse
+    python benchmarks/codegen_vs_autodiff.py --threads 1 --frameworks matcalc-jax,matcalc-torch
     python benchmarks/codegen_vs_autodiff.py --show-code        # print the generated functions too
 
 Cases (all variables dense float64; vectors are 1-D arrays; X is n x n, i.e. m = n):
@@ -11,6 +12,12 @@ Cases (all variables dense float64; vectors are 1-D arrays; X is n x n, i.e. m =
   logistic  sum(log(1 + exp(X w))) - y^T X w     w.r.t. w   gradient, Hessian
   lse       logsumexp(x)                         w.r.t. x   gradient, Hessian
   logdet    log det X, X declared spd            w.r.t. X   gradient
+  mlp       ||tanh(X W1) W2 - Y||_F^2            w.r.t. W1 and W2, one joint function (matcalc.codegen(expr,
+            wrt=["W1", "W2"]) returns (value, grads)); X n x 100, W1 100 x 100, W2 100 x 10, Y n x 10
+  gauss     log det S + tr(S^-1 C), S spd        w.r.t. S   gradient (n = 100, 300, 1000)
+  logdetgen log det X, X general                 w.r.t. X   gradient (n = 100, 300, 1000)
+  kronhess  tr(X A X B)                          w.r.t. X   Hessian, n^2 x n^2 on column-major vec, with the
+            commutation matrix (applied as a permutation) (n = 20, 40, 60: --matrix-hessian-sizes)
 
 Contenders, each in its own worker process (this script re-run with --worker), once with one thread
 and once with every thread (--threads):
@@ -23,12 +30,18 @@ and once with every thread (--threads):
             source is generated once by the driver and sent to the worker; generation is not timed).
             Returns (value, gradient) or (value, gradient, Hessian).
   jax       jax.jit(jax.grad(f)) / jax.jit(jax.hessian(f)), float64 enabled, CPU, inputs already on
-            the device, jax.block_until_ready on the result. Returns the derivative only.
+            the device, jax.block_until_ready on the result. Returns the derivative only. The worker
+            also times the generated NumPy code, alternately with these two: jax/mc is direct.
   autograd  HIPS autograd: autograd.grad(f) / autograd.hessian(f). Returns the derivative only.
             Its Hessian is one reverse pass per entry of the gradient, in Python: it is skipped
             above --autograd-hessian-max-n (default 1000; at n = 2000 one call takes minutes).
   forms     not a contender: generated lines against faster hand forms of the same function
             (the "Generated code: faster forms" table, see FORMS below).
+  matcalc-jax    the generated JAX code (matcalc.codegen(..., target="jax"), exec'd, jax.jit) against
+            jax.jit(jax.value_and_grad(f)) / jax.jit(jax.hessian(f)) of the same f, alternately in
+            one process: mcj/jax, at most 1 = no slower than JAX's own autodiff.
+  matcalc-torch  the generated PyTorch code against the forward pass + torch.autograd.grad (what
+            .backward() computes) / torch.func.hessian(f), alternately in one process: mct/tch.
 
 Threads: "1" sets OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1 and
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" in the worker's
@@ -47,7 +60,9 @@ times enough back-to-back calls to last 2 ms and is divided by their number. The
 median sample. Workers run one at a time. The matcalc, jax and autograd workers time their
 function and the hand-written closed form *alternately* (A B A B ...) in the same process, and the
 ratios are taken through that pairing: mc/hand = matcalc / hand-written in the matcalc worker, and
-jax/mc = (jax / hand-written in the jax worker) / (mc/hand). On a shared machine the load changes
+ag/mc = (autograd / hand-written in the autograd worker) / (mc/hand); jax/mc = jax / the generated
+NumPy code, both in the jax worker (through the hand-written form, a 10 us function read 2x slower
+beside a 300 us XLA call than in the matcalc worker). On a shared machine the load changes
 from one worker to the next; the paired ratio cancels most of that, the ratio of two absolute
 columns does not (it is in the --json output as `seconds`). A time marked * has a median more
 than twice its fastest sample: other load disturbed it. The faster-forms table is measured the
@@ -59,7 +74,8 @@ error above 1e-8 is printed as a failure.
 
 Targets: a gradient within 1.2x of the hand-written closed form and no slower than jax.jit(jax.grad);
 Hessians at least 20x faster than jax.jit(jax.hessian) for x^T A x, at least 2x for least squares and
-logistic regression, no slower for logsumexp; the log det gradient no slower than JAX.
+logistic regression, no slower for logsumexp and tr(X A X B); the log det gradient no slower than JAX;
+the generated JAX and PyTorch code no slower than that framework's autodiff (mcj/jax, mct/tch <= 1).
 """
 import argparse
 import json
@@ -515,11 +531,16 @@ def worker(args):
             calls = [lambda: sync(fn(*call_args))]
             if args.worker != "hand":             # paired: the hand-written closed form, alternately
                 calls.append(lambda: href(*args_np))
+            if args.worker == "jax":              # ... and the generated NumPy code: jax/mc directly
+                gen = load_generated(*sources[f"{key}/{d}"])
+                calls.append(lambda: gen(*args_np))
             timed = measure(calls, args.budget, warm)
             seconds, samples, reps, fastest = timed[0]
             row.update(seconds=seconds, samples=samples, reps=reps, fastest=fastest, first_call=first, errors=errors)
             if len(timed) > 1:
                 row.update(hand_seconds=timed[1][0], hand_fastest=timed[1][3])
+            if len(timed) > 2:
+                row.update(mc_seconds=timed[2][0], mc_fastest=timed[2][3])
             rows.append(row)
             print(f"  [{args.worker}] {key} {d} n={n}: {1e3 * seconds:.3f} ms"
                   + (f" (hand alongside {1e3 * timed[1][0]:.3f} ms)" if len(timed) > 1 else ""),
@@ -742,6 +763,15 @@ def stalled(row, one):
     return "hand_seconds" in row and "hand_seconds" in one and row["hand_seconds"] > 2 * one["hand_seconds"]
 
 
+def direct(row):
+    """JAX over the generated NumPy code, both timed alternately in the jax worker (with the hand-written
+    form): for a 10 us function the pairing through the hand-written form's time is biased, because
+    that time depends on what it alternates with (a 300 us XLA call evicts its caches)."""
+    if row is None or "seconds" not in row or "mc_seconds" not in row:
+        return None
+    return row["seconds"] / row["mc_seconds"]
+
+
 def against_autodiff(row):
     """Generated framework code over that framework's autodiff, timed alternately in the same worker."""
     if row is None or "seconds" not in row or "ad_seconds" not in row:
@@ -767,7 +797,8 @@ def report(results, args, sources):
     verdicts, failures, stalls = [], [], []
     print("\nTimes: median ms per call, each framework in its own process (* = median > 2x fastest sample).")
     print("Ratios: through the hand-written closed form timed alternately in the same worker:")
-    print("  mc/hand = matcalc / hand-written; jax/mc = (jax / hand) / (mc/hand); ag/mc likewise.")
+    print("  mc/hand = matcalc / hand-written; ag/mc = (autograd / hand) / (mc/hand). jax/mc = jax / the")
+    print("  generated NumPy code, both timed alternately (with the hand-written form) in the jax worker.")
     print("  mcj/jax = generated JAX code (jitted) / jax.jit(jax.value_and_grad) or jax.jit(jax.hessian), and")
     print("  mct/tch = generated PyTorch code / torch autograd (autograd.grad, torch.func.hessian), each timed")
     print("  alternately in one worker (matcalc-jax, matcalc-torch): at most 1 = no slower than autodiff.")
@@ -798,7 +829,7 @@ def report(results, args, sources):
                     bad = {fw for fw, row in r.items() if threads != "1"
                            and stalled(row, index.get(("1", fw, key, d, n)))}
                     mh = paired(r["matcalc"])        # ratios through the paired hand-written timings
-                    jm, am = over(paired(r["jax"]), mh), over(paired(r["autograd"]), mh)
+                    jm, am = direct(r["jax"]) or over(paired(r["jax"]), mh), over(paired(r["autograd"]), mh)
                     tj, tt = (against_autodiff(r[fw]) for fw in TARGET_WORKERS)
                     if bad:
                         stalls.append(f"{key} {d} n={n} threads={threads}: {', '.join(sorted(bad))}")
