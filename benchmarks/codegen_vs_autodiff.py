@@ -18,6 +18,7 @@ Cases (all variables dense float64; vectors are 1-D arrays; X is n x n, i.e. m =
   logdetgen log det X, X general                 w.r.t. X   gradient (n = 100, 300, 1000)
   kronhess  tr(X A X B)                          w.r.t. X   Hessian, n^2 x n^2 on column-major vec, with the
             commutation matrix (applied as a permutation) (n = 20, 40, 60: --matrix-hessian-sizes)
+  quartic   tr(X^T X X^T X)                      w.r.t. X   Hessian: K and products with Xᵀ ⊗ I, I ⊗ X (reshapes)
 
 Contenders, each in its own worker process (this script re-run with --worker), once with one thread
 and once with every thread (--threads):
@@ -114,6 +115,7 @@ CASES = [
      (100, 300, 1000)),
     ("logdetgen", "log det X", "X", None, ("grad",), ("X",), (100, 300, 1000)),   # X general (not symmetric)
     ("kronhess", "tr(X A X B)", "X", None, ("hess",), ("A", "B", "X"), MATRIX_HESSIAN_SIZES),  # K as a permutation
+    ("quartic", "tr(X^T X X^T X)", "X", None, ("hess",), ("X",), MATRIX_HESSIAN_SIZES),   # K and (Xᵀ ⊗ I) products
 ]
 CASE = {c[0]: c for c in CASES}
 MLP_HIDDEN, MLP_OUT = 100, 10
@@ -131,7 +133,7 @@ def case_sizes(key, args):
     given = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
     if own is None:
         return given
-    if key == "kronhess":
+    if key in ("kronhess", "quartic"):
         return [int(s) for s in args.matrix_hessian_sizes.split(",")]
     return [n for n in own if not args.sizes or n in given] or list(own)
 
@@ -143,6 +145,7 @@ TARGETS = {
     ("logistic", "hess"): (2.0, ">= 2x faster than jax.hessian"),
     ("lse", "hess"): (1.0, "no slower than jax.hessian"),
     ("kronhess", "hess"): (1.0, "no slower than jax.hessian"),
+    ("quartic", "hess"): (1.0, "no slower than jax.hessian"),
 }
 GRAD_HAND_MAX = 1.2
 
@@ -175,6 +178,8 @@ def make_inputs(key, n):
         return {"X": rng.standard_normal((n, n)) / np.sqrt(n) + 2.0 * np.eye(n)}
     if key == "kronhess":
         return {"A": rng.standard_normal((n, n)), "B": rng.standard_normal((n, n)), "X": rng.standard_normal((n, n))}
+    if key == "quartic":
+        return {"X": rng.standard_normal((n, n)) / np.sqrt(n)}
     raise KeyError(key)
 
 
@@ -259,7 +264,13 @@ def hand_functions():
         KM = M.reshape(n, n, n * n).transpose(1, 0, 2).reshape(n * n, n * n)    # K_{n,n} M: rows permuted
         return np.sum((XA @ X) * B.T), XA.T @ B.T + B.T @ X.T @ A.T, KM + KM.T
 
-    return {("quad", "grad"): quad_grad, ("quad", "hess"): quad_hess, ("lsq", "grad"): lsq_grad,
+    def quartic_hess(X):                      # H = (XᵀX ⊗ I) + (I ⊗ X Xᵀ) + (Xᵀ ⊗ X) K, times 4
+        n = X.shape[0]
+        G, XXt, I = X.T @ X, X @ X.T, np.eye(n)
+        XK = np.kron(X.T, X).reshape(n * n, n, n).transpose(0, 2, 1).reshape(n * n, n * n)   # M K: columns permuted
+        return np.sum(G * G), 4.0 * (X @ G), 4.0 * (np.kron(G, I) + np.kron(I, XXt) + XK)
+
+    return {("quad", "grad"): quad_grad, ("quartic", "hess"): quartic_hess, ("quad", "hess"): quad_hess, ("lsq", "grad"): lsq_grad,
             ("mlp", "grad"): mlp_grad, ("gauss", "grad"): gauss_grad, ("logdetgen", "grad"): logdetgen_grad,
             ("kronhess", "hess"): kronhess_hess,
             ("lsq", "hess"): lsq_hess, ("logistic", "grad"): logistic_grad,
@@ -297,8 +308,12 @@ def scalar_functions(np, logsumexp):
     def kronhess(A, B, X):
         return np.trace(X @ A @ X @ B)
 
+    def quartic(X):
+        G = X.T @ X
+        return np.sum(G * G)
+
     return {"quad": quad, "lsq": lsq, "logistic": logistic, "lse": lse, "logdet": logdet, "mlp": mlp,
-            "gauss": gauss, "logdetgen": logdet, "kronhess": kronhess}
+            "gauss": gauss, "logdetgen": logdet, "kronhess": kronhess, "quartic": quartic}
 
 
 def torch_functions():
