@@ -63,7 +63,9 @@ function and the hand-written closed form *alternately* (A B A B ...) in the sam
 ratios are taken through that pairing: mc/hand = matcalc / hand-written in the matcalc worker, and
 ag/mc = (autograd / hand-written in the autograd worker) / (mc/hand); jax/mc = jax / the generated
 NumPy code, both in the jax worker (through the hand-written form, a 10 us function read 2x slower
-beside a 300 us XLA call than in the matcalc worker). On a shared machine the load changes
+beside a 300 us XLA call than in the matcalc worker). jax/mc, mcj/jax and mct/tch are the median
+over rounds of the two samples' ratio within a round (taken one after the other), which a burst of
+load moves far less than the ratio of two medians. On a shared machine the load changes
 from one worker to the next; the paired ratio cancels most of that, the ratio of two absolute
 columns does not (it is in the --json output as `seconds`). A time marked * has a median more
 than twice its fastest sample: other load disturbed it. The faster-forms table is measured the
@@ -443,7 +445,8 @@ def rel_err(got, ref):
 def measure(calls, budget, warm):
     """Time the zero-argument `calls` alternately (A B A B ...): `warm` warm-up calls each, then samples
     of >= 2 ms (back-to-back calls divided by their number) for about `budget` seconds, at least 3 and
-    at most 41 per call. Returns, per call, (median seconds, samples, calls per sample, fastest sample)."""
+    at most 41 per call. Returns, per call, (median seconds, samples, calls per sample, fastest sample, the
+    samples: sample i of each call was taken in the same round, one after the other)."""
     import gc
     singles = []
     for call in calls:
@@ -463,7 +466,13 @@ def measure(calls, budget, warm):
             for _ in range(k):
                 call()
             out.append((time.perf_counter() - t) / k)
-    return [(statistics.median(s), len(s), k, min(s)) for s, k in zip(samples, reps)]
+    return [(statistics.median(s), len(s), k, min(s), s) for s, k in zip(samples, reps)]
+
+
+def sample_ratio(a, b):
+    """The median over rounds of a's sample over b's from the same round: on a loaded machine a burst of
+    load falls on both samples of a round, so this moves far less than the ratio of the two medians."""
+    return statistics.median(x / y for x, y in zip(a[4], b[4]))
 
 
 def worker(args):
@@ -550,12 +559,12 @@ def worker(args):
                 gen = load_generated(*sources[f"{key}/{d}"])
                 calls.append(lambda: gen(*args_np))
             timed = measure(calls, args.budget, warm)
-            seconds, samples, reps, fastest = timed[0]
+            seconds, samples, reps, fastest, _ = timed[0]
             row.update(seconds=seconds, samples=samples, reps=reps, fastest=fastest, first_call=first, errors=errors)
             if len(timed) > 1:
                 row.update(hand_seconds=timed[1][0], hand_fastest=timed[1][3])
             if len(timed) > 2:
-                row.update(mc_seconds=timed[2][0], mc_fastest=timed[2][3])
+                row.update(mc_seconds=timed[2][0], mc_fastest=timed[2][3], over_mc=sample_ratio(timed[0], timed[2]))
             rows.append(row)
             print(f"  [{args.worker}] {key} {d} n={n}: {1e3 * seconds:.3f} ms"
                   + (f" (hand alongside {1e3 * timed[1][0]:.3f} ms)" if len(timed) > 1 else ""),
@@ -620,9 +629,9 @@ def target_worker(args, info, clock, sources, todo, hand):
             errors = [rel_err(np.asarray(o), r) for o, r in zip(got, ref)] + \
                 [rel_err(np.asarray(o), r) for o, r in zip(auto, ref[-len(auto):])]
             timed = measure([lambda: sync(gen(*call_args)), lambda: sync(ad(*call_args))], args.budget, 1)
-            (seconds, samples, reps, fastest), (ad_seconds, _, _, ad_fastest) = timed
+            (seconds, samples, reps, fastest, _), (ad_seconds, _, _, ad_fastest, _) = timed
             row.update(seconds=seconds, samples=samples, reps=reps, fastest=fastest, first_call=first, errors=errors,
-                       ad_seconds=ad_seconds, ad_fastest=ad_fastest)
+                       ad_seconds=ad_seconds, ad_fastest=ad_fastest, over_ad=sample_ratio(*timed))
             rows.append(row)
             print(f"  [{args.worker}] {key} {d} n={n}: {1e3 * seconds:.3f} ms (autodiff alongside "
                   f"{1e3 * ad_seconds:.3f} ms)", file=sys.stderr, flush=True)
@@ -784,14 +793,14 @@ def direct(row):
     that time depends on what it alternates with (a 300 us XLA call evicts its caches)."""
     if row is None or "seconds" not in row or "mc_seconds" not in row:
         return None
-    return row["seconds"] / row["mc_seconds"]
+    return row.get("over_mc", row["seconds"] / row["mc_seconds"])
 
 
 def against_autodiff(row):
     """Generated framework code over that framework's autodiff, timed alternately in the same worker."""
     if row is None or "seconds" not in row or "ad_seconds" not in row:
         return None
-    return row["seconds"] / row["ad_seconds"]
+    return row.get("over_ad", row["seconds"] / row["ad_seconds"])
 
 
 def over(a, b):
@@ -814,6 +823,7 @@ def report(results, args, sources):
     print("Ratios: through the hand-written closed form timed alternately in the same worker:")
     print("  mc/hand = matcalc / hand-written; ag/mc = (autograd / hand) / (mc/hand). jax/mc = jax / the")
     print("  generated NumPy code, both timed alternately (with the hand-written form) in the jax worker.")
+    print("  jax/mc, mcj/jax and mct/tch are medians of per-round ratios (the two samples of a round adjacent).")
     print("  mcj/jax = generated JAX code (jitted) / jax.jit(jax.value_and_grad) or jax.jit(jax.hessian), and")
     print("  mct/tch = generated PyTorch code / torch autograd (autograd.grad, torch.func.hessian), each timed")
     print("  alternately in one worker (matcalc-jax, matcalc-torch): at most 1 = no slower than autodiff.")
