@@ -2,6 +2,7 @@
 
     python benchmarks/codegen_vs_autodiff.py                    # everything (about 10 min on 2 cores)
     python benchmarks/codegen_vs_autodiff.py --sizes 100,300 --threads 1 --only lse
+    python benchmarks/codegen_vs_autodiff.py --threads 1 --frameworks matcalc-jax,matcalc-torch
     python benchmarks/codegen_vs_autodiff.py --show-code        # print the generated functions too
 
 Cases (all variables dense float64; vectors are 1-D arrays; X is n x n, i.e. m = n):
@@ -11,6 +12,13 @@ Cases (all variables dense float64; vectors are 1-D arrays; X is n x n, i.e. m =
   logistic  sum(log(1 + exp(X w))) - y^T X w     w.r.t. w   gradient, Hessian
   lse       logsumexp(x)                         w.r.t. x   gradient, Hessian
   logdet    log det X, X declared spd            w.r.t. X   gradient
+  mlp       ||tanh(X W1) W2 - Y||_F^2            w.r.t. W1 and W2, one joint function (matcalc.codegen(expr,
+            wrt=["W1", "W2"]) returns (value, grads)); X n x 100, W1 100 x 100, W2 100 x 10, Y n x 10
+  gauss     log det S + tr(S^-1 C), S spd        w.r.t. S   gradient (n = 100, 300, 1000)
+  logdetgen log det X, X general                 w.r.t. X   gradient (n = 100, 300, 1000)
+  kronhess  tr(X A X B)                          w.r.t. X   Hessian, n^2 x n^2 on column-major vec, with the
+            commutation matrix (applied as a permutation) (n = 20, 40, 60: --matrix-hessian-sizes)
+  quartic   tr(X^T X X^T X)                      w.r.t. X   Hessian: K and products with Xᵀ ⊗ I, I ⊗ X (reshapes)
 
 Contenders, each in its own worker process (this script re-run with --worker), once with one thread
 and once with every thread (--threads):
@@ -23,12 +31,18 @@ and once with every thread (--threads):
             source is generated once by the driver and sent to the worker; generation is not timed).
             Returns (value, gradient) or (value, gradient, Hessian).
   jax       jax.jit(jax.grad(f)) / jax.jit(jax.hessian(f)), float64 enabled, CPU, inputs already on
-            the device, jax.block_until_ready on the result. Returns the derivative only.
+            the device, jax.block_until_ready on the result. Returns the derivative only. The worker
+            also times the generated NumPy code, alternately with these two: jax/mc is direct.
   autograd  HIPS autograd: autograd.grad(f) / autograd.hessian(f). Returns the derivative only.
             Its Hessian is one reverse pass per entry of the gradient, in Python: it is skipped
             above --autograd-hessian-max-n (default 1000; at n = 2000 one call takes minutes).
   forms     not a contender: generated lines against faster hand forms of the same function
             (the "Generated code: faster forms" table, see FORMS below).
+  matcalc-jax    the generated JAX code (matcalc.codegen(..., target="jax"), exec'd, jax.jit) against
+            jax.jit(jax.value_and_grad(f)) / jax.jit(jax.hessian(f)) of the same f, alternately in
+            one process: mcj/jax, at most 1 = no slower than JAX's own autodiff.
+  matcalc-torch  the generated PyTorch code against the forward pass + torch.autograd.grad (what
+            .backward() computes) / torch.func.hessian(f), alternately in one process: mct/tch.
 
 Threads: "1" sets OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1 and
 XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" in the worker's
@@ -47,7 +61,11 @@ times enough back-to-back calls to last 2 ms and is divided by their number. The
 median sample. Workers run one at a time. The matcalc, jax and autograd workers time their
 function and the hand-written closed form *alternately* (A B A B ...) in the same process, and the
 ratios are taken through that pairing: mc/hand = matcalc / hand-written in the matcalc worker, and
-jax/mc = (jax / hand-written in the jax worker) / (mc/hand). On a shared machine the load changes
+ag/mc = (autograd / hand-written in the autograd worker) / (mc/hand); jax/mc = jax / the generated
+NumPy code, both in the jax worker (through the hand-written form, a 10 us function read 2x slower
+beside a 300 us XLA call than in the matcalc worker). jax/mc, mcj/jax and mct/tch are the median
+over rounds of the two samples' ratio within a round (taken one after the other), which a burst of
+load moves far less than the ratio of two medians. On a shared machine the load changes
 from one worker to the next; the paired ratio cancels most of that, the ratio of two absolute
 columns does not (it is in the --json output as `seconds`). A time marked * has a median more
 than twice its fastest sample: other load disturbed it. The faster-forms table is measured the
@@ -59,7 +77,8 @@ error above 1e-8 is printed as a failure.
 
 Targets: a gradient within 1.2x of the hand-written closed form and no slower than jax.jit(jax.grad);
 Hessians at least 20x faster than jax.jit(jax.hessian) for x^T A x, at least 2x for least squares and
-logistic regression, no slower for logsumexp; the log det gradient no slower than JAX.
+logistic regression, no slower for logsumexp and tr(X A X B); the log det gradient no slower than JAX;
+the generated JAX and PyTorch code no slower than that framework's autodiff (mcj/jax, mct/tch <= 1).
 """
 import argparse
 import json
@@ -78,19 +97,48 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 SIZES = (100, 300, 1000, 2000)
+MATRIX_HESSIAN_SIZES = (20, 40, 60)      # the Hessian of a function of an n x n matrix is n^2 x n^2
 FRAMEWORKS = ("hand", "matcalc", "jax", "autograd")
+TARGET_WORKERS = ("matcalc-jax", "matcalc-torch")    # generated JAX / PyTorch code against that framework's autodiff
 TOLERANCE = 1e-8
 SEED = 20261122
 
-# key, expression, wrt, declarations, derivatives, variables in alphabetical order (matcalc's argument order)
+# key, expression, wrt (one name or a tuple: one joint function), declarations, derivatives, variables in
+# alphabetical order (matcalc's argument order), default sizes (None: --sizes)
 CASES = [
-    ("quad", "x^T A x", "x", None, ("grad", "hess"), ("A", "x")),
-    ("lsq", "||A x - b||^2", "x", None, ("grad", "hess"), ("A", "b", "x")),
-    ("logistic", "sum(log(1 + exp(X w))) - y^T X w", "w", None, ("grad", "hess"), ("X", "w", "y")),
-    ("lse", "logsumexp(x)", "x", None, ("grad", "hess"), ("x",)),
-    ("logdet", "log det X", "X", {"X": "n x n spd"}, ("grad",), ("X",)),
+    ("quad", "x^T A x", "x", None, ("grad", "hess"), ("A", "x"), None),
+    ("lsq", "||A x - b||^2", "x", None, ("grad", "hess"), ("A", "b", "x"), None),
+    ("logistic", "sum(log(1 + exp(X w))) - y^T X w", "w", None, ("grad", "hess"), ("X", "w", "y"), None),
+    ("lse", "logsumexp(x)", "x", None, ("grad", "hess"), ("x",), None),
+    ("logdet", "log det X", "X", {"X": "n x n spd"}, ("grad",), ("X",), None),
+    # X n x 100, W1 100 x 100, W2 100 x 10, Y n x 10 (n = the batch); both gradients from one function
+    ("mlp", "||tanh(X W1) W2 - Y||_F^2", ("W1", "W2"), None, ("grad",), ("W1", "W2", "X", "Y"), None),
+    ("gauss", "log det S + tr(S^-1 C)", "S", {"S": "n x n spd", "C": "n x n symmetric"}, ("grad",), ("C", "S"),
+     (100, 300, 1000)),
+    ("logdetgen", "log det X", "X", None, ("grad",), ("X",), (100, 300, 1000)),   # X general (not symmetric)
+    ("kronhess", "tr(X A X B)", "X", None, ("hess",), ("A", "B", "X"), MATRIX_HESSIAN_SIZES),  # K as a permutation
+    ("quartic", "tr(X^T X X^T X)", "X", None, ("hess",), ("X",), MATRIX_HESSIAN_SIZES),   # K and (Xᵀ ⊗ I) products
 ]
 CASE = {c[0]: c for c in CASES}
+MLP_HIDDEN, MLP_OUT = 100, 10
+
+
+def wrts(key):
+    w = CASE[key][2]
+    return (w,) if isinstance(w, str) else w
+
+
+def case_sizes(key, args):
+    """The sizes a case runs at: its own (the matrix Hessian: n^2 x n^2 outputs), else --sizes;
+    --sizes given explicitly limits a case with sizes of its own to those it lists too."""
+    own = CASE[key][6]
+    given = [int(s) for s in args.sizes.split(",")] if args.sizes else list(SIZES)
+    if own is None:
+        return given
+    if key in ("kronhess", "quartic"):
+        return [int(s) for s in args.matrix_hessian_sizes.split(",")]
+    return [n for n in own if not args.sizes or n in given] or list(own)
+
 
 # (case, derivative) -> (minimum jax/matcalc ratio, text); gradients also need matcalc/hand <= 1.2
 TARGETS = {
@@ -98,6 +146,8 @@ TARGETS = {
     ("lsq", "hess"): (2.0, ">= 2x faster than jax.hessian"),
     ("logistic", "hess"): (2.0, ">= 2x faster than jax.hessian"),
     ("lse", "hess"): (1.0, "no slower than jax.hessian"),
+    ("kronhess", "hess"): (1.0, "no slower than jax.hessian"),
+    ("quartic", "hess"): (1.0, "no slower than jax.hessian"),
 }
 GRAD_HAND_MAX = 1.2
 
@@ -119,6 +169,19 @@ def make_inputs(key, n):
     if key == "logdet":     # spd, condition number about 5
         B = rng.standard_normal((n, n))
         return {"X": B @ B.T / n + np.eye(n)}
+    if key == "mlp":
+        return {"W1": rng.standard_normal((MLP_HIDDEN, MLP_HIDDEN)) / np.sqrt(MLP_HIDDEN),
+                "W2": rng.standard_normal((MLP_HIDDEN, MLP_OUT)) / np.sqrt(MLP_HIDDEN),
+                "X": rng.standard_normal((n, MLP_HIDDEN)), "Y": rng.standard_normal((n, MLP_OUT))}
+    if key == "gauss":      # S spd (condition number about 5), C a sample covariance
+        B, Z = rng.standard_normal((n, n)), rng.standard_normal((n, 2 * n))
+        return {"C": Z @ Z.T / (2 * n), "S": B @ B.T / n + np.eye(n)}
+    if key == "logdetgen":  # general: eigenvalues in the disc of radius about 1 around 2
+        return {"X": rng.standard_normal((n, n)) / np.sqrt(n) + 2.0 * np.eye(n)}
+    if key == "kronhess":
+        return {"A": rng.standard_normal((n, n)), "B": rng.standard_normal((n, n)), "X": rng.standard_normal((n, n))}
+    if key == "quartic":
+        return {"X": rng.standard_normal((n, n)) / np.sqrt(n)}
     raise KeyError(key)
 
 
@@ -175,7 +238,43 @@ def hand_functions():
         inv += np.tril(inv, -1).T
         return 2.0 * np.sum(np.log(np.diagonal(c))), inv
 
-    return {("quad", "grad"): quad_grad, ("quad", "hess"): quad_hess, ("lsq", "grad"): lsq_grad,
+    def mlp_grad(W1, W2, X, Y):               # one forward pass, then both gradients (backpropagation)
+        H = np.tanh(X @ W1)
+        R = H @ W2 - Y
+        D = (R @ W2.T) * (1.0 - H * H)
+        return np.sum(R * R), 2.0 * (X.T @ D), 2.0 * (H.T @ R)
+
+    def gauss_grad(C, S):                     # one Cholesky factor: log det, S^-1, then a product
+        c, info = lapack.dpotrf(S, lower=1)
+        if info:
+            raise np.linalg.LinAlgError("not positive definite")
+        inv, info = lapack.dpotri(c, lower=1)
+        inv = np.tril(inv)
+        inv += np.tril(inv, -1).T
+        P = inv @ C
+        return 2.0 * np.sum(np.log(np.diagonal(c))) + np.trace(P), inv - P @ inv
+
+    def logdetgen_grad(X):                    # one LU factorization: log |det X| and X^-1
+        lu, piv, info = lapack.dgetrf(X)
+        inv, info = lapack.dgetri(lu, piv)
+        return np.sum(np.log(np.abs(np.diagonal(lu)))), inv.T
+
+    def kronhess_hess(A, B, X):               # H = K (Bᵀ ⊗ A) + (B ⊗ Aᵀ) K on column-major vec, K a permutation
+        n = X.shape[0]
+        XA = X @ A
+        M = np.kron(B.T, A)                   # d vec(A dX B) = (Bᵀ ⊗ A) d vec(X)
+        KM = M.reshape(n, n, n * n).transpose(1, 0, 2).reshape(n * n, n * n)    # K_{n,n} M: rows permuted
+        return np.sum((XA @ X) * B.T), XA.T @ B.T + B.T @ X.T @ A.T, KM + KM.T
+
+    def quartic_hess(X):                      # H = (XᵀX ⊗ I) + (I ⊗ X Xᵀ) + (Xᵀ ⊗ X) K, times 4
+        n = X.shape[0]
+        G, XXt, I = X.T @ X, X @ X.T, np.eye(n)
+        XK = np.kron(X.T, X).reshape(n * n, n, n).transpose(0, 2, 1).reshape(n * n, n * n)   # M K: columns permuted
+        return np.sum(G * G), 4.0 * (X @ G), 4.0 * (np.kron(G, I) + np.kron(I, XXt) + XK)
+
+    return {("quad", "grad"): quad_grad, ("quartic", "hess"): quartic_hess, ("quad", "hess"): quad_hess, ("lsq", "grad"): lsq_grad,
+            ("mlp", "grad"): mlp_grad, ("gauss", "grad"): gauss_grad, ("logdetgen", "grad"): logdetgen_grad,
+            ("kronhess", "hess"): kronhess_hess,
             ("lsq", "hess"): lsq_hess, ("logistic", "grad"): logistic_grad,
             ("logistic", "hess"): logistic_hess, ("lse", "grad"): lse_grad, ("lse", "hess"): lse_hess,
             ("logdet", "grad"): logdet_grad}
@@ -201,21 +300,69 @@ def scalar_functions(np, logsumexp):
     def logdet(X):
         return np.linalg.slogdet(X)[1]
 
-    return {"quad": quad, "lsq": lsq, "logistic": logistic, "lse": lse, "logdet": logdet}
+    def mlp(W1, W2, X, Y):
+        r = np.tanh(X @ W1) @ W2 - Y
+        return np.sum(r * r)
+
+    def gauss(C, S):
+        return np.linalg.slogdet(S)[1] + np.trace(np.linalg.solve(S, C))
+
+    def kronhess(A, B, X):
+        return np.trace(X @ A @ X @ B)
+
+    def quartic(X):
+        G = X.T @ X
+        return np.sum(G * G)
+
+    return {"quad": quad, "lsq": lsq, "logistic": logistic, "lse": lse, "logdet": logdet, "mlp": mlp,
+            "gauss": gauss, "logdetgen": logdet, "kronhess": kronhess, "quartic": quartic}
+
+
+def torch_functions():
+    """The same scalar functions in PyTorch (its names differ from NumPy's in a few places)."""
+    import torch
+    fns = scalar_functions(torch, lambda x: torch.logsumexp(x, 0))
+
+    def logistic(X, w, y):
+        u = X @ w
+        return torch.sum(torch.nn.functional.softplus(u)) - y @ u
+    return dict(fns, logistic=logistic)
 
 
 # ---- generated code -----------------------------------------------------------------------------
-def generate_sources():
-    """{(case, deriv): (source, function name)} from matcalc, generated in the driver."""
+def generate_sources(targets=("numpy",)):
+    """{"case/deriv" (NumPy) or "case/deriv/target": (source, function name)}, generated in the driver by
+    matcalc.codegen (one joint function for several wrt)."""
     import matcalc
     out = {}
-    for key, text, wrt, where, derivs, _ in CASES:
-        result = matcalc.grad(text, wrt, where=where, check=False)
-        for d in derivs:
-            src = result.to_code("numpy", hessian=(d == "hess"))
-            fname = re.findall(r"^def (f_and_\w+)\(", src, re.M)[-1]     # the generated function (after the prelude)
-            out[f"{key}/{d}"] = (src, fname)
+    for key, text, wrt, where, derivs, _, _ in CASES:
+        for target in targets:
+            for d in derivs:
+                src = matcalc.codegen(text, list(wrt) if not isinstance(wrt, str) else wrt, where=where,
+                                      target=target, hessian=(d == "hess"), check=False)
+                fname = re.findall(r"^def (f_and_\w+)\(", src, re.M)[-1]     # the generated function (after the prelude)
+                out[f"{key}/{d}" + ("" if target == "numpy" else f"/{target}")] = (src, fname)
     return out
+
+
+def flatten(out, names=None):
+    """Outputs as a flat list: (value, {name: gradient}) in `names` order, nested tuples spliced."""
+    flat = []
+    for o in (out if isinstance(out, (tuple, list)) else (out,)):
+        if isinstance(o, dict):
+            flat += [o[k] for k in names]
+        elif isinstance(o, (tuple, list)):
+            flat += flatten(o, names)
+        else:
+            flat.append(o)
+    return flat
+
+
+def on_vec(h, n):
+    """A framework's Hessian w.r.t. an n x n matrix, H[i, j, k, l] = d2f/dX_ij dX_kl, on column-major vec."""
+    import numpy as np
+    h = np.asarray(h)
+    return h.transpose(1, 0, 3, 2).reshape(n * n, n * n) if h.ndim == 4 else h
 
 
 def load_generated(src, fname):
@@ -298,7 +445,8 @@ def rel_err(got, ref):
 def measure(calls, budget, warm):
     """Time the zero-argument `calls` alternately (A B A B ...): `warm` warm-up calls each, then samples
     of >= 2 ms (back-to-back calls divided by their number) for about `budget` seconds, at least 3 and
-    at most 41 per call. Returns, per call, (median seconds, samples, calls per sample, fastest sample)."""
+    at most 41 per call. Returns, per call, (median seconds, samples, calls per sample, fastest sample, the
+    samples: sample i of each call was taken in the same round, one after the other)."""
     import gc
     singles = []
     for call in calls:
@@ -318,18 +466,22 @@ def measure(calls, budget, warm):
             for _ in range(k):
                 call()
             out.append((time.perf_counter() - t) / k)
-    return [(statistics.median(s), len(s), k, min(s)) for s, k in zip(samples, reps)]
+    return [(statistics.median(s), len(s), k, min(s), s) for s, k in zip(samples, reps)]
+
+
+def sample_ratio(a, b):
+    """The median over rounds of a's sample over b's from the same round: on a loaded machine a burst of
+    load falls on both samples of a round, so this moves far less than the ratio of the two medians."""
+    return statistics.median(x / y for x, y in zip(a[4], b[4]))
 
 
 def worker(args):
-    import numpy as np  # noqa: F401
     info = {"framework": args.worker, "pid": os.getpid(), "blas": blas_runtime(),
             "cpus": sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None}
     clock = (time.perf_counter(), time.process_time())
     hand = hand_functions()
     sources = json.loads(Path(args.sources).read_text()) if args.sources else {}
-    sizes = [int(s) for s in args.sizes.split(",")]
-    todo = [(key, d) for key, _, _, _, derivs, _ in CASES for d in derivs if not args.only or args.only in key]
+    todo = [(key, d) for key, *_ in CASES for d in CASE[key][4] if not args.only or args.only in key]
     rows = []
 
     if args.worker == "jax":
@@ -345,12 +497,15 @@ def worker(args):
         import autograd.numpy as anp
         from autograd.scipy.special import logsumexp
         fns = scalar_functions(anp, logsumexp)
+    elif args.worker in TARGET_WORKERS:
+        return target_worker(args, info, clock, sources, todo, hand)
 
     forms = faster_forms() if args.worker == "forms" else []
     for key, d in todo:
-        names, wrt = CASE[key][5], CASE[key][2]
-        argnum = names.index(wrt)
-        for n in sizes:
+        names, wrt = CASE[key][5], wrts(key)
+        argnums = tuple(names.index(w) for w in wrt)
+        argnum = argnums[0] if len(argnums) == 1 else argnums
+        for n in case_sizes(key, args):
             inputs = make_inputs(key, n)
             args_np = [inputs[v] for v in names]
             href = hand[(key, d)]
@@ -392,23 +547,96 @@ def worker(args):
             t = time.perf_counter()
             got = sync(fn(*call_args))
             first = time.perf_counter() - t
-            outs = list(got) if full else [got]
-            refs = list(ref) if full else [ref[-1]]
+            outs = flatten(got, wrt) if full else flatten(got)
+            refs = list(ref) if full else list(ref)[-len(outs):]
+            if d == "hess" and not full:
+                outs = [on_vec(o, n) for o in outs]
             errors = [rel_err(o, r) for o, r in zip(outs, refs)]
             calls = [lambda: sync(fn(*call_args))]
             if args.worker != "hand":             # paired: the hand-written closed form, alternately
                 calls.append(lambda: href(*args_np))
+            if args.worker == "jax":              # ... and the generated NumPy code: jax/mc directly
+                gen = load_generated(*sources[f"{key}/{d}"])
+                calls.append(lambda: gen(*args_np))
             timed = measure(calls, args.budget, warm)
-            seconds, samples, reps, fastest = timed[0]
+            seconds, samples, reps, fastest, _ = timed[0]
             row.update(seconds=seconds, samples=samples, reps=reps, fastest=fastest, first_call=first, errors=errors)
             if len(timed) > 1:
                 row.update(hand_seconds=timed[1][0], hand_fastest=timed[1][3])
+            if len(timed) > 2:
+                row.update(mc_seconds=timed[2][0], mc_fastest=timed[2][3], over_mc=sample_ratio(timed[0], timed[2]))
             rows.append(row)
             print(f"  [{args.worker}] {key} {d} n={n}: {1e3 * seconds:.3f} ms"
                   + (f" (hand alongside {1e3 * timed[1][0]:.3f} ms)" if len(timed) > 1 else ""),
                   file=sys.stderr, flush=True)
     wall, cpu = time.perf_counter() - clock[0], time.process_time() - clock[1]
     info["cpu_per_wall"] = cpu / wall if wall > 0 else None     # above 1: more than one core was busy
+    Path(args.out).write_text(json.dumps({"info": info, "rows": rows}))
+
+
+def target_worker(args, info, clock, sources, todo, hand):
+    """matcalc-jax / matcalc-torch: the generated JAX (jitted) or PyTorch function against that framework's
+    own autodiff of the same function, alternately in one process. JAX: jax.jit(jax.value_and_grad(f)) or
+    jax.jit(jax.hessian(f)); PyTorch: the forward pass and torch.autograd.grad (what .backward() computes)
+    or torch.func.hessian(f). The generated function returns the value too (and the gradient beside the
+    Hessian); autodiff's Hessian returns the Hessian only."""
+    import numpy as np
+    framework = args.worker.split("-")[1]
+    if framework == "jax":
+        import jax
+        jax.config.update("jax_enable_x64", True)
+        import jax.numpy as jnp
+        from jax.scipy.special import logsumexp
+        info["jax"] = jax.__version__
+        fns = scalar_functions(jnp, logsumexp)
+        put, sync = jax.device_put, jax.block_until_ready
+    else:
+        import torch
+        info["torch"] = torch.__version__
+        info["torch_threads"] = torch.get_num_threads()
+        fns = torch_functions()
+        put, sync = (lambda a: torch.from_numpy(a)), (lambda out: out)   # noqa: E731
+    rows = []
+    for key, d in todo:
+        names, wrt = CASE[key][5], wrts(key)
+        argnums = tuple(names.index(w) for w in wrt)
+        f = fns[key]
+        gen = load_generated(*sources[f"{key}/{d}/{framework}"])
+        if framework == "jax":
+            gen = jax.jit(gen)
+            if d == "hess":
+                ad = jax.jit(jax.hessian(f, argnums=argnums[0]))
+            else:
+                ad = jax.jit(jax.value_and_grad(f, argnums=argnums if len(argnums) > 1 else argnums[0]))
+        elif d == "hess":
+            ad = torch.func.hessian(f, argnums=argnums[0])
+        else:
+            def ad(*a, f=f, argnums=argnums):
+                params = [a[i].detach().requires_grad_() if i in argnums else a[i] for i in range(len(a))]
+                value = f(*params)
+                return value.detach(), torch.autograd.grad(value, [params[i] for i in argnums])
+        for n in case_sizes(key, args):
+            inputs = make_inputs(key, n)
+            call_args = [put(inputs[v]) for v in names]
+            ref = list(hand[(key, d)](*[inputs[v] for v in names]))
+            row = {"case": key, "deriv": d, "n": n}
+            t = time.perf_counter()
+            got = flatten(sync(gen(*call_args)), wrt)
+            first = time.perf_counter() - t
+            auto = flatten(sync(ad(*call_args)))
+            if d == "hess":
+                auto = [on_vec(np.asarray(a), n) for a in auto]
+            errors = [rel_err(np.asarray(o), r) for o, r in zip(got, ref)] + \
+                [rel_err(np.asarray(o), r) for o, r in zip(auto, ref[-len(auto):])]
+            timed = measure([lambda: sync(gen(*call_args)), lambda: sync(ad(*call_args))], args.budget, 1)
+            (seconds, samples, reps, fastest, _), (ad_seconds, _, _, ad_fastest, _) = timed
+            row.update(seconds=seconds, samples=samples, reps=reps, fastest=fastest, first_call=first, errors=errors,
+                       ad_seconds=ad_seconds, ad_fastest=ad_fastest, over_ad=sample_ratio(*timed))
+            rows.append(row)
+            print(f"  [{args.worker}] {key} {d} n={n}: {1e3 * seconds:.3f} ms (autodiff alongside "
+                  f"{1e3 * ad_seconds:.3f} ms)", file=sys.stderr, flush=True)
+    wall, cpu = time.perf_counter() - clock[0], time.process_time() - clock[1]
+    info["cpu_per_wall"] = cpu / wall if wall > 0 else None
     Path(args.out).write_text(json.dumps({"info": info, "rows": rows}))
 
 
@@ -459,8 +687,9 @@ def worker_env(threads, nproc):
 def run_worker(framework, threads, args, sources_path, nproc):
     with tempfile.NamedTemporaryFile("r", suffix=".json", prefix=f"mc-{framework}-") as out:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", framework, "--out", out.name,
-               "--sizes", args.sizes, "--budget", str(args.budget), "--sources", sources_path,
-               "--autograd-hessian-max-n", str(args.autograd_hessian_max_n)]
+               "--budget", str(args.budget), "--sources", sources_path,
+               "--autograd-hessian-max-n", str(args.autograd_hessian_max_n),
+               "--matrix-hessian-sizes", args.matrix_hessian_sizes] + (["--sizes", args.sizes] if args.sizes else [])
         if args.only:
             cmd += ["--only", args.only]
         pin = None
@@ -558,6 +787,22 @@ def stalled(row, one):
     return "hand_seconds" in row and "hand_seconds" in one and row["hand_seconds"] > 2 * one["hand_seconds"]
 
 
+def direct(row):
+    """JAX over the generated NumPy code, both timed alternately in the jax worker (with the hand-written
+    form): for a 10 us function the pairing through the hand-written form's time is biased, because
+    that time depends on what it alternates with (a 300 us XLA call evicts its caches)."""
+    if row is None or "seconds" not in row or "mc_seconds" not in row:
+        return None
+    return row.get("over_mc", row["seconds"] / row["mc_seconds"])
+
+
+def against_autodiff(row):
+    """Generated framework code over that framework's autodiff, timed alternately in the same worker."""
+    if row is None or "seconds" not in row or "ad_seconds" not in row:
+        return None
+    return row.get("over_ad", row["seconds"] / row["ad_seconds"])
+
+
 def over(a, b):
     return None if a is None or b is None else a / b
 
@@ -573,34 +818,44 @@ def report(results, args, sources):
         for fw, rows in by_fw.items():
             for row in rows:
                 index[(threads, fw, row["case"], row["deriv"], row["n"])] = row
-    sizes = [int(s) for s in args.sizes.split(",")]
     verdicts, failures, stalls = [], [], []
     print("\nTimes: median ms per call, each framework in its own process (* = median > 2x fastest sample).")
     print("Ratios: through the hand-written closed form timed alternately in the same worker:")
-    print("  mc/hand = matcalc / hand-written; jax/mc = (jax / hand) / (mc/hand); ag/mc likewise.")
+    print("  mc/hand = matcalc / hand-written; ag/mc = (autograd / hand) / (mc/hand). jax/mc = jax / the")
+    print("  generated NumPy code, both timed alternately (with the hand-written form) in the jax worker.")
+    print("  jax/mc, mcj/jax and mct/tch are medians of per-round ratios (the two samples of a round adjacent).")
+    print("  mcj/jax = generated JAX code (jitted) / jax.jit(jax.value_and_grad) or jax.jit(jax.hessian), and")
+    print("  mct/tch = generated PyTorch code / torch autograd (autograd.grad, torch.func.hessian), each timed")
+    print("  alternately in one worker (matcalc-jax, matcalc-torch): at most 1 = no slower than autodiff.")
     print("! = with all threads, over 2x slower than with one thread (its own time or its paired hand-written")
     print("    time): a BLAS/XLA thread waited for a CPU taken by other load. Such rows are not judged.")
-    for key, text, wrt, _, derivs, _ in CASES:
+    for key, text, wrt, _, derivs, _, _ in CASES:
         if args.only and args.only not in key:
             continue
+        wrt = wrt if isinstance(wrt, str) else ", ".join(wrt)
         for d in derivs:
             title = f"{'gradient' if d == 'grad' else 'Hessian'} of {text} w.r.t. {wrt}"
             print(f"\n{title}")
             if args.show_code:
-                for ln in generated_body(sources[f"{key}/{d}"][0]):
-                    print(f"    generated: {ln}")
+                for tgt in ("numpy", "jax", "torch"):
+                    src = sources.get(f"{key}/{d}" + ("" if tgt == "numpy" else f"/{tgt}"))
+                    for ln in generated_body(src[0]) if src else []:
+                        print(f"    {tgt:5}: {ln}")
             print(f"  {'thr':>3} {'n':>5} {'hand':>10} {'matcalc':>10} {'jax':>10} {'autograd':>10} "
-                  f"{'mc/hand':>8} {'jax/mc':>8} {'ag/mc':>8}")
+                  f"{'mc/hand':>8} {'jax/mc':>8} {'ag/mc':>8} {'mc-jax':>10} {'mcj/jax':>8} {'mc-torch':>10} "
+                  f"{'mct/tch':>8}")
+            sizes = sorted({k[4] for k in index if k[2] == key and k[3] == d})
             for threads in results:
                 for n in sizes:
-                    r = {fw: index.get((threads, fw, key, d, n)) for fw in FRAMEWORKS}
+                    r = {fw: index.get((threads, fw, key, d, n)) for fw in FRAMEWORKS + TARGET_WORKERS}
                     if all(v is None for v in r.values()):
                         continue
                     # a row with more threads but over 2x slower than with one thread: a thread waited for a CPU
                     bad = {fw for fw, row in r.items() if threads != "1"
                            and stalled(row, index.get(("1", fw, key, d, n)))}
                     mh = paired(r["matcalc"])        # ratios through the paired hand-written timings
-                    jm, am = over(paired(r["jax"]), mh), over(paired(r["autograd"]), mh)
+                    jm, am = direct(r["jax"]) or over(paired(r["jax"]), mh), over(paired(r["autograd"]), mh)
+                    tj, tt = (against_autodiff(r[fw]) for fw in TARGET_WORKERS)
                     if bad:
                         stalls.append(f"{key} {d} n={n} threads={threads}: {', '.join(sorted(bad))}")
                     mark = lambda fw: "!" if fw in bad else ""   # noqa: E731
@@ -609,7 +864,11 @@ def report(results, args, sources):
                           f"{fmt_ms(r['autograd']) + mark('autograd'):>10} "
                           f"{fmt_ratio(mh) + mark('matcalc'):>8} "
                           f"{fmt_ratio(jm) + ('!' if bad & {'matcalc', 'jax'} else ''):>8} "
-                          f"{fmt_ratio(am) + ('!' if bad & {'matcalc', 'autograd'} else ''):>8}")
+                          f"{fmt_ratio(am) + ('!' if bad & {'matcalc', 'autograd'} else ''):>8} "
+                          f"{fmt_ms(r['matcalc-jax']) + mark('matcalc-jax'):>10} "
+                          f"{fmt_ratio(tj) + mark('matcalc-jax'):>8} "
+                          f"{fmt_ms(r['matcalc-torch']) + mark('matcalc-torch'):>10} "
+                          f"{fmt_ratio(tt) + mark('matcalc-torch'):>8}")
                     if "matcalc" in bad:
                         mh = None
                     if mh is None or "jax" in bad:
@@ -618,6 +877,10 @@ def report(results, args, sources):
                         if row and "errors" in row and max(row["errors"]) > TOLERANCE:
                             failures.append(f"{fw} {key} {d} n={n} threads={threads}: relative errors "
                                             + ", ".join(f"{e:.1e}" for e in row["errors"]))
+                    for fw, ratio, what in (("matcalc-jax", tj, "mc-jax/jax-autodiff <= 1"),
+                                            ("matcalc-torch", tt, "mc-torch/torch-autodiff <= 1")):
+                        if ratio is not None and fw not in bad:
+                            verdicts.append((key, d, what, threads, n, ratio, ratio <= 1.0))
                     if d == "grad":
                         if mh is not None:
                             verdicts.append((key, d, "matcalc/hand <= 1.2", threads, n, mh, mh <= GRAD_HAND_MAX))
@@ -635,9 +898,9 @@ def report(results, args, sources):
         groups.setdefault((key, d, what), []).append((threads, n, value, ok))
     for (key, d, what), items in groups.items():
         missed = [f"n={n}/{t}thr: {v:.2f}" for t, n, v, ok in items if not ok]
-        worst = min(v for _, _, v, _ in items) if what.startswith("jax") else max(v for _, _, v, _ in items)
+        worst = min(v for _, _, v, _ in items) if ">=" in what else max(v for _, _, v, _ in items)
         status = "met" if not missed else f"MISSED at {len(missed)}/{len(items)}: " + "; ".join(missed)
-        print(f"  {key:8} {d:4} {what:22} worst {worst:7.2f}  {status}")
+        print(f"  {key:9} {d:4} {what:28} worst {worst:7.2f}  {status}")
     forms = [(threads, row) for threads, by_fw in results.items() for row in by_fw.get("forms", [])
              if "what" in row]
     if forms:
@@ -660,9 +923,13 @@ def report(results, args, sources):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", default=",".join(map(str, SIZES)), help="comma-separated n (default %(default)s)")
+    ap.add_argument("--sizes", default=None,
+                    help=f"comma-separated n (default {','.join(map(str, SIZES))}; gauss and logdetgen: 100,300,1000)")
+    ap.add_argument("--matrix-hessian-sizes", default=",".join(map(str, MATRIX_HESSIAN_SIZES)),
+                    help="n of the Hessian w.r.t. an n x n matrix (kronhess; default %(default)s)")
     ap.add_argument("--threads", default="1,all", help="thread settings to run: 1, all, or both (default %(default)s)")
-    ap.add_argument("--frameworks", default=",".join(FRAMEWORKS + ("forms",)), help="default %(default)s")
+    ap.add_argument("--frameworks", default=",".join(FRAMEWORKS + ("forms",) + TARGET_WORKERS),
+                    help="default %(default)s")
     ap.add_argument("--only", default=None, help="only cases whose key contains this (quad lsq logistic lse logdet)")
     ap.add_argument("--budget", type=float, default=0.4,
                     help="seconds of samples per measurement (default %(default)s)")
@@ -684,8 +951,6 @@ def main():
     if args.from_json:
         data = json.loads(Path(args.from_json).read_text())
         print("\n".join(data["machine"]))
-        args.sizes = ",".join(str(n) for n in sorted({row["n"] for by_fw in data["results"].values()
-                                                       for rows in by_fw.values() for row in rows}))
         return report(data["results"], args, data["sources"])
 
     started = time.perf_counter()
@@ -693,9 +958,9 @@ def main():
     machine = machine_info()
     for ln in machine:
         print(ln)
-    sources = generate_sources()
-    settings = [t.strip() for t in args.threads.split(",")]
     frameworks = [f.strip() for f in args.frameworks.split(",")]
+    sources = generate_sources(("numpy",) + tuple(f.split("-")[1] for f in TARGET_WORKERS if f in frameworks))
+    settings = [t.strip() for t in args.threads.split(",")]
     results = {}
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="mc-sources-", delete=False) as fh:
         json.dump(sources, fh)

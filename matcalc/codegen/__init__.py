@@ -8,6 +8,7 @@ and `to_numpy` build them. The pipeline, one module each:
                of matrices times a vector distributed, quadratic forms sharing the gradient);
 - emit.py      the Generator: shared subexpressions as temporaries, products as chains;
 - rules.py     the code table, one row per node type;
+- kron.py      products with A ⊗ I or I ⊗ B as a reshape and one product, never the dense Kronecker product;
 - targets.py   NumPy, JAX and PyTorch: an operation table each (JAX's derived from NumPy's), what
                each does better than the generic form, and its prelude;
 - prelude/     the helpers generated code calls, one real Python file per target, copied as text

@@ -14,6 +14,7 @@ import re
 
 from .. import expr as E
 from ..shapes import mul_dims
+from .kron import kron_identity, kron_times, times_kron
 from .names import sanitize, declared_functions
 from .factors import Factoring, shared_lu, symmetric
 from .plan import count_uses, is_syrk, kind, plan
@@ -199,6 +200,8 @@ class Generator(Factoring):
     def operand(self, f):
         if isinstance(f, E.Commutation):    # applied as a permutation of the other side, never built
             return ""
+        if kron_identity(f):                # (A ⊗ I) M and (I ⊗ B) M as reshapes: built only if need be
+            return ""
         if isinstance(f, E.DiagMat):
             return self.wrapped(f.arg)
         inverse = self.inverse_operand(f)
@@ -226,6 +229,16 @@ class Generator(Factoring):
 
         def special(f):
             return isinstance(f, (E.DiagMat, E.Commutation)) or self.inverse_operand(f) is not None
+        if kron_identity(lf) and rk == "m" and not kron_identity(rf) and not special(rf):
+            code, shape = kron_times(self, lf, rf, rcode)
+            return self.group(code), (_Computed(shape), "m")
+        if kron_identity(rf) and lk == "m" and not kron_identity(lf) and not special(lf):
+            code, shape = times_kron(self, lf, lcode, rf)
+            return self.group(code), (_Computed(shape), "m")
+        if kron_identity(lf):               # next to a vector or another unevaluated factor: built
+            lcode, lf = self.wrapped(lf), _Computed(lf.shape)
+        if kron_identity(rf):
+            rcode, rf = self.wrapped(rf), _Computed(rf.shape)
         if special(lf) and special(rf) and not \
                 (isinstance(lf, E.DiagMat) and isinstance(rf, E.DiagMat)):
             # an operand is still unevaluated (diag's vector, the inverse's matrix, K): build one side,
@@ -269,6 +282,8 @@ class Generator(Factoring):
             code = self.op("sum_axis", lcode, 1)          # M 1: the row sums (a reduction, not a product)
         elif self.target.reduce_ones and (lk, rk) == ("r", "m") and isinstance(lf, E.Ones):
             code = self.op("sum_axis", rcode, 0)
+        elif self.target.vector_first and (lk, rk) == ("m", "c") and isinstance(lf, E.Transpose):
+            code = f"{rcode} @ {self.wrapped(lf.arg)}"    # Aᵀ v = v A for a 1-D v: no transposed copy of A
         else:
             code = f"{lcode} @ {rcode}"
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))

@@ -5,8 +5,9 @@ An operation table maps a name to a code template ({0}, {1} are operand codes). 
 names under jnp, so its table is derived from NumPy's; the element-wise functions come from their rows
 (elementwise.FUNCTIONS), the extension operations print their own code (matcalc/ops). The flags
 are what a code rule asks of the target instead of comparing target names: NumPy alone has a method
-`.sum()` (the cheaper call) and a diagonal added in place (the helpers of its prelude); NumPy and
-JAX compute logsumexp and softmax from one exp (a prelude helper each). Every target factors a matrix once for its log det, inverse and solves
+`.sum()` (the cheaper call) and a diagonal added in place (the helpers of its prelude); NumPy and JAX
+take logsumexp and softmax from one exp; JAX and PyTorch print Aᵀ v as v @ A (XLA copies the
+transpose of A.T @ v). Every target factors a matrix once for its log det, inverse and solves
 (codegen/factors.py): Cholesky for an spd variable, LU otherwise; `cholesky_failure` says what its
 Cholesky helpers do when the matrix is not positive definite after all.
 """
@@ -67,6 +68,7 @@ class Target:
     fused_softmax: bool = False  # logsumexp(u) and softmax(u) together from one exp (_logsumexp_softmax)
     add_diag: bool = False       # diag(v) + M built in place (_add_diag), no n×n diagonal temporary
     reduce_ones: bool = False    # M 1 and 1ᵀ M as sums along an axis, not products with a ones vector
+    vector_first: bool = False   # Aᵀ v as v @ A: XLA copies the transpose of Aᵀ @ v (8.7× slower at n = 1000)
     number: str = "{0}"          # a constant scalar (a Python float in the code) as the target's argument
     tanh_backward: str = ""      # M ⊙ (1 − t²), t = tanh(u), as one kernel ({0} M, {1} t); "" where none
 
@@ -84,9 +86,9 @@ class Target:
 TARGETS = {
     "numpy": Target("numpy", NUMPY_OPS, sum_method=True, cholesky=True, lu=True, fused_softmax=True, add_diag=True),
     # jit cannot branch on values: where the factorization fails, JAX's factor is NaN, and so are the results
-    "jax": Target("jax", JAX_OPS, fused_softmax=True, reduce_ones=True, cholesky=True, lu=True,
+    "jax": Target("jax", JAX_OPS, fused_softmax=True, reduce_ones=True, vector_first=True, cholesky=True, lu=True,
                   cholesky_failure="where {0} is not positive definite, the results are NaN (no fallback under jit)"),
-    "torch": Target("torch", TORCH_OPS, reduce_ones=True, cholesky=True, lu=True,
+    "torch": Target("torch", TORCH_OPS, reduce_ones=True, vector_first=True, cholesky=True, lu=True,
                     number="torch.as_tensor({0}, dtype=torch.float64)",   # torch.exp(2.0) fails
                     tanh_backward="torch.ops.aten.tanh_backward({0}, {1})"),    # the kernel its own autograd runs
 }

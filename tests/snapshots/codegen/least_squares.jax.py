@@ -10,4 +10,4 @@ def f_and_gradient(A, b, x):
         gradient: ∂f/∂x, shape (n,) like x
     """
     t1 = (A @ x) - b
-    return t1 @ t1, 2.0 * (A.T @ t1)
+    return t1 @ t1, 2.0 * (t1 @ A)

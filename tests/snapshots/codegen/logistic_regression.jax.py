@@ -13,4 +13,4 @@ def f_and_derivatives(X, w, y):
     t1 = (X @ w)
     t2 = jax.nn.sigmoid(t1)
     t3 = jnp.sqrt(t2 * (1.0 - t2))[:, None] * X
-    return jnp.sum(jax.nn.softplus(t1)) - (y @ t1), (X.T @ (t2 - y)), t3.T @ t3
+    return jnp.sum(jax.nn.softplus(t1)) - (y @ t1), ((t2 - y) @ X), t3.T @ t3

@@ -12,4 +12,4 @@ def f_and_derivatives(X, w, y):
     t1 = (X @ w)
     t2 = torch.sigmoid(t1)
     t3 = torch.sqrt(t2 * (1.0 - t2))[:, None] * X
-    return torch.sum(torch.nn.functional.softplus(t1)) - (y @ t1), (X.T @ (t2 - y)), t3.T @ t3
+    return torch.sum(torch.nn.functional.softplus(t1)) - (y @ t1), ((t2 - y) @ X), t3.T @ t3

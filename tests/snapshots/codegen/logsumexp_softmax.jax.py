@@ -24,4 +24,4 @@ def f_and_derivatives(A, b, x, y):
     t5 = jnp.diag(t3)
     t6 = (jnp.outer((-t3), t3))
     t7 = t5 + t6
-    return t2 - t4, (A.T @ ((t4 * t3) + t3 - (y * t3))), ((A.T @ ((t4 * t7) + (((jnp.outer(t3, y)) + jnp.diag(-y)) @ t7) + t5 + t6)) @ A)
+    return t2 - t4, (((t4 * t3) + t3 - (y * t3)) @ A), ((A.T @ ((t4 * t7) + (((jnp.outer(t3, y)) + jnp.diag(-y)) @ t7) + t5 + t6)) @ A)

@@ -15,4 +15,4 @@ def f_and_derivatives(A, b, x, y):
     t4 = torch.diag(t2)
     t5 = (torch.outer((-t2), t2))
     t6 = t4 + t5
-    return torch.logsumexp(t1, 0) - t3, (A.T @ ((t3 * t2) + t2 - (y * t2))), ((A.T @ ((t3 * t6) + (((torch.outer(t2, y)) + torch.diag(-y)) @ t6) + t4 + t5)) @ A)
+    return torch.logsumexp(t1, 0) - t3, (((t3 * t2) + t2 - (y * t2)) @ A), ((A.T @ ((t3 * t6) + (((torch.outer(t2, y)) + torch.diag(-y)) @ t6) + t4 + t5)) @ A)

@@ -10,4 +10,4 @@ def f_and_gradient(A, x, y, h, dh, g, J_g):
     """
     t1 = g(x) - y
     t2 = (A @ x)
-    return (t1 @ t1) + torch.sum(h(t2)), (A.T @ dh(t2)) + (2.0 * ((J_g(x).T) @ t1))
+    return (t1 @ t1) + torch.sum(h(t2)), (dh(t2) @ A) + (2.0 * (t1 @ J_g(x)))
