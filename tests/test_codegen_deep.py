@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import matcalc
-from matcalc.codegen.emit import MAX_NESTING
+from matcalc.codegen.code_text import MAX_NESTING
 from test_codegen_fuzz import available
 from test_deep import backprop_W1, network
 

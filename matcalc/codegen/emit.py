@@ -16,6 +16,7 @@ from .. import expr as E
 from ..shapes import mul_dims
 from .kron import kron_identity, kron_times, times_kron
 from .names import sanitize, declared_functions
+from .code_text import MAX_NESTING, is_atomic, is_trivial, nesting, transpose
 from .factors import Factoring, shared_lu, symmetric
 from .plan import count_uses, is_syrk, kind, plan
 from .rules import CODE
@@ -362,44 +363,6 @@ class _Computed:
         self.shape = shape
 
 
-# ---- the text of operands --------------------------------------------------------------------
-def is_atomic(text):
-    """A name, a number, or a call / parenthesized group spanning the whole text (safe to juxtapose)."""
-    m = _NAME.match(text)
-    rest = text[m.end():]
-    if not rest:
-        return True
-    if not rest.startswith("("):
-        return False
-    depth = 0
-    for b in _BRACKET.finditer(rest):      # nested products make long texts: visit brackets only
-        depth += 1 if b.group() in "([" else -1
-        if depth == 0:
-            tail = rest[b.end():]
-            return not tail or _INDEXES.fullmatch(tail) is not None
-    return False
-
-
-_NAME, _BRACKET, _INDEXES = re.compile(r"[\w.]*"), re.compile(r"[()\[\]]"), re.compile(r"(\[[^\]]*\])+")
-
-
-MAX_NESTING = 40    # brackets deep: Python's parser refuses 200 ("too many nested parentheses")
-
-
-def nesting(text):
-    """The deepest bracket nesting of a code text."""
-    depth = deepest = 0
-    for b in _BRACKET.finditer(text):
-        depth += 1 if b.group() in "([" else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def transpose(code):
-    """NumPy code for the transpose of an atomic operand (X.T for X, X for X.T)."""
-    return code[:-2] if code.endswith(".T") and is_atomic(code[:-2]) else f"{code}.T"
-
-
 def untransposed(m):
     """A for a matrix Aᵀ, A ⊙ B for Aᵀ ⊙ Bᵀ (scalar factors kept): the nodes themselves, no new
     product; None when m is not such a transpose."""
@@ -409,7 +372,3 @@ def untransposed(m):
                                          for f in m.factors):
         return E.Hadamard(*(f if f.is_scalar else f.arg for f in m.factors))
     return None
-
-
-def is_trivial(text):
-    return re.fullmatch(r"[\w.]+", text) is not None
