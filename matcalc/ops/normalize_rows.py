@@ -305,21 +305,10 @@ def _normalized(e):
     return None
 
 
-def recognise(e, memo=None):
-    """e with the spellings of σ and X̂ (row- and column-wise) read as StdRows and NormalizeRows."""
-    memo = {} if memo is None else memo
-    hit = memo.get(e)
-    if hit is not None:
-        return hit
-    kids = e.children
-    out = e
-    if kids and not isinstance(e, (E.Call, E.CallJacobian)):
-        new = [recognise(c, memo) for c in kids]
-        if any(a is not b for a, b in zip(new, kids)):
-            out = e.rebuild(new)
-    out = _std(out) or _normalized(out) or out
-    memo[e] = out
-    return out
+def recognise(e):
+    """The spellings of σ and X̂ (row- and column-wise) read as StdRows and NormalizeRows, one node at a time
+    (parse.recognised walks the tree, children first)."""
+    return _std(e) or _normalized(e)
 
 
 from ..parse import RECOGNISERS      # noqa: E402

@@ -30,13 +30,31 @@ class Parsed:
         self.definitions = definitions or {}     # name → expression, for `h = …; L = …` texts
 
 
-RECOGNISERS = []   # expr → expr: composite spellings read as one node (ops/normalize_rows.py: layer norm's σ, X̂)
+RECOGNISERS = []   # node → node or None: a composite spelling read as one node (ops/normalize_rows.py:
+                   # layer norm's σ and X̂; ops/rms_norm.py: r and X̂), each applied over the whole tree in turn
 
 
 def recognised(e):
-    for recognise in RECOGNISERS:
-        e = recognise(e)
+    for rewrite in RECOGNISERS:
+        e = _bottom_up(e, rewrite, {})
     return e
+
+
+def _bottom_up(e, rewrite, memo):
+    """e with each subexpression, children first, replaced by rewrite(node) where that is not None; a
+    call stays whole (its argument is the user's own function's)."""
+    hit = memo.get(e)
+    if hit is not None:
+        return hit
+    kids = e.children
+    out = e
+    if kids and not isinstance(e, (E.Call, E.CallJacobian)):
+        new = [_bottom_up(c, rewrite, memo) for c in kids]
+        if any(a is not b for a, b in zip(new, kids)):
+            out = e.rebuild(new)
+    out = rewrite(out) or out
+    memo[e] = out
+    return out
 
 
 def parse_full(text, where=None, latex=None):
