@@ -554,3 +554,21 @@ def test_which_name_is_missing_when_several_have_no_value():
         solve("min ||x - z||^2 st x >= z", {})
     s = solve("min ||A x - B y||^2 + ||x||^2 + ||y||^2 st x >= 0, y >= 0", {"A": np.eye(2), "B": np.eye(2)})
     assert set(s.solution) == {"x", "y"} and s.report["status"] == "optimal"
+
+
+@pytest.mark.parametrize("text", ["||x||_inf", "||x||_∞", r"\|x\|_\infty", r"||A x - b||_{\infty}", "||x||_{inf}",
+                                  "||x||_max^2", "||x||_oo"])
+def test_the_infinity_norm_is_refused_with_its_smooth_rewrite(text):
+    """||x||_∞ = max |x_i| is not smooth: refused by name with a caret (it was 'unexpected character _', and
+    ||x||_{inf} read as a norm weighted by the letters i n f)."""
+    for command in (["grad", text, "--wrt", "x"], ["kkt", f"min {text}"]):
+        r = CliRunner().invoke(main, command)
+        assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+        assert "the ∞-norm" in r.output and "is not smooth" in r.output and "^" in r.output, r.output
+
+
+def test_the_infinity_norms_epigraph_form_is_read():
+    """The form the refusal offers, min_{x, t} t st -t 1 <= x <= t 1, is a problem kkt reads (the Chebyshev
+    fit above is the same form with A x - b)."""
+    r = CliRunner().invoke(main, ["kkt", "min_{x, t} t st -t 1 <= x - c <= t 1"])
+    assert r.exit_code == 0, r.output

@@ -23,6 +23,7 @@ _SIMPLE = {
     "cdot": "·", "times": "*", "langle": "⟨", "rangle": "⟩", "{": "(", "}": ")",
     "left(": "(", "right)": ")", "left[": "[", "right]": "]",
     "left\\langle": "⟨", "right\\rangle": "⟩", "left\\{": "(", "right\\}": ")",
+    "infty": "∞",     # only to say why ||x||_\infty is refused (parse/syntax.py)
     "sigma": "σ", "coloneqq": ":=", "triangleq": ":=", "eqqcolon": "=:", "_": "_",     # \operatorname{expm\_kron}
 }
 # Operator names: a word of their own (t\log\sigma(…) is t log σ(…), never the letter run tlog)

@@ -12,6 +12,11 @@ from .loading import lark_parser
 
 MAX_EXPONENT = 300    # decimal exponent of a number literal
 MAX_TREE_DEPTH = 200  # operators nested in one another (postfix chains like x count too)
+# ||x||_∞ (also _inf, _\infty, _max, _oo): the grammar has no ∞-norm; say why rather than "unexpected '_'"
+_INF_NORM = re.compile(r"(?:\|\||‖)\s*(_\s*([{(]\s*)?(inf|infty|∞|oo|max)(\s*[})])?)(?![A-Za-z0-9_])")
+_INF_NORM_REFUSED = ("the ∞-norm ||x||_∞ = max |x_i| is not smooth (its derivative jumps where two entries tie "
+                     "in absolute value) and is refused rather than guessed: logsumexp(…) is a smooth maximum; a "
+                     "problem 'min ||x||_∞' is 'min_{x, t} t st -t 1 <= x <= t 1'")
 _UNICODE = {"−": "-", "∗": "*", "×": "*", "⋅": "·", "⊤": "ᵀ"}
 
 
@@ -30,6 +35,9 @@ def syntax_tree(text):
     """Parse text into the AST (no typing)."""
     prescan(text)
     text = "".join(_UNICODE.get(ch, ch) for ch in text)
+    inf_norm = _INF_NORM.search(text)
+    if inf_norm:            # before parsing: ||x||_{inf} would otherwise read as a norm weighted by i n f
+        raise ParseError(_INF_NORM_REFUSED, inf_norm.start(1), text, end=inf_norm.end())
     try:
         tree = lark_parser().parse(text)
         _check_depth(tree, text)
