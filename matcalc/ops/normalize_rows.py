@@ -113,10 +113,16 @@ def over(m, s, axis):
                               "columns alike")
 def d_std(d, e):
     """dv = 2 mean_rows((X − μ1ᵀ) ⊙ dX) + dε 1 (the centred rows sum to zero, so dμ drops out), dσ = dv ./ (2σ)."""
+    return d_root_mean(d, e, NORMALIZE[e.axis.index == 0])
+
+
+def d_root_mean(d, e, normalized):
+    """ds = mean_rows(X̂ ⊙ dX) + dε ./ (2s) for s = sqrt(mean_rows(Y ⊙ Y) + ε) and X̂ = normalized(X, s) = Y ./ (s 1ᵀ):
+    layer norm's σ (Y = X − μ1ᵀ) and RMS norm's r (Y = X, ops/rms_norm.py) differ only in X̂."""
     dx, deps = d(e.arg), d(e.eps)
-    axis, terms = e.axis, []
+    terms = []
     if not E.is_zero(dx):
-        terms.append(axis.mean(E.Hadamard(NORMALIZE[axis.index == 0](e.arg, e), dx)))
+        terms.append(e.axis.mean(E.Hadamard(normalized(e.arg, e), dx)))
     if not E.is_zero(deps):
         terms.append(E.product(E.Num(E.Q_ONE / 2), deps, E.Pow(e, E.Num(-1))))
     return E.Add(*terms) if len(terms) > 1 else terms[0] if terms else E.zero_like(e)
@@ -125,10 +131,16 @@ def d_std(d, e):
 @DIFF.register(*NORMALIZE, identity="d X̂ = (dX − mean_rows(dX) 1ᵀ − X̂ ⊙ (ds 1ᵀ)) ./ (s 1ᵀ)  "
                                     "(Ioffe & Szegedy 2015 §3), columns alike")
 def d_normalize(d, e):
+    return d_divided(d, e, centred=True)
+
+
+def d_divided(d, e, centred):
+    """dX̂ = (dY − X̂ ⊙ (ds 1ᵀ)) ./ (s 1ᵀ) for X̂ = Y ./ (s 1ᵀ): dY = dX − mean_rows(dX) 1ᵀ for layer norm's
+    centred Y, dX for RMS norm's (ops/rms_norm.py)."""
     dx, ds = d(e.arg), d(e.scale)
     axis, terms = e.axis, []
     if not E.is_zero(dx):
-        terms += [dx, E.negate(axis.spread(axis.mean(dx), e.shape))]
+        terms += [dx, E.negate(axis.spread(axis.mean(dx), e.shape))] if centred else [dx]
     if not E.is_zero(ds):
         terms.append(E.negate(E.Hadamard(e, axis.spread(ds, e.shape))))
     if not terms:

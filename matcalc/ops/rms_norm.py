@@ -25,7 +25,8 @@ from ..errors import ShapeError
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
-from .normalize_rows import COLS, ROWS, NormalizeRows, _matrix_of, _same, _scale, over, sqrt_terms
+from .normalize_rows import (COLS, ROWS, NormalizeRows, _matrix_of, _same, _scale, d_divided, d_root_mean, over,
+                             sqrt_terms)
 
 
 class RmsRows(E.Expr):
@@ -76,27 +77,13 @@ def square(x):
 def d_rms(d, e):
     """2r ⊙ dr = 2 mean_rows(X ⊙ dX) + dε, and mean_rows(X ⊙ dX) ./ r = mean_rows(X̂ ⊙ dX): X̂ is the node
     the rule of X ./ (r 1ᵀ) finds, so the backward pass is written in it."""
-    dx, deps = d(e.arg), d(e.eps)
-    axis, terms = e.axis, []
-    if not E.is_zero(dx):
-        terms.append(axis.mean(E.Hadamard(SCALED[axis.index == 0](e.arg, e), dx)))
-    if not E.is_zero(deps):
-        terms.append(E.product(E.Num(E.Q_ONE / 2), deps, E.Pow(e, E.Num(-1))))
-    return E.Add(*terms) if len(terms) > 1 else terms[0] if terms else E.zero_like(e)
+    return d_root_mean(d, e, SCALED[e.axis.index == 0])
 
 
 @DIFF.register(*SCALED, identity="d X̂ = (dX − X̂ ⊙ (ds 1ᵀ)) ./ (s 1ᵀ) for X̂ = X ./ (s 1ᵀ)  "
                                  "(Zhang & Sennrich 2019), columns alike")
 def d_scaled(d, e):
-    dx, ds = d(e.arg), d(e.scale)
-    axis, terms = e.axis, []
-    if not E.is_zero(dx):
-        terms.append(dx)
-    if not E.is_zero(ds):
-        terms.append(E.negate(E.Hadamard(e, axis.spread(ds, e.shape))))
-    if not terms:
-        return E.zero_like(e)
-    return over(E.Add(*terms) if len(terms) > 1 else terms[0], e.scale, axis)
+    return d_divided(d, e, centred=False)
 
 
 # Neither is linear: the differential never passes through them.
