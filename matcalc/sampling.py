@@ -9,6 +9,7 @@ The analysis commands (taylor, newton, implicit, at) sample through the same fun
 import numpy as np
 
 from . import expr as E
+from .draws import Draws
 from .errors import LimitError
 from .numeric import dim_size, evaluate
 
@@ -56,7 +57,7 @@ def dim_symbols(exprs):
 
 def sampler(exprs, seed):
     """(rng, sizes) for a check: the seeded generator and a distinct small size per dimension symbol."""
-    rng = np.random.default_rng(0 if seed is None else int(seed))
+    rng = Draws(0 if seed is None else int(seed))
     return rng, sample_sizes(dim_symbols(exprs), rng)
 
 

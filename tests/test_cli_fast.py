@@ -110,7 +110,8 @@ def test_the_no_check_path_imports_only_what_it_needs(tmp_path):
 
 
 def test_the_check_path_imports_numpy_and_nothing_else_heavy(tmp_path):
-    """The check evaluates with NumPy (and numpy.random's generator); it needs no SymPy or SciPy."""
+    """The check evaluates with NumPy; it needs no SymPy or SciPy, and draws its random values through
+    matcalc/draws.py, not numpy.random (8.5 ms to import: a tenth of the checked command)."""
     found = _imports(tmp_path, "grad", "x^T A x", "--wrt", "x")
-    assert "numpy" in found and "numpy.random" in found
-    assert not {"click", "lark", "sympy", "scipy", "logging", "tempfile"} & set(found)
+    assert "numpy" in found
+    assert not {"numpy.random", "click", "lark", "sympy", "scipy", "logging", "tempfile"} & set(found)
