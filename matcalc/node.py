@@ -9,11 +9,16 @@ extension operations in `matcalc.ops` included; the structure tests walk that re
 (`expr.NODE_TYPES`). The node types themselves are in expr.py and operators.py.
 """
 from fractions import Fraction
-from weakref import WeakValueDictionary
+from weakref import KeyedRef, WeakValueDictionary
 
 from . import shapes as S
 
 _interned = WeakValueDictionary()
+# The dictionary's own storage and removal callback, used directly by Expr.__new__: what its get and
+# __setitem__ do, without their Python-level frames on the hottest path of the engine (it is never
+# iterated, so it has no pending removals to commit first).
+_refs, _forget = _interned.data, _interned._remove
+_set = object.__setattr__
 
 
 # The order of node types in sort keys (so in printed sums and products); a type not listed ranks 50.
@@ -33,8 +38,21 @@ PRINTERS = {}
 _NODE_TYPES = {}   # name → node class, filled by Expr.__init_subclass__; read it as NODE_TYPES
 
 
+_MISSING = object()
+_FIELDS = set()   # the properties _field made (a plain property: interpreters specialise its reads)
+
+
+def _field(i):
+    """The property reading the i-th entry of a node's args, under a field's name."""
+    prop = property(lambda e: e.args[i])
+    _FIELDS.add(prop)
+    return prop
+
+
 class Expr:
-    __slots__ = ("args", "shape", "_key", "_vars", "__weakref__")
+    # children (the args that are nodes) and is_scalar (shape == 1×1) are stored at construction: every
+    # pass reads them, most of them many times per node
+    __slots__ = ("args", "shape", "children", "is_scalar", "_key", "_vars", "__weakref__")
     fields = ()
     _rank = 50                 # the type's place in sort keys (see _RANK_ORDER)
     _free_leaf = False         # Var and Differential: the leaves `free` collects
@@ -42,6 +60,12 @@ class Expr:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        # e.arg, e.base, …: a property per field, read straight from args. Through __getattr__ (kept for
+        # the rest) every read failed an ordinary lookup first, raising and catching an AttributeError.
+        for i, name in enumerate(cls.fields):
+            found = getattr(cls, name, _MISSING)
+            if found is _MISSING or isinstance(found, property) and found in _FIELDS:
+                setattr(cls, name, _field(i))   # else a method or attribute of that name wins, as before
         if not cls.__module__.startswith("matcalc."):
             return   # a class a test makes up (class Unknown(E.Var)) is not one of matcalc's node types
         if cls.__name__ in _NODE_TYPES:
@@ -52,15 +76,18 @@ class Expr:
 
     def __new__(cls, *args):
         key = (cls, args)
-        node = _interned.get(key)
+        ref = _refs.get(key)
+        node = ref() if ref is not None else None
         if node is None:
             node = object.__new__(cls)
             shape = cls.shape_of(*args)
-            object.__setattr__(node, "args", args)
-            object.__setattr__(node, "shape", shape)
-            object.__setattr__(node, "_key", None)
-            object.__setattr__(node, "_vars", None)
-            _interned[key] = node
+            _set(node, "args", args)
+            _set(node, "shape", shape)
+            _set(node, "children", tuple([a for a in args if isinstance(a, Expr)]))
+            _set(node, "is_scalar", shape == S.SCALAR)
+            _set(node, "_key", None)
+            _set(node, "_vars", None)
+            _refs[key] = KeyedRef(node, _forget, key)
         return node
 
     def __setattr__(self, name, value):
@@ -80,19 +107,13 @@ class Expr:
         raise NotImplementedError
 
     @property
-    def children(self):
-        return tuple(a for a in self.args if isinstance(a, Expr))
-
-    @property
-    def is_scalar(self):
-        return self.shape == S.SCALAR
-
-    @property
     def is_vector(self):
         return self.shape[1] == 1 and self.shape[0] != 1
 
     def rebuild(self, children):
         """The same node over new children (in the order of `children`)."""
+        if len(self.children) == len(self.args):    # every arg a node (sums, products): no merging
+            return type(self)(*children)
         it = iter(children)
         return type(self)(*(next(it) if isinstance(a, Expr) else a for a in self.args))
 
