@@ -1,7 +1,7 @@
 """One public call: the context it runs in.
 
 Every public entry point (grad, jacobian, …) is `guarded`: it gets its own simplifier work budget,
-runs on a deep stack when Python's recursion limit is reached, and collects the notes and the
+shares one memo of the gradients it derives with the calls it makes (derive.derivations), runs on a deep stack when Python's recursion limit is reached, and collects the notes and the
 definitions of the texts it parses, so every Result made in the call can show how its text was read.
 The CLI wraps a whole command in `collecting_parse_notes()` for the same reason.
 """
@@ -60,17 +60,18 @@ def _parse(expr, where, need=None, wrt=()):
 
 
 def guarded(fn):
-    """Every public entry point: a work budget, a deep stack when needed, and recursion past even that
-    reported as a LimitError."""
+    """Every public entry point: a work budget, the outermost call's gradient memo, a deep stack when
+    needed, and recursion past even that reported as a LimitError."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        from .derive import derivations
         from .errors import LimitError
         from .simplify import budget
 
         def budgeted():
-            with budget():
+            with budget(), derivations():
                 return fn(*args, **kwargs)
         token = _parse_notes.set([]) if _parse_notes.get() is None else None
         dtoken = _parse_definitions.set({}) if _parse_definitions.get() is None else None

@@ -4,6 +4,8 @@ The differential comes from `diff` (one rule per node type); the gradient is rea
 adjoint rows of `adjoint` (⟨W, L(dX)⟩ = ⟨G, dX⟩), the Jacobian by the vec rows of `vectorize`
 (vec(L(dX)) = J vec(dX)). The steps of a derivation are `steps.Step`s.
 """
+from contextvars import ContextVar
+
 from . import expr as E
 from .adjoint import pull, pull_rule  # noqa: F401 (the public names of the old module)
 from .diff import Differentiator, inner
@@ -27,8 +29,39 @@ def differential(f, wrt, steps=None):
     return df, d.conditions
 
 
+# The gradients derived during the current public call, by (f, wrt): solve derives each objective
+# gradient for its value-and-gradient function, then once more inside every Hessian block (∂²f/∂x∂y
+# differentiates f w.r.t. x first). The scope is one outermost public call (calling.guarded opens it),
+# so separate calls derive afresh as before (a rule patched between two calls is seen by the second).
+_derived = ContextVar("derived", default=None)
+
+
+class derivations:
+    """The scope of one public call's gradient memo; a call made inside another shares the outer one's."""
+
+    def __enter__(self):
+        self.token = _derived.set({}) if _derived.get() is None else None
+        return self
+
+    def __exit__(self, *exc):
+        if self.token is not None:
+            _derived.reset(self.token)
+        return False
+
+
 def gradient_of(f, wrt, steps=None):
     """(∂f/∂X, df, conditions) for scalar f, with ∂f/∂X in the shape of X."""
+    memo = _derived.get() if steps is None else None     # recording steps derives afresh
+    if memo is not None:
+        hit = memo.get((f, wrt))
+        if hit is None:
+            hit = memo[f, wrt] = _gradient_of(f, wrt)
+        grad, df, conditions = hit
+        return grad, df, list(conditions)
+    return _gradient_of(f, wrt, steps)
+
+
+def _gradient_of(f, wrt, steps=None):
     df, conditions = differential(f, wrt, steps)
     if E.is_zero(df):
         return E.zero_like(wrt), df, conditions
