@@ -17,14 +17,15 @@ RESERVED = ("np", "jnp", "jax", "torch")     # the modules generated code import
 def sanitize(name, taken):
     """A Python identifier for a user's name: the name itself when Python reads it as written (Σ, μ,
     x_1), else an ASCII spelling (x' is x_, ℓ is u2113: Python would read ℓ as l under NFKC, and µ,
-    the micro sign, as μ); never a keyword, builtin or reserved name; unique."""
+    the micro sign, as μ); never a keyword, builtin or reserved name; unique. (The builtins are the names
+    of the module's live namespace, what dir(builtins) lists, without sorting them into a new list.)"""
     if name.isidentifier() and unicodedata.normalize("NFKC", name) == name:
         base = name
     else:
         base = re.sub(r"\W", "_", name.encode("ascii", "backslashreplace").decode().replace("\\u", "u"))
     if not base or base[0].isdigit():
         base = "v_" + base
-    if keyword.iskeyword(base) or base in dir(builtins) or base in RESERVED \
+    if keyword.iskeyword(base) or base in vars(builtins) or base in RESERVED \
             or base.startswith("_") or re.fullmatch(r"t\d+", base):
         base = base + "_"
     out, i = base, 1

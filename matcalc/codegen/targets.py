@@ -109,12 +109,23 @@ def _prelude_text(name):
 
 def prelude_for(target, body):
     """The imports, and only the helper blocks the body calls (and the blocks those use)."""
-    blocks = target.prelude.strip().split("\n\n\n")
-    named = {re.search(r"(?:^def |import \w+ as )(\w+)", b, re.M).group(1): b for b in blocks[1:]}
+    imports, named, calls = _prelude_blocks(target.name)
     keep, text, grown = set(), body, True
     while grown:
-        new = {n for n in named if n not in keep and re.search(rf"\b{n}\b", text)}
+        new = set(calls.findall(text)) - keep
         keep |= new
         text = "\n".join(named[n] for n in keep)
         grown = bool(new)
-    return "\n\n\n".join([blocks[0]] + [b for n, b in named.items() if n in keep]) + "\n"
+    return "\n\n\n".join([imports] + [b for n, b in named.items() if n in keep]) + "\n"
+
+
+@cache
+def _prelude_blocks(name):
+    """The prelude's imports, its blocks by the name each defines, and one pattern matching any of those
+    names as a whole word: one scan of a body finds every helper it calls, where a search per name
+    scanned it once per helper. A name is a whole run of word characters, so the matches are the
+    names a search per name finds."""
+    blocks = _prelude_text(name).strip().split("\n\n\n")
+    named = {re.search(r"(?:^def |import \w+ as )(\w+)", b, re.M).group(1): b for b in blocks[1:]}
+    calls = re.compile(r"\b(?:" + ("|".join(sorted(named, key=len, reverse=True)) or "(?!)") + r")\b")
+    return blocks[0], named, calls
