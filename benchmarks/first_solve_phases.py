@@ -1,0 +1,115 @@
+"""Where a first `matcalc.solve` spends its CPU time, phase by phase, on solve_vs_cvxpy.py's six problems.
+
+    taskset -c 1 python benchmarks/first_solve_phases.py [--sizes 20] [--repeat 11]
+
+Each round clears the solve cache and the simplifier's memo (a first solve, as solve_vs_cvxpy.py's "first"
+column), after one warm-up solve of every problem so that no lazy import is counted. The phases are the
+functions solve calls, timed by wrapping them (the outermost wrapped call gets the time, so a gradient
+inside the reading of a problem counts as reading): read (read_problem, rewrite), derive (the public
+grad / hessian / jacobian), generate (codegen.generate), compile (exec of the generated code), check (the
+generated functions against each other), solver (the numerical run); "other" is the rest of the solve.
+CPU time of the process (time.process_time), in ms, median of the rounds. The script runs from the
+checkout it lives in, so the same file copied into another checkout measures that one (paired runs).
+"""
+import argparse
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import numpy as np  # noqa: E402
+import scipy.optimize  # noqa: E402,F401  (imported before any timing, as in solve_vs_cvxpy.py)
+
+import matcalc  # noqa: E402
+import matcalc.codegen  # noqa: E402
+from matcalc.optimize import solver  # noqa: E402
+from matcalc.simplify import _memo  # noqa: E402
+
+PHASES = {"read": ("read_problem", "rewrite"), "derive": ("grad", "hessian", "jacobian"),
+          "generate": (), "compile": ("compiled",), "check": ("_checked",), "solver": ("run",)}
+_spent = {phase: 0 for phase in PHASES}
+_depth = [0]
+
+
+def _timed(phase, fn):
+    def wrapper(*args, **kwargs):
+        if _depth[0]:
+            return fn(*args, **kwargs)
+        _depth[0] += 1
+        start = time.process_time_ns()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _spent[phase] += time.process_time_ns() - start
+            _depth[0] -= 1
+    return wrapper
+
+
+def instrument():
+    for phase, names in PHASES.items():
+        for name in names:
+            if hasattr(solver, name):
+                setattr(solver, name, _timed(phase, getattr(solver, name)))
+    matcalc.codegen.generate = _timed("generate", matcalc.codegen.generate)
+
+
+def problems(n, rng):
+    """solve_vs_cvxpy.py's problems and data (the same generator, without CVXPY)."""
+    m = 2 * n
+    A, b = rng.normal(size=(m, n)), rng.normal(size=m)
+    counts = rng.integers(1, 10, size=n).astype(float)
+    y = np.where(A[:, 0] + 0.5 * rng.normal(size=m) > 0, 1.0, -1.0)
+    lam = 0.1 * np.max(np.abs(A.T @ b))
+    points = rng.normal(size=(n, 10))
+    ys = np.where(points[:, 0] + 0.5 * rng.normal(size=n) > 0, 1.0, -1.0)
+    K = points @ points.T
+    return [
+        ("NNLS", "min ||A x - b||^2 st x >= 0", {"A": A, "b": b}),
+        ("LASSO", "min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "λ": lam}),
+        ("SVM dual", "min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0",
+         {"K": K, "y": ys, "c": 1.0}),
+        ("simplex MLE", "max c^T log(h) st h >= 0, sum(h) == 1", {"c": counts}),
+        ("ridge", "min ||A w - b||^2 + μ ||w||^2", {"A": A, "b": b, "μ": 0.5}),
+        ("logistic", "min sum(log(1 + exp(-y .* (X w)))) + 1/2 ||w||^2", {"X": A, "y": y}),
+    ]
+
+
+def first_solve(text, data):
+    where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
+    solver._cache.clear()
+    _memo.clear()
+    for phase in _spent:
+        _spent[phase] = 0
+    start = time.process_time_ns()
+    matcalc.solve(text, data, where=where)
+    total = time.process_time_ns() - start
+    out = {phase: ns / 1e6 for phase, ns in _spent.items()}
+    out["other"] = total / 1e6 - sum(out.values())
+    out["total"] = total / 1e6
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="20")
+    ap.add_argument("--repeat", type=int, default=11)
+    args = ap.parse_args()
+    instrument()
+    columns = list(PHASES) + ["other", "total"]
+    print(f"matcalc {os.path.dirname(matcalc.__file__)}; load average {os.getloadavg()[0]:.2f}")
+    print(f"{'problem':12} {'n':>4} " + " ".join(f"{c:>8}" for c in columns))
+    for n in [int(s) for s in args.sizes.split(",")]:
+        cases = problems(n, np.random.default_rng(n))
+        for _, text, data in cases:         # warm-up: lazy imports and first-call costs outside the rounds
+            first_solve(text, data)
+        for name, text, data in cases:
+            rounds = [first_solve(text, data) for _ in range(args.repeat)]
+            row = {c: statistics.median(r[c] for r in rounds) for c in columns}
+            print(f"{name:12} {n:4d} " + " ".join(f"{row[c]:8.2f}" for c in columns))
+    print(f"load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
