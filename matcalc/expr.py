@@ -56,11 +56,27 @@ class Num(Expr):
     fields = ("value",)
 
     def __new__(cls, value):
+        # The engine builds numbers all the time (coefficients, exponents, -1): an int or a Fraction finds
+        # its node by (numerator, denominator), two ints, without building a Fraction and hashing it in
+        # Python first (the node is the interned one either way).
+        t = type(value)
+        if cls is Num and (t is int or t is Fraction):
+            key = (value, 1) if t is int else (value.numerator, value.denominator)
+            node = _NUMBERS.get(key)
+            if node is None:
+                node = super().__new__(cls, Fraction(value) if t is int else value)
+                if len(_NUMBERS) < MAX_NUMBERS:
+                    _NUMBERS[key] = node
+            return node
         return super().__new__(cls, Fraction(value))
 
     @classmethod
     def shape_of(cls, value):
         return S.SCALAR
+
+
+_NUMBERS = {}          # (numerator, denominator) → Num: kept alive, so a number is a dictionary hit
+MAX_NUMBERS = 4096     # past this many distinct numbers the rest are found through the interning table
 
 
 class Const(Expr):

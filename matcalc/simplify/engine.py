@@ -9,6 +9,7 @@ are immutable and hash-consed, so a memo hit is right for every caller); simplif
 tables and memo for its duration and is not meant to run concurrently with other calls.
 """
 from contextvars import ContextVar
+from operator import is_not
 from typing import NamedTuple
 
 from .. import expr as E
@@ -67,8 +68,9 @@ def simplify(e):
         for _ in range(50):
             kids = out.children
             if kids:
-                new = [simplify(c) for c in kids]
-                if any(a is not b for a, b in zip(new, kids)):
+                # a memo hit without a call (nodes are never false); most children were simplified before
+                new = [_memo.get(c) or simplify(c) for c in kids]
+                if any(map(is_not, new, kids)):
                     out = out.rebuild(new)
             if isinstance(out, _linear) and any(isinstance(c, E.Zero) or c is E.ZERO for c in out.children):
                 nxt = _zero(out)                            # linear in a zero argument
@@ -159,9 +161,7 @@ def transpose(e):
     return simplify(E.Transpose(e))
 
 
-def split(e):
-    """e = c * rest with c rational."""
-    return E.coefficient(e)
+split = E.coefficient   # e = c * rest with c rational: (c, rest), called once per term of every sum and product
 
 
 def scalar_value(e):
