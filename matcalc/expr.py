@@ -215,22 +215,25 @@ def product(*factors):
     Nested products are flattened, except a scalar-valued product inside a product that has a
     matrix chain: (x^T y) A cannot become the chain x^T y A.
     """
+    # coef stays the object Q_ONE until a number is met (then it is that number, unmultiplied): most
+    # products have no number or one, and Fraction's arithmetic and comparisons are Python code
     coef, scalars, chain = Q_ONE, [], []
     has_chain = any(not f.is_scalar for f in factors)
     for f in factors:
         parts = f.factors if isinstance(f, Mul) and (not f.is_scalar or not has_chain) else (f,)
         for p in parts:
             if isinstance(p, Num):
-                coef *= p.value
+                coef = p.value if coef is Q_ONE else coef * p.value
             elif p.is_scalar:
                 scalars.append(p)
             else:
                 chain.append(p)
-    if coef == 0 or any(isinstance(f, Zero) for f in factors):
+    if coef is not Q_ONE and coef == 0 or any(isinstance(f, Zero) for f in factors):
         shape = S.matmul([f.shape for f in factors])
         return Num(0) if shape == S.SCALAR else Zero(shape)
-    head = [Num(coef)] if coef != 1 or not (scalars or chain) else []
-    scalars.sort(key=_is_reciprocal)   # stable: divisions last, as they are printed
+    head = [Num(coef)] if coef is not Q_ONE and coef != 1 or not (scalars or chain) else []
+    if len(scalars) > 1:
+        scalars.sort(key=_is_reciprocal)   # stable: divisions last, as they are printed
     items = head + scalars + chain
     return items[0] if len(items) == 1 else Mul(*items)
 
