@@ -1,8 +1,9 @@
 """One public call: the context it runs in.
 
 Every public entry point (grad, jacobian, …) is `guarded`: it gets its own simplifier work budget,
-shares one memo of the gradients it derives with the calls it makes (derive.derivations), runs on a deep stack when Python's recursion limit is reached, and collects the notes and the
-definitions of the texts it parses, so every Result made in the call can show how its text was read.
+shares one memo of the gradients it derives with the calls it makes (derive.derivations), runs on a
+deep stack when Python's recursion limit is reached, and collects the notes and the definitions of
+the texts it parses, so every Result made in the call can show how its text was read.
 The CLI wraps a whole command in `collecting_parse_notes()` for the same reason.
 """
 from contextvars import ContextVar

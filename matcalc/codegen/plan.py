@@ -243,7 +243,6 @@ def is_syrk(chain):
         and chain[0].arg is chain[2] and kind(chain[2]) == "m" and is_nonnegative(chain[1].arg)
 
 
-
 # ---- rewrites over the lowered outputs -------------------------------------------------------
 def share_quadratic_forms(outputs):
     """vᵀ M v → ½ vᵀ g wherever g = (M + Mᵀ) v is a node of the outputs."""
@@ -271,7 +270,7 @@ def share_transposes(outputs):
     """M and Mᵀ both needed (G Vᵀ and V Gᵀ, (G Vᵀ ⊙ S) 1 and 1ᵀ(V Gᵀ ⊙ Sᵀ) in attention's gradients
     w.r.t. Q and K): the later one is the earlier transposed, one product instead of two (and a 1-D
     vector's transpose costs nothing). Bottom-up, so a node is compared once its parts are shared."""
-    seen, memo, flat_memo, products = {}, {}, {}, []
+    seen, memo, flat_memo, products, shapes = {}, {}, {}, [], set()   # shapes: those of seen's keys
 
     def go(e):
         hit = memo.get(e)
@@ -282,12 +281,13 @@ def share_transposes(outputs):
             out = hadamard_sharing(out, products)
         if isinstance(out, (E.Mul, E.Hadamard, E.Add)) and not out.is_scalar:
             same = seen.get(flat(out, flat_memo))
-            earlier = seen.get(flat(deep_transposed(out, flat_memo), flat_memo))
             if same is not None:                    # H W + 1 bᵀ and 1 bᵀ + H W: one sum
                 out = same
-            elif earlier is not None and earlier is not out:
+            elif out.shape[::-1] in shapes and (earlier := seen.get(flat(deep_transposed(out, flat_memo), flat_memo))) \
+                    is not None and earlier is not out:     # the twin built only where a key has its shape
                 out = E.Transpose(earlier)
         seen.setdefault(flat(out, flat_memo), out)
+        shapes.add(out.shape)
         memo[e] = out
         return out
     return returned_upright([go(o) for o in outputs])
