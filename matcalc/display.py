@@ -111,17 +111,24 @@ def typed_order(e, source, memo=None):
     return walk(e)
 
 
-def typed_text(text, source):
+def typed_text(text, source, sums=None):
     """A condition's text with each parenthesised sum typed in `source` in its typed order: det(x xᵀ + A)
-    becomes det(A + x xᵀ). Only a whole parenthesised group is replaced, so no sign or term moves across."""
+    becomes det(A + x xᵀ). Only a whole parenthesised group is replaced, so no sign or term moves across.
+    `sums` is typed_sums(source) when the caller has it (one Result's conditions share it)."""
+    if "(" not in text:
+        return text
+    for canonical, typed in typed_sums(source) if sums is None else sums:
+        text = text.replace(f"({canonical})", f"({typed})")
+    return text
+
+
+def typed_sums(source):
+    """(canonical text, typed text) of each sum typed in `source` that the simplifier writes otherwise, in
+    the order of E.nodes: printing both forms of every sum is the cost of typed_text, paid once per source."""
     from . import expr as E
     from .simplify import simplify
-    for node in E.nodes(source):
-        if isinstance(node, E.Add) and "(" in text:
-            canonical, typed = str(simplify(node)), str(node)
-            if canonical != typed:
-                text = text.replace(f"({canonical})", f"({typed})")
-    return text
+    return [(canonical, typed) for node in E.nodes(source) if isinstance(node, E.Add)
+            for canonical, typed in [(str(simplify(node)), str(node))] if canonical != typed]
 
 
 def verdict(report):

@@ -2,7 +2,7 @@
 printers and displays) and a Differential; LAYOUTS names the books' conventions a Result can follow."""
 from . import expr as E
 from .calling import _parse_definitions, _parse_notes, on_deep_stack
-from .display import Derivation, Display, RichDisplay, typed_order, typed_text, verdict
+from .display import Derivation, Display, RichDisplay, typed_order, typed_sums, typed_text, verdict
 from .errors import MatcalcError
 from .stack import deep
 from .steps import without_detours
@@ -46,7 +46,8 @@ class Result(Checked, RichDisplay):
                  check_function=None, check_kind="gradient", seed=None):
         self.kind, self.function, self.wrt, self.expr = kind, function, wrt, expr
         self.differential = differential
-        self.conditions = [typed_text(c, function) for c in conditions]
+        sums = typed_sums(function) if any("(" in c for c in conditions) else []
+        self.conditions = [typed_text(c, function, sums) for c in conditions]
         self.notes = list(_parse_notes.get() or ()) + [n for n in notes if n not in (_parse_notes.get() or ())]
         self.definitions = dict(_parse_definitions.get() or {})   # name → expression the user defined
         self._check_function, self._check_kind = check_function or function, check_kind
