@@ -1,11 +1,14 @@
 """Time parse + derive + simplify per case (gradients, Jacobians, Hessians), without the numerical check.
 
-    python benchmarks/derive_speed.py
+    python benchmarks/derive_speed.py [--clock cpu] [--repeat 30]
 
 The baseline in the same run is parsing alone, so the ratio is the cost of the derivation relative
 to reading the input. Each case runs in a fresh simplifier memo (the first derivation of an
-expression in a process is what a CLI user pays).
+expression in a process is what a CLI user pays). `--clock cpu` times the process's CPU time instead
+of the elapsed time: on a loaded machine the elapsed time of a millisecond call counts the slices other
+processes took in the middle of it (the medians of one case moved 2-3x from run to run).
 """
+import argparse
 import statistics
 import sys
 import time
@@ -29,17 +32,28 @@ CASES = [
 ]
 
 
-def median_ms(fn, repeat=30):
+CLOCK = {"wall": time.perf_counter, "cpu": time.process_time}
+clock = CLOCK["wall"]
+REPEAT = 30
+
+
+def median_ms(fn, repeat=None):
     times = []
-    for _ in range(repeat):
+    for _ in range(repeat or REPEAT):
         simplifier._memo.clear()
-        t = time.perf_counter()
+        t = clock()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(clock() - t)
     return 1e3 * statistics.median(times)
 
 
 def main():
+    global clock, REPEAT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--clock", choices=CLOCK, default="wall")
+    ap.add_argument("--repeat", type=int, default=REPEAT)
+    args = ap.parse_args()
+    clock, REPEAT = CLOCK[args.clock], args.repeat
     matcalc.parse("x")  # build the grammar outside the timings
     print(f"{'kind':9} {'expression':48} {'parse':>8} {'derive':>9} {'ratio':>6}")
     totals = []
