@@ -62,18 +62,18 @@ def _paths(L, W):
     """How many root-to-end paths the path-by-path walk would take, counted up to MAX_PATHS + 1 over the
     DAG (each node once), with the placeholder W standing in for every W (only shapes matter)."""
     counts = {}
-    stack = [(L, W, False)]
+    stack = [(L, W, None)]   # (node, W, its rule's output: None going down, kept for the count coming up)
     while stack:
-        node, w, done = stack.pop()
+        node, w, kids = stack.pop()
         if node in counts:
             continue
         if isinstance(node, ENDS) or E.is_zero(node):
             counts[node] = 1
             continue
-        kids = pull_rule(node, w)
-        if not done:
-            stack.append((node, w, True))
-            stack.extend((k, kw, False) for _, k, kw in kids if k not in counts)
+        if kids is None:
+            kids = pull_rule(node, w)
+            stack.append((node, w, kids))
+            stack.extend((k, kw, None) for _, k, kw in kids if k not in counts)
             continue
         counts[node] = min(MAX_PATHS + 1, sum(counts[k] for _, k, _ in kids))
     return counts[L]
