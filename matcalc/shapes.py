@@ -66,10 +66,13 @@ def _fail(message):
     raise ShapeError(message)
 
 
+# elementwise and matmul run for every sum and product built: they read the unifier once per call, not
+# once per comparison (`same`), and compare directly outside parsing.
 def elementwise(op, shapes):
     first = shapes[0]
+    unify = _unifier.get()
     for s in shapes[1:]:
-        if not (same(first[0], s[0]) and same(first[1], s[1])):
+        if not (unify(first[0], s[0]) and unify(first[1], s[1]) if unify is not None else first == s):
             _fail(f"'{op}' needs operands of the same shape, got {fmt_shape(first)} and {fmt_shape(s)}")
     return first
 
@@ -80,8 +83,9 @@ def matmul(shapes):
     if not chain:
         return SCALAR
     rows, cols = chain[0]
+    unify = _unifier.get()
     for s in chain[1:]:
-        if not same(cols, s[0]):
+        if not (unify(cols, s[0]) if unify is not None else cols == s[0]):
             _fail(f"matrix product of {fmt_shape((rows, cols))} and {fmt_shape(s)}: "
                   f"inner dimensions {fmt_dim(cols)} and {fmt_dim(s[0])} differ")
         cols = s[1]
