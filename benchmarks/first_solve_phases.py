@@ -48,10 +48,19 @@ def _timed(phase, fn):
 
 
 def instrument():
-    for phase, names in PHASES.items():
-        for name in names:
-            if hasattr(solver, name):
-                setattr(solver, name, _timed(phase, getattr(solver, name)))
+    """Wrap the phases' functions where solve's modules call them (solver.py, and the module its
+    planning may live in)."""
+    import importlib
+    modules = [solver]
+    try:
+        modules.append(importlib.import_module("matcalc.optimize.plan"))
+    except ImportError:
+        pass
+    for module in modules:
+        for phase, names in PHASES.items():
+            for name in names:
+                if hasattr(module, name):
+                    setattr(module, name, _timed(phase, getattr(module, name)))
     matcalc.codegen.generate = _timed("generate", matcalc.codegen.generate)
 
 
