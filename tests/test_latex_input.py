@@ -112,3 +112,20 @@ def test_an_accent_over_a_bold_name_is_that_vector():
     from matcalc.parse import parse_full
     names = parse_full(r"\tilde{\mathbf{w}}^\top \bar{\mathbf{x}}").names
     assert set(names) == {"w_tilde", "x_bar"} and all(v.is_vector for v in names.values())
+
+
+def test_notes_about_bold_names_come_in_one_order_whatever_the_string_hashing():
+    """The bold names were a set: their notes came out in an order that changed with PYTHONHASHSEED."""
+    import os
+    import subprocess
+    import sys
+    code = ("import matcalc; r = matcalc.grad(r'\\mathbf{q}^T \\mathbf{k} + \\mathbf{a}^T \\mathbf{b}', wrt='q', "
+            "check=False); print(r.notes)")
+    outs = set()
+    for seed in range(8):
+        env = dict(os.environ, PYTHONHASHSEED=str(seed))
+        ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        outs.add(ran.stdout)
+    assert len(outs) == 1, outs
+    assert "a is read as a vector" in outs.pop()

@@ -120,7 +120,9 @@ def parse_full(text, where=None, latex=None):
             e.pos, e.end, e.text = translation.origin(e.pos), None, source
             raise
     try:
-        kinder = Kinds(decls, definitions, ast, vectors=(set(translation.bold) | summed) if translation is not None else (),
+        # sorted: the notes about them come in one order (a set's follows string hashing, which changes per process)
+        bold = sorted(set(translation.bold) | summed) if translation is not None else ()
+        kinder = Kinds(decls, definitions, ast, vectors=bold,
                        text=text)
         kinder.kind(ast)
         kinds = kinder.resolve()
