@@ -252,7 +252,8 @@ def test_cli_solve_json_npz_npy_dir(tmp_path, data):
 
 def test_solver_that_stops_early_says_so(data):
     A, b, _ = data
-    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, maxiter=2)
+    # one iteration: Newton's method solves this NNLS in two (L-BFGS-B needed more than two)
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, maxiter=1)
     assert s.report["status"] == "stopped without meeting the tolerances"
 
 
@@ -514,10 +515,15 @@ def test_progress_lines_name_the_iteration_objective_and_stationarity(monkeypatc
     every_line = driver.Progress           # at most a line a second would print none in a short test
     monkeypatch.setattr(driver, "Progress", lambda enabled: every_line(enabled, every=0.0))
     A, b, _ = data
-    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, progress=True)
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, progress=True, method="L-BFGS-B")
     assert s.report["method"] == "L-BFGS-B"
     lines = capsys.readouterr().err.rstrip().split("\n")
     assert re.fullmatch(r"  L-BFGS-B iteration 1: objective \S+, stationarity \S+", lines[0]), lines
+    assert len(lines) == s.report["iterations"]
+    s = solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": b}, progress=True)       # auto: Newton's method
+    assert s.report["method"] == "newton"
+    lines = capsys.readouterr().err.rstrip().split("\n")
+    assert re.fullmatch(r"  Newton iteration 1: objective \S+, stationarity \S+", lines[0]), lines
     assert len(lines) == s.report["iterations"]
 
 

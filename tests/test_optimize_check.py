@@ -8,7 +8,7 @@ import pytest
 from matcalc import expr as E
 from matcalc.errors import CheckError
 from matcalc.optimize import read_problem, solve
-from matcalc.optimize import solver
+from matcalc.optimize import plan, solver
 from matcalc.optimize.problem import split_relations, split_top
 from matcalc.parse import parse
 from matcalc.simplify import simplify
@@ -36,14 +36,14 @@ def wrong(real, change):
 
 def test_a_wrong_gradient_is_refused_before_anything_is_solved(monkeypatch):
     # the gradient plus x: ridge's stationary point moves, and L-BFGS-B alone may well report it
-    monkeypatch.setattr(solver, "grad", wrong(solver.grad, lambda e, args: E.Add(e, args[1])))
+    monkeypatch.setattr(plan, "grad", wrong(plan.grad, lambda e, args: E.Add(e, args[1])))
     with pytest.raises(CheckError, match="objective's gradient"):
         solve("min ||A x - b||^2 + μ ||x||^2", {"A": A, "b": B, "μ": 0.5})
 
 
 def test_a_gradient_wrong_by_a_factor_is_refused(monkeypatch):
     # 2∇f has the same zero: the solution would even be right, but the code is not what it says
-    monkeypatch.setattr(solver, "grad", wrong(solver.grad, lambda e, args: E.product(E.Num(2), e)))
+    monkeypatch.setattr(plan, "grad", wrong(plan.grad, lambda e, args: E.product(E.Num(2), e)))
     with pytest.raises(CheckError, match="gradient"):
         solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": B})
 
@@ -51,7 +51,7 @@ def test_a_gradient_wrong_by_a_factor_is_refused(monkeypatch):
 def test_a_wrong_hessian_is_refused(monkeypatch):
     # the interior point method runs on the Hessian: half of it would still converge, slower, to the
     # right point, with the wrong curvature in the convexity verdict
-    monkeypatch.setattr(solver, "hessian", wrong(solver.hessian, lambda e, args: E.product(E.Num(2), e)))
+    monkeypatch.setattr(plan, "hessian", wrong(plan.hessian, lambda e, args: E.product(E.Num(2), e)))
     K = RNG.normal(size=(6, 3))
     K = K @ K.T
     y = np.array([1.0, -1, 1, -1, 1, -1])
@@ -61,14 +61,14 @@ def test_a_wrong_hessian_is_refused(monkeypatch):
 
 
 def test_a_wrong_constraint_jacobian_is_refused(monkeypatch):
-    real = solver.grad
+    real = plan.grad
 
     def derive(f, v, check=False):
         r = real(f, v, check=check)
         if f.free == {v} and f.is_scalar and "sum" in str(f) and "log" not in str(f):    # ∇ sum(h) = 1 → 1 + h
             return types.SimpleNamespace(expr=E.Add(r.expr, v), conditions=r.conditions)
         return r
-    monkeypatch.setattr(solver, "grad", derive)
+    monkeypatch.setattr(plan, "grad", derive)
     with pytest.raises(CheckError, match="constraint 'sum\\(h\\) == 1'"):
         solve("max c^T log(h) st h >= 0, sum(h) == 1", {"c": np.array([1.0, 2, 3, 4])})
 
@@ -83,8 +83,8 @@ def test_right_derivatives_pass_on_a_log_domain_and_a_rewrite():
 def test_the_check_runs_once_per_derivation(monkeypatch):
     from matcalc.optimize import check
     calls = []
-    real = check.check_spec
-    monkeypatch.setattr(check, "check_spec", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = check.check_problem
+    monkeypatch.setattr(check, "check_problem", lambda *a, **k: calls.append(1) or real(*a, **k))
     for _ in range(3):
         solve("min ||A x - b||^2 st x >= 0", {"A": A, "b": B})
     assert len(calls) == 1
@@ -121,7 +121,7 @@ def test_number_bounds_without_generated_code_are_the_numbers():
 
 
 def test_functions_that_fail_the_check_are_not_kept(monkeypatch):
-    monkeypatch.setattr(solver, "grad", wrong(solver.grad, lambda e, args: E.Add(e, args[1])))
+    monkeypatch.setattr(plan, "grad", wrong(plan.grad, lambda e, args: E.Add(e, args[1])))
     for _ in range(2):          # the second solve of the text checks again, it does not reuse the code
         with pytest.raises(CheckError):
             solve("min ||A x - b||^2 + μ ||x||^2", {"A": A, "b": B, "μ": 0.5})

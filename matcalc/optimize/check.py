@@ -29,14 +29,26 @@ EPS = np.finfo(float).eps
 
 def check_spec(spec, data, sizes, seed=0):
     """Raise CheckError naming the first generated function that disagrees with the one it derives."""
-    prob = Problem(spec, data, sizes)
+    check_problem(Problem(spec, data, sizes), seed)
+
+
+def check_problem(prob, seed=0):
+    """check_spec on the spec's functions bound to the data already (runtime.Problem)."""
+    spec = prob.spec
     if prob.pack.n == 0:
         return
     rng = np.random.default_rng(seed)
     z = _inside(prob, rng)
     d = rng.standard_normal(prob.pack.n)
-    value = lambda x: np.atleast_1d(prob.fun(x)[0])
-    gradient = lambda x: prob.fun(x)[1]
+    seen = {}
+
+    def fun(x):             # value and gradient come from one function: each point evaluated once
+        key = x.tobytes()
+        if key not in seen:
+            seen[key] = prob.fun(x)
+        return seen[key]
+    value = lambda x: np.atleast_1d(fun(x)[0])
+    gradient = lambda x: fun(x)[1]
     g = gradient(z)
     _agree("the objective's gradient", value, z, d, np.atleast_1d(g @ d), np.linalg.norm(g) * np.linalg.norm(d))
     hess, _ = prob.hessian()

@@ -2,10 +2,11 @@
 is known of convexity, the solution by name. NumPy and SciPy only, no matcalc import: copied into
 the modules `codegen --solver` writes, whose `main` is the command line `python module.py --data …`.
 
-Methods ("auto", see _method): L-BFGS-B when there are only bounds; with linear constraints and
-the dense Hessian the interior point method of interior.py; trust-constr for small problems with
-nonlinear constraints; else the augmented Lagrangian over L-BFGS-B (augmented.py). A run that stops
-short of the tolerances is polished by trust-constr from its point.
+Methods ("auto", see _method): with bounds at most, Newton's method on the exact Hessian for small
+problems (newton.py; L-BFGS-B where it gives up) and L-BFGS-B for larger ones; with linear
+constraints and the dense Hessian the interior point method of interior.py; trust-constr for small
+problems with nonlinear constraints; else the augmented Lagrangian over L-BFGS-B (augmented.py). A
+run that stops short of the tolerances is polished by trust-constr from its point.
 
 Residuals: stationarity ‖∇ₓL‖∞ with the method's multipliers (projected on the bounds), the largest
 constraint violation, and the largest |λᵢ · slackᵢ| over inequalities and bounds. Convexity is
@@ -19,11 +20,13 @@ import numpy as np
 
 from .augmented import augmented_lagrangian, finite  # (package only)
 from .interior import interior_point  # (package only)
+from .newton import projected_newton  # (package only)
 from .runtime import Problem, bind, load  # (package only)
 
 TOLERANCES = {"stationarity": 1e-6, "primal": 1e-8, "complementarity": 1e-6}
 SPARSE_FROM = 50           # packed variables from which trust-constr's Jacobians are sparse
 AUGMENTED_FROM = 200       # packed variables from which nonlinear constraints go to the augmented Lagrangian
+NEWTON_UP_TO = 500         # packed variables up to which bounds-only problems get Newton's method
 
 
 class Progress:
@@ -38,13 +41,15 @@ class Progress:
             print("  " + text(), file=sys.stderr, flush=True)
 
 
-def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method="auto", hessian_exact=True):
+def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method="auto", hessian_exact=True,
+        prob=None):
     """(solution: name → array or float, report: dict). `data` is name → array, an .npz / .json path,
-    JSON text or a directory of NAME.npy files; with `sizes`, it is already bound (runtime.bind)."""
+    JSON text or a directory of NAME.npy files; with `sizes`, it is already bound (runtime.bind);
+    `prob`: the runtime.Problem of the spec on these data, when the caller has made it already."""
     import scipy.optimize as so
     if sizes is None:
         data, sizes = bind(spec, load(data))
-    prob = Problem(spec, data, sizes)
+    prob = Problem(spec, data, sizes) if prob is None else prob
     hess, constant = prob.hessian() if hessian_exact else (None, False)
     start = prob.start() if x0 is None else np.asarray(x0, dtype=float)
     say = Progress(progress)
@@ -52,7 +57,11 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
         method = _method(prob, hess is not None)
     t0, runs = time.perf_counter(), []
     while True:
-        res, residuals, iterations = _run(so, method, prob, start, hess, maxiter, say)
+        out = _run(so, method, prob, start, hess, maxiter, say)
+        if out is None:         # Newton's method gave up (a Hessian not positive definite): L-BFGS-B
+            method = "L-BFGS-B"
+            continue
+        res, residuals, iterations = out
         met = all(residuals[k] <= TOLERANCES[t] * (1 if t != "stationarity" else max(1.0, abs(res.fun)))
                   for k, t in (("stationarity", "stationarity"), ("primal_violation", "primal"),
                                ("complementary_slackness", "complementarity")))
@@ -82,12 +91,14 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
 
 
 def _method(prob, dense):
-    """L-BFGS-B with only bounds. With other constraints, all linear, and the dense exact Hessian:
+    """With only bounds, Newton's method on the dense exact Hessian up to NEWTON_UP_TO variables (a
+    handful of steps where L-BFGS-B took 16-35 at n = 20, each a round trip through SciPy's Python
+    driver), else L-BFGS-B. With other constraints, all linear, and the dense exact Hessian:
     the interior point method of interior.py (the SVM dual, the simplex MLE: 5-50x faster than
     trust-constr, benchmarks/README.md). Nonlinear constraints: trust-constr below AUGMENTED_FROM
     variables. The rest (no dense Hessian, or large and nonlinear): the augmented Lagrangian."""
     if not prob.constraints:
-        return "L-BFGS-B"
+        return "newton" if dense and prob.pack.n <= NEWTON_UP_TO else "L-BFGS-B"
     linear = all(c.linear for c in prob.constraints)
     if linear and dense:
         return "interior-point"
@@ -114,7 +125,8 @@ def _shaped(a):
 
 
 def _run(so, method, prob, start, hess, maxiter, say):
-    """One run: (SciPy's result or the augmented Lagrangian's, the KKT residuals, iterations)."""
+    """One run: (SciPy's result or the augmented Lagrangian's, the KKT residuals, iterations); None when
+    Newton's method gives up."""
     pack = prob.pack
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -137,6 +149,17 @@ def _run(so, method, prob, start, hess, maxiter, say):
             res = so.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=bounds, callback=callback,
                               options={"ftol": 1e-16, "gtol": 1e-11, "maxiter": maxiter, "maxcor": 30})
             return res, _residuals_at(prob, res.x, [], []), int(res.nit)
+        if method == "newton":
+            if hess is None or prob.constraints:
+                raise ValueError("Newton's method takes bounds only and needs the exact Hessian (n at most "
+                                 "DENSE_HESSIAN)")
+
+            def fun(z):
+                with np.errstate(all="ignore"):
+                    return prob.fun(z)
+            res = projected_newton(fun, hess, start, lb, ub, maxiter=min(maxiter, 200), progress=lambda k, f, s: say(
+                lambda: f"Newton iteration {k}: objective {f:.6g}, stationarity {s:.1e}"))
+            return None if res is None else (res, _residuals_at(prob, res.x, [], []), res.nit)
         if method == "interior-point":
             if hess is None:
                 raise ValueError("the interior point method needs the exact Hessian (n at most DENSE_HESSIAN)")
@@ -283,7 +306,8 @@ def main(spec, argv=None):
                     "file or a directory of them (repeat for several)")
     ap.add_argument("--format", choices=("text", "json"), default="text")
     ap.add_argument("--maxiter", type=int, default=3000)
-    ap.add_argument("--method", choices=("auto", "L-BFGS-B", "trust-constr", "augmented-lagrangian", "interior-point"),
+    ap.add_argument("--method", choices=("auto", "newton", "L-BFGS-B", "trust-constr", "augmented-lagrangian",
+                                         "interior-point"),
                     default="auto")
     ap.add_argument("--progress", action="store_true", help="a line on standard error every second")
     args = ap.parse_args(argv)

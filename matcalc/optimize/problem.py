@@ -11,65 +11,15 @@ vector of length n and a later `0 <= a <= c` reads `a` with that length — one 
 size across the whole problem, by the parser's own unification, never by renaming symbols after the
 fact. A name's first reading (objective first, then the constraints in order) decides its kind.
 """
-import re
-
 from .. import expr as E
 from ..errors import MatcalcError, ParseError
 from ..vocabulary import show_text
+from .problem_text import SENSE, SUBJECT, split_relations, split_top  # noqa: F401  (tests import them here)
 
 
 class ProblemError(MatcalcError):
     """The problem text is not `min|max EXPR [st CONSTRAINTS]`, or asks for something unsupported."""
     kind = "problem error"
-
-
-SENSE = re.compile(r"^\s*(min(?:imize)?|max(?:imize)?|argmin|argmax)(?:_\{([^}]*)\}|_([A-Za-z]\w*))?(?=[\s(|\[‖]|$)")
-SUBJECT = re.compile(r"(?<![\w.])(?:s\.t\.|st|subject\s+to)(?![\w.])\s*:?")
-RELATIONS = [("==", "=="), ("<=", "<="), (">=", ">="), ("≤", "<="), ("≥", ">="), ("=", "==")]
-OPEN, CLOSE = "([{", ")]}"
-
-
-def _depth_positions(text):
-    """Per character: the bracket depth before it."""
-    depth, out = 0, []
-    for ch in text:
-        if ch in CLOSE:
-            depth -= 1
-        out.append(depth)
-        if ch in OPEN:
-            depth += 1
-    return out
-
-
-def split_top(text, seps):
-    depth = _depth_positions(text)
-    parts, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in seps and depth[i] == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
-    return [p for p in (s.strip() for s in parts)]
-
-
-def split_relations(text):
-    """[side, op, side, op, side…] at bracket depth 0."""
-    depth = _depth_positions(text)
-    out, start, i = [], 0, 0
-    while i < len(text):
-        if depth[i] == 0:
-            for token, op in RELATIONS:
-                if text.startswith(token, i):
-                    out += [text[start:i].strip(), op]
-                    i += len(token)
-                    start = i
-                    break
-            else:
-                i += 1
-        else:
-            i += 1
-    out.append(text[start:].strip())
-    return out
 
 
 class Constraint:
@@ -200,7 +150,10 @@ def read_problem(text, where=None, wrt=None, data_names=None):
         if len(chain) == 5 and not (chain[1] == chain[3] and chain[1] in ("<=", ">=")):
             raise ProblemError(f"a chained constraint goes one way ('l <= E <= u'): '{show_text(ctext)}'", *where_at)
         chains.append((ctext, chain))
-    unified = bool(chains) and _unify(objective_text, [c for _, c in chains], where) is not False  # else: objective's
+    pieces = _unify(objective_text, [c for _, c in chains], where) if chains else False
+    unified = pieces is not False           # else: the objective's reading decides, then each part's
+    if unified:
+        parsed.update(((piece, repr(sorted(where.items()))), e) for piece, e in pieces.items())
     objective = read(objective_text, [(0, text.find(objective_text, m.end()), len(objective_text))])
     if not objective.is_scalar:
         raise ProblemError(f"the objective must be a scalar; '{show_text(objective_text)}' is {objective.shape}")
@@ -269,20 +222,36 @@ def _moved(err, piece, spans):
 
 def _unify(objective_text, chains, where):
     """Declarations for every name from ONE parse of the whole problem: the objective plus sum(L - R)
-    of each relation, a scalar whatever the relation's shape. The parser's unification then sees every
-    part at once, so `||x||^2 st A x == b` with A: m x n makes x of length n — parsing the parts one
-    by one would have named x's length before meeting A. Each part is then parsed with these
-    declarations. If the whole does not parse (False), the parts are parsed one by one and the first
-    that fails says where."""
-    from ..parse import parse_solved
-    pieces = [f"({objective_text})"] + [f"sum(({chain[i]}) - ({chain[i + 2]}))"
-                                         for chain in chains for i in range(0, len(chain) - 2, 2)]
+    of each relation (R - L for >=, g's orientation), a scalar whatever the relation's shape. The
+    parser's unification then sees every part at once, so `||x||^2 st A x == b` with A: m x n makes
+    x of length n — parsing the parts one by one would have named x's length before meeting A. If
+    the whole does not parse (False), the parts are parsed one by one and the first that fails says
+    where. Else {part's text: expression}: the objective, each side and each difference as that one
+    parse built them (the parser's pieces), so that read_problem parses none of them again (the SVM
+    dual was 9 parses, ~1 ms each at n = 20); a part it did not record (LaTeX input) is parsed alone."""
+    from functools import partial
+    from ..parse import parse_full
+    from ..parse.solve import parse_for
+    text, spans = f"({objective_text})", {(1, 1 + len(objective_text)): objective_text}
+    for chain in chains:
+        for i in range(0, len(chain) - 2, 2):
+            first, second = (chain[i + 2], chain[i]) if chain[i + 1] == ">=" else (chain[i], chain[i + 2])
+            at = len(text) + len(" + sum(")
+            difference = f"({first}) - ({second})"
+            spans[(at, at + len(difference))] = difference
+            spans[(at + 1, at + 1 + len(first))] = first
+            spans[(at + len(first) + 6, at + len(difference) - 1)] = second
+            text += f" + sum({difference})"
     try:
-        parsed = parse_solved(" + ".join(pieces), where)
+        parsed = parse_for(partial(parse_full, spans=frozenset(spans) if ONE_PARSE else None), text, where)
     except MatcalcError:
         return False
     for name, v in parsed.names.items():
         _declare(where, name, declaration(v))
+    return {spans[s]: e for s, e in parsed.pieces.items()}
+
+
+ONE_PARSE = True        # False: every part parsed again alone (tests compare the two readings)
 
 
 def _declare(where, name, decl):

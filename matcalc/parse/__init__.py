@@ -23,11 +23,28 @@ from .syntax import syntax_tree
 class Parsed:
     """What parsing produced besides the expression: inferred kinds, notes, and every variable named
     in the text (some may simplify away, as y in `x + 0 y`)."""
-    __slots__ = ("expr", "notes", "names", "definitions")
+    __slots__ = ("expr", "notes", "names", "definitions", "pieces")
 
-    def __init__(self, expr, notes, names=None, definitions=None):
+    def __init__(self, expr, notes, names=None, definitions=None, pieces=None):
         self.expr, self.notes, self.names = expr, notes, names or {}
         self.definitions = definitions or {}     # name → expression, for `h = …; L = …` texts
+        self.pieces = pieces or {}               # (start, end) → expression: parse_full(spans=…)
+
+
+class _Recording(Builder):
+    """A Builder that keeps the node it built for each wanted span [start, end) of the text: the
+    problem reader's objective, constraint sides and differences, from one parse of the whole problem
+    (optimize/problem.py) instead of one parse each."""
+
+    def __init__(self, spans, *args):
+        super().__init__(*args)
+        self.spans, self.recorded = spans, {}
+
+    def build(self, n):
+        out = super().build(n)
+        if (n.start, n.end) in self.spans:
+            self.recorded[(n.start, n.end)] = out
+        return out
 
 
 RECOGNISERS = []   # node → node or None: a composite spelling read as one node (ops/normalize_rows.py:
@@ -57,8 +74,10 @@ def _bottom_up(e, rewrite, memo):
     return out
 
 
-def parse_full(text, where=None, latex=None):
-    """latex: True forces LaTeX input, None detects it by a backslash."""
+def parse_full(text, where=None, latex=None, spans=None):
+    """latex: True forces LaTeX input, None detects it by a backslash. spans: a set of (start, end) of
+    the text whose typed expressions to return too (Parsed.pieces; none for LaTeX input, whose
+    positions move in translation)."""
     decls = parse_declarations(where)
     if any("_{" in name for name in decls):
         normal, original = {}, {}
@@ -126,7 +145,8 @@ def parse_full(text, where=None, latex=None):
                        text=text)
         kinder.kind(ast)
         kinds = kinder.resolve()
-        builder = Builder(text, decls, kinds, definitions)
+        builder = Builder(text, decls, kinds, definitions) if not spans or translation is not None else \
+            _Recording(frozenset(spans), text, decls, kinds, definitions)
         unify_token = S._unifier.set(builder.unify)
         render_token = S._renderer.set(builder.unify.display)
         try:
@@ -143,6 +163,7 @@ def parse_full(text, where=None, latex=None):
         dim = resolver(builder.unify, names)
         memo = dict(sized)
         expr = recognised(rebuild(raw, dim, memo))
+        pieces = {s: recognised(rebuild(e, dim, memo)) for s, e in getattr(builder, "recorded", {}).items()}
         named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values() if v not in sized}
         ones = [f"'1' at column {node.start + 1} is read as the ones vector of length "
                 f"{rebuild(e, dim, {}).shape[0]}" for node, e in builder.ones]
@@ -169,7 +190,7 @@ def parse_full(text, where=None, latex=None):
         notes.append(f"defined but not used: {', '.join(unused)}")
     latex_notes = list(dict.fromkeys(translation.notes)) if translation is not None else []
     return Parsed(expr, latex_notes + sum_notes + shape_notes + builder.notes + ones + notes + unused_declarations(decls, builder, defined),
-                  named, built)
+                  named, built, pieces)
 
 
 def _defined_tree(statement, text):
