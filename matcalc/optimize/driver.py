@@ -26,7 +26,7 @@ from .runtime import Problem, bind, load  # (package only)
 TOLERANCES = {"stationarity": 1e-6, "primal": 1e-8, "complementarity": 1e-6}
 SPARSE_FROM = 50           # packed variables from which trust-constr's Jacobians are sparse
 AUGMENTED_FROM = 200       # packed variables from which nonlinear constraints go to the augmented Lagrangian
-NEWTON_UP_TO = 500         # packed variables up to which bounds-only problems get Newton's method
+NEWTON_UP_TO = 250         # packed variables up to which bounds-only problems get Newton's method
 
 
 class Progress:
@@ -54,7 +54,7 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
     start = prob.start() if x0 is None else np.asarray(x0, dtype=float)
     say = Progress(progress)
     if method == "auto":
-        method = _method(prob, hess is not None)
+        method = _method(prob, hess is not None, constant)
     t0, runs = time.perf_counter(), []
     while True:
         out = _run(so, method, prob, start, hess, maxiter, say)
@@ -90,15 +90,20 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
     return solution(spec, prob.pack, z), report
 
 
-def _method(prob, dense):
+def _method(prob, dense, constant=False):
     """With only bounds, Newton's method on the dense exact Hessian up to NEWTON_UP_TO variables (a
     handful of steps where L-BFGS-B took 16-35 at n = 20, each a round trip through SciPy's Python
-    driver), else L-BFGS-B. With other constraints, all linear, and the dense exact Hessian:
+    driver; past that, NNLS with many bounds active took more of them than L-BFGS-B's time, and a
+    Hessian that varies costs a product per step), and for any size without bounds when the Hessian
+    is constant (one step: ridge regression); else L-BFGS-B. With other constraints, all linear, and
+    the dense exact Hessian:
     the interior point method of interior.py (the SVM dual, the simplex MLE: 5-50x faster than
     trust-constr, benchmarks/README.md). Nonlinear constraints: trust-constr below AUGMENTED_FROM
     variables. The rest (no dense Hessian, or large and nonlinear): the augmented Lagrangian."""
     if not prob.constraints:
-        return "newton" if dense and prob.pack.n <= NEWTON_UP_TO else "L-BFGS-B"
+        bounded = np.isfinite(prob.lb).any() or np.isfinite(prob.ub).any()
+        small = prob.pack.n <= NEWTON_UP_TO or constant and not bounded
+        return "newton" if dense and small else "L-BFGS-B"
     linear = all(c.linear for c in prob.constraints)
     if linear and dense:
         return "interior-point"

@@ -74,30 +74,38 @@ def projected_newton(fun, hess, x0, lb, ub, *, maxiter=100, tol=1e-12, progress=
 
 def _direction(H, g, x, lb, ub, bounded, stationarity):
     """The Newton step on the free variables, a scaled gradient step on the held ones; None when the
-    free block of the Hessian is not positive definite."""
+    free block of the Hessian is not positive definite. A variable within ε of a bound is held when
+    its gradient pushes against the bound (Bertsekas), and also when the Newton step would carry it
+    across (a gradient that rounding left at −1e-12 at x = 0: free, its step crossed the bound, was
+    cut by the projection and spoiled the others' steps, and the NNLS at n = 400 crawled for 54
+    iterations); the step is then taken again without it, at most twice."""
     H = np.asarray(H, dtype=float)
-    if bounded:
-        eps = min(1e-3, stationarity)
-        held = ((x <= lb + eps) & (g > 0)) | ((x >= ub - eps) & (g < 0))
-    else:
-        held = np.zeros(x.size, dtype=bool)
-    d = np.empty(x.size)
-    if held.any():
-        free = ~held
-        diagonal = np.diagonal(H)[held]
-        d[held] = -g[held] / np.where(diagonal > 0, diagonal, 1.0)
-        H = H[np.ix_(free, free)]
-    else:
-        free = slice(None)
-    if H.size:
+    n = x.size
+    if not bounded:
         factor = _cholesky(H)
         if factor is None:
             return None
-        # two triangular solves (NumPy's solve does not know the factor is triangular; n is small)
-        d[free] = -np.linalg.solve(factor.T, np.linalg.solve(factor, g[free]))
-    if not np.all(np.isfinite(d)):
-        return None
-    return d
+        d = -np.linalg.solve(factor.T, np.linalg.solve(factor, g))
+        return d if np.all(np.isfinite(d)) else None
+    eps = min(1e-3, stationarity)
+    low, high = x <= lb + eps, x >= ub - eps
+    held = (low & (g > 0)) | (high & (g < 0))
+    scale = np.diagonal(H)
+    scale = np.where(scale > 0, scale, 1.0)
+    for _ in range(3):
+        d = -g / scale                        # the held variables' step; the free ones' comes next
+        free = ~held
+        if free.any():
+            factor = _cholesky(H[np.ix_(free, free)] if held.any() else H)
+            if factor is None:
+                return None
+            # two triangular solves (NumPy's solve does not know the factor is triangular; n is small)
+            d[free] = -np.linalg.solve(factor.T, np.linalg.solve(factor, g[free]))
+        crossing = free & ((low & (d < 0)) | (high & (d > 0)))
+        if not crossing.any() or crossing.sum() == free.sum() or n == 0:
+            break
+        held = held | crossing
+    return d if np.all(np.isfinite(d)) else None
 
 
 def _cholesky(H):
@@ -120,9 +128,20 @@ def _cholesky(H):
 
 
 def _armijo(fun, x, f, g, d, lb, ub, bounded, halvings=40):
-    """(x, f, g) at the first α = 1, 1/2, 1/4, … whose projected step decreases f enough, or None."""
-    alpha = 1.0
-    for _ in range(halvings):
+    """(x, f, g) at the first step that decreases f enough, or None: the projected step P(x + αd) for
+    α = 1; else the step along d to the first bound it meets, where that variable lands exactly (so
+    that it is held from the next iteration: halving alone only approaches a bound, and with a
+    variable near its bound whose Newton step crosses it, the iterations crawled, 54 of them for the
+    NNLS at n = 400); else α = 1/2, 1/4, …"""
+    trials = [1.0]
+    if bounded:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            room = np.where(d < 0, (lb - x) / d, np.where(d > 0, (ub - x) / d, np.inf))
+        first = float(np.min(room, initial=np.inf))
+        if 0 < first < 1:
+            trials.append(first)
+    trials += [0.5 ** k for k in range(1, halvings)]
+    for alpha in trials:
         x_new = np.clip(x + alpha * d, lb, ub) if bounded else x + alpha * d
         slope = float(g @ (x_new - x))
         if slope < 0:
@@ -130,5 +149,4 @@ def _armijo(fun, x, f, g, d, lb, ub, bounded, halvings=40):
                 f_new, g_new = fun(x_new)
             if np.isfinite(f_new) and np.all(np.isfinite(g_new)) and f_new <= f + SIGMA * slope:
                 return x_new, f_new, g_new
-        alpha /= 2
     return None

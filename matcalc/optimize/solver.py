@@ -99,7 +99,7 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
     """Solve `problem` on `data` (dict, .npz, .json, JSON text or a directory of .npy files).
 
     method: "auto" (driver._method: with at most bounds Newton's method on the exact Hessian up to
-    500 variables, else L-BFGS-B; with linear constraints the interior point method; with
+    250 variables (any number without bounds and with a constant Hessian), else L-BFGS-B; with linear constraints the interior point method; with
     nonlinear ones trust-constr, or the augmented Lagrangian over L-BFGS-B for many variables;
     trust-constr again when a run stops short of the tolerances), "newton", "trust-constr",
     "L-BFGS-B", "augmented-lagrangian" or "interior-point".
