@@ -1,11 +1,12 @@
 """Newton's method with the exact Hessian for a small problem with bounds at most (no other
 constraints): ridge and logistic regression, NNLS, the LASSO's split form.
 
-NumPy only, no matcalc import: `codegen --solver` copies this file into the module it writes. Why not
-L-BFGS-B there: its iterations are cheap, but each is a round trip through SciPy's Python driver
-(~50-70 µs at n = 20), and it needs 16-35 of them at n = 20 (benchmarks/README.md), where the exact
-Hessian matcalc derives anyway (for the convexity verdict) gives Newton's method its answer in a
-handful: one step for an unconstrained quadratic, a few more while the bounds that hold are found.
+NumPy and SciPy (LAPACK's Cholesky) only, no matcalc import: `codegen --solver` copies this file into
+the module it writes. Why not L-BFGS-B there: its iterations are cheap, but each is a round trip
+through SciPy's Python driver (~50-70 µs at n = 20), and it needs 16-35 of them at n = 20
+(benchmarks/README.md), where the exact Hessian matcalc derives anyway (for the convexity verdict)
+gives Newton's method its answer in a handful: one step for an unconstrained quadratic, a few more
+while the bounds that hold are found.
 
 The method (Bertsekas, "Projected Newton methods for optimization problems with simple
 constraints", SIAM J. Control Optim. 20, 1982): at x, a variable within ε of a bound with its
@@ -85,7 +86,7 @@ def _direction(H, g, x, lb, ub, bounded, stationarity):
         factor = _cholesky(H)
         if factor is None:
             return None
-        d = -np.linalg.solve(factor.T, np.linalg.solve(factor, g))
+        d = -_solve(factor, g)
         return d if np.all(np.isfinite(d)) else None
     eps = min(1e-3, stationarity)
     low, high = x <= lb + eps, x >= ub - eps
@@ -99,8 +100,7 @@ def _direction(H, g, x, lb, ub, bounded, stationarity):
             factor = _cholesky(H[np.ix_(free, free)] if held.any() else H)
             if factor is None:
                 return None
-            # two triangular solves (NumPy's solve does not know the factor is triangular; n is small)
-            d[free] = -np.linalg.solve(factor.T, np.linalg.solve(factor, g[free]))
+            d[free] = -_solve(factor, g[free])
         crossing = free & ((low & (d < 0)) | (high & (d > 0)))
         if not crossing.any() or crossing.sum() == free.sum() or n == 0:
             break
@@ -109,22 +109,27 @@ def _direction(H, g, x, lb, ub, bounded, stationarity):
 
 
 def _cholesky(H):
-    """The Cholesky factor of H, or of H + δI (δ = 1e-9·max(1, max Hᵢᵢ)) when H is singular or nearly
-    (a factor's diagonal ratio below 1e-6: condition above 1e12; the LASSO's split x = u − v has
-    Hessian [[Q, −Q], [−Q, Q]]): the step along the null directions is then bounded by |g|/δ, and the
-    bounds cut it. None when even H + δI is not positive definite (a negative curvature)."""
-    try:
-        factor = np.linalg.cholesky(H)
+    """The Cholesky factor (LAPACK's, lower) of H, or of H + δI (δ = 1e-9·max(1, max Hᵢᵢ)) when H is
+    singular or nearly (a factor's diagonal ratio below 1e-6: condition above 1e12; the LASSO's split
+    x = u − v has Hessian [[Q, −Q], [−Q, Q]]): the step along the null directions is then bounded by
+    |g|/δ, and the bounds cut it. None when even H + δI is not positive definite (a negative
+    curvature). LAPACK directly: NumPy's cholesky and solve cost ~45 µs a step at n = 40, most of it
+    Python around the call, and raise where a failed factorization is an answer here."""
+    from scipy.linalg.lapack import dpotrf
+    factor, info = dpotrf(H, lower=1, clean=0)
+    if info == 0:
         diagonal = np.diagonal(factor)
         if np.min(diagonal) > 1e-6 * np.max(diagonal):
             return factor
-    except np.linalg.LinAlgError:
-        pass
     delta = 1e-9 * max(1.0, float(np.max(np.abs(np.diagonal(H)))))
-    try:
-        return np.linalg.cholesky(H + delta * np.eye(H.shape[0]))
-    except np.linalg.LinAlgError:
-        return None
+    factor, info = dpotrf(H + delta * np.eye(H.shape[0]), lower=1, clean=0)
+    return factor if info == 0 else None
+
+
+def _solve(factor, b):
+    """H⁻¹b from H's Cholesky factor."""
+    from scipy.linalg.lapack import dpotrs
+    return dpotrs(factor, b, lower=1)[0]
 
 
 def _armijo(fun, x, f, g, d, lb, ub, bounded, halvings=40):
@@ -135,8 +140,8 @@ def _armijo(fun, x, f, g, d, lb, ub, bounded, halvings=40):
     NNLS at n = 400); else α = 1/2, 1/4, …"""
     trials = [1.0]
     if bounded:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            room = np.where(d < 0, (lb - x) / d, np.where(d > 0, (ub - x) / d, np.inf))
+        with np.errstate(divide="ignore", invalid="ignore"):      # variables on a bound already are cut anyway
+            room = np.where((d < 0) & (x > lb), (lb - x) / d, np.where((d > 0) & (x < ub), (ub - x) / d, np.inf))
         first = float(np.min(room, initial=np.inf))
         if 0 < first < 1:
             trials.append(first)

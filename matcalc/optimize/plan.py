@@ -65,10 +65,10 @@ class Evaluated:
     the same by runtime.py). For what `solve` runs once or twice per call — a constant Hessian, a
     linear constraint's values and Jacobian, a bound, the recovery of a rewritten variable — where
     generating and compiling code (0.3-0.7 ms a function at n = 20) cost more than it ever saves.
-    Blocks c·M and M share M's evaluation (the LASSO's ±AᵀA)."""
+    Blocks c·M, M and (c·M)ᵀ share M's evaluation (the LASSO's ±AᵀA)."""
 
     def __init__(self, outputs, variables):
-        self.outputs, self.variables = [E.coefficient(e) for e in outputs], list(variables)
+        self.outputs, self.variables = [_scaled(e) for e in outputs], list(variables)
 
     def __call__(self, *args):
         import numpy as np
@@ -81,11 +81,19 @@ class Evaluated:
             env[v] = a
             sizes.update((d, k) for d, k in zip(v.shape, a.shape) if isinstance(d, str))
         memo, out = {}, []
-        for c, e in self.outputs:
+        for c, e, transposed in self.outputs:
             value = evaluate(e, env, sizes, memo)
             value = value * float(c) if c != 1 else value
+            value = value.T if transposed else value
             out.append(float(value.reshape(())) if value.size == 1 and e.is_scalar else value)
         return out[0] if len(out) == 1 else tuple(out)
+
+
+def _scaled(e):
+    """(c, M, transposed) with e = c·M or (c·M)ᵀ: the blocks ±AᵀA and (−AᵀA)ᵀ evaluate AᵀA once."""
+    transposed = isinstance(e, E.Transpose)
+    c, rest = E.coefficient(e.arg if transposed else e)
+    return c, rest, transposed
 
 
 def _evaluable(outputs):
@@ -157,7 +165,8 @@ def plan(p, hessian_blocks=True, hvp=True, literal_bounds=False, evaluate_once=F
             "aliases": {v.name: [spelling(v.name)] for v in p.data if spelling(v.name) != v.name},
             "variables": [(v.name, _shape(v), v.is_scalar) for v in p.variables],
             "objective": objective,
-            "hessian": _hessian(pl, f, p.variables, [r.expr for r in results]) if hessian_blocks else None,
+            "hessian": _hessian(pl, f, p.variables, [r.expr for r in results],
+                                all(c.bound is not None for c in p.constraints)) if hessian_blocks else None,
             "hvp": _hvp(pl, [r.expr for r in results], p.variables, "hessian_vector_product") if hvp else None,
             "bounds": [], "constraints": [], "recover": [], "notes": notes}
     for i, c in enumerate(p.constraints):
@@ -192,16 +201,24 @@ def _number(e):
     return None
 
 
-def _hessian(pl, f, variables, gradients):
+def _hessian(pl, f, variables, gradients, bounds_only=False):
     """(fn, params, blocks, constant) of the objective's Hessian blocks, or None when matcalc cannot
-    derive one (SciPy's BFGS then). `gradients`: ∇f per variable, already derived."""
+    derive one (SciPy's BFGS then). `gradients`: ∇f per variable, already derived; `bounds_only`: the
+    problem has no constraints but bounds."""
+    derived = {}
     try:
-        blocks = [(vi, vj, hessian(f, vi, wrt2=vj, gradient=g).expr if vi is not vj else
-                   hessian(f, vi, gradient=g).expr) for vi, g in zip(variables, gradients) for vj in variables]
+        for i, (vi, g) in enumerate(zip(variables, gradients)):
+            for vj in variables[i:]:       # ∂²f/∂y∂x = (∂²f/∂x∂y)ᵀ: the blocks below the diagonal are not derived
+                derived[vi, vj] = hessian(f, vi, wrt2=vj, gradient=g).expr if vi is not vj else \
+                    hessian(f, vi, gradient=g).expr
     except MatcalcError:
         return None
+    blocks = [(vi, vj, derived[vi, vj] if (vi, vj) in derived else E.Transpose(derived[vj, vi]))
+              for vi in variables for vj in variables]
     constant = all(_constant_in(b, variables) for _, _, b in blocks)
-    make = pl.evaluated if constant else pl.function        # a constant Hessian is evaluated once per solve
+    # evaluated, not generated, where it runs a few times per solve: a constant Hessian once, and any
+    # without constraints other than bounds a few times (Newton's method takes a handful of steps)
+    make = pl.evaluated if constant or bounds_only else pl.function
     fn, params = make([b for _, _, b in blocks], [f"h{i}" for i in range(len(blocks))], "hessian_blocks")
     return (fn, params, [(vi.name, vj.name) for vi, vj, _ in blocks], constant)
 
