@@ -192,10 +192,14 @@ class Problem:
         def hess(z):
             if constant and "H" in cache:
                 return cache["H"]
-            H = np.zeros((pack.n, pack.n))
-            for (vi, vj), b in zip(blocks, _tuple(fn(*pack.args(params, z)))):
-                si, sj = pack.slices[vi], pack.slices[vj]
-                H[si, sj] = np.asarray(b, dtype=float).reshape(si.stop - si.start, sj.stop - sj.start)
+            out = _tuple(fn(*pack.args(params, z)))
+            if len(blocks) == 1:        # one variable: its block is the Hessian (no copy; callers never write to it)
+                H = np.asarray(out[0], dtype=float).reshape(pack.n, pack.n)
+            else:
+                H = np.zeros((pack.n, pack.n))
+                for (vi, vj), b in zip(blocks, out):
+                    si, sj = pack.slices[vi], pack.slices[vj]
+                    H[si, sj] = np.asarray(b, dtype=float).reshape(si.stop - si.start, sj.stop - sj.start)
             cache["H"] = H
             return H
         return hess, constant
