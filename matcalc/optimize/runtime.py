@@ -212,6 +212,12 @@ class Problem:
         return _product(self.pack, fn, params, self.names, directions, z, p)
 
     def start(self):
+        """The starting point (a copy: the check and the run of one solve ask for it both)."""
+        if getattr(self, "_start", None) is None:
+            self._start = self._first_point()
+        return self._start.copy()
+
+    def _first_point(self):
         lb, ub = self.lb, self.ub
         x0 = np.zeros(lb.shape)
         both = np.isfinite(lb) & np.isfinite(ub)
