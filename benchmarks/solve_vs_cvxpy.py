@@ -4,12 +4,13 @@ For the SVM dual the last column is the difference of the objective values (K ha
 dual's solution is not unique). On a loaded machine run it with OPENBLAS_NUM_THREADS=1 as well:
 multithreaded BLAS waiting for busy cores cost 10-50x here (see benchmarks/README.md).
 
-    python benchmarks/solve_vs_cvxpy.py [--sizes 20,100,400] [--repeat 3]
+    python benchmarks/solve_vs_cvxpy.py [--sizes 20,100,400] [--repeat 3] [--firsts 5] [--clock cpu]
 
 CVXPY is not a dependency: install it anywhere on the path (e.g. `pip install --target /tmp/cvx cvxpy`
-then `PYTHONPATH=/tmp/cvx`); without it only matcalc's times are printed. Times are wall-clock medians:
-matcalc's "first" is the first solve of a problem text (reading it, deriving, generating, compiling
-and checking code, solving); "total" the median of the repeats, where solve reuses the derivation and
+then `PYTHONPATH=/tmp/cvx`); without it only matcalc's times are printed. Times are wall-clock medians
+(`--clock cpu`: CPU time, both sides): matcalc's "first" is the first solve of a problem text (reading
+it, deriving, generating, compiling and checking code, solving; `--firsts N`: the median of N such
+first solves, the solve cache and the simplifier's memo cleared before each); "total" the median of the repeats, where solve reuses the derivation and
 code of the same text (its cache; the data are the same, nothing of the solution is kept); "solver" is
 the SciPy run alone (the report's time). CVXPY's time includes building the problem (canonicalization)
 and solving. "ratio" is CVXPY / matcalc total, "first" CVXPY / matcalc first (above 1: matcalc faster).
@@ -99,13 +100,25 @@ def ys_of(data):
     return np.asarray(data["y"])
 
 
+CLOCK = time.perf_counter       # --clock cpu: time.process_time (CPU time, for both sides alike)
+
+
 def timed(fn, repeat):
     times, out = [], None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = CLOCK()
         out = fn()
-        times.append(time.perf_counter() - t)
+        times.append(CLOCK() - t)
     return statistics.median(times), out
+
+
+def first_solve(text, data, where):
+    """One first solve: the solve cache and the simplifier's memo cleared, then timed."""
+    _cache.clear()
+    _memo.clear()
+    t = CLOCK()
+    matcalc.solve(text, data, where=where)
+    return CLOCK() - t
 
 
 def profile(which, sizes, first=False):
@@ -184,6 +197,10 @@ def main():
     ap.add_argument("--profile", metavar="PROBLEM", help="cProfile one matcalc.solve of this problem (its name in "
                     "the table) at each size, after a first solve (--first: the first), instead of the table")
     ap.add_argument("--first", action="store_true", help="with --profile: profile the first solve instead")
+    ap.add_argument("--firsts", type=int, default=1, metavar="N", help="the first solve's time is the median of N "
+                    "first solves of the text (each after clearing the solve cache and the simplifier's memo)")
+    ap.add_argument("--clock", choices=("wall", "cpu"), default="wall", help="wall clock (perf_counter) or CPU "
+                    "time (process_time) for both sides")
     ap.add_argument("--cold", type=int, metavar="N", help="instead of the table: N fresh processes per library, "
                     "import and one first solve")
     args = ap.parse_args()
@@ -191,23 +208,21 @@ def main():
         return cold(args.cold)
     if args.profile:
         return profile(args.profile, [int(s) for s in args.sizes.split(",")], args.first)
+    global CLOCK
+    CLOCK = time.process_time if args.clock == "cpu" else time.perf_counter
     warm_up()
     threads = {k: os.environ[k] for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
                if k in os.environ}
     print(f"load average {os.getloadavg()[0]:.1f}; CVXPY {cp.__version__ if cp else 'not installed'}; "
-          f"BLAS threads {threads or 'default'}")
-    print(f"{'problem':12} {'n':>5} {'first':>7} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
-          f"{'CVXPY':>8} {'ratio':>6} {'first':>6} {'max |Δ|':>9}")
+          f"BLAS threads {threads or 'default'}; {args.clock} clock; first: median of {args.firsts}")
+    print(f"{'problem':12} {'n':>5} {'first':>9} {'matcalc total':>14} {'solver':>8} {'iters':>6} {'status':>8} "
+          f"{'CVXPY':>9} {'ratio':>6} {'first':>6} {'max |Δ|':>9}")
     for n in [int(s) for s in args.sizes.split(",")]:
         for name, text, data, ref in problems(n, np.random.default_rng(n)):
             where = {"K": "n x n symmetric", "c": "scalar"} if "K" in data else None
-            _cache.clear()
-            _memo.clear()
-            first = time.perf_counter()
-            matcalc.solve(text, data, where=where)
-            first = time.perf_counter() - first
+            first = statistics.median(first_solve(text, data, where) for _ in range(max(1, args.firsts)))
             t, s = timed(lambda: matcalc.solve(text, data, where=where), args.repeat)
-            line = (f"{name:12} {n:5d} {first:6.3f}s {t:13.3f}s {s.report['time']:7.3f}s {s.report['iterations']:6d} "
+            line = (f"{name:12} {n:5d} {1000 * first:7.2f}ms {t:13.4f}s {s.report['time']:7.4f}s {s.report['iterations']:6d} "
                     f"{'ok' if s.report['status'] == 'optimal' else 'STOPPED':>8}")
             if cp is not None:
                 tc, r = timed(ref, args.repeat)
@@ -217,7 +232,7 @@ def main():
                     diff = abs(value(np.asarray(s["a"])) - value(r["a"]))
                 else:
                     diff = max(float(np.max(np.abs(np.asarray(s[k]) - r[k]))) for k in r)
-                line += f" {tc:7.3f}s {tc / t:6.2f} {tc / first:6.2f} {diff:9.1e}"
+                line += f" {1000 * tc:7.2f}ms {tc / t:6.2f} {tc / first:6.2f} {diff:9.1e}"
             print(line, flush=True)
 
 
