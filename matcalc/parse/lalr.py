@@ -170,7 +170,7 @@ def _alternation(terminals):
 
 class Rule:
     """A grammar rule: what it reduces to and how its node is built."""
-    __slots__ = ("origin", "size", "name", "keep", "expand1")
+    __slots__ = ("origin", "size", "name", "keep", "expand1", "passes")
 
     def __init__(self, d):
         self.origin, self.size = d["origin"]["name"], len(d["expansion"])
@@ -184,8 +184,11 @@ class Rule:
                      if keep_all or not (sym["__type__"] == "Terminal" and sym["filter_out"])]
         if len(self.keep) == self.size and not any(inline for _, inline in self.keep):
             self.keep = None
+        self.passes = self.expand1 and self.size == 1 and self.keep is None
 
     def build(self, children):
+        if self.passes:             # `?sum: product` met with one child: the child is the node, and its span
+            return children[0]      # (and container) would be set to what it already is
         kept = children
         if self.keep is not None:
             kept = []
