@@ -151,6 +151,9 @@ IDENTITY_ROWS = [
     ("mul_sign_over_abs", "sign(a) / abs(a)", "1 / a"),
     ("mul_sign_over_abs", "sign(a) a b / abs(a)", "b"),
     ("mul_order", lambda v: E.Mul(v.b, v.a, v.A), "a b A"),
+    ("kron_commutation", "(A ⊗ B) commutation(n, n) (C ⊗ X)", "(A X ⊗ B C) commutation(n, n)"),
+    ("kron_commutation", "(R^T ⊗ A) commutation(n, n) (B ⊗ R)", "(R^T R ⊗ A B) commutation(m, n)"),
+    ("kron_distribute", "(A ⊗ B) (C ⊗ X + commutation(n, n))", "(A ⊗ B) commutation(n, n) + A C ⊗ B X"),
     ("kron_of_scalar", "a ⊗ B", "a B"),
     ("kron_of_identities", "eye(n) ⊗ eye(m)", "I"),
     # textbook forms (simplify/textbook.py)

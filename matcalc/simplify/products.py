@@ -7,6 +7,7 @@ when it changes the product, so a trace can name it.
 """
 from .. import expr as E
 from .engine import chain_product, make_pow, pow_parts, simplify, split, transpose
+from .kronecker import commute_kron, distribute_kron
 from .rules import NOTES, fired, fired_alone, named, normal_form, rewrite
 from .textbook import peel_inverses, softmax_merge
 
@@ -60,8 +61,13 @@ def r_mul(e):
             chain.append(f)
     if chain:
         rows = chain[0].shape[0]
+        if len(chain) >= 3:
+            chain = commute_kron(chain)                       # K (A ⊗ B) = (B ⊗ A) K where it pays (kronecker.py)
         chain = _merge_chain(chain) or [E.Identity(rows)]   # X X⁻¹ = I, never the number 1
         chain = peel_inverses(chain)                          # Pᵀ (P X)⁻ᵀ = X⁻ᵀ (textbook.py)
+        spread = distribute_kron(chain) if len(chain) >= 2 else None
+        if spread is not None:                                # (A ⊗ B)(C ⊗ D + T), kronecker.py
+            return chain_product(spread, scalars, coef)
     more, chain = _split_scalar_segments(chain)
     if more:
         fired(SEGMENT)

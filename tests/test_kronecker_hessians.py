@@ -1,0 +1,211 @@
+"""Kronecker products that contract only after a rewrite (matcalc/simplify/kronecker.py, issue 19).
+
+The Hessian of tr(XᵀXXᵀX) came out as (I ⊗ X)((Xᵀ ⊗ I) K + I ⊗ Xᵀ) + …, whose generated code
+multiplies an n²×n² factor by an n²×n² matrix (O(n⁵)); with K_{p,m} (A ⊗ B) = (B ⊗ A) K_{q,n}
+(Magnus & Neudecker, ch. 3, Theorem 3.9) and the product distributed over the sum where a mixed
+product (A ⊗ B)(C ⊗ D) = AC ⊗ BD then fires, it is 4 (XᵀX ⊗ I + (Xᵀ ⊗ X) K + I ⊗ XXᵀ), O(n⁴).
+
+Checked here: each identity in NumPy with a commutation matrix built from its definition
+(K vec(A) = vec(Aᵀ)), on rectangular shapes; each rewrite's result against NumPy's value of the
+expression before it; that a rewrite which would not contract anything is not made; Hessians
+w.r.t. matrices (square and not) against central differences of independent NumPy gradients; and
+that the generated code of the tr(XᵀXXᵀX) Hessian does no product costlier than the Hessian's own
+n⁴ entries (it did one of n⁵ before).
+"""
+import ast
+
+import numpy as np
+import pytest
+
+import matcalc
+from matcalc import expr as E
+from matcalc import simplify as S
+from matcalc.numeric import evaluate
+from matcalc.shapes import mul_dims
+
+SIZES = [   # rectangular throughout, then square (the Hessian's K_{n,n}), then a mix
+    {"m": 2, "n": 3, "p": 4, "q": 5, "r": 3, "s": 2},
+    {"m": 3, "n": 3, "p": 3, "q": 3, "r": 3, "s": 3},
+    {"m": 4, "n": 2, "p": 3, "q": 2, "r": 5, "s": 4},
+]
+
+
+def vec(A):
+    return A.reshape(-1, order="F")
+
+
+def commutation(m, n):
+    """K_{m,n} from its definition: K vec(A) = vec(Aᵀ) for A m×n (column-major vec)."""
+    K = np.zeros((m * n, m * n))
+    for i in range(m):
+        for j in range(n):
+            K[i * n + j, j * m + i] = 1.0      # vec(Aᵀ)[i n + j] = Aᵀ[j, i] = A[i, j] = vec(A)[j m + i]
+    return K
+
+
+@pytest.mark.parametrize("sizes", SIZES)
+def test_the_identities_hold_in_numpy_with_matcalcs_commutation_matrix(sizes):
+    m, n, p, q = (sizes[k] for k in "mnpq")
+    rng = np.random.default_rng(0)
+    A, B, M = rng.standard_normal((m, n)), rng.standard_normal((p, q)), rng.standard_normal((m, n))
+    assert np.array_equal(commutation(m, n) @ vec(M), vec(M.T))
+    assert np.array_equal(evaluate(E.Commutation("m", "n"), {}, sizes), commutation(m, n))   # matcalc's K is this K
+    # Magnus & Neudecker, Theorem 3.9: K_{pm} (A ⊗ B) K_{nq} = B ⊗ A, so K_{pm} (A ⊗ B) = (B ⊗ A) K_{qn}
+    assert np.allclose(commutation(p, m) @ np.kron(A, B) @ commutation(n, q), np.kron(B, A))
+    assert np.allclose(commutation(p, m) @ np.kron(A, B), np.kron(B, A) @ commutation(q, n))
+    C, D = rng.standard_normal((3, m)), rng.standard_normal((2, p))   # Matrix Cookbook §10.2.1, the mixed product
+    E_, F = rng.standard_normal((m, 4)), rng.standard_normal((p, 5))
+    assert np.allclose(np.kron(C, D) @ np.kron(E_, F), np.kron(C @ E_, D @ F))
+
+
+def var(name, rows, cols):
+    return E.Var(name, (rows, cols), frozenset())
+
+
+# A m×n, B p×q; C r×p and D s×m line up with B ⊗ A (C B, D A); G r×m, H s×p with A ⊗ B (G A, H B)
+A, B, C, D, G, H = var("A", "m", "n"), var("B", "p", "q"), var("C", "r", "p"), var("D", "s", "m"), \
+    var("G", "r", "m"), var("H", "s", "p")
+K_pm, K_nq = E.Commutation("p", "m"), E.Commutation("n", "q")
+Z = var("Z", mul_dims("m", "p"), mul_dims("n", "q"))         # a term of A ⊗ B's shape that contracts with nothing
+W = var("W", mul_dims("r", "s"), mul_dims("m", "p"))         # … and one of G ⊗ H's shape
+k = commutation
+
+# (name, expression, its value in NumPy from the factors, the printed result, the identity that fires)
+REWRITES = [
+    ("K moves right to contract", E.Mul(E.Kron(C, D), K_pm, E.Kron(A, B)),
+     lambda v, z: np.kron(v["C"], v["D"]) @ k(z["p"], z["m"]) @ np.kron(v["A"], v["B"]),
+     "(C B ⊗ D A) commutation(q, n)", "kron_commutation"),
+    ("K moves right to cancel", E.Mul(K_pm, E.Kron(A, B), K_nq),
+     lambda v, z: k(z["p"], z["m"]) @ np.kron(v["A"], v["B"]) @ k(z["n"], z["q"]), "B ⊗ A", "kron_commutation"),
+    ("distributed from the left", E.Mul(E.Kron(G, H), E.Add(E.Kron(A, B), Z)),
+     lambda v, z: np.kron(v["G"], v["H"]) @ (np.kron(v["A"], v["B"]) + v["Z"]),
+     "(G ⊗ H) Z + G A ⊗ H B", "kron_distribute"),
+    ("distributed from the right", E.Mul(E.Add(E.Kron(G, H), W), E.Kron(A, B)),
+     lambda v, z: (np.kron(v["G"], v["H"]) + v["W"]) @ np.kron(v["A"], v["B"]),
+     "W (A ⊗ B) + G A ⊗ H B", "kron_distribute"),
+    ("distributed through K", E.Mul(E.Kron(C, D), E.Add(E.Mul(K_pm, E.Kron(A, B)), Z)),
+     lambda v, z: np.kron(v["C"], v["D"]) @ (k(z["p"], z["m"]) @ np.kron(v["A"], v["B"]) + v["Z"]),
+     "(C ⊗ D) Z + (C B ⊗ D A) commutation(q, n)", "kron_distribute"),
+]
+KEPT = [   # nothing would contract: the product keeps its shape
+    ("K alone", E.Mul(K_pm, E.Kron(A, B))),
+    ("factors that do not line up with B ⊗ A", E.Mul(E.Kron(G, H), K_pm, E.Kron(A, B))),
+    ("a sum without a Kronecker term", E.Mul(E.Kron(G, H), E.Add(Z, var("Y", mul_dims("m", "p"), mul_dims("n", "q"))))),
+    ("a Kronecker term that does not line up", E.Mul(E.Kron(C, D), E.Add(E.Kron(A, B), Z))),
+]
+
+
+def values(sizes, seed):
+    rng = np.random.default_rng(seed)
+    out = {}
+    for v in (A, B, C, D, G, H, Z, W):   # Z, W: shapes with products of dimensions
+        rows, cols = (np.prod([sizes[d] for d in (x if isinstance(x, tuple) else (x,))]) for x in v.shape)
+        out[v.name] = rng.standard_normal((int(rows), int(cols)))
+    return out
+
+
+def env_of(e, vals):
+    return {v: vals[v.name] for v in e.free if isinstance(v, E.Var)}
+
+
+@pytest.mark.parametrize("name, e, numpy_value, expected, identity", REWRITES, ids=[r[0] for r in REWRITES])
+def test_each_rewrite_keeps_the_value(name, e, numpy_value, expected, identity):
+    s, rewrites = S.simplify_traced(e)
+    assert str(s) == expected
+    assert s is S.simplify(e)
+    assert identity in {n for r in rewrites for n in r.identity.split(" + ")}, [r.identity for r in rewrites]
+    for seed, sizes in enumerate(SIZES):
+        vals = values(sizes, seed)
+        want = numpy_value(vals, sizes)
+        assert np.allclose(evaluate(s, env_of(s, vals), sizes), want, rtol=1e-10, atol=1e-10 * np.abs(want).max())
+
+
+@pytest.mark.parametrize("name, e", KEPT, ids=[r[0] for r in KEPT])
+def test_a_product_that_would_not_contract_is_kept(name, e):
+    s, rewrites = S.simplify_traced(e)
+    fired = {n for r in rewrites for n in r.identity.split(" + ")}
+    assert not fired & {"kron_commutation", "kron_distribute"}, str(s)
+    assert "⊗" in str(s)
+
+
+# ---- Hessians w.r.t. a matrix against central differences of an independent NumPy gradient -----------
+def fd_hessian(grad, X, t=1e-5):
+    """Central differences of a gradient on column-major vec: column j moves vec(X)[j]."""
+    H = np.zeros((X.size, X.size))
+    for j in range(X.size):
+        d = np.zeros(X.size)
+        d[j] = t
+        d = d.reshape(X.shape, order="F")
+        H[:, j] = vec((grad(X + d) - grad(X - d)) / (2 * t))
+    return H
+
+
+HESSIANS = {   # text: (declarations, an independent NumPy gradient of (X, A, B))
+    "tr(X^T X X^T X)": ({"X": "n x m"}, lambda X, A, B: 4 * X @ X.T @ X),
+    "tr(X^T X X^T X X^T X)": ({"X": "n x m"}, lambda X, A, B: 6 * X @ (X.T @ X) @ (X.T @ X)),
+    "tr(X A X B)": ({"X": "n x m", "A": "m x n", "B": "m x n"}, lambda X, A, B: B.T @ X.T @ A.T + A.T @ X.T @ B.T),
+    "tr(X^T A X)": ({"X": "n x m", "A": "n x n"}, lambda X, A, B: (A + A.T) @ X),
+    "||X||_F^2": ({"X": "n x m"}, lambda X, A, B: 2 * X),
+    "||X^T X - A||_F^2": ({"X": "n x m", "A": "m x m"}, lambda X, A, B: 2 * X @ ((X.T @ X - A) + (X.T @ X - A).T)),
+    "tr(X^T X A X^T X)": ({"X": "n x m", "A": "m x m"},
+                          lambda X, A, B: X @ (A @ X.T @ X + X.T @ X @ A + A.T @ X.T @ X + X.T @ X @ A.T)),
+}
+
+
+@pytest.mark.parametrize("text", list(HESSIANS))
+@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (2, 3)])
+def test_matrix_hessians_match_finite_differences(text, shape):
+    where, grad = HESSIANS[text]
+    r = matcalc.hessian(text, "X", where=where, check=False)
+    n, m = shape
+    sizes = {"n": n, "m": m}
+    rng = np.random.default_rng(19)
+    X = rng.standard_normal(shape)
+    A = rng.standard_normal((m, n) if "B" in where else (n, n) if where.get("A") == "n x n" else (m, m))
+    B = rng.standard_normal((m, n))
+    vals = {"X": X, "A": A, "B": B}
+    got = evaluate(r.expr, {v: vals[v.name] for v in r.expr.free if isinstance(v, E.Var)}, sizes)
+    want = fd_hessian(lambda Y: grad(Y, A, B), X)
+    assert np.allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max()), str(r)
+
+
+def test_the_quartic_hessian_reads_as_the_hand_written_form():
+    r = matcalc.hessian("tr(X^T X X^T X)", "X", check=False)
+    assert str(r) == "4 ((X^T ⊗ X) commutation(m, n) + eye(n) ⊗ X X^T + X^T X ⊗ eye(m))"
+
+
+# ---- the generated code: no product dearer than the Hessian's n⁴ entries ------------------------------
+def matmul_costs(source, args):
+    """Run the generated function with every `a @ b` counted: the multiply-adds of each product
+    (entries of the result times the inner dimension, batches included)."""
+    tree = ast.parse(source)
+
+    class Counted(ast.NodeTransformer):
+        def visit_BinOp(self, node):
+            self.generic_visit(node)
+            if isinstance(node.op, ast.MatMult):
+                return ast.copy_location(ast.Call(ast.Name("_counted_matmul", ast.Load()), [node.left, node.right], []),
+                                         node)
+            return node
+    tree = ast.fix_missing_locations(Counted().visit(tree))
+    costs = []
+
+    def counted(a, b):
+        out = a @ b
+        costs.append(int(np.prod(tuple(out.shape))) * int(tuple(a.shape)[-1]))   # NumPy, JAX and PyTorch arrays
+        return out
+    namespace = {"_counted_matmul": counted}
+    exec(compile(tree, "<generated>", "exec"), namespace)
+    fn = next(v for name, v in namespace.items() if name.startswith("f_and_"))
+    return fn(*args), costs
+
+
+def test_the_quartic_hessians_code_does_no_n5_product():
+    n = 7
+    source = matcalc.codegen("tr(X^T X X^T X)", "X", target="numpy", hessian=True, check=False)
+    assert "np.matmul" not in source and "np.dot" not in source and "einsum" not in source, source
+    X = np.random.default_rng(0).standard_normal((n, n))
+    (value, grad, hess), costs = matmul_costs(source, [X])
+    assert costs, source
+    assert max(costs) <= n ** 4, (costs, source)     # before: (Xᵀ ⊗ I)-style reshapes, one n×n by n×n³ product
+    assert np.allclose(hess, fd_hessian(lambda Y: 4 * Y @ Y.T @ Y, X), rtol=1e-6, atol=1e-6 * np.abs(hess).max())
