@@ -130,8 +130,9 @@ def test_a_product_that_would_not_contract_is_kept(name, e):
 
 # ---- Hessians w.r.t. a matrix against central differences of an independent NumPy gradient -----------
 def fd_hessian(grad, X, t=1e-5):
-    """Central differences of a gradient on column-major vec: column j moves vec(X)[j]."""
-    H = np.zeros((X.size, X.size))
+    """Central differences of a gradient (any matrix function of X) on column-major vec: column j moves
+    vec(X)[j]."""
+    H = np.zeros((grad(X).size, X.size))
     for j in range(X.size):
         d = np.zeros(X.size)
         d[j] = t
@@ -140,32 +141,67 @@ def fd_hessian(grad, X, t=1e-5):
     return H
 
 
-HESSIANS = {   # text: (declarations, an independent NumPy gradient of (X, A, B))
-    "tr(X^T X X^T X)": ({"X": "n x m"}, lambda X, A, B: 4 * X @ X.T @ X),
-    "tr(X^T X X^T X X^T X)": ({"X": "n x m"}, lambda X, A, B: 6 * X @ (X.T @ X) @ (X.T @ X)),
-    "tr(X A X B)": ({"X": "n x m", "A": "m x n", "B": "m x n"}, lambda X, A, B: B.T @ X.T @ A.T + A.T @ X.T @ B.T),
-    "tr(X^T A X)": ({"X": "n x m", "A": "n x n"}, lambda X, A, B: (A + A.T) @ X),
-    "||X||_F^2": ({"X": "n x m"}, lambda X, A, B: 2 * X),
-    "||X^T X - A||_F^2": ({"X": "n x m", "A": "m x m"}, lambda X, A, B: 2 * X @ ((X.T @ X - A) + (X.T @ X - A).T)),
-    "tr(X^T X A X^T X)": ({"X": "n x m", "A": "m x m"},
-                          lambda X, A, B: X @ (A @ X.T @ X + X.T @ X @ A + A.T @ X.T @ X + X.T @ X @ A.T)),
+HESSIANS = {   # text: (declarations, an independent NumPy gradient of X and the other variables v)
+    "tr(X^T X X^T X)": ({"X": "n x m"}, lambda X, v: 4 * X @ X.T @ X),
+    "tr(X^T X X^T X X^T X)": ({"X": "n x m"}, lambda X, v: 6 * X @ (X.T @ X) @ (X.T @ X)),
+    "tr(X A X B)": ({"X": "n x m", "A": "m x n", "B": "m x n"},
+                    lambda X, v: v["B"].T @ X.T @ v["A"].T + v["A"].T @ X.T @ v["B"].T),
+    "tr(X^T A X)": ({"X": "n x m", "A": "n x n"}, lambda X, v: (v["A"] + v["A"].T) @ X),
+    "||X||_F^2": ({"X": "n x m"}, lambda X, v: 2 * X),
+    "||X^T X - A||_F^2": ({"X": "n x m", "A": "m x m"},
+                          lambda X, v: 2 * X @ ((X.T @ X - v["A"]) + (X.T @ X - v["A"]).T)),
+    "tr(X^T X A X^T X)": ({"X": "n x m", "A": "m x m"}, lambda X, v: X @ (
+        v["A"] @ X.T @ X + X.T @ X @ v["A"] + v["A"].T @ X.T @ X + X.T @ X @ v["A"].T)),
+    # the two Hessians the distribution changed besides tr(XᵀXXᵀX) (behaviour record): square X
+    "tr(X^-1 A)": ({"X": "n x n", "A": "n x n"}, lambda X, v: -np.linalg.inv(X).T @ v["A"].T @ np.linalg.inv(X).T),
+    "a^T X^-1 b": ({"X": "n x n", "a": "n", "b": "n"},
+                   lambda X, v: -np.linalg.inv(X).T @ np.outer(v["a"], v["b"]) @ np.linalg.inv(X).T),
 }
+SHAPES = [(3, 3), (4, 3), (2, 3)]
+
+
+def draw(where, sizes, rng):
+    """Values of the declared variables: X well conditioned (X + 3I when square), vectors 1-D."""
+    vals = {}
+    for name, decl in where.items():
+        dims = [sizes[d] for d in decl.split(" x ")]
+        vals[name] = rng.standard_normal(dims)
+    if vals["X"].shape[0] == vals["X"].shape[1]:
+        vals["X"] = vals["X"] + 3 * np.eye(vals["X"].shape[0])
+    return vals
+
+
+def evaluated(e, vals, sizes):
+    env = {v: vals[v.name].reshape(-1, 1) if vals[v.name].ndim == 1 else vals[v.name]
+           for v in e.free if isinstance(v, E.Var)}
+    return evaluate(e, env, sizes)
 
 
 @pytest.mark.parametrize("text", list(HESSIANS))
-@pytest.mark.parametrize("shape", [(3, 3), (4, 3), (2, 3)])
+@pytest.mark.parametrize("shape", SHAPES)
 def test_matrix_hessians_match_finite_differences(text, shape):
     where, grad = HESSIANS[text]
+    if where["X"] == "n x n" and shape[0] != shape[1]:
+        pytest.skip("a square X")
     r = matcalc.hessian(text, "X", where=where, check=False)
+    sizes = {"n": shape[0], "m": shape[1]}
+    vals = draw(where, sizes, np.random.default_rng(19))
+    got = evaluated(r.expr, vals, sizes)
+    want = fd_hessian(lambda Y: grad(Y, vals), vals["X"])
+    assert np.allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max()), str(r)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_the_jacobian_of_the_inverse_gram_matrix_matches_finite_differences(shape):
+    """d vec (XᵀX)⁻¹ = −(((XᵀX)⁻¹Xᵀ ⊗ (XᵀX)⁻¹) K + (XᵀX)⁻¹ ⊗ (XᵀX)⁻¹Xᵀ) d vec X: distributed (behaviour record)."""
     n, m = shape
-    sizes = {"n": n, "m": m}
-    rng = np.random.default_rng(19)
-    X = rng.standard_normal(shape)
-    A = rng.standard_normal((m, n) if "B" in where else (n, n) if where.get("A") == "n x n" else (m, m))
-    B = rng.standard_normal((m, n))
-    vals = {"X": X, "A": A, "B": B}
-    got = evaluate(r.expr, {v: vals[v.name] for v in r.expr.free if isinstance(v, E.Var)}, sizes)
-    want = fd_hessian(lambda Y: grad(Y, A, B), X)
+    if m > n:
+        pytest.skip("XᵀX singular")
+    r = matcalc.jacobian("(X^T X)^-1", "X", where={"X": "n x m"}, check=False)
+    assert str(r) == "-(((X^T X)^-1 X^T ⊗ (X^T X)^-1) commutation(n, m) + (X^T X)^-1 ⊗ (X^T X)^-1 X^T)"
+    X = np.random.default_rng(5).standard_normal(shape)
+    got = evaluated(r.expr, {"X": X}, {"n": n, "m": m})
+    want = fd_hessian(lambda Y: np.linalg.inv(Y.T @ Y), X)    # the Jacobian of F(X) by central differences
     assert np.allclose(got, want, rtol=1e-6, atol=1e-6 * np.abs(want).max()), str(r)
 
 
