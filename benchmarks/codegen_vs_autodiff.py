@@ -18,7 +18,7 @@ Cases (all variables dense float64; vectors are 1-D arrays; X is n x n, i.e. m =
   logdetgen log det X, X general                 w.r.t. X   gradient (n = 100, 300, 1000)
   kronhess  tr(X A X B)                          w.r.t. X   Hessian, n^2 x n^2 on column-major vec, with the
             commutation matrix (applied as a permutation) (n = 20, 40, 60: --matrix-hessian-sizes)
-  quartic   tr(X^T X X^T X)                      w.r.t. X   Hessian: K and products with Xᵀ ⊗ I, I ⊗ X (reshapes)
+  quartic   tr(X^T X X^T X)                      w.r.t. X   Hessian 4 ((Xᵀ ⊗ X) K + I ⊗ XXᵀ + XᵀX ⊗ I), O(n⁴)
 
 Contenders, each in its own worker process (this script re-run with --worker), once with one thread
 and once with every thread (--threads):
@@ -117,7 +117,7 @@ CASES = [
      (100, 300, 1000)),
     ("logdetgen", "log det X", "X", None, ("grad",), ("X",), (100, 300, 1000)),   # X general (not symmetric)
     ("kronhess", "tr(X A X B)", "X", None, ("hess",), ("A", "B", "X"), MATRIX_HESSIAN_SIZES),  # K as a permutation
-    ("quartic", "tr(X^T X X^T X)", "X", None, ("hess",), ("X",), MATRIX_HESSIAN_SIZES),   # K and (Xᵀ ⊗ I) products
+    ("quartic", "tr(X^T X X^T X)", "X", None, ("hess",), ("X",), MATRIX_HESSIAN_SIZES),   # Kronecker products contracted
 ]
 CASE = {c[0]: c for c in CASES}
 MLP_HIDDEN, MLP_OUT = 100, 10

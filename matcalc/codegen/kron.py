@@ -6,7 +6,9 @@ product costs n⁴ memory and n⁶ multiplications (the Hessian of tr(XᵀXXᵀX
 58 ms; jax.hessian 386 ms). The reshapes are row-major (NumPy, JAX and PyTorch alike): with M's rows
 in blocks of the identity's size, (A ⊗ I_m) M is A times M read as p × (m·q), and (I_p ⊗ B) M is B
 times each of the p blocks. The generator (codegen/emit.py) calls these from `combine`; a Kronecker
-factor next to a vector or another unevaluated factor is built as before.
+factor next to a vector or another unevaluated factor is built as before. Where the factor M is itself a
+Kronecker product (or one through K, or a sum holding one) the simplifier contracts the pair first
+(simplify/kronecker.py): the tr(XᵀXXᵀX) Hessian no longer reaches this module, it is O(n⁴).
 """
 from .. import expr as E
 from .plan import kind

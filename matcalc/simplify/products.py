@@ -2,7 +2,8 @@
 
 A product is brought to its normal form in one pass: one rational coefficient, the scalar factors
 merged and sorted, the matrix chain merged left to right (inverses cancelled, powers gathered,
-Kronecker and vec products contracted). The steps are named identities; each calls `fired(NAME)`
+Kronecker and vec products contracted; Kronecker factors that meet only through a commutation
+matrix or a sum: kronecker.py). The steps are named identities; each calls `fired(NAME)`
 when it changes the product, so a trace can name it.
 """
 from .. import expr as E
