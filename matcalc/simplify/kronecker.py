@@ -15,7 +15,8 @@ a K_{q,n} K_{n,q} = I) follows from it, so no other product changes shape:
 - `kron_distribute`: (A ⊗ B)(T₁ + … + Tₖ) = (A ⊗ B) T₁ + … + (A ⊗ B) Tₖ, and (T₁ + …)(A ⊗ B)
   likewise, when some Tᵢ begins (ends) with a Kronecker factor the mixed product contracts
   (distributivity of the matrix product; the contraction is the Matrix Cookbook §10.2.1's
-  (A ⊗ B)(C ⊗ D) = AC ⊗ BD). A sum none of whose terms contracts stays factored: distributing it
+  (A ⊗ B)(C ⊗ D) = AC ⊗ BD); a term c (sum) counts when a term of that sum does (the I − (…) of the
+  Hessian of log det XᵀX). A sum none of whose terms contracts stays factored: distributing it
   would only copy the product into each term. The sum's normal form (add_factor) cannot fold the
   terms back: a contracted term no longer begins (ends) with A ⊗ B.
 
@@ -78,8 +79,11 @@ def commute_kron(chain):
 
 
 def _contracts_left(k, term):
-    """Does (A ⊗ B) · term contract (k = A ⊗ B): term begins with C ⊗ D, or with K C ⊗ D and K moves?"""
+    """Does (A ⊗ B) · term contract (k = A ⊗ B): term begins with C ⊗ D, or with K C ⊗ D and K moves, or is
+    c (a sum) with such a term (I − (…) in the Hessian of log det XᵀX)?"""
     chain = _chain(term)
+    if len(chain) == 1 and isinstance(chain[0], E.Add):
+        return any(_contracts_left(k, t) for t in chain[0].terms)
     if conform(k, chain[0]):
         return True
     moved = swapped(chain[0], chain[1]) if len(chain) >= 2 else None
@@ -87,8 +91,11 @@ def _contracts_left(k, term):
 
 
 def _contracts_right(term, k):
-    """Does term · (A ⊗ B) contract: term ends with C ⊗ D, or with C ⊗ D K and K moves past A ⊗ B?"""
+    """Does term · (A ⊗ B) contract: term ends with C ⊗ D, or with C ⊗ D K and K moves past A ⊗ B, or is
+    c (a sum) with such a term?"""
     chain = _chain(term)
+    if len(chain) == 1 and isinstance(chain[0], E.Add):
+        return any(_contracts_right(t, k) for t in chain[0].terms)
     if conform(chain[-1], k):
         return True
     moved = swapped(chain[-1], k)
