@@ -189,7 +189,8 @@ def test_latex_of_rows_zero_matrices_and_entrywise_norms_reads_back():
     # n·p = m·q to solve (found by the LaTeX round trip of a mixed Hessian)
     h = matcalc.hessian("(x + C z)^T A (C (C^T x))", "A", wrt2="C", where={"x": "n", "z": "m", "C": "n x m"},
                         check=False)
-    assert r"I_{m} \otimes" in h.latex() and matcalc.parse(h.latex(), {"x": "n", "z": "m", "C": "n x m"}) is h.expr
+    # (the Kronecker contractions of simplify/kronecker.py left I_n ⊗ … and … ⊗ I_n in it, where it had I_m ⊗ …)
+    assert r"I_{n} \otimes" in h.latex() and matcalc.parse(h.latex(), {"x": "n", "z": "m", "C": "n x m"}) is h.expr
     assert matcalc.parse(r"I_n \otimes A") is matcalc.parse("eye(n) ⊗ A")
     assert matcalc.parse(r"I_1 + A \otimes B").variables["I_1"].startswith("matrix")   # I_1 stays a name
 
