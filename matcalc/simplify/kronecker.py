@@ -2,8 +2,8 @@
 
 The product's normal form (products.py) contracts adjacent Kronecker factors, (A ⊗ B)(C ⊗ D) =
 A C ⊗ B D. A Hessian w.r.t. a matrix often holds pairs that are not adjacent: a commutation matrix
-between them, (I ⊗ X)(Xᵀ ⊗ I) K (…), or a sum, (I ⊗ X)((Xᵀ ⊗ I) K + I ⊗ Xᵀ) as the vec rule of
-X (dXᵀ X + Xᵀ dX) writes it. Left so, the generated code multiplies an n²×n² factor by an n²×n²
+between them, (C ⊗ D) K (A ⊗ B), or a sum, (Xᵀ ⊗ I)((I ⊗ X) K + X ⊗ I) as the vec rule writes
+(dX Xᵀ + X dXᵀ) X, the shared X factored out of the differential of tr(XᵀXXᵀX)'s gradient. Left so, the generated code multiplies an n²×n² factor by an n²×n²
 matrix (O(n⁵) as reshapes, O(n⁶) dense); contracted, the Hessian of tr(XᵀXXᵀX) is
 4 (XᵀX ⊗ I + (Xᵀ ⊗ X) K + I ⊗ XXᵀ), O(n⁴). Two steps, each applied only when a mixed product (or
 a K_{q,n} K_{n,q} = I) follows from it, so no other product changes shape:
@@ -20,7 +20,7 @@ a K_{q,n} K_{n,q} = I) follows from it, so no other product changes shape:
   would only copy the product into each term. The sum's normal form (add_factor) cannot fold the
   terms back: a contracted term no longer begins (ends) with A ⊗ B.
 
-products.r_mul calls `commute_kron` on the merged chain and `distribute_kron` after it.
+products.r_mul calls `commute_kron` on the chain before merging it and `distribute_kron` after.
 """
 from .. import expr as E
 from .rules import fired, named
