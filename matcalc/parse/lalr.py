@@ -197,46 +197,51 @@ class Rule:
                     kept = kept + children[i].children if kept else children[i].children
                 else:
                     kept.append(children[i])
-        node = kept[0] if self.expand1 and len(kept) == 1 else Tree(self.name, kept)
-        if isinstance(node, Tree):
-            _propagate_positions(node.meta, children)       # all the children: "(" counts in a span
+        if self.expand1 and len(kept) == 1:
+            node = kept[0]
+            if node.__class__ is not Tree:
+                return node
+        else:
+            node = Tree(self.name, kept)
+        _propagate_positions(node.meta, children)       # all the children: "(" counts in a span
         return node
-
-
-def _first_meta(children):
-    for c in children:
-        if isinstance(c, Tree):
-            if not c.meta.empty:
-                return c.meta
-        elif isinstance(c, Token):
-            return c
-    return None
 
 
 def _propagate_positions(meta, children):
     """Lark's PropagatePositions: a node spans from the start of its first child's container to the end
     of its last child's; a container is what a node took in the text before a ?rule expanded it away
-    (the parentheses of `"(" expr ")"`). A node met again through a ?rule keeps its own span."""
-    first = _first_meta(children)
-    if first is not None:
-        if not hasattr(meta, "line"):
-            meta.line = getattr(first, "container_line", first.line)
-            meta.column = getattr(first, "container_column", first.column)
-            meta.start_pos = getattr(first, "container_start_pos", first.start_pos)
-            meta.empty = False
-        meta.container_line = getattr(first, "container_line", first.line)
-        meta.container_column = getattr(first, "container_column", first.column)
-        meta.container_start_pos = getattr(first, "container_start_pos", first.start_pos)
-    last = _first_meta(reversed(children))
-    if last is not None:
-        if not hasattr(meta, "end_line"):
-            meta.end_line = getattr(last, "container_end_line", last.end_line)
-            meta.end_column = getattr(last, "container_end_column", last.end_column)
-            meta.end_pos = getattr(last, "container_end_pos", last.end_pos)
-            meta.empty = False
-        meta.container_end_line = getattr(last, "container_end_line", last.end_line)
-        meta.container_end_column = getattr(last, "container_end_column", last.end_column)
-        meta.container_end_pos = getattr(last, "container_end_pos", last.end_pos)
+    (the parentheses of `"(" expr ")"`). A node met again through a ?rule keeps its own span.
+
+    The first child with a position is a token or a non-empty tree; the last is then found too (the same
+    children read backwards). Only a tree's meta has a container, and a non-empty one always has it: no
+    getattr defaults, no hasattr (a meta has `line` exactly when it is not empty) — this runs for every
+    tree built."""
+    for first in children:
+        if first.__class__ is Tree:
+            first = first.meta
+            if not first.empty:
+                line, column, start = first.container_line, first.container_column, first.container_start_pos
+                break
+        else:
+            line, column, start = first.line, first.column, first.start_pos
+            break
+    else:
+        return
+    for last in reversed(children):
+        if last.__class__ is Tree:
+            last = last.meta
+            if not last.empty:
+                end_line, end_column, end = last.container_end_line, last.container_end_column, last.container_end_pos
+                break
+        else:
+            end_line, end_column, end = last.end_line, last.end_column, last.end_pos
+            break
+    if meta.empty:
+        meta.line, meta.column, meta.start_pos = line, column, start
+        meta.end_line, meta.end_column, meta.end_pos = end_line, end_column, end
+        meta.empty = False
+    meta.container_line, meta.container_column, meta.container_start_pos = line, column, start
+    meta.container_end_line, meta.container_end_column, meta.container_end_pos = end_line, end_column, end
 
 
 class Parser:
@@ -268,8 +273,27 @@ class Parser:
             tokens = self.postlex.process(tokens)
         states, value_stack, state_stack = self.states, [], [self.start_state]
         token = None
-        for token in tokens:
-            self._feed(token, states, state_stack, value_stack)
+        for token in tokens:    # _feed's loop, written out: a call per token was a tenth of the parse
+            type_ = token.type
+            while True:
+                row = states[state_stack[-1]]
+                try:
+                    shift, arg = row[type_]
+                except KeyError:
+                    raise UnexpectedToken(token, {t for t in row if t.isupper()}) from None
+                if shift:
+                    state_stack.append(arg)
+                    value_stack.append(token)
+                    break
+                size = arg.size
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                value_stack.append(arg.build(children))
+                state_stack.append(states[state_stack[-1]][arg.origin][1])
         end = Token.new_borrow_pos("$END", "", token) if token else Token("$END", "", 0, 1, 1)
         return self._feed(end, states, state_stack, value_stack, is_end=True)
 
