@@ -51,9 +51,12 @@ RECOGNISERS = []   # node → node or None: a composite spelling read as one nod
                    # layer norm's σ and X̂; ops/rms_norm.py: r and X̂), each applied over the whole tree in turn
 
 
-def recognised(e):
-    for rewrite in RECOGNISERS:
-        e = _bottom_up(e, rewrite, {})
+def recognised(e, memos=None):
+    """memos: one dict per recogniser, shared by the trees of one parse (its pieces and definitions are
+    subtrees of, or share subtrees with, its expression: each is then walked once, not once per tree)."""
+    memos = memos if memos is not None else [{} for _ in RECOGNISERS]
+    for rewrite, memo in zip(RECOGNISERS, memos):
+        e = _bottom_up(e, rewrite, memo)
     return e
 
 
@@ -161,9 +164,9 @@ def parse_full(text, where=None, latex=None, spans=None):
         scalars = {v.name for v in builder.vars.values() if v.shape == (1, 1)}
         names = name_dims(raw, builder.unify, symbols | scalars, builder.vars.values())
         dim = resolver(builder.unify, names)
-        memo = dict(sized)
-        expr = recognised(rebuild(raw, dim, memo))
-        pieces = {s: recognised(rebuild(e, dim, memo)) for s, e in getattr(builder, "recorded", {}).items()}
+        memo, seen = dict(sized), [{} for _ in RECOGNISERS]
+        expr = recognised(rebuild(raw, dim, memo), seen)
+        pieces = {s: recognised(rebuild(e, dim, memo), seen) for s, e in getattr(builder, "recorded", {}).items()}
         named = {v.name: rebuild(v, dim, {}) for v in builder.vars.values() if v not in sized}
         ones = [f"'1' at column {node.start + 1} is read as the ones vector of length "
                 f"{rebuild(e, dim, {}).shape[0]}" for node, e in builder.ones]
@@ -176,7 +179,7 @@ def parse_full(text, where=None, latex=None, spans=None):
     sizes = {v.name for v in sized}
     notes = [note for name, (kind, note) in kinds.items() if note and name in builder.vars and name not in sizes]
     notes = size_notes + notes
-    built = {n: recognised(rebuild(builder.defined[n], dim, memo)) for n in defined if n in builder.defined}
+    built = {n: recognised(rebuild(builder.defined[n], dim, memo), seen) for n in defined if n in builder.defined}
     for name, s in defined.items():
         if s.squared and name in builder.defined:
             notes.append(f"{s.left} = … defines {name} as the square root of the right side, {name} = sqrt(…)")
