@@ -326,5 +326,6 @@ def recognise(e):
 from ..parse import RECOGNISERS      # noqa: E402
 from ..printers.text import SHORT_NAMES   # noqa: E402
 
+recognise.looks_at = (E.Apply, E.Hadamard)     # sqrt(…) and ⊙: anything else is None
 RECOGNISERS.append(recognise)
 SHORT_NAMES.update({StdRows: "σ", StdCols: "σ", NormalizeRows: "Xh", NormalizeCols: "Xh"})

@@ -227,5 +227,6 @@ def recognise(e):
 from ..parse import RECOGNISERS      # noqa: E402
 from ..printers.text import SHORT_NAMES   # noqa: E402
 
+recognise.looks_at = (E.Apply, E.Hadamard)     # sqrt(…) and ⊙: anything else is None
 RECOGNISERS.append(recognise)      # after layer norm's: var_rows(X) is a mean of squares too, and σ's
 SHORT_NAMES.update({RmsRows: "r", RmsCols: "r", RmsNormalizeRows: "Xh", RmsNormalizeCols: "Xh"})

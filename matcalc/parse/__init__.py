@@ -48,7 +48,9 @@ class _Recording(Builder):
 
 
 RECOGNISERS = []   # node → node or None: a composite spelling read as one node (ops/normalize_rows.py:
-                   # layer norm's σ and X̂; ops/rms_norm.py: r and X̂), each applied over the whole tree in turn
+                   # layer norm's σ and X̂; ops/rms_norm.py: r and X̂), each applied over the whole tree in turn.
+                   # A recogniser's `looks_at` (node types) says where it can match: it is not called on
+                   # the other nodes, most of a tree, since it would return None there
 
 
 def recognised(e, memos=None):
@@ -56,11 +58,11 @@ def recognised(e, memos=None):
     subtrees of, or share subtrees with, its expression: each is then walked once, not once per tree)."""
     memos = memos if memos is not None else [{} for _ in RECOGNISERS]
     for rewrite, memo in zip(RECOGNISERS, memos):
-        e = _bottom_up(e, rewrite, memo)
+        e = _bottom_up(e, rewrite, memo, getattr(rewrite, "looks_at", None))
     return e
 
 
-def _bottom_up(e, rewrite, memo):
+def _bottom_up(e, rewrite, memo, looks_at=None):
     """e with each subexpression, children first, replaced by rewrite(node) where that is not None; a
     call stays whole (its argument is the user's own function's)."""
     hit = memo.get(e)
@@ -69,10 +71,11 @@ def _bottom_up(e, rewrite, memo):
     kids = e.children
     out = e
     if kids and not isinstance(e, (E.Call, E.CallJacobian)):
-        new = [_bottom_up(c, rewrite, memo) for c in kids]
+        new = [_bottom_up(c, rewrite, memo, looks_at) for c in kids]
         if any(a is not b for a, b in zip(new, kids)):
             out = e.rebuild(new)
-    out = rewrite(out) or out
+    if looks_at is None or isinstance(out, looks_at):
+        out = rewrite(out) or out
     memo[e] = out
     return out
 
