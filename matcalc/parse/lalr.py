@@ -42,9 +42,10 @@ class Token(str):
 
     def __new__(cls, type, value, start_pos=None, line=None, column=None, end_line=None, end_column=None,
                 end_pos=None):
-        inst = super().__new__(cls, value)
-        inst.type, inst.value, inst.start_pos, inst.line, inst.column = type, value, start_pos, line, column
-        inst.end_line, inst.end_column, inst.end_pos = end_line, end_column, end_pos
+        inst = str.__new__(cls, value)
+        # one update of the instance's dict, not eight attribute stores: a token is made per piece of text
+        inst.__dict__.update(type=type, value=value, start_pos=start_pos, line=line, column=column,
+                             end_line=end_line, end_column=end_column, end_pos=end_pos)
         return inst
 
     @classmethod
@@ -64,10 +65,9 @@ class Token(str):
 
 
 class Meta:
-    """A tree's span; `empty` until a child with a position gives it one."""
-
-    def __init__(self):
-        self.empty = True
+    """A tree's span; `empty` until a child with a position gives it one (a class attribute until then:
+    no __init__ to call for each of the parse's trees)."""
+    empty = True
 
 
 class Tree:
