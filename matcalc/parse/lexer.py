@@ -48,52 +48,55 @@ class PostLex:
         spelled = {} if spelled is None else spelled
         stack, prev, depth, groups = [], None, 0, 0     # stack: open bars ("NORM", "ABS") and brackets
         tokens = list(stream)
+        # read once, not per token: this loop runs for every token of every parse
+        openers, closers, operand_end, primed = self._OPENERS, self._CLOSERS, self._OPERAND_END, primed_names.get()
         for i, tok in enumerate(tokens):
             if tok is None:        # consumed by a user function's name (h' in h'(x))
                 continue
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-            if tok.type in self._OPENERS or tok.type in ("BAR", "DBAR") and not (
-                    stack and stack[-1] == ("NORM" if tok.type == "DBAR" else "ABS")
-                    and prev is not None and prev.type in self._OPERAND_END):
+            type_ = tok.type
+            if type_ in openers or type_ in ("BAR", "DBAR") and not (
+                    stack and stack[-1] == ("NORM" if type_ == "DBAR" else "ABS")
+                    and prev is not None and prev.type in operand_end):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise LimitError(f"nesting deeper than {MAX_DEPTH} levels", tok.start_pos, end=tok.end_pos)
-            elif tok.type in self._CLOSERS or tok.type in ("BAR", "DBAR"):
+            elif type_ in closers or type_ in ("BAR", "DBAR"):
                 depth -= 1
-            if tok.type in self._OPENERS:
+            if type_ in openers:
                 stack.append("GROUP")
                 groups += 1
-            elif tok.type in self._CLOSERS and groups:
+            elif type_ in closers and groups:
                 while stack.pop() != "GROUP":       # a bar left open inside the brackets is a syntax error
                     pass
                 groups -= 1
-            if tok.type in ("BAR", "DBAR"):
-                kind = "NORM" if tok.type == "DBAR" else "ABS"
-                closing = bool(stack) and stack[-1] == kind and prev is not None and prev.type in self._OPERAND_END
+            if type_ in ("BAR", "DBAR"):
+                kind = "NORM" if type_ == "DBAR" else "ABS"
+                closing = bool(stack) and stack[-1] == kind and prev is not None and prev.type in operand_end
                 if closing:
                     stack.pop()
                 else:
                     stack.append(kind)
                 tok = Token.new_borrow_pos(("R" if closing else "L") + kind, tok.value, tok)
                 yield tok
-            elif tok.type == "NAME" and tok.value in primed_names.get() and nxt is not None and nxt.type == "POSTOP" \
+            elif type_ == "NAME" and tok.value in primed and nxt is not None and nxt.type == "POSTOP" \
                     and nxt.value == "'" and nxt.start_pos == tok.end_pos:
                 tokens[i + 1] = None            # x' as the name x_prime: a point of its own, as in k(x, x')
                 tok = Token("NAME", f"{tok.value}_prime", tok.start_pos, tok.line, tok.column, nxt.end_line,
                             nxt.end_column, nxt.end_pos)
                 yield tok
-            elif tok.type == "NAME" and nxt is not None and self._user_function(tok, tokens, i):
+            elif type_ == "NAME" and nxt is not None and self._user_function(tok, tokens, i):
                 name, skip = self._user_function(tok, tokens, i)
                 for j in range(skip):
                     tokens[i + 1 + j] = None
                 tok = Token.new_borrow_pos("FUNC", name, tok)
                 yield tok
-            elif tok.type == "NAME" and tok.value in APPLICATIONS and tok.value not in declared and nxt is not None \
+            elif type_ == "NAME" and tok.value in APPLICATIONS and tok.value not in declared and nxt is not None \
                     and nxt.type == "LPAR" and (nxt.start_pos == tok.end_pos or tok.value in ("σ", "eye")):
                 # sigma(W x), Φ(z), max(0, u), ones(n), eye(n): applications of known functions
                 tok = Token.new_borrow_pos("FUNC", APPLICATIONS[tok.value], tok)
                 yield tok
-            elif tok.type == "NAME":
+            elif type_ == "NAME":
                 applied = nxt is not None and nxt.type == "LPAR" and nxt.start_pos == tok.end_pos
                 if applied and tok.value not in declared and _reads_as_function(tok.value):
                     tok = Token.new_borrow_pos("FUNC", tok.value, tok)  # refused when built (calls.py), after
