@@ -285,6 +285,9 @@ class Parser:
                     state_stack.append(arg)
                     value_stack.append(token)
                     break
+                if arg.passes:  # `?sum: product` with one child, most reductions: the value stays, the state moves
+                    state_stack[-1] = states[state_stack[-2]][arg.origin][1]
+                    continue
                 size = arg.size
                 if size:
                     children = value_stack[-size:]
