@@ -28,6 +28,9 @@ primed_names = ContextVar("primed_names", default=frozenset())
 text_spellings = ContextVar("spellings", default=None)
 
 
+_A_NAME = _Token("NAME", "")     # the previous token, after a run of names: only its type is read
+
+
 class PostLex:
     """Pairs | and || into open/close tokens, splits undeclared letter runs, reads σ( as sigmoid.
 
@@ -118,7 +121,7 @@ class PostLex:
                                 tok.column + offset, tok.end_line, tok.column + offset + width,
                                 tok.start_pos + offset + width)
                     offset += len(part)
-                tok = Token("NAME", parts[-1])
+                tok = _A_NAME        # what comes next reads only its type
             else:
                 yield tok
             prev = tok
