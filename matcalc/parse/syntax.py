@@ -40,8 +40,7 @@ def syntax_tree(text):
         raise ParseError(_INF_NORM_REFUSED, inf_norm.start(1), text, end=inf_norm.end())
     try:
         tree = lark_parser().parse(text)
-        _check_depth(tree, text)
-        return to_ast(tree)
+        return to_ast(tree, text)
     except MatcalcError as e:
         raise e.with_text(text) from None
     except UnexpectedCharacters as e:
@@ -55,19 +54,6 @@ def syntax_tree(text):
         raise ParseError(f"cannot parse the expression: {e}", 0, text) from None
     except RecursionError:
         raise LimitError("expression nested too deeply", 0, text) from None
-
-
-def _check_depth(tree, text):
-    """Refuse trees deeper than MAX_TREE_DEPTH before anything recurses over them."""
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        weight = len(node.children) - 1 if node.data == "postfix" else 1
-        depth += max(weight, 1) - 1
-        if depth > MAX_TREE_DEPTH:
-            pos = node.meta.start_pos if not node.meta.empty else 0
-            raise LimitError(f"expression nested deeper than {MAX_TREE_DEPTH} operators", pos, text)
-        stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
 
 
 def _eof_message(text):
@@ -112,9 +98,9 @@ def _unexpected(tok, text):
     return f"unexpected {what}"
 
 
-def to_ast(tree):
+def to_ast(tree, text):
     """The parse tree as Nodes."""
-    return ToAst().transform(tree)
+    return ToAst().transform(tree, text)
 
 
 def _glued_arguments(kids, prefixed):
@@ -147,15 +133,25 @@ class ToAst:
     def __init__(self):
         self.prefixed = set()       # ids of the calls written without parentheses (log 2π)
 
-    def transform(self, tree):
+    def transform(self, tree, text):
         """Children before parents, left to right (the order of Lark's Transformer_NonRecursive, which
-        this replaced: which error is raised first depends on it)."""
-        rev_postfix, todo = [], [tree]
+        this replaced: which error is raised first depends on it). Trees deeper than MAX_TREE_DEPTH are
+        refused before any node is made (a postfix chain x'' counts each operator), while the nodes are
+        listed: the walk that did this apart visited the same trees in the same order."""
+        rev_postfix, todo, depths = [], [tree], [1]
         while todo:
             t = todo.pop()
+            depth = depths.pop()
             rev_postfix.append(t)
             if isinstance(t, Tree):
-                todo += t.children
+                kids = t.children
+                if t.data == "postfix" and len(kids) > 2:
+                    depth += len(kids) - 2
+                if depth > MAX_TREE_DEPTH:
+                    pos = t.meta.start_pos if not t.meta.empty else 0
+                    raise LimitError(f"expression nested deeper than {MAX_TREE_DEPTH} operators", pos, text)
+                todo += kids
+                depths += [depth + 1] * len(kids)
         stack = []
         for x in reversed(rev_postfix):
             if isinstance(x, Tree):
