@@ -7,6 +7,8 @@ while unifying symbolic dimensions, and `dims` rebuilds the result with every di
 LaTeX input is translated to the plain notation first (`latex`); `where=` declarations are read by
 `declarations`.
 """
+from operator import is_not
+
 from .. import expr as E
 from .. import shapes as S
 from ..errors import DeclarationError, LimitError, MatcalcError, ParseError
@@ -72,7 +74,7 @@ def _bottom_up(e, rewrite, memo, looks_at=None):
     out = e
     if kids and not isinstance(e, (E.Call, E.CallJacobian)):
         new = [_bottom_up(c, rewrite, memo, looks_at) for c in kids]
-        if any(a is not b for a, b in zip(new, kids)):
+        if any(map(is_not, new, kids)):     # (in C: this runs for every node of every parse)
             out = e.rebuild(new)
     if looks_at is None or isinstance(out, looks_at):
         out = rewrite(out) or out

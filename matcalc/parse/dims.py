@@ -154,8 +154,9 @@ def resolver(unify, names):
 
 
 def rebuild(e, dim, memo):
-    if e in memo:
-        return memo[e]
+    out = memo.get(e)       # one lookup, not two (`in`, then [e]): a node is never None
+    if out is not None:
+        return out
     if isinstance(e, E.Var):
         out = E.Var(e.name, (dim(e.shape[0]), dim(e.shape[1])), e.props)
     elif isinstance(e, E.Identity):
