@@ -285,4 +285,4 @@ def test_logsumexp_and_softmax_share_one_exp():
         assert code.count("np.exp(") == 1 and "_logsumexp_softmax(x)" in body(code)
     # the Hessian diag(s) − s sᵀ: one n×n array (the negation scales s), the diagonal added in place
     assert "np.outer" not in code and not re.search(r"-\(?np\.", body(code))
-    assert re.search(r"np\.multiply\.outer\(\(?-t\d+\)?, t\d+\)", body(code)) and "_add_diag(" in body(code)
+    assert re.search(r"np\.einsum\(\"i,j->ij\", \(?-t\d+\)?, t\d+\)", body(code)) and "_add_diag(" in body(code)

@@ -21,10 +21,19 @@ v = E.Var("v", (MN, 1), frozenset())
 w = E.Var("w", (MN, 1), frozenset())
 P = E.Var("P", ("p", "m"), frozenset())
 K, K2 = E.Commutation("m", "n"), E.Commutation("n", "m")
+P2 = E.Var("Q", ("p", "m"), frozenset())
+A2 = E.Var("B", ("m", "n"), frozenset())
 PRODUCTS = {
     "K M": E.Mul(K, M), "N K": E.Mul(N, K), "K v": E.Mul(K, v), "w^T K": E.Mul(E.Transpose(w), K),
     "K": K, "K K'": E.Mul(K, K2), "K diag(v)": E.Mul(K, E.DiagMat(v)), "(P ⊗ A) K'": E.Mul(E.Kron(P, A), K2),
+    # K's blocks are the second factor's: broadcast products straight into the permuted layout (no kron)
+    "(P ⊗ A) K": E.Mul(E.Kron(P, A), K),
+    "K_{p,m} (A ⊗ P)": E.Mul(E.Commutation("p", "m"), E.Kron(A, P)),
+    "(P ⊗ A - 3 Q ⊗ B) K": E.Mul(E.Add(E.Kron(P, A), E.Mul(E.Num(-3), E.Kron(P2, A2))), K),
+    "K_{p,m} (2 A ⊗ P + B ⊗ Q)": E.Mul(E.Commutation("p", "m"),
+                                       E.Add(E.Mul(E.Num(2), E.Kron(A, P)), E.Kron(A2, P2))),
 }
+BROADCAST = {"(P ⊗ A) K", "K_{p,m} (A ⊗ P)", "(P ⊗ A - 3 Q ⊗ B) K", "K_{p,m} (2 A ⊗ P + B ⊗ Q)"}
 
 
 @pytest.mark.parametrize("target", ["numpy", "jax", "torch"])
@@ -36,6 +45,8 @@ def test_products_with_k_agree_with_the_evaluator(name, target):
     code = generate(outputs, ["value", "product"], "test", target)
     if name not in ("K", "K K'"):      # K_{m,n} K_{n,m}: one K permuted, the other built
         assert "_commutation" not in code.source, code.source
+    if name in BROADCAST:               # K (P ⊗ Q), (P ⊗ Q) K: written once, in the permuted order
+        assert "kron(" not in code.source and "[:, None, None, :]" in code.source, code.source
     fn = compiled(code.source, target)
     rng = np.random.default_rng(0)
     sizes = {"m": 3, "n": 4, "p": 2}
@@ -53,7 +64,19 @@ def test_no_prelude_builds_k_in_a_loop(target):
 def test_matrix_hessians_permute_instead_of_multiplying_by_k():
     for text in ["tr(A X B X)", "tr(X A X)", "tr(X^T A X^T B)"]:
         code = matcalc.grad(text, "X", check=False).to_code(hessian=True)
-        assert "_commutation" not in code and ".transpose(0, 2, 1)" in code, code
+        assert "_commutation" not in code and (".transpose(0, 2, 1)" in code or "[:, None, None, :]" in code), code
+
+
+def test_a_permuted_kronecker_sum_is_written_once():
+    """The Hessian of tr(X A X B), (A ⊗ Bᵀ + B ⊗ Aᵀ) K: two broadcast products in K's order and their
+    sum; np.kron twice, the sum and its permuted copy wrote the n⁴ array four times."""
+    code = matcalc.grad("tr(X A X B)", "X", check=False).to_code(hessian=True)
+    assert "kron(" not in body(code) and ".transpose(" not in body(code), code
+    assert body(code).count("[:, None, None, :]") == 2, code
+
+
+def body(code):
+    return code.split('"""')[-1]
 
 
 # ---- the evaluator (matcalc/numeric.py), which the numerical check runs ------------------------------

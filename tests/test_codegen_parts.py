@@ -141,3 +141,20 @@ def test_normcdf_of_the_prelude_is_the_evaluators_with_or_without_scipy():
     assert np.array_equal(p._normcdf(u), numeric._normcdf(u))
     fallback = np.vectorize(lambda t: 0.5 * math.erfc(-t / math.sqrt(2.0)), otypes=[float])(u)
     assert np.allclose(fallback, p._normcdf(u), rtol=1e-12, atol=0) and fallback[0, 0] > 0   # the lower tail kept
+
+
+def test_mm_multiplies_in_scipy_blas_without_copies():
+    """_mm (a function that factors with SciPy's LAPACK multiplies with SciPy's BLAS): every layout and
+    kind of operand, and what it hands back to `@` (no SciPy, other dtypes, empty operands)."""
+    p = load_prelude("numpy")
+    rng = np.random.default_rng(0)
+    a, b, v, w = rng.standard_normal((5, 4)), rng.standard_normal((4, 3)), rng.standard_normal(4), rng.standard_normal(5)
+    F = np.asfortranarray
+    pairs = [(a, b), (F(a), b), (a, F(b)), (F(a), F(b)), (a[::2], b), (a.T, w[:, None] * np.ones(3)),
+             (a, v), (F(a), v), (w, a), (w, F(a)), (a.astype(int), b), (a.astype(np.float32), b.astype(np.float32)),
+             (np.zeros((0, 4)), b), (v, v)]
+    for x, y in pairs:
+        got = p._mm(x, y)
+        assert got.shape == (x @ y).shape and got.dtype == (x @ y).dtype and np.allclose(got, x @ y)
+    if p._blas is not None:     # float64 matrices go to dgemm: its result is the transpose of a Fortran array
+        assert p._mm(a, b).flags.c_contiguous and p._mm(a, b).base is not None

@@ -14,7 +14,7 @@ import re
 
 from .. import expr as E
 from ..shapes import mul_dims
-from .kron import kron_identity, kron_times, times_kron
+from .kron import kron_identity, kron_times, permuted_krons, times_kron
 from .names import sanitize, declared_functions
 from .code_text import MAX_NESTING, is_atomic, is_trivial, nesting, transpose
 from .factors import Factoring, shared_lu, symmetric
@@ -47,6 +47,9 @@ class Generator(Factoring):
         self.outputs = plan(outputs)
         self.uses = count_uses(self.outputs)
         self.lu_shared = shared_lu(self.outputs, self.uses)
+        # SciPy's LAPACK factors a matrix here: products go to SciPy's BLAS too (_mm), one thread pool
+        self.one_blas = target.one_blas and any(isinstance(e, (E.LogDet, E.Det, E.Inverse)) and self.factored(e.arg)
+                                                for e in E.nodes(*self.outputs))
 
     # ---- sizes -------------------------------------------------------------------------------
     def size(self, d):
@@ -131,7 +134,7 @@ class Generator(Factoring):
     def emit_fresh(self, e):
         """Code that builds a new array (safe to update in place)."""
         text = self.code(e)
-        return text if not is_trivial(text) else f"{text}.copy()"
+        return text if not is_trivial(text) else self.op("copy", text)
 
     def transposed(self, e):
         if isinstance(e, E.Transpose):
@@ -276,7 +279,7 @@ class Generator(Factoring):
             code = code if lk == "r" else f"{code}.T"
         elif isinstance(rf, E.Inverse):
             code = self.wrapped(rf)         # X⁻¹ itself, a temporary when the outputs use it elsewhere
-            code = f"{lcode} @ {code}" if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
+            code = self.matmul(lcode, code, out_kind) if (lk, rk) != ("c", "r") else self.op("outer", lcode, code)
         elif (lk, rk) == ("c", "r"):
             code = self.op("outer", lcode, rcode)
         elif self.target.reduce_ones and (lk, rk) == ("m", "c") and isinstance(rf, E.Ones):
@@ -286,9 +289,14 @@ class Generator(Factoring):
         elif self.target.vector_first and (lk, rk) == ("m", "c") and isinstance(lf, E.Transpose):
             code = f"{rcode} @ {self.wrapped(lf.arg)}"    # Aᵀ v = v A for a 1-D v: no transposed copy of A
         else:
-            code = f"{lcode} @ {rcode}"
+            code = self.matmul(lcode, rcode, out_kind)
         placeholder = _Computed((rf.shape[1] if out_kind in "rm" else 1, lf.shape[0] if out_kind in "cm" else 1))
         return self.group(code), (placeholder, out_kind)
+
+    def matmul(self, lcode, rcode, out_kind):
+        """l @ r; in SciPy's BLAS (`_mm`) where the function's factors are SciPy's LAPACK (a dot of two
+        vectors stays: BLAS does not thread it)."""
+        return f"_mm({lcode}, {rcode})" if self.one_blas and out_kind != "s" else f"{lcode} @ {rcode}"
 
     def permuted(self, left, lcode, right, rcode):
         """K M or M K as a reshape and a transpose (K_{m,n} vec(A) = vec(Aᵀ), A m×n): O(size of M),
@@ -296,10 +304,12 @@ class Generator(Factoring):
         (lf, lk), (rf, rk) = left, right
         if isinstance(lf, E.Commutation):
             m, n = self.size(lf.m), self.size(lf.n)
-            code = self.op("vec_transpose", rcode, n, m) if rk == "c" else self.op("permute_rows", rcode, m, n)
+            code = self.op("vec_transpose", rcode, n, m) if rk == "c" else \
+                permuted_krons(self, rf, rcode, True, lf.m, lf.n) or self.op("permute_rows", rcode, m, n)
             return self.group(code), (_Computed(lf.shape[:1] + rf.shape[1:]), rk)
         m, n = self.size(rf.m), self.size(rf.n)
-        code = self.op("vec_transpose", lcode, m, n) if lk == "r" else self.op("permute_columns", lcode, m, n)
+        code = self.op("vec_transpose", lcode, m, n) if lk == "r" else \
+            permuted_krons(self, lf, lcode, False, rf.m, rf.n) or self.op("permute_columns", lcode, m, n)
         return self.group(code), (_Computed(lf.shape[:1] + rf.shape[1:]), lk)
 
     # ---- the function ------------------------------------------------------------------------

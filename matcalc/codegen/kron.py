@@ -46,3 +46,35 @@ def times_kron(g, m, mcode, k):
         code = f"({mcode}.reshape({q}, {g.size(k.left.shape[1])}, {g.size(b.shape[0])}) @ {g.wrapped(b)})" \
                f".reshape({q}, -1)"
     return code, (m.shape[0], k.shape[1])
+
+
+def permuted_krons(g, e, code, rows, m, n):
+    """K_{m,n} M (rows) or M K_{m,n} (not rows) for M = P ⊗ Q or a sum of such (scalar coefficients
+    allowed), as one broadcast product per term written straight into the permuted layout:
+    (P ⊗ Q)[i·p₂ + k, j·q₂ + l] = P[i, j] Q[k, l], and K only reorders the index pairs, so K (P ⊗ Q) and
+    (P ⊗ Q) K are P and Q broadcast over four axes, then a reshape (a view). np.kron followed by the
+    permutation writes the n⁴ array twice, and a sum of them once more (the Hessian of tr(X A X B):
+    two krons, their sum, its permuted copy; now two broadcast products and their sum, in place).
+    None when M is anything else, or is computed anyway (`code` a temporary's name), or when K's
+    blocks are not Q's (K_{m,n} M needs m = Q's rows, M K_{m,n} n = Q's columns)."""
+    if code.isidentifier():
+        return None
+    terms = []
+    for t in (e.terms if isinstance(e, E.Add) else [e]):
+        c, k = E.coefficient(t)
+        if not (isinstance(k, E.Kron) and kind(k.left) == "m" and kind(k.right) == "m"):
+            return None
+        p, q = k.left, k.right
+        if (q.shape[0], p.shape[0]) != (m, n) if rows else (q.shape[1], p.shape[1]) != (n, m):
+            return None
+        terms.append((c, p, q))
+    parts = []
+    for c, p, q in terms:
+        first = g.wrapped(q if rows else p)         # K (P ⊗ Q): [k, i, j, l]; (P ⊗ Q) K: [i, k, l, j]
+        if abs(c) != 1:
+            first = f"({float(abs(c))!r} * {first})"
+        second = g.wrapped(p if rows else q)
+        term = f"{first}[:, None, None, :] * {second}[None, :, :, None]"
+        parts.append(("-" if c < 0 else "") + term if not parts else (" - " if c < 0 else " + ") + term)
+    mn = f"{g.size(m)} * {g.size(n)}"
+    return f"({''.join(parts)}).reshape({mn}, -1)" if rows else f"({''.join(parts)}).reshape(-1, {mn})"

@@ -105,6 +105,30 @@ except ImportError:                # NumPy alone: the Cholesky and LU helpers ca
     _lapack = None
 
 
+try:
+    from scipy.linalg import blas as _blas
+except ImportError:
+    _blas = None
+
+
+def _mm(a, b):
+    """a @ b in SciPy's BLAS, for a function that factors with SciPy's LAPACK (_cholesky, _lu): NumPy's
+    and SciPy's wheels each bundle an OpenBLAS with a thread pool of its own whose idle threads spin, so
+    a function alternating between the two stalls when they share the cores (the Gaussian NLL gradient
+    at n = 100 on 2 cores: 8 ms with default threads, 0.15 ms with one). Operands are passed in the order
+    they are stored (a C-order matrix is its transpose in Fortran's order): no copies."""
+    if _blas is None or a.dtype != np.float64 or b.dtype != np.float64 or a.ndim + b.ndim < 3 or \
+            0 in a.shape or 0 in b.shape:
+        return a @ b
+    if b.ndim == 1:                # a b = (aᵀ)ᵀ b
+        return _blas.dgemv(1.0, a.T, b, trans=1) if a.flags.c_contiguous else _blas.dgemv(1.0, a, b)
+    if a.ndim == 1:                # aᵀ b = (bᵀ) a
+        return _blas.dgemv(1.0, b.T, a) if b.flags.c_contiguous else _blas.dgemv(1.0, b, a, trans=1)
+    bt, tb = (b.T, 0) if b.flags.c_contiguous else (b, 1)       # (a b)ᵀ = bᵀ aᵀ, in Fortran's order
+    at, ta = (a.T, 0) if a.flags.c_contiguous else (a, 1)
+    return _blas.dgemm(1.0, bt, at, trans_a=tb, trans_b=ta).T
+
+
 def _cholesky(a):
     """(lower Cholesky factor of a, or None when a is not positive definite; a)."""
     if _lapack is not None:

@@ -77,6 +77,15 @@ def _lu_solve(f, b, trans=0):
     return torch.linalg.lu_solve(f[0], f[1], b, adjoint=bool(trans))
 
 
+def _add_diag(m, v):
+    """m + diag(v), m a fresh matrix: in place through a view of its diagonal (no n×n diag(v), no
+    third n×n array for the sum); out of place when autograd records (m may be saved for backward)."""
+    if m.requires_grad or v.requires_grad:
+        return m + torch.diag(v)
+    m.diagonal().add_(v)
+    return m
+
+
 def _commutation(m, n):
     """K with K vec(A) = vec(Aᵀ) for A m×n (column-major vec): the identity's rows permuted, no loop."""
     return torch.eye(m * n, dtype=torch.float64).reshape(n, m, m * n).permute(1, 0, 2).reshape(m * n, m * n)

@@ -59,4 +59,4 @@ def f_and_gradient(S, mu, x):
     t2 = x - mu
     t3 = (_cho_solve(t1, t2))
     t4 = _cho_inv(t1)
-    return _cho_logdet(t1) + (t2 @ t3), t4 + (np.multiply.outer((-t3), t3))
+    return _cho_logdet(t1) + (t2 @ t3), t4 + (np.einsum("i,j->ij", (-t3), t3))

@@ -26,6 +26,6 @@ def f_and_derivatives(A, b, x, y):
     t1 = (A @ x) + b
     t2, t3 = _logsumexp_softmax(t1)
     t4 = (y @ t3)
-    t5 = (np.multiply.outer((-t3), t3))
+    t5 = (np.einsum("i,j->ij", (-t3), t3))
     t6 = _add_diag(t5.copy(), t3)
-    return t2 - t4, (A.T @ ((t4 * t3) + t3 - (y * t3))), ((A.T @ _add_diag((t4 * t6) + (_add_diag((np.multiply.outer(t3, y)), -y) @ t6) + t5, t3)) @ A)
+    return t2 - t4, (A.T @ ((t4 * t3) + t3 - (y * t3))), ((A.T @ _add_diag((t4 * t6) + (_add_diag((np.einsum("i,j->ij", t3, y)), -y) @ t6) + t5, t3)) @ A)

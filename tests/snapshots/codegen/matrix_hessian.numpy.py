@@ -14,4 +14,4 @@ def f_and_derivatives(A, X, c):
     t1 = np.exp((X @ c))
     t2 = A + A.T
     t3 = np.eye(n_m)
-    return (((X.T @ A) * X.T).sum()) + t1.sum(), (np.multiply.outer(t1, c)) + (t2 @ X), ((np.kron(c[:, None], t3) * t1) @ np.kron(c[None, :], t3)) + np.kron(np.eye(n_n), t2)
+    return (((X.T @ A) * X.T).sum()) + t1.sum(), (np.einsum("i,j->ij", t1, c)) + (t2 @ X), ((np.kron(c[:, None], t3) * t1) @ np.kron(c[None, :], t3)) + np.kron(np.eye(n_n), t2)

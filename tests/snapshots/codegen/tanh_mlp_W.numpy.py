@@ -10,4 +10,4 @@ def f_and_gradient(W, b, x, y):
     """
     t1 = np.tanh((W @ x) + b)
     t2 = t1 - y
-    return t2 @ t2, (np.multiply.outer((2.0 * ((1.0 - (t1 ** 2.0)) * t2)), x))
+    return t2 @ t2, (np.einsum("i,j->ij", (2.0 * ((1.0 - (t1 ** 2.0)) * t2)), x))
