@@ -14,7 +14,7 @@ import re
 
 from .. import expr as E
 from ..shapes import mul_dims
-from .kron import kron_identity, kron_times, permuted_krons, times_kron
+from .kron import distributed, kron_identity, kron_times, permutation_sum, permuted_krons, times_kron
 from .names import sanitize, declared_functions
 from .code_text import MAX_NESTING, is_atomic, is_trivial, nesting, transpose
 from .factors import Factoring, shared_lu, symmetric
@@ -202,7 +202,7 @@ class Generator(Factoring):
         return self.group(self.op("sum_axis", self.code(m), axis))
 
     def operand(self, f):
-        if isinstance(f, E.Commutation):    # applied as a permutation of the other side, never built
+        if isinstance(f, E.Commutation) or permutation_sum(f):   # applied as permutations, never built
             return ""
         if kron_identity(f):                # (A ⊗ I) M and (I ⊗ B) M as reshapes: built only if need be
             return ""
@@ -233,6 +233,16 @@ class Generator(Factoring):
 
         def special(f):
             return isinstance(f, (E.DiagMat, E.Commutation)) or self.inverse_operand(f) is not None
+
+        if permutation_sum(rf) or permutation_sum(lf):
+            other, ok = (left, lk in "mr") if permutation_sum(rf) else (right, rk in "mc")
+            if ok and not (special(other[0]) or kron_identity(other[0]) or permutation_sum(other[0])):
+                code, shape = distributed(self, left, lcode, right, rcode)
+                return self.group(code), (_Computed(shape), other[1])
+            if permutation_sum(lf):         # next to a scalar or an unevaluated factor: built
+                lcode, lf, left = self.wrapped(lf), _Computed(lf.shape), (_Computed(lf.shape), lk)
+            if permutation_sum(rf):
+                rcode, rf, right = self.wrapped(rf), _Computed(rf.shape), (_Computed(rf.shape), rk)
         if kron_identity(lf) and rk == "m" and not kron_identity(rf) and not special(rf):
             code, shape = kron_times(self, lf, rf, rcode)
             return self.group(code), (_Computed(shape), "m")

@@ -11,6 +11,7 @@ Kronecker product (or one through K, or a sum holding one) the simplifier contra
 (simplify/kronecker.py): the tr(XᵀXXᵀX) Hessian no longer reaches this module, it is O(n⁴).
 """
 from .. import expr as E
+from .code_text import is_trivial
 from .plan import kind
 
 
@@ -78,3 +79,30 @@ def permuted_krons(g, e, code, rows, m, n):
         parts.append(("-" if c < 0 else "") + term if not parts else (" - " if c < 0 else " + ") + term)
     mn = f"{g.size(m)} * {g.size(n)}"
     return f"({''.join(parts)}).reshape({mn}, -1)" if rows else f"({''.join(parts)}).reshape(-1, {mn})"
+
+
+def permutation_sum(e):
+    """A sum of rational multiples of I and commutation matrices (the projector (I + K)/2 of a
+    symmetric variable's Hessian): multiplied term by term as copies and permutations, never built."""
+    return isinstance(e, E.Add) and all(isinstance(E.coefficient(t)[1], (E.Identity, E.Commutation))
+                                        for t in e.terms)
+
+
+def distributed(g, left, lcode, right, rcode):
+    """(code, shape) of M (I + K) = M + M K or (I + K) M = M + K M, each side (node, kind): M once, then
+    a permutation of it (g.permuted), O(size of M), where the dense I + K made an n²×n² by n²×n²
+    product, O(n⁶): 0.25 (…) @ (np.eye(n*n) + _commutation(n, n)) in every symmetric Hessian."""
+    sum_on_right = permutation_sum(right[0])
+    (sf, _), (mf, mk), mcode = (right, left, lcode) if sum_on_right else (left, right, rcode)
+    held = mcode if is_trivial(mcode) else g.temp(mcode)      # used twice: computed once
+    parts = []
+    for term in sf.terms:
+        c, base = E.coefficient(term)
+        if isinstance(base, E.Identity):
+            code = held
+        else:
+            sides = ((mf, mk), held, (base, "m"), "") if sum_on_right else ((base, "m"), "", (mf, mk), held)
+            code = g.permuted(*sides)[0]
+        parts.append(code if c == 1 else f"-{code}" if c == -1 else f"{g.code(E.Num(c))} * {code}")
+    shape = (mf.shape[0], sf.shape[1]) if sum_on_right else (sf.shape[0], mf.shape[1])
+    return " + ".join(parts).replace("+ -", "- "), shape
