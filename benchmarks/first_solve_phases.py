@@ -65,24 +65,9 @@ def instrument():
 
 
 def problems(n, rng):
-    """solve_vs_cvxpy.py's problems and data (the same generator, without CVXPY)."""
-    m = 2 * n
-    A, b = rng.normal(size=(m, n)), rng.normal(size=m)
-    counts = rng.integers(1, 10, size=n).astype(float)
-    y = np.where(A[:, 0] + 0.5 * rng.normal(size=m) > 0, 1.0, -1.0)
-    lam = 0.1 * np.max(np.abs(A.T @ b))
-    points = rng.normal(size=(n, 10))
-    ys = np.where(points[:, 0] + 0.5 * rng.normal(size=n) > 0, 1.0, -1.0)
-    K = points @ points.T
-    return [
-        ("NNLS", "min ||A x - b||^2 st x >= 0", {"A": A, "b": b}),
-        ("LASSO", "min 1/2 ||A x - b||^2 + λ ||x||_1", {"A": A, "b": b, "λ": lam}),
-        ("SVM dual", "min 1/2 (a .* y)^T K (a .* y) - sum(a) st 0 <= a <= c, y^T a == 0",
-         {"K": K, "y": ys, "c": 1.0}),
-        ("simplex MLE", "max c^T log(h) st h >= 0, sum(h) == 1", {"c": counts}),
-        ("ridge", "min ||A w - b||^2 + μ ||w||^2", {"A": A, "b": b, "μ": 0.5}),
-        ("logistic", "min sum(log(1 + exp(-y .* (X w)))) + 1/2 ||w||^2", {"X": A, "y": y}),
-    ]
+    """solve_vs_cvxpy.py's problems and data (its generator, the CVXPY reference left out)."""
+    from solve_vs_cvxpy import problems as with_references
+    return [case[:3] for case in with_references(n, rng)]
 
 
 def first_solve(text, data):
