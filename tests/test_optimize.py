@@ -257,6 +257,16 @@ def test_solver_that_stops_early_says_so(data):
     assert s.report["status"] == "stopped without meeting the tolerances"
 
 
+def test_an_unbounded_problem_is_not_reported_optimal():
+    """min -sum(x) st x >= 0 has no solution: the run diverges (f → -∞) with a stationarity residual of 1.
+    Stationarity relative to |f| called that optimal (and "the solution is global"); relative to the
+    gradient, as the interior point method stops, it is a stop short of the tolerances."""
+    s = solve("min -sum(x) st x >= 0", {}, where={"x": "3"}, maxiter=100)
+    assert s.report["status"] == "stopped without meeting the tolerances", s.report
+    assert s.report["kkt_residuals"]["stationarity"] >= 0.5
+    assert "global" not in s.report["convexity"] and "stopped short" in s.report["convexity"]
+
+
 def test_missing_size_is_an_error():
     with pytest.raises(ProblemError, match="not fixed by the data"):
         solve("min_{x} ||x||^2", {}, wrt=["x"])

@@ -62,9 +62,7 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
             method = "L-BFGS-B"
             continue
         res, residuals, iterations = out
-        met = all(residuals[k] <= TOLERANCES[t] * (1 if t != "stationarity" else max(1.0, abs(res.fun)))
-                  for k, t in (("stationarity", "stationarity"), ("primal_violation", "primal"),
-                               ("complementary_slackness", "complementarity")))
+        met = _met(prob, res, residuals)
         runs.append(method)
         if met or method == "trust-constr":
             break
@@ -83,11 +81,28 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
               "evaluations": prob.evaluations, "time": elapsed,
               "objective": float(res.fun) if spec["sense"] == "min" else -float(res.fun),
               "kkt_residuals": residuals, "tolerances": TOLERANCES,
-              "convexity": _convexity(constant, z, hess, all(c.linear for c in prob.constraints)),
+              "convexity": _convexity(constant, z, hess, all(c.linear for c in prob.constraints), met),
               "hessian": "exact (matcalc)" if hess is not None else
               "exact Hessian-vector products (matcalc)" if spec.get("hvp") is not None else "BFGS",
               "variables": {name: list(prob.pack.shapes[name]) for name in prob.names}, "notes": notes}
     return solution(spec, prob.pack, z), report
+
+
+def _met(prob, res, residuals):
+    """Whether the residuals meet TOLERANCES; stationarity relative to the objective's gradient,
+    max(1, ‖∇f‖∞), as interior.py stops. (Relative to |f| it was met by any run that diverged: on
+    `min -sum(x) st x >= 0` L-BFGS-B reached f = -4.9e50 with a residual of 1 and was reported
+    optimal.) A point where f is not finite meets nothing."""
+    if not np.all(np.isfinite(res.x)):
+        return False
+    with np.errstate(all="ignore"):
+        value, g = prob.fun(res.x)
+    if not (np.isfinite(value) and np.all(np.isfinite(g))):
+        return False
+    scale = {"stationarity": max(1.0, float(np.max(np.abs(g), initial=0.0)))}
+    return all(residuals[k] <= TOLERANCES[t] * scale.get(t, 1.0)
+               for k, t in (("stationarity", "stationarity"), ("primal_violation", "primal"),
+                            ("complementary_slackness", "complementarity")))
 
 
 def _method(prob, dense, constant=False):
@@ -263,10 +278,16 @@ def _trust_residuals(res, prob):
             "complementary_slackness": comp}
 
 
-def _convexity(constant, z, hess, linear_all):
+def _convexity(constant, z, hess, linear_all, met=True):
     """What is known of convexity, from the Hessian at the solution: positive semidefinite when
     H + 1e-9·max|H|·I has a Cholesky factor (a third of eigvalsh's work, and no eigenvector
-    iterations), else a negative eigenvalue below that tolerance."""
+    iterations), else a negative eigenvalue below that tolerance. A run that did not meet the
+    tolerances says what it knows of the problem, not of a solution it did not reach."""
+    verdict = _curvature(constant, z, hess, linear_all)
+    return verdict if met else verdict.split(": the solution")[0] + ": the run stopped short of a solution"
+
+
+def _curvature(constant, z, hess, linear_all):
     if not callable(hess):
         return "not established (no exact Hessian): the solution is a local one"
     H = hess(z)
