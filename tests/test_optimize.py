@@ -267,6 +267,16 @@ def test_an_unbounded_problem_is_not_reported_optimal():
     assert "global" not in s.report["convexity"] and "stopped short" in s.report["convexity"]
 
 
+def test_bounds_that_leave_no_value_are_an_error_not_a_traceback():
+    """x >= 1, x <= 0 (or a data bound below the other): SciPy raised a ValueError, a traceback in the CLI."""
+    with pytest.raises(ProblemError, match=r"the bounds on x leave it no value: x ≥ 1 and x ≤ 0"):
+        solve("min ||x||^2 st x >= 1, x <= 0", {}, where={"x": "3"})
+    with pytest.raises(ProblemError, match=r"the bounds on t leave it no value: t ≥ 1 and t ≤ 0;"):
+        solve("min (t - 2)^2 st t >= c, t <= 0", {"c": 1.0}, where={"t": "scalar"})
+    r = CliRunner().invoke(main, ["solve", "min ||x||^2 st x >= 1, x <= 0", "--data", "{}", "--let", "x: 3"])
+    assert r.exit_code == 2 and "leave it no value" in r.output and "Traceback" not in r.output
+
+
 def test_missing_size_is_an_error():
     with pytest.raises(ProblemError, match="not fixed by the data"):
         solve("min_{x} ||x||^2", {}, wrt=["x"])
