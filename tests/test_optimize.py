@@ -277,6 +277,24 @@ def test_bounds_that_leave_no_value_are_an_error_not_a_traceback():
     assert r.exit_code == 2 and "leave it no value" in r.output and "Traceback" not in r.output
 
 
+def test_contradicting_equalities_stop_short_instead_of_a_traceback():
+    """x == 1, x == 2: the interior point method stops short, and trust-constr's polish raised a ValueError
+    (its SQP step has no projection) that reached the CLI as a traceback."""
+    s = solve("min ||x||^2 st x == 1, x == 2", {}, where={"x": "2"})
+    assert s.report["status"] == "stopped without meeting the tolerances"
+    assert s.report["kkt_residuals"]["primal_violation"] >= 0.4
+    assert any("could not go on" in n for n in s.report["notes"])
+    r = CliRunner().invoke(main, ["solve", "min ||x||^2 st x == 1, x == 2", "--data", "{}", "--let", "x: 2"])
+    assert r.exit_code == 1 and "Traceback" not in r.output and "stopped without meeting" in r.output
+
+
+def test_a_saddle_is_not_called_a_local_solution():
+    """min xᵀQx st sum(x) == 1 with Q indefinite on the constraint's directions: the KKT point is a saddle."""
+    s = solve("min x^T Q x st sum(x) == 1", {"Q": np.array([[1.0, 2.0], [2.0, -1.0]])}, where={"x": "2"})
+    assert np.allclose(s["x"], [0.75, 0.25])
+    assert "saddle" in s.report["convexity"] and "not checked" in s.report["convexity"]
+
+
 def test_missing_size_is_an_error():
     with pytest.raises(ProblemError, match="not fixed by the data"):
         solve("min_{x} ||x||^2", {}, wrt=["x"])

@@ -55,9 +55,15 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
     say = Progress(progress)
     if method == "auto":
         method = _method(prob, hess is not None, constant)
-    t0, runs = time.perf_counter(), []
+    t0, runs, failed = time.perf_counter(), [], None
     while True:
-        out = _run(so, method, prob, start, hess, maxiter, say)
+        try:
+            out = _run(so, method, prob, start, hess, maxiter, say)
+        except ValueError as e:     # trust-constr on constraints no point meets (x == 1, x == 2): its SQP
+            if not runs:            # step has no projection; the first run's point and residuals stand
+                raise
+            failed, method = str(e), runs[-1]
+            break
         if out is None:         # Newton's method gave up (a Hessian not positive definite): L-BFGS-B
             method = "L-BFGS-B"
             continue
@@ -75,6 +81,9 @@ def run(spec, data, sizes=None, *, x0=None, maxiter=3000, progress=False, method
         notes.append("the objective is not finite on a bound: L-BFGS-B kept 1e-12 inside it")
     if len(runs) > 1:
         notes.append(f"{runs[0]} stopped short of the tolerances; trust-constr went on from its point")
+    if failed:
+        notes.append(f"{runs[0]} stopped short of the tolerances and trust-constr could not go on from its point "
+                     f"(the constraints may contradict each other): {failed.split('. ')[0]}")
     z = res.x
     report = {"status": "optimal" if met else "stopped without meeting the tolerances", "message": str(res.message),
               "scipy_status": int(res.status), "method": method, "iterations": iterations,
@@ -301,7 +310,8 @@ def _curvature(constant, z, hess, linear_all):
     if constant and psd and linear_all:
         return "convex (constant positive semidefinite Hessian, linear constraints): the solution is global"
     if not psd:
-        return "not convex (the Hessian has a negative eigenvalue at the solution): the solution is a local one"
+        return ("not convex (the Hessian has a negative eigenvalue at the solution): the solution is a KKT point, "
+                "a local minimum or a saddle (the second-order conditions are not checked)")
     return ("not established (the Hessian is positive semidefinite at the solution but depends on the variables, "
             "or a constraint is nonlinear): the solution is a local one, global if the problem is convex")
 
