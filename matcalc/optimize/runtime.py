@@ -173,7 +173,20 @@ class Problem:
                 self.lb[sl] = np.maximum(self.lb[sl], value)
             else:
                 self.ub[sl] = np.minimum(self.ub[sl], value)
+        self._bounds_meet()
         self.constraints = [Constraint(c, self) for c in spec["constraints"]]
+
+    def _bounds_meet(self):
+        """Refuse bounds that leave a variable no value (x >= 1, x <= 0; or x <= c with data c below the
+        other bound): SciPy's methods raise a ValueError of their own on them, naming neither."""
+        for name, part in self.pack.slices.items():
+            crossed = np.flatnonzero(self.lb[part] > self.ub[part])
+            if crossed.size:
+                i = int(crossed[0])
+                lb, ub = self.lb[part][i], self.ub[part][i]
+                where = "" if part.stop - part.start == 1 else f" (entry {i} of vec({name}), the first of {crossed.size})"
+                raise ValueError(f"the bounds on {name} leave it no value: {name} ≥ {lb:g} and {name} ≤ {ub:g}"
+                                 f"{where}; the problem is infeasible")
 
     def fun(self, z):
         fn, params = self.spec["objective"]

@@ -59,19 +59,6 @@ def _data(problem, data):
     return {v.name: argument(env[v], v.shape, v.is_scalar) for v in need}, sizes
 
 
-def _bounds_meet(prob):
-    """Refuse bounds that leave a variable no value (x >= 1, x <= 0; or x <= c with data c below the
-    other bound): SciPy's methods raise a ValueError on them, which reached the user as a traceback."""
-    for name, part in prob.pack.slices.items():
-        lb, ub = prob.lb[part], prob.ub[part]
-        crossed = [i for i in range(len(lb)) if lb[i] > ub[i]]
-        if crossed:
-            i = crossed[0]
-            where = "" if len(lb) == 1 else f" (entry {i} of vec({name}), the first of {len(crossed)})"
-            raise ProblemError(f"the bounds on {name} leave it no value: {name} ≥ {lb[i]:g} and {name} ≤ {ub[i]:g}"
-                               f"{where}; the problem is infeasible")
-
-
 def _packed_size(p, sizes):
     n = 0
     for v in p.variables:
@@ -137,8 +124,10 @@ def solve(problem, data, where=None, wrt=None, *, x0=None, maxiter=3000, progres
         spec = _cached(("spec", key, blocks), lambda: made.append(1) or compiled(
             *plan(p, hessian_blocks=blocks, hvp=not blocks, literal_bounds=True, evaluate_once=True)))
         spec = _constant_hessian_once(spec)
-        prob = Problem(spec, bound, sizes)          # the check's and the run's (bounds, linear rows: once)
-        _bounds_meet(prob)
+        try:
+            prob = Problem(spec, bound, sizes)      # the check's and the run's (bounds, linear rows: once)
+        except ValueError as e:                     # bounds that leave a variable no value (runtime.py)
+            raise ProblemError(str(e)) from None
         if made:        # the generated functions are checked against each other once, when made (check.py)
             _checked(prob, ("spec", key, blocks))
         if method == "interior-point" and (not blocks or not all(c["linear"] for c in spec["constraints"])):
