@@ -53,17 +53,22 @@ def _matrix_of(op, shape):
     return shape
 
 
+def root_statistic_shape(cls, arg, eps):
+    """The shape of sqrt(statistic(X) + ε) along cls.axis (layer norm's σ, RMS norm's r): ε a scalar,
+    X a matrix; cls.stat_name and cls.statistic spell it in the errors."""
+    if eps.shape != S.SCALAR:
+        raise ShapeError(f"the ε of sqrt({cls.statistic.format(cls.axis.name)} + ε) is a scalar, "
+                         f"got {S.fmt_shape(eps.shape)}")
+    return cls.axis.stat_shape(_matrix_of(f"{cls.stat_name}_{cls.axis.name}", arg.shape))
+
+
 class StdRows(E.Expr):
     """σ = sqrt(var_rows(X) + ε): the standard deviation of each row (population, ddof = 0), a column."""
     __slots__ = ()
     fields = ("arg", "eps")
     axis = ROWS
-
-    @classmethod
-    def shape_of(cls, arg, eps):
-        if eps.shape != S.SCALAR:
-            raise ShapeError(f"the ε of sqrt(var_{cls.axis.name}(X) + ε) is a scalar, got {S.fmt_shape(eps.shape)}")
-        return cls.axis.stat_shape(_matrix_of(f"std_{cls.axis.name}", arg.shape))
+    stat_name, statistic = "std", "var_{}(X)"
+    shape_of = classmethod(root_statistic_shape)
 
 
 class StdCols(StdRows):

@@ -17,16 +17,14 @@ Rules (Zhang & Sennrich 2019 §3, written row-wise). From r² = mean_rows(X ⊙ 
 so the gradient of tr(Gᵀ X̂) w.r.t. X is (G − X̂ ⊙ (mean_rows(G ⊙ X̂) 1ᵀ)) ./ (r 1ᵀ).
 """
 from .. import expr as E
-from .. import shapes as S
 from ..adjoint import ADJOINT
 from ..adjoint import refuse as no_adjoint
 from ..diff import DIFF
-from ..errors import ShapeError
 from ..tables import register
 from ..vectorize import VEC
 from ..vectorize import refuse as no_vec
-from .normalize_rows import (COLS, ROWS, NormalizeRows, _matrix_of, _same, _scale, d_divided, d_root_mean, over,
-                             sqrt_terms)
+from .normalize_rows import (COLS, ROWS, NormalizeRows, _same, _scale, d_divided, d_root_mean, over,
+                             root_statistic_shape, sqrt_terms)
 
 
 class RmsRows(E.Expr):
@@ -34,13 +32,8 @@ class RmsRows(E.Expr):
     __slots__ = ()
     fields = ("arg", "eps")
     axis = ROWS
-
-    @classmethod
-    def shape_of(cls, arg, eps):
-        if eps.shape != S.SCALAR:
-            raise ShapeError(f"the ε of sqrt(mean_{cls.axis.name}(X .* X) + ε) is a scalar, "
-                             f"got {S.fmt_shape(eps.shape)}")
-        return cls.axis.stat_shape(_matrix_of(f"rms_{cls.axis.name}", arg.shape))
+    stat_name, statistic = "rms", "mean_{}(X .* X)"
+    shape_of = classmethod(root_statistic_shape)
 
 
 class RmsCols(RmsRows):
